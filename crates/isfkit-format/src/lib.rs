@@ -1,0 +1,12 @@
+//! isfkit-format: the ISF (Interactive Shader Format) document — parsing, validation, the v1
+//! upgrade and the data model. No GPU and no GLSL here.
+
+pub mod diag;
+pub mod expr;
+pub mod model;
+mod parse;
+
+pub use diag::{line_col, Diagnostic, Severity};
+pub use expr::SizeExpr;
+pub use model::*;
+pub use parse::FormatError;

@@ -1,0 +1,175 @@
+//! The ISF document model: what a parsed `.fs` file declares.
+//!
+//! Everything here is plain data: no GPU, no GLSL. Positions are 1-based line and column in
+//! the user's own file.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::expr::SizeExpr;
+
+/// The ISF version a file declares. Files without `ISFVSN` are version 1 and are upgraded on
+/// load (PERSISTENT_BUFFERS become persistent pass targets, `vv_` names are accepted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IsfVersion {
+    V1,
+    /// Version 2 or later, with the version string as written (`"2.0"`, `2`).
+    V2(String),
+}
+
+/// What a shader is, from VVISF's input conventions: a filter has an image input named
+/// `inputImage`; a transition has `startImage`, `endImage` and a float `progress`; anything
+/// else generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShaderKind {
+    Generator,
+    Filter,
+    Transition,
+}
+
+/// One entry of `INPUTS`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub label: Option<String>,
+    #[serde(flatten)]
+    pub ty: InputType,
+}
+
+/// The type of an input with its type-specific attributes, already normalised the way
+/// VVISF-GL normalises them (ranges defaulted, defaults clamped).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum InputType {
+    Event,
+    Bool {
+        default: bool,
+        identity: Option<bool>,
+    },
+    /// `values`/`labels` are non-empty only when both were given with equal length; then the
+    /// input is a pop-up menu and `min`/`max` span the values.
+    Long {
+        default: i32,
+        min: i32,
+        max: i32,
+        values: Vec<i32>,
+        labels: Vec<String>,
+        identity: Option<i32>,
+    },
+    Float {
+        default: f32,
+        min: f32,
+        max: f32,
+        identity: Option<f32>,
+    },
+    #[serde(rename = "point2D")]
+    Point2D {
+        default: [f32; 2],
+        min: Option<[f32; 2]>,
+        max: Option<[f32; 2]>,
+        identity: Option<[f32; 2]>,
+    },
+    Color {
+        default: [f32; 4],
+        min: Option<[f32; 4]>,
+        max: Option<[f32; 4]>,
+        identity: Option<[f32; 4]>,
+    },
+    Image,
+    /// `max`: number of samples per channel the shader asks for (`MAX`), if any.
+    Audio {
+        max: Option<u32>,
+    },
+    /// `max`: number of FFT bins the shader asks for (`MAX`), if any.
+    #[serde(rename = "audioFFT")]
+    AudioFft {
+        max: Option<u32>,
+    },
+}
+
+impl InputType {
+    /// The ISF spelling of the type (`"float"`, `"point2D"`, `"audioFFT"`, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            InputType::Event => "event",
+            InputType::Bool { .. } => "bool",
+            InputType::Long { .. } => "long",
+            InputType::Float { .. } => "float",
+            InputType::Point2D { .. } => "point2D",
+            InputType::Color { .. } => "color",
+            InputType::Image => "image",
+            InputType::Audio { .. } => "audio",
+            InputType::AudioFft { .. } => "audioFFT",
+        }
+    }
+
+    /// True for inputs that are sampled as textures (image, audio, audioFFT).
+    pub fn is_texture(&self) -> bool {
+        matches!(
+            self,
+            InputType::Image | InputType::Audio { .. } | InputType::AudioFft { .. }
+        )
+    }
+}
+
+/// One entry of `PASSES` (after the v1 upgrade merged `PERSISTENT_BUFFERS` into it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pass {
+    /// The buffer this pass renders into; `None` for the final output.
+    pub target: Option<String>,
+    pub persistent: bool,
+    /// 32-bit float target.
+    pub float: bool,
+    /// `WIDTH` expression; `None` means the render width.
+    pub width: Option<SizeExpr>,
+    /// `HEIGHT` expression; `None` means the render height.
+    pub height: Option<SizeExpr>,
+}
+
+/// One entry of `IMPORTED`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedImage {
+    pub name: String,
+    /// `PATH` as written in the file.
+    pub path: String,
+    /// `PATH` resolved against the shader file's folder (as written when the document has no
+    /// folder).
+    pub resolved_path: PathBuf,
+}
+
+/// A parsed ISF document.
+#[derive(Debug, Clone, Serialize)]
+pub struct IsfDocument {
+    pub isf_version: IsfVersion,
+    pub vsn: Option<String>,
+    pub description: Option<String>,
+    pub credit: Option<String>,
+    pub categories: Vec<String>,
+    pub inputs: Vec<Input>,
+    /// Always at least one pass: a file without `PASSES` has one pass to the output.
+    pub passes: Vec<Pass>,
+    pub imported: Vec<ImportedImage>,
+    pub kind: ShaderKind,
+    /// Non-fatal problems (tolerant JSON, skipped inputs, odd values), with positions.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
+    /// The GLSL code of the file with the header lines (everything up to and including the line
+    /// holding the closing `*/`) replaced by empty lines, so line and column numbers in it are
+    /// those of the file.
+    #[serde(skip)]
+    pub code: String,
+    /// The whole file as given.
+    #[serde(skip)]
+    pub source: String,
+}
+
+impl IsfDocument {
+    /// The input named `name`, if declared.
+    pub fn input(&self, name: &str) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.name == name)
+    }
+}

@@ -1,0 +1,825 @@
+//! The token-level rewriter: ISF GLSL (GLSL 1.x style with ISF macros) into GLSL 450 that
+//! naga accepts, keeping a map back to the user's file.
+//!
+//! Two levels. The statement level walks file-scope declarations and function bodies: it
+//! gives varyings locations, drops uniforms the block already declares, moves global
+//! initialisers into a function called at the start of `main` (naga silently drops
+//! non-constant ones), wraps `return` values in their function's type and appends a missing
+//! final `return`, and renames the user's `main` so a generated `main` can run set-up code
+//! around it. The token level, used everywhere (including `#define` bodies), expands the
+//! `IMG_*` macros, splits combined samplers (`sampler2D` becomes `texture2D`, and every
+//! sampling call takes `sampler2D(tex, isf_sampler)`), and renames `gl_FragColor` and the
+//! v1 `vv_` names. A token after `.` is never rewritten (an input named `r` must not touch
+//! `.r` swizzles).
+
+use crate::emit::Emitter;
+use crate::layout::Layout;
+use crate::lex::{Kind, Token};
+use crate::Stage;
+
+/// Varying names and their locations, shared by both stages so they link.
+#[derive(Debug, Default, Clone)]
+pub struct Varyings {
+    /// (name, declaration text `TYPE name[N]` without qualifiers, location)
+    pub entries: Vec<(String, String, u32)>,
+    next: u32,
+}
+
+impl Varyings {
+    pub fn new() -> Self {
+        // isf_FragNormCoord is always location 0.
+        Varyings {
+            entries: Vec::new(),
+            next: 1,
+        }
+    }
+
+    fn location(&mut self, name: &str, decl: &str, slots: u32) -> u32 {
+        if let Some(e) = self.entries.iter().find(|e| e.0 == name) {
+            return e.2;
+        }
+        let loc = self.next;
+        self.next += slots.max(1);
+        self.entries.push((name.to_owned(), decl.to_owned(), loc));
+        loc
+    }
+}
+
+pub struct Output {
+    pub emitter: Emitter,
+    pub has_main: bool,
+    /// The fragment shader declared its own `out` colour variable.
+    pub user_output: bool,
+}
+
+const QUALIFIERS: &[&str] = &[
+    "flat",
+    "smooth",
+    "noperspective",
+    "centroid",
+    "invariant",
+    "highp",
+    "mediump",
+    "lowp",
+    "precise",
+];
+
+fn builtin_value_type(t: &str) -> bool {
+    matches!(t, "float" | "int" | "uint" | "bool" | "double")
+        || ["vec", "ivec", "uvec", "bvec", "dvec", "mat", "dmat"]
+            .iter()
+            .any(|p| {
+                t.strip_prefix(p).is_some_and(|rest| {
+                    matches!(
+                        rest,
+                        "2" | "3"
+                            | "4"
+                            | "2x2"
+                            | "2x3"
+                            | "2x4"
+                            | "3x2"
+                            | "3x3"
+                            | "3x4"
+                            | "4x2"
+                            | "4x3"
+                            | "4x4"
+                    )
+                })
+            })
+}
+
+pub struct Rewriter<'a> {
+    src: &'a str,
+    toks: &'a [Token],
+    stage: Stage,
+    layout: &'a Layout,
+    cursor: usize,
+    /// Globals whose initialisers moved into `isf_init_globals()`.
+    inits: Emitter,
+    /// Locals that share a texture's name, with the block depth they were declared at. Such a
+    /// local is renamed `isf_local_NAME` so the texture stays reachable for image macros.
+    shadowed: Vec<(String, i32)>,
+}
+
+impl<'a> Rewriter<'a> {
+    pub fn new(src: &'a str, toks: &'a [Token], stage: Stage, layout: &'a Layout) -> Self {
+        Rewriter {
+            src,
+            toks,
+            stage,
+            layout,
+            cursor: 0,
+            inits: Emitter::default(),
+            shadowed: Vec::new(),
+        }
+    }
+
+    fn text(&self, i: usize) -> &'a str {
+        let t = self.toks[i];
+        &self.src[t.start..t.end]
+    }
+
+    fn is(&self, i: usize, s: &str) -> bool {
+        i < self.toks.len() && self.text(i) == s
+    }
+
+    /// Copies the whitespace between the cursor and `upto`.
+    fn gap(&mut self, e: &mut Emitter, upto: usize) {
+        if upto > self.cursor {
+            let ws = &self.src[self.cursor..upto];
+            e.verbatim(ws, self.cursor);
+        }
+        self.cursor = self.cursor.max(upto);
+    }
+
+    fn tok_verbatim(&mut self, e: &mut Emitter, i: usize) {
+        let t = self.toks[i];
+        self.gap(e, t.start);
+        e.verbatim(&self.src[t.start..t.end], t.start);
+        self.cursor = t.end;
+    }
+
+    fn tok_replace(&mut self, e: &mut Emitter, i: usize, with: &str) {
+        let t = self.toks[i];
+        self.gap(e, t.start);
+        e.replaced(with, t.start);
+        self.cursor = t.end;
+    }
+
+    /// Index of the token closing the bracket opened at `open`, within `end`.
+    fn matching(&self, open: usize, end: usize) -> Option<usize> {
+        let (o, c) = match self.text(open) {
+            "(" => ("(", ")"),
+            "{" => ("{", "}"),
+            "[" => ("[", "]"),
+            _ => return None,
+        };
+        let mut depth = 0;
+        for i in open..end {
+            let s = self.text(i);
+            if s == o {
+                depth += 1;
+            } else if s == c {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
+    /// Splits the arguments of the call whose `(` is at `open` and `)` at `close` at top-level
+    /// commas: token ranges `[a, b)`.
+    fn split_args(&self, open: usize, close: usize) -> Vec<(usize, usize)> {
+        let mut args = Vec::new();
+        let mut depth = 0;
+        let mut start = open + 1;
+        for i in open + 1..close {
+            match self.text(i) {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth -= 1,
+                "," if depth == 0 => {
+                    args.push((start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        if start < close || !args.is_empty() {
+            args.push((start, close));
+        }
+        args
+    }
+
+    /// Token-level rewrite of tokens `[from, to)`.
+    pub fn emit_range(&mut self, e: &mut Emitter, from: usize, to: usize) {
+        let mut i = from;
+        while i < to {
+            let t = self.toks[i];
+            let after_dot = i > 0 && self.text(i - 1) == ".";
+            if t.kind != Kind::Ident || after_dot {
+                self.tok_verbatim(e, i);
+                i += 1;
+                continue;
+            }
+            let name = self.text(i);
+            let call = self.is(i + 1, "(");
+            if call {
+                if let Some(close) = self.matching(i + 1, to) {
+                    if let Some(next) = self.rewrite_call(e, i, name, close) {
+                        i = next;
+                        continue;
+                    }
+                }
+            }
+            match name {
+                "sampler2D" | "sampler2DRect" => self.tok_replace(e, i, "texture2D"),
+                "gl_FragColor" if self.stage == Stage::Fragment => {
+                    self.tok_replace(e, i, "isf_FragColor")
+                }
+                "vv_FragNormCoord" => self.tok_replace(e, i, "isf_FragNormCoord"),
+                "vv_vertShaderInit" => self.tok_replace(e, i, "isf_vertShaderInit"),
+                _ if self.shadowed.iter().any(|(n, _)| n == name) => {
+                    self.tok_replace(e, i, &format!("isf_local_{name}"))
+                }
+                _ => self.tok_verbatim(e, i),
+            }
+            i += 1;
+        }
+    }
+
+    /// Rewrites a call `name(...)` whose `)` is at `close`; returns the index after it, or
+    /// `None` when the call needs no rewrite.
+    fn rewrite_call(
+        &mut self,
+        e: &mut Emitter,
+        i: usize,
+        name: &str,
+        close: usize,
+    ) -> Option<usize> {
+        let open = i + 1;
+        let args = self.split_args(open, close);
+        let start = self.toks[i].start;
+        match name {
+            "IMG_PIXEL"
+            | "IMG_NORM_PIXEL"
+            | "IMG_THIS_PIXEL"
+            | "IMG_THIS_NORM_PIXEL"
+            | "IMG_SIZE" => {
+                let want = if matches!(name, "IMG_PIXEL" | "IMG_NORM_PIXEL") {
+                    2
+                } else {
+                    1
+                };
+                if args.len() != want {
+                    // Leave it for naga to report as an unknown function at this position.
+                    return None;
+                }
+                self.gap(e, start);
+                let (ia, ib) = args[0];
+                let image = self.src[self.toks[ia].start..self.toks[ib - 1].end]
+                    .trim()
+                    .to_owned();
+                let size = match self.layout.texture(&image) {
+                    Some(_) => format!("_{image}_imgSize"),
+                    None => format!("vec2(textureSize(sampler2D({image}, isf_sampler), 0))"),
+                };
+                let sampled = format!("texture(sampler2D({image}, isf_sampler), ");
+                match name {
+                    "IMG_SIZE" => e.replaced(&size, start),
+                    "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL" => {
+                        e.replaced(&format!("{sampled}gl_FragCoord.xy / RENDERSIZE)"), start)
+                    }
+                    _ => {
+                        e.replaced(&format!("{sampled}("), start);
+                        let (ca, cb) = args[1];
+                        self.cursor = self.toks[ca].start;
+                        self.emit_range(e, ca, cb);
+                        if name == "IMG_PIXEL" {
+                            e.replaced(&format!(") / {size})"), self.toks[close].start);
+                        } else {
+                            e.replaced("))", self.toks[close].start);
+                        }
+                    }
+                }
+                self.cursor = self.toks[close].end;
+                Some(close + 1)
+            }
+            "texture2D" | "texture2DRect" | "texture2DProj" | "texture2DLod"
+            | "texture2DRectProj" | "texture" | "textureLod" | "textureProj" | "textureGrad"
+            | "textureOffset" | "texelFetch" | "texelFetchOffset" | "textureSize"
+            | "textureLodOffset" | "textureProjLod" | "textureGather" | "textureQueryLevels" => {
+                if args.is_empty() {
+                    return None;
+                }
+                // `sampler2D(t, s)` already combined (Vulkan-style GLSL): leave it.
+                if self.text(args[0].0) == "sampler2D" && self.is(args[0].0 + 1, "(") {
+                    return None;
+                }
+                let new_name = match name {
+                    "texture2D" | "texture2DRect" => "texture",
+                    "texture2DProj" | "texture2DRectProj" => "textureProj",
+                    "texture2DLod" => "textureLod",
+                    other => other,
+                };
+                let rect = name.starts_with("texture2DRect");
+                self.gap(e, start);
+                e.replaced(&format!("{new_name}(sampler2D("), start);
+                let (a0, b0) = args[0];
+                self.cursor = self.toks[a0].start;
+                let tex_from = e.out.len();
+                if b0 == a0 + 1 && self.layout.texture(self.text(a0)).is_some() {
+                    // A texture's name here is the texture, even where a local shadows it.
+                    self.tok_verbatim(e, a0);
+                } else {
+                    self.emit_range(e, a0, b0);
+                }
+                let tex = e.out[tex_from..].trim().to_owned();
+                e.replaced(", isf_sampler)", self.toks[b0.min(close)].start);
+                for (k, &(a, b)) in args.iter().enumerate().skip(1) {
+                    self.gap(e, self.toks[a - 1].start);
+                    self.tok_verbatim(e, a - 1); // the comma
+                    if rect && k == 1 {
+                        // GL rectangle textures take pixel coordinates.
+                        e.replaced(" ((", self.toks[a].start);
+                        self.cursor = self.toks[a].start;
+                        self.emit_range(e, a, b);
+                        e.replaced(
+                            &format!(") / vec2(textureSize(sampler2D({tex}, isf_sampler), 0)))"),
+                            self.toks[b - 1].start,
+                        );
+                    } else {
+                        self.emit_range(e, a, b);
+                    }
+                }
+                self.tok_verbatim(e, close);
+                Some(close + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// Index of the first token at or after `from` that is `;` or `{` at bracket depth 0.
+    fn statement_end(&self, from: usize) -> usize {
+        let mut depth = 0i32;
+        let mut i = from;
+        while i < self.toks.len() {
+            if !self.toks[i].directive {
+                match self.text(i) {
+                    "(" | "[" => depth += 1,
+                    ")" | "]" => depth -= 1,
+                    ";" | "{" if depth <= 0 => return i,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        self.toks.len()
+    }
+
+    /// The end (exclusive) of the directive starting at `i` (a `#` token).
+    fn directive_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        while j < self.toks.len() && self.toks[j].directive && self.text(j) != "#" {
+            j += 1;
+        }
+        j
+    }
+
+    fn directive(&mut self, e: &mut Emitter, i: usize) -> usize {
+        let end = self.directive_end(i);
+        let name = if i + 1 < end {
+            self.text(i + 1).to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+        match name.as_str() {
+            // We set the version, extensions do not apply to naga, pragmas are hints.
+            "version" | "extension" | "pragma" => {
+                self.gap(e, self.toks[i].start);
+                self.cursor = self.toks[end - 1].end;
+            }
+            _ => {
+                self.tok_verbatim(e, i);
+                if i + 1 < end {
+                    let lower = self.text(i + 1).to_ascii_lowercase();
+                    self.tok_replace(e, i + 1, &lower);
+                    self.emit_range(e, i + 2, end);
+                }
+            }
+        }
+        end
+    }
+
+    /// Rewrites the whole stage; `varyings` must already hold every varying of both stages.
+    pub fn run(mut self, varyings: &mut Varyings) -> Output {
+        let mut e = Emitter::default();
+        let mut has_main = false;
+        let mut user_output = false;
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            if self.toks[i].directive {
+                i = self.directive(&mut e, i);
+                continue;
+            }
+            let end = self.statement_end(i);
+            if end >= n {
+                self.emit_range(&mut e, i, n);
+                break;
+            }
+            let stmt: Vec<&str> = (i..end)
+                .filter(|&k| !self.toks[k].directive)
+                .map(|k| self.text(k))
+                .collect();
+            if self.text(end) == "{" {
+                let close = self.matching(end, n).unwrap_or(n - 1);
+                let is_function =
+                    stmt.contains(&"(") && !stmt.contains(&"struct") && !stmt.contains(&"uniform");
+                if is_function {
+                    let paren = (i..end).find(|&k| self.text(k) == "(").unwrap_or(end);
+                    let name_idx = paren.saturating_sub(1).max(i);
+                    let ret = (i..name_idx)
+                        .map(|k| self.text(k))
+                        .rfind(|t| !QUALIFIERS.contains(t))
+                        .unwrap_or("void");
+                    let is_main = self.text(name_idx) == "main";
+                    has_main |= is_main;
+                    self.emit_range(&mut e, i, name_idx);
+                    if is_main {
+                        self.tok_replace(&mut e, name_idx, "isf_user_main");
+                    } else {
+                        self.tok_verbatim(&mut e, name_idx);
+                    }
+                    self.emit_range(&mut e, name_idx + 1, end + 1);
+                    self.function_body(&mut e, end + 1, close, ret);
+                    self.tok_verbatim(&mut e, close);
+                } else {
+                    self.emit_range(&mut e, i, close + 1);
+                }
+                i = close + 1;
+                continue;
+            }
+            // A file-scope statement ending in `;`.
+            let first = stmt.first().copied().unwrap_or("");
+            let io = stmt
+                .iter()
+                .position(|t| matches!(*t, "varying" | "in" | "out" | "attribute"));
+            let has_layout = stmt.contains(&"layout");
+            if let Some(q) = io.filter(|_| !has_layout && !stmt.contains(&"uniform")) {
+                let kind = stmt[q];
+                let dir = match (kind, self.stage) {
+                    ("varying", Stage::Vertex) | ("out", Stage::Vertex) => "out",
+                    ("varying", Stage::Fragment) | ("in", Stage::Fragment) => "in",
+                    ("out", Stage::Fragment) => "out",
+                    _ => "",
+                };
+                if !dir.is_empty() {
+                    if kind == "out" && self.stage == Stage::Fragment {
+                        user_output = true;
+                        self.gap(&mut e, self.toks[i].start);
+                        e.generated("layout(location = 0) ");
+                        self.emit_range(&mut e, i, end + 1);
+                    } else {
+                        self.varying_decl(&mut e, i, end, varyings, dir);
+                    }
+                    i = end + 1;
+                    continue;
+                }
+            }
+            if stmt.contains(&"uniform") && !has_layout {
+                // Uniforms the ISF header declares live in the generated block: drop them.
+                let names = self.declarator_names(i, end);
+                if !names.is_empty() && names.iter().all(|n| self.is_generated_name(n)) {
+                    self.gap(&mut e, self.toks[i].start);
+                    self.cursor = self.toks[end].end;
+                    i = end + 1;
+                    continue;
+                }
+            }
+            let has_init = (i..end).any(|k| self.text(k) == "=");
+            if has_init
+                && first != "const"
+                && !stmt.contains(&"uniform")
+                && self.looks_like_declaration(i, end)
+            {
+                self.move_initialisers(&mut e, i, end);
+                i = end + 1;
+                continue;
+            }
+            self.emit_range(&mut e, i, end + 1);
+            i = end + 1;
+        }
+        self.gap(&mut e, self.src.len());
+        let inits = std::mem::take(&mut self.inits);
+        e.generated("\nvoid isf_init_user_globals() {\n");
+        e.append(inits);
+        e.generated("}\n");
+        Output {
+            emitter: e,
+            has_main,
+            user_output,
+        }
+    }
+
+    fn is_generated_name(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "TIME" | "TIMEDELTA" | "RENDERSIZE" | "PASSINDEX" | "FRAMEINDEX" | "DATE"
+        ) || self.layout.fields.iter().any(|f| f.glsl_name == name)
+            || self.layout.texture(name).is_some()
+            || self
+                .layout
+                .fields
+                .iter()
+                .any(|f| matches!(&f.role, crate::layout::FieldRole::Input(n) if n == name))
+    }
+
+    /// `T a = x, b[2] = y` is a declaration when it starts with a type and a name.
+    fn looks_like_declaration(&self, i: usize, end: usize) -> bool {
+        let mut k = i;
+        while k < end && QUALIFIERS.contains(&self.text(k)) {
+            k += 1;
+        }
+        k + 1 < end && self.toks[k].kind == Kind::Ident && self.toks[k + 1].kind == Kind::Ident
+    }
+
+    /// Names declared by a declaration statement `[qualifiers] TYPE a, b[2] = ..;`.
+    fn declarator_names(&self, i: usize, end: usize) -> Vec<String> {
+        self.declarators(i, end)
+            .into_iter()
+            .map(|d| self.text(d.0).to_owned())
+            .collect()
+    }
+
+    /// For each declarator: (name token, end of `name[..]` part, optional `=` token, end).
+    fn declarators(&self, i: usize, end: usize) -> Vec<(usize, usize, Option<usize>, usize)> {
+        // The type is the last identifier before the first declarator name: find the first
+        // identifier followed by `=`, `,`, `[` or `;` after at least one type token.
+        let mut k = i;
+        while k < end
+            && (QUALIFIERS.contains(&self.text(k))
+                || matches!(
+                    self.text(k),
+                    "uniform" | "const" | "varying" | "in" | "out" | "attribute"
+                ))
+        {
+            k += 1;
+        }
+        // Skip the type (and an array size on it: `float[3] a`).
+        k += 1;
+        if self.is(k, "[") {
+            k = self.matching(k, end).map_or(end, |c| c + 1);
+        }
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut start = k;
+        for j in k..=end {
+            let s = if j < end { self.text(j) } else { "," };
+            match s {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth -= 1,
+                "," if depth == 0 => {
+                    if start < j && self.toks[start].kind == Kind::Ident {
+                        let eq = (start..j).find(|&q| self.text(q) == "=");
+                        let name_end = eq.unwrap_or(j);
+                        out.push((start, name_end, eq, j));
+                    }
+                    start = j + 1;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `vec2 a = x, b;` at file scope -> `vec2 a, b;` plus `a = x;` in isf_init_user_globals().
+    fn move_initialisers(&mut self, e: &mut Emitter, i: usize, end: usize) {
+        let decls = self.declarators(i, end);
+        if decls.is_empty() {
+            self.emit_range(e, i, end + 1);
+            return;
+        }
+        self.emit_range(e, i, decls[0].0);
+        for (n, &(name, name_end, eq, dend)) in decls.iter().enumerate() {
+            if n > 0 {
+                e.generated(", ");
+                self.cursor = self.toks[name].start;
+            }
+            self.emit_range(e, name, name_end);
+            if let Some(eq) = eq {
+                let mut inits = std::mem::take(&mut self.inits);
+                let saved = self.cursor;
+                inits.generated("    ");
+                inits.verbatim(self.text(name), self.toks[name].start);
+                inits.generated(" =");
+                self.cursor = self.toks[eq].end;
+                self.emit_range(&mut inits, eq + 1, dend);
+                inits.generated(";\n");
+                self.inits = inits;
+                self.cursor = saved.max(self.toks[dend.min(end) - 1].end);
+            }
+            self.cursor = self.cursor.max(self.toks[dend - 1].end);
+        }
+        self.gap(e, self.toks[end].start);
+        self.tok_verbatim(e, end);
+    }
+
+    /// `varying vec2 a, b[3];` -> one located declaration per name.
+    fn varying_decl(
+        &mut self,
+        e: &mut Emitter,
+        i: usize,
+        end: usize,
+        varyings: &mut Varyings,
+        dir: &str,
+    ) {
+        let mut k = i;
+        let mut interp = Vec::new();
+        while k < end
+            && (QUALIFIERS.contains(&self.text(k))
+                || matches!(self.text(k), "varying" | "in" | "out"))
+        {
+            if matches!(
+                self.text(k),
+                "flat" | "noperspective" | "centroid" | "smooth"
+            ) {
+                interp.push(self.text(k));
+            }
+            k += 1;
+        }
+        if k >= end {
+            self.emit_range(e, i, end + 1);
+            return;
+        }
+        let ty = self.text(k);
+        self.gap(e, self.toks[i].start);
+        self.cursor = self.toks[end].end;
+        for (name, name_end, _, _) in self.declarators(i, end) {
+            let nm = self.text(name);
+            let suffix: String = (name + 1..name_end).map(|q| self.text(q)).collect();
+            let slots = suffix
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<u32>()
+                .unwrap_or(1);
+            let decl = format!("{ty} {nm}{suffix}");
+            let loc = varyings.location(nm, &decl, slots);
+            let q = if interp.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", interp.join(" "))
+            };
+            e.replaced(
+                &format!("layout(location = {loc}) {q}{dir} {decl}; "),
+                self.toks[name].start,
+            );
+        }
+    }
+
+    /// A function body `[from, close)`: wraps return values in the function's type and adds a
+    /// final `return T(0);` when the body does not end in a return.
+    fn function_body(&mut self, e: &mut Emitter, from: usize, close: usize, ret: &str) {
+        let typed = builtin_value_type(ret);
+        let mut i = from;
+        let mut last_stmt_start = from;
+        let mut depth = 0;
+        while i < close {
+            let s = self.text(i);
+            if self.toks[i].directive {
+                let end = self.directive_end(i).min(close);
+                self.emit_range(e, i, end);
+                i = end;
+                continue;
+            }
+            match s {
+                "{" => depth += 1,
+                "}" => {
+                    depth -= 1;
+                    self.shadowed.retain(|(_, d)| *d <= depth);
+                    if depth == 0 {
+                        last_stmt_start = i + 1;
+                    }
+                }
+                ";" if depth == 0 => last_stmt_start = i + 1,
+                _ => {}
+            }
+            if builtin_value_type(s)
+                && i + 2 < close
+                && self.toks[i + 1].kind == Kind::Ident
+                && self.layout.texture(self.text(i + 1)).is_some()
+                && matches!(self.text(i + 2), "=" | ";" | "," | "[")
+            {
+                self.shadowed.push((self.text(i + 1).to_owned(), depth));
+            }
+            if typed && s == "return" && !self.is(i + 1, ";") {
+                let semi = (i + 1..close).find(|&k| {
+                    self.text(k) == ";" && {
+                        // at bracket depth 0 relative to the return
+                        let mut d = 0;
+                        for q in i + 1..k {
+                            match self.text(q) {
+                                "(" | "[" => d += 1,
+                                ")" | "]" => d -= 1,
+                                _ => {}
+                            }
+                        }
+                        d == 0
+                    }
+                });
+                if let Some(semi) = semi {
+                    if depth == 0 {
+                        last_stmt_start = semi + 1;
+                    }
+                    self.tok_verbatim(e, i);
+                    self.gap(e, self.toks[i + 1].start);
+                    e.replaced(&format!("{ret}("), self.toks[i + 1].start);
+                    self.emit_range(e, i + 1, semi);
+                    e.replaced(")", self.toks[semi].start);
+                    self.tok_verbatim(e, semi);
+                    i = semi + 1;
+                    continue;
+                }
+            }
+            // A call is rewritten whole (its arguments hold no statements).
+            let next = if self.toks[i].kind == Kind::Ident && self.is(i + 1, "(") {
+                self.matching(i + 1, close).map_or(i + 1, |m| m + 1)
+            } else {
+                i + 1
+            };
+            self.emit_range(e, i, next);
+            i = next;
+        }
+        self.shadowed.clear();
+        let ends_with_return = last_stmt_start < close && self.text(last_stmt_start) == "return"
+            || (last_stmt_start == close && close > from && self.ends_in_return(from, close));
+        if typed && !ends_with_return {
+            self.gap(e, self.toks[close].start);
+            e.generated(&format!(" return {ret}(0); "));
+        }
+    }
+
+    /// Whether the last statement at depth 0 of `[from, close)` is a return.
+    fn ends_in_return(&self, from: usize, close: usize) -> bool {
+        let mut depth = 0;
+        let mut start = from;
+        for i in from..close {
+            match self.text(i) {
+                "{" => depth += 1,
+                "}" => {
+                    depth -= 1;
+                    if depth == 0 {
+                        start = i + 1
+                    }
+                }
+                ";" if depth == 0 => {
+                    if i + 1 < close {
+                        start = i + 1
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.text(start) == "return"
+    }
+}
+
+/// Collects every varying of a stage into `varyings` (first pass, so both stages agree).
+pub fn collect_varyings(
+    src: &str,
+    toks: &[Token],
+    stage: Stage,
+    varyings: &mut Varyings,
+    layout: &Layout,
+) {
+    let rw = Rewriter::new(src, toks, stage, layout);
+    let n = toks.len();
+    let mut i = 0;
+    let mut depth = 0;
+    while i < n {
+        if toks[i].directive {
+            i += 1;
+            continue;
+        }
+        let s = rw.text(i);
+        if s == "{" {
+            depth += 1;
+        } else if s == "}" {
+            depth -= 1;
+        } else if depth == 0 && matches!(s, "varying" | "in" | "out") {
+            let is_input_or_output = match (s, stage) {
+                ("varying", _) => true,
+                ("out", Stage::Vertex) | ("in", Stage::Fragment) => true,
+                _ => false,
+            };
+            let start = (0..i)
+                .rev()
+                .take_while(|&k| QUALIFIERS.contains(&rw.text(k)))
+                .last()
+                .unwrap_or(i);
+            let end = rw.statement_end(i);
+            let has_layout = (start..end).any(|k| rw.text(k) == "layout");
+            if is_input_or_output && !has_layout && end < n {
+                let mut k = i + 1;
+                while k < end && QUALIFIERS.contains(&rw.text(k)) {
+                    k += 1;
+                }
+                if k < end {
+                    let ty = rw.text(k);
+                    for (name, name_end, _, _) in rw.declarators(start, end) {
+                        let nm = rw.text(name);
+                        let suffix: String = (name + 1..name_end).map(|q| rw.text(q)).collect();
+                        let slots = suffix
+                            .trim_matches(|c| c == '[' || c == ']')
+                            .parse::<u32>()
+                            .unwrap_or(1);
+                        varyings.location(nm, &format!("{ty} {nm}{suffix}"), slots);
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+}
