@@ -4,6 +4,7 @@
 //! (see [`rewrite`]); [`compile`] also parses and validates both stages with naga and maps
 //! every error back to the line and column of the user's `.fs`/`.vs`. No GPU is involved.
 
+mod blit;
 mod emit;
 pub mod layout;
 mod lex;
@@ -14,6 +15,7 @@ use std::fmt;
 use isfkit_format::{Diagnostic, IsfDocument, Severity};
 use serde::Serialize;
 
+pub use blit::blit_modules;
 pub use emit::SourceMap;
 pub use layout::{Field, FieldRole, FieldType, Layout, TextureSlot, TextureSource};
 
@@ -228,15 +230,18 @@ fn assemble(
         }
     }
     e.generated(&pre);
+    let matrices = out.matrices.clone();
+    let declared = out.varyings_declared.clone();
     e.append(out.emitter);
     let mut post = String::new();
     if stage == Stage::Vertex {
         // Varyings only the fragment shader declares: outputs nobody writes, so the stages
         // link (the fragment shader then reads zeros or undefined values, as in GL).
-        let declared: Vec<&str> = e_decl_names(&e.out);
+        let laid_out = e_decl_names(&e.out);
         for (name, decl, loc) in &varyings.entries {
-            if !declared.contains(&name.as_str()) {
-                post.push_str(&format!("layout(location = {loc}) out {decl};\n"));
+            if !declared.contains(name) && !laid_out.contains(&name.as_str()) {
+                post.push_str(&rewrite::located_decls(decl, *loc, "", "out"));
+                post.push('\n');
             }
         }
     }
@@ -244,8 +249,24 @@ fn assemble(
     for (name, member) in &bools {
         post.push_str(&format!("    {name} = {member} != 0;\n"));
     }
+    if stage == Stage::Fragment {
+        // Matrix varyings arrive as columns (naga has no matrix varyings).
+        for (name, ty, cols) in &matrices {
+            let columns: Vec<String> = (0..*cols).map(|k| rewrite::column_name(name, k)).collect();
+            post.push_str(&format!("    {name} = {ty}({});\n", columns.join(", ")));
+        }
+    }
     post.push_str("    isf_init_user_globals();\n    isf_user_main();\n");
     if stage == Stage::Vertex {
+        // After the user's main, so early returns in it are covered too.
+        for (name, _, cols) in &matrices {
+            for k in 0..*cols {
+                post.push_str(&format!(
+                    "    {} = {name}[{k}];\n",
+                    rewrite::column_name(name, k)
+                ));
+            }
+        }
         // GL's clip space has +y up and row 0 of a framebuffer at the bottom; flipping y here
         // makes row 0 of every wgpu target the GL bottom row, so gl_FragCoord, texture
         // coordinates and read-back rows all follow GL conventions.
@@ -262,7 +283,8 @@ fn assemble(
     }
 }
 
-/// Names of `out` declarations already present in generated vertex code.
+/// Names of `out` declarations with a `layout` already present in generated vertex code (the
+/// user may write their own `layout(location = N) out ...`).
 fn e_decl_names(glsl: &str) -> Vec<&str> {
     glsl.split(';')
         .filter(|s| s.contains(" out ") && s.contains("layout(location"))
@@ -314,11 +336,19 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
         naga::valid::Capabilities::all(),
     );
     if let Err(err) = validator.validate(&module) {
-        let offset = err
+        // naga lists the outermost span (the function) first and the innermost (the
+        // expression or local at fault) last: point at the innermost one in the user's code.
+        let starts: Vec<usize> = err
             .spans()
-            .next()
-            .and_then(|(span, _)| span.to_range())
-            .map(|r| r.start);
+            .filter_map(|(span, _)| span.to_range())
+            .map(|r| r.start)
+            .collect();
+        let offset = starts
+            .iter()
+            .rev()
+            .find(|&&o| src.map.lookup(o).is_some())
+            .or(starts.first())
+            .copied();
         let mut message = err.as_inner().to_string();
         let mut source = std::error::Error::source(err.as_inner());
         while let Some(s) = source {
@@ -326,6 +356,8 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
             message.push_str(&s.to_string());
             source = s.source();
         }
+        // The user's `main` is renamed in the generated code; say so in their terms.
+        let message = message.replace("'isf_user_main'", "'main'");
         out.push(map_diagnostic(src, offset, message));
         return None;
     }

@@ -50,6 +50,63 @@ pub struct Output {
     pub has_main: bool,
     /// The fragment shader declared its own `out` colour variable.
     pub user_output: bool,
+    /// Names of the varyings this stage declared.
+    pub varyings_declared: Vec<String>,
+    /// Matrix varyings this stage declared: (name, type, columns). Each is a private global
+    /// of its type plus one located column varying per column (see [`located_decls`]); the
+    /// generated `main` copies between them.
+    pub matrices: Vec<(String, String, u32)>,
+}
+
+/// `(columns, column type)` of a matrix type: `mat3` -> `(3, "vec3")`, `mat2x4` -> `(2, "vec4")`.
+pub fn matrix_columns(ty: &str) -> Option<(u32, String)> {
+    let (dims, vec) = if let Some(r) = ty.strip_prefix("dmat") {
+        (r, "dvec")
+    } else {
+        (ty.strip_prefix("mat")?, "vec")
+    };
+    let (c, r) = match dims.as_bytes() {
+        [c] => (*c, *c),
+        [c, b'x', r] => (*c, *r),
+        _ => return None,
+    };
+    if !(b'2'..=b'4').contains(&c) || !(b'2'..=b'4').contains(&r) {
+        return None;
+    }
+    Some(((c - b'0') as u32, format!("{vec}{}", r as char)))
+}
+
+/// The name of column `k` of matrix varying `name`.
+pub fn column_name(name: &str, k: u32) -> String {
+    format!("isf_{name}_col{k}")
+}
+
+/// Locations a varying `TYPE name[N]` takes: N (1 without a size), times the columns of a
+/// matrix.
+fn varying_slots(ty: &str, suffix: &str) -> u32 {
+    let len = suffix
+        .trim_matches(|c| c == '[' || c == ']')
+        .parse::<u32>()
+        .unwrap_or(1);
+    len * matrix_columns(ty).map_or(1, |m| m.0)
+}
+
+/// Located declarations of varying `decl` (`TYPE name[N]`) starting at `loc`. naga rejects
+/// matrix varyings, so a matrix becomes one vector varying per column.
+pub fn located_decls(decl: &str, loc: u32, qualifiers: &str, dir: &str) -> String {
+    let (ty, name) = decl.split_once(' ').unwrap_or(("", decl));
+    match matrix_columns(ty) {
+        Some((cols, col_ty)) if !name.contains('[') => (0..cols)
+            .map(|k| {
+                format!(
+                    "layout(location = {}) {qualifiers}{dir} {col_ty} {}; ",
+                    loc + k,
+                    column_name(name, k)
+                )
+            })
+            .collect(),
+        _ => format!("layout(location = {loc}) {qualifiers}{dir} {decl}; "),
+    }
 }
 
 const QUALIFIERS: &[&str] = &[
@@ -99,6 +156,8 @@ pub struct Rewriter<'a> {
     /// Locals that share a texture's name, with the block depth they were declared at. Such a
     /// local is renamed `isf_local_NAME` so the texture stays reachable for image macros.
     shadowed: Vec<(String, i32)>,
+    varyings_declared: Vec<String>,
+    matrices: Vec<(String, String, u32)>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -111,6 +170,8 @@ impl<'a> Rewriter<'a> {
             cursor: 0,
             inits: Emitter::default(),
             shadowed: Vec::new(),
+            varyings_declared: Vec::new(),
+            matrices: Vec::new(),
         }
     }
 
@@ -198,6 +259,15 @@ impl<'a> Rewriter<'a> {
         while i < to {
             let t = self.toks[i];
             let after_dot = i > 0 && self.text(i - 1) == ".";
+            if self.text(i) == "[" && i + 1 < to && self.is(i + 1, "]") {
+                if let Some(n) = self.unsized_array_size(i) {
+                    // naga has no unsized arrays: `float a[] = float[](x, y)` gets its size.
+                    self.tok_replace(e, i, &format!("[{n}"));
+                    self.tok_verbatim(e, i + 1);
+                    i += 2;
+                    continue;
+                }
+            }
             if t.kind != Kind::Ident || after_dot {
                 self.tok_verbatim(e, i);
                 i += 1;
@@ -217,6 +287,20 @@ impl<'a> Rewriter<'a> {
                 "sampler2D" | "sampler2DRect" => self.tok_replace(e, i, "texture2D"),
                 "gl_FragColor" if self.stage == Stage::Fragment => {
                     self.tok_replace(e, i, "isf_FragColor")
+                }
+                "gl_FragData"
+                    if self.stage == Stage::Fragment
+                        && i + 3 < to
+                        && self.is(i + 1, "[")
+                        && self.is(i + 2, "0")
+                        && self.is(i + 3, "]") =>
+                {
+                    // The one colour output; other indices stay unknown to naga (an error
+                    // at the user's line).
+                    self.tok_replace(e, i, "isf_FragColor");
+                    self.cursor = self.toks[i + 3].end;
+                    i += 4;
+                    continue;
                 }
                 "vv_FragNormCoord" => self.tok_replace(e, i, "isf_FragNormCoord"),
                 "vv_vertShaderInit" => self.tok_replace(e, i, "isf_vertShaderInit"),
@@ -338,6 +422,35 @@ impl<'a> Rewriter<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The size of the unsized array whose `[` `]` are at `open`, `open + 1`, when an array
+    /// constructor gives it: `T[](a, b)`, `T name[] = T[](a, b)`, `T[] name = T[N](..)`.
+    fn unsized_array_size(&self, open: usize) -> Option<usize> {
+        let n = self.toks.len();
+        let mut k = open + 2;
+        if self.is(k, "(") {
+            let close = self.matching(k, n)?;
+            return Some(self.split_args(k, close).len());
+        }
+        if k < n && self.toks[k].kind == Kind::Ident {
+            k += 1; // `T[] name = ...`
+        }
+        if !self.is(k, "=") || k + 2 >= n || self.toks[k + 1].kind != Kind::Ident {
+            return None;
+        }
+        k += 2;
+        if !self.is(k, "[") {
+            return None;
+        }
+        if self.is(k + 1, "]") && self.is(k + 2, "(") {
+            let close = self.matching(k + 2, n)?;
+            return Some(self.split_args(k + 2, close).len());
+        }
+        if self.is(k + 2, "]") && self.toks.get(k + 1)?.kind == Kind::Number {
+            return self.text(k + 1).parse().ok();
+        }
+        None
     }
 
     /// Index of the first token at or after `from` that is `;` or `{` at bracket depth 0.
@@ -477,6 +590,10 @@ impl<'a> Rewriter<'a> {
                     i = end + 1;
                     continue;
                 }
+                if self.undeclared_uniform(&mut e, i, end, &names) {
+                    i = end + 1;
+                    continue;
+                }
             }
             let has_init = (i..end).any(|k| self.text(k) == "=");
             if has_init
@@ -500,6 +617,8 @@ impl<'a> Rewriter<'a> {
             emitter: e,
             has_main,
             user_output,
+            varyings_declared: self.varyings_declared,
+            matrices: self.matrices,
         }
     }
 
@@ -516,13 +635,63 @@ impl<'a> Rewriter<'a> {
                 .any(|f| matches!(&f.role, crate::layout::FieldRole::Input(n) if n == name))
     }
 
+    /// `uniform T a, b;` of a value type the ISF header does not declare: nothing would ever
+    /// set it (GL leaves it 0) and naga wants a binding for it, so it becomes a private global
+    /// set to zero in `isf_init_user_globals()`. Returns false (leaving the statement alone)
+    /// for anything else.
+    fn undeclared_uniform(
+        &mut self,
+        e: &mut Emitter,
+        i: usize,
+        end: usize,
+        names: &[String],
+    ) -> bool {
+        let mut k = i;
+        while k < end && QUALIFIERS.contains(&self.text(k)) {
+            k += 1;
+        }
+        if !self.is(k, "uniform") {
+            return false;
+        }
+        let mut t = k + 1;
+        while t < end && QUALIFIERS.contains(&self.text(t)) {
+            t += 1;
+        }
+        let ty = if t < end { self.text(t) } else { "" };
+        let decls = self.declarators(i, end);
+        if !builtin_value_type(ty)
+            || names.iter().any(|n| self.is_generated_name(n))
+            || decls.iter().any(|d| d.2.is_some() || d.1 != d.0 + 1)
+        {
+            return false;
+        }
+        self.emit_range(e, i, k);
+        self.gap(e, self.toks[k].start);
+        self.cursor = self.toks[k].end; // drop `uniform`
+        self.emit_range(e, k + 1, end + 1);
+        for (name, ..) in decls {
+            self.inits.generated("    ");
+            self.inits.verbatim(self.text(name), self.toks[name].start);
+            self.inits.generated(&format!(" = {ty}(0);\n"));
+        }
+        true
+    }
+
     /// `T a = x, b[2] = y` is a declaration when it starts with a type and a name.
     fn looks_like_declaration(&self, i: usize, end: usize) -> bool {
         let mut k = i;
         while k < end && QUALIFIERS.contains(&self.text(k)) {
             k += 1;
         }
-        k + 1 < end && self.toks[k].kind == Kind::Ident && self.toks[k + 1].kind == Kind::Ident
+        if k >= end || self.toks[k].kind != Kind::Ident {
+            return false;
+        }
+        k += 1;
+        if self.is(k, "[") {
+            // `float[3] a = ...`
+            k = self.matching(k, end).map_or(end, |c| c + 1);
+        }
+        k < end && self.toks[k].kind == Kind::Ident
     }
 
     /// Names declared by a declaration statement `[qualifiers] TYPE a, b[2] = ..;`.
@@ -639,10 +808,7 @@ impl<'a> Rewriter<'a> {
         for (name, name_end, _, _) in self.declarators(i, end) {
             let nm = self.text(name);
             let suffix: String = (name + 1..name_end).map(|q| self.text(q)).collect();
-            let slots = suffix
-                .trim_matches(|c| c == '[' || c == ']')
-                .parse::<u32>()
-                .unwrap_or(1);
+            let slots = varying_slots(ty, &suffix);
             let decl = format!("{ty} {nm}{suffix}");
             let loc = varyings.location(nm, &decl, slots);
             let q = if interp.is_empty() {
@@ -650,10 +816,15 @@ impl<'a> Rewriter<'a> {
             } else {
                 format!("{} ", interp.join(" "))
             };
-            e.replaced(
-                &format!("layout(location = {loc}) {q}{dir} {decl}; "),
-                self.toks[name].start,
-            );
+            let mut text = located_decls(&decl, loc, &q, dir);
+            if let Some((cols, _)) = matrix_columns(ty).filter(|_| suffix.is_empty()) {
+                // The shader keeps using the matrix: a private global the generated `main`
+                // fills from (fragment) or copies into (vertex) the column varyings.
+                text.push_str(&format!("{decl}; "));
+                self.matrices.push((nm.to_owned(), ty.to_owned(), cols));
+            }
+            self.varyings_declared.push(nm.to_owned());
+            e.replaced(&text, self.toks[name].start);
         }
     }
 
@@ -721,8 +892,13 @@ impl<'a> Rewriter<'a> {
                     continue;
                 }
             }
-            // A call is rewritten whole (its arguments hold no statements).
+            // A call is rewritten whole (its arguments hold no statements), and so are the
+            // multi-token forms `emit_range` rewrites (`[]`, `gl_FragData[0]`).
             let next = if self.toks[i].kind == Kind::Ident && self.is(i + 1, "(") {
+                self.matching(i + 1, close).map_or(i + 1, |m| m + 1)
+            } else if s == "[" && self.is(i + 1, "]") {
+                i + 2
+            } else if s == "gl_FragData" && self.is(i + 1, "[") {
                 self.matching(i + 1, close).map_or(i + 1, |m| m + 1)
             } else {
                 i + 1
@@ -752,11 +928,7 @@ impl<'a> Rewriter<'a> {
                         start = i + 1
                     }
                 }
-                ";" if depth == 0 => {
-                    if i + 1 < close {
-                        start = i + 1
-                    }
-                }
+                ";" if depth == 0 && i + 1 < close => start = i + 1,
                 _ => {}
             }
         }
@@ -787,11 +959,10 @@ pub fn collect_varyings(
         } else if s == "}" {
             depth -= 1;
         } else if depth == 0 && matches!(s, "varying" | "in" | "out") {
-            let is_input_or_output = match (s, stage) {
-                ("varying", _) => true,
-                ("out", Stage::Vertex) | ("in", Stage::Fragment) => true,
-                _ => false,
-            };
+            let is_input_or_output = matches!(
+                (s, stage),
+                ("varying", _) | ("out", Stage::Vertex) | ("in", Stage::Fragment)
+            );
             let start = (0..i)
                 .rev()
                 .take_while(|&k| QUALIFIERS.contains(&rw.text(k)))
@@ -809,10 +980,7 @@ pub fn collect_varyings(
                     for (name, name_end, _, _) in rw.declarators(start, end) {
                         let nm = rw.text(name);
                         let suffix: String = (name + 1..name_end).map(|q| rw.text(q)).collect();
-                        let slots = suffix
-                            .trim_matches(|c| c == '[' || c == ']')
-                            .parse::<u32>()
-                            .unwrap_or(1);
+                        let slots = varying_slots(ty, &suffix);
                         varyings.location(nm, &format!("{ty} {nm}{suffix}"), slots);
                     }
                 }

@@ -1,1 +1,33 @@
+//! isfkit-render: the ISF engine on wgpu — the only isfkit crate that names wgpu.
+//!
+//! An [`Engine`] owns the wgpu instance and one device generation at a time, a resource
+//! [registry](registry::Registry) of every GPU object it creates, a texture/buffer
+//! [pool](pool), and the cleanup coordinator ([`lifecycle`]). [`Scene`]s are loaded shaders;
+//! [`Scene::render`] runs every pass of a frame and reads the output back as a [`Frame`].
+//!
+//! GL conventions hold inside shaders on every backend: the generated vertex stage flips y,
+//! so row 0 of every texture is the bottom of the image, `gl_FragCoord` starts at the
+//! bottom-left, and read-back flips rows so a frame's row 0 is its top.
 
+mod engine;
+mod error;
+mod frame;
+mod gpu;
+pub mod lifecycle;
+pub mod pool;
+pub mod registry;
+mod scene;
+mod value;
+
+pub use engine::{Engine, EngineConfig, ReinitReport};
+pub use error::{Error, Result};
+pub use frame::{Frame, Pixels};
+pub use gpu::Backend;
+pub use lifecycle::{CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport, Released};
+pub use pool::{Freed, PoolStats, PooledTexture};
+pub use registry::{LiveResource, ResourceKind, ResourceSummary};
+pub use scene::{vertex_shader_path, RenderOptions, Scene};
+pub use value::{AudioData, ImageData, Value};
+
+pub use isfkit_format as format;
+pub use isfkit_glsl as glsl;

@@ -1,0 +1,871 @@
+//! The engine: instance, device generations, registry, pool, scenes, and the lifecycle.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+use isfkit_format::IsfDocument;
+use serde::Serialize;
+use wgpu::naga;
+
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::gpu::{Backend, Gpu, TextureAndView, BYTE_FORMAT};
+use crate::lifecycle::{self, CleanupReport, Leak, Participant, Phase};
+use crate::pool::{Freed, Pool, PoolStats, PooledTexture};
+use crate::registry::{LiveResource, Registry, ResourceKind, ResourceSummary, Tracked};
+use crate::scene::{self, lock_scene, RenderOptions, SavedTexture, Scene, SceneState};
+
+/// How to create an engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub backend: Backend,
+    /// How long a render may wait for the GPU (default 10 s).
+    pub deadline: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            backend: Backend::Auto,
+            deadline: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Objects every scene of a device generation shares: the sampler, the transparent
+/// placeholder for unset images, and the blit pipeline that scales persistent buffers.
+pub(crate) struct Shared {
+    pub placeholder: Tracked<TextureAndView>,
+    pub sampler: Tracked<wgpu::Sampler>,
+    blit_pipelines: Mutex<Vec<(wgpu::TextureFormat, Tracked<wgpu::RenderPipeline>)>>,
+    blit_layout: Tracked<wgpu::BindGroupLayout>,
+    blit_pipeline_layout: Tracked<wgpu::PipelineLayout>,
+    blit_vs: Tracked<wgpu::ShaderModule>,
+    blit_fs: Tracked<wgpu::ShaderModule>,
+}
+
+impl Shared {
+    fn new(gpu: &Gpu) -> Result<Shared> {
+        let placeholder = gpu.texture(
+            "placeholder (unset image)",
+            1,
+            1,
+            BYTE_FORMAT,
+            wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        );
+        scene::write_texture(gpu, &placeholder, &[0, 0, 0, 0], 4);
+        let sampler = gpu.device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("isf sampler (linear, clamp)"),
+            address_mode_u: wgpu::AddressMode::ClampToEdge,
+            address_mode_v: wgpu::AddressMode::ClampToEdge,
+            address_mode_w: wgpu::AddressMode::ClampToEdge,
+            mag_filter: wgpu::FilterMode::Linear,
+            min_filter: wgpu::FilterMode::Linear,
+            mipmap_filter: wgpu::MipmapFilterMode::Nearest,
+            ..Default::default()
+        });
+        let sampler = gpu.track(sampler, ResourceKind::Sampler, "isf sampler");
+        let (vs, fs) = isfkit_glsl::blit_modules();
+        let module = |m: naga::Module, what: &str| {
+            let sm = gpu
+                .device
+                .create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(what),
+                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(m)),
+                });
+            gpu.track(sm, ResourceKind::ShaderModule, what)
+        };
+        let blit_vs = module(vs, "blit vertex");
+        let blit_fs = module(fs, "blit fragment");
+        let bgl = gpu
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("blit"),
+                entries: &[
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 0,
+                        visibility: wgpu::ShaderStages::FRAGMENT,
+                        ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                        count: None,
+                    },
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 1,
+                        visibility: wgpu::ShaderStages::FRAGMENT,
+                        ty: wgpu::BindingType::Texture {
+                            sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                            view_dimension: wgpu::TextureViewDimension::D2,
+                            multisampled: false,
+                        },
+                        count: None,
+                    },
+                ],
+            });
+        let blit_layout = gpu.track(bgl, ResourceKind::BindGroupLayout, "blit bind group layout");
+        let pl = gpu
+            .device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("blit"),
+                bind_group_layouts: &[Some(&blit_layout)],
+                immediate_size: 0,
+            });
+        let blit_pipeline_layout =
+            gpu.track(pl, ResourceKind::PipelineLayout, "blit pipeline layout");
+        gpu.take_errors()?;
+        Ok(Shared {
+            placeholder,
+            sampler,
+            blit_pipelines: Mutex::new(Vec::new()),
+            blit_layout,
+            blit_pipeline_layout,
+            blit_vs,
+            blit_fs,
+        })
+    }
+
+    /// Draws `src` scaled into `dst` (linear filtering).
+    pub fn blit(
+        &self,
+        gpu: &Gpu,
+        encoder: &mut wgpu::CommandEncoder,
+        src: &PooledTexture,
+        dst: &PooledTexture,
+    ) -> Result<()> {
+        let format = dst.with_texture(|t| t.format)?;
+        let mut pipes = self
+            .blit_pipelines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if !pipes.iter().any(|(f, _)| *f == format) {
+            let p = gpu
+                .device
+                .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                    label: Some("blit"),
+                    layout: Some(&self.blit_pipeline_layout),
+                    vertex: wgpu::VertexState {
+                        module: &self.blit_vs,
+                        entry_point: Some("main"),
+                        compilation_options: Default::default(),
+                        buffers: &[],
+                    },
+                    primitive: wgpu::PrimitiveState::default(),
+                    depth_stencil: None,
+                    multisample: wgpu::MultisampleState::default(),
+                    fragment: Some(wgpu::FragmentState {
+                        module: &self.blit_fs,
+                        entry_point: Some("main"),
+                        compilation_options: Default::default(),
+                        targets: &[Some(wgpu::ColorTargetState {
+                            format,
+                            blend: None,
+                            write_mask: wgpu::ColorWrites::ALL,
+                        })],
+                    }),
+                    multiview_mask: None,
+                    cache: None,
+                });
+            pipes.push((
+                format,
+                gpu.track(
+                    p,
+                    ResourceKind::RenderPipeline,
+                    &format!("blit pipeline {format:?}"),
+                ),
+            ));
+        }
+        let pipeline = &pipes
+            .iter()
+            .find(|(f, _)| *f == format)
+            .expect("inserted above")
+            .1;
+        let src_view = src.with_texture(|t| t.view.clone())?;
+        let dst_view = dst.with_texture(|t| t.view.clone())?;
+        let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("blit"),
+            layout: &self.blit_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::TextureView(&src_view),
+                },
+            ],
+        });
+        let bg = gpu.track(bg, ResourceKind::BindGroup, "blit bind group");
+        let mut rp = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("blit"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &dst_view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        rp.set_pipeline(pipeline);
+        rp.set_bind_group(0, Some(&*bg), &[]);
+        rp.draw(0..6, 0..1);
+        Ok(())
+    }
+}
+
+/// Mutable engine state. Field order is drop order: everything made from the device is
+/// dropped before `gpu`, the device itself.
+pub(crate) struct State {
+    pub shared: Option<Shared>,
+    pub pool: Pool,
+    pub scenes: Vec<Weak<Mutex<SceneState>>>,
+    pub participants: Vec<Box<dyn Participant>>,
+    pub report: Option<CleanupReport>,
+    pub tainted: bool,
+    pub generation: u64,
+    pub reinit_count: u64,
+    pub gpu: Option<Gpu>, // Last: the device outlives everything above.
+}
+
+pub(crate) struct EngineInner {
+    pub state: Mutex<State>,
+    pub registry: Registry,
+    pub config: EngineConfig,
+    // Last: the instance outlives the devices it made.
+    pub instance: wgpu::Instance,
+}
+
+/// What `reinitialize()` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReinitReport {
+    pub generation: u64,
+    pub duration_ms: f64,
+    /// GPU objects of the old device that were released.
+    pub released: Freed,
+    /// Persistent buffers saved to memory and restored on the next render.
+    pub persistent_saved: usize,
+    pub adapter: String,
+}
+
+/// The isfkit engine. Create one, load scenes, render, and `shutdown()` (or drop it).
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+fn lock_state(inner: &EngineInner) -> MutexGuard<'_, State> {
+    inner.state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Engine {
+    /// Creates an engine with a device on the configured backend.
+    pub fn new(config: EngineConfig) -> Result<Engine> {
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        desc.backends = config.backend.backends();
+        let instance = wgpu::Instance::new(desc);
+        let registry = Registry::default();
+        let gpu = Gpu::new(&instance, config.backend, 1, registry.clone())?;
+        let shared = Shared::new(&gpu)?;
+        let state = State {
+            shared: Some(shared),
+            pool: Pool::new(),
+            scenes: Vec::new(),
+            participants: Vec::new(),
+            report: None,
+            tainted: false,
+            generation: 1,
+            reinit_count: 0,
+            gpu: Some(gpu),
+        };
+        let inner = Arc::new(EngineInner {
+            state: Mutex::new(state),
+            registry,
+            config,
+            instance,
+        });
+        let engine = Engine { inner };
+        tracing::info!(adapter = %engine.adapter_name(), "engine ready");
+        Ok(engine)
+    }
+
+    /// Name and backend of the adapter in use.
+    pub fn adapter_name(&self) -> String {
+        let st = lock_state(&self.inner);
+        st.gpu.as_ref().map_or_else(
+            || "(none)".into(),
+            |g| format!("{} ({:?})", g.adapter_info.name, g.adapter_info.backend),
+        )
+    }
+
+    /// The render deadline.
+    pub fn deadline(&self) -> Duration {
+        self.inner.config.deadline
+    }
+
+    /// Loads an ISF file (and its `.vs`/`.vert` sibling, if any).
+    pub fn load(&self, path: &Path) -> Result<Scene> {
+        let doc = IsfDocument::parse_file(path)?;
+        let vs_path = scene::vertex_shader_path(path);
+        let vs = match &vs_path {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })?),
+            None => None,
+        };
+        let label = path
+            .file_name()
+            .map_or_else(|| "shader".into(), |n| n.to_string_lossy().into_owned());
+        self.create_scene(doc, vs.as_deref(), &label)
+    }
+
+    /// Loads ISF source text.
+    pub fn load_source(&self, source: &str, vertex: Option<&str>) -> Result<Scene> {
+        let doc = IsfDocument::parse(source)?;
+        self.create_scene(doc, vertex, "shader")
+    }
+
+    /// Compiles a parsed document into a scene.
+    pub fn create_scene(
+        &self,
+        doc: IsfDocument,
+        vertex: Option<&str>,
+        label: &str,
+    ) -> Result<Scene> {
+        self.check_alive()?;
+        let program = isfkit_glsl::compile(&doc, vertex)?;
+        let state = Arc::new(Mutex::new(SceneState::new(doc, program, label.to_owned())?));
+        let mut st = lock_state(&self.inner);
+        st.scenes.retain(|w| w.strong_count() > 0);
+        st.scenes.push(Arc::downgrade(&state));
+        Ok(Scene {
+            state,
+            engine: self.inner.clone(),
+        })
+    }
+
+    fn check_alive(&self) -> Result<()> {
+        if lock_state(&self.inner).report.is_some() {
+            Err(Error::ShutDown)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Live GPU objects by kind.
+    pub fn resources(&self) -> ResourceSummary {
+        self.inner.registry.summary()
+    }
+
+    /// Every live GPU object, in creation order.
+    pub fn live_resources(&self) -> Vec<LiveResource> {
+        self.inner.registry.live()
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        lock_state(&self.inner).pool.stats()
+    }
+
+    /// Frees pooled objects nobody holds.
+    pub fn cleanup(&self) -> Freed {
+        let before = self.inner.registry.summary();
+        let freed = lock_state(&self.inner).pool.cleanup();
+        verify_freed(&before, &self.inner.registry.summary(), freed);
+        freed
+    }
+
+    /// Frees every pooled object, held or not; a held handle then answers `Error::Released`.
+    /// Scenes keep working: they take new textures on their next render (persistent buffer
+    /// contents are lost, as the buffers were freed).
+    pub fn force_cleanup(&self) -> Freed {
+        let before = self.inner.registry.summary();
+        let mut st = lock_state(&self.inner);
+        for s in st.scenes.iter().filter_map(Weak::upgrade) {
+            lock_scene(&s).gpu.as_mut().map(|g| g.persistent.clear());
+        }
+        let freed = st.pool.force_cleanup();
+        drop(st);
+        verify_freed(&before, &self.inner.registry.summary(), freed);
+        freed
+    }
+
+    /// Sets how many frames an idle pooled object survives.
+    pub fn set_pool_max_idle_frames(&self, frames: u64) {
+        lock_state(&self.inner).pool.max_idle_frames = frames;
+    }
+
+    /// Replaces the device (not the instance). Waits for the queue, saves persistent buffers
+    /// to memory, releases every object of the old device while it is valid, creates the new
+    /// device, and checks it with a tiny test render.
+    pub fn reinitialize(&self) -> Result<ReinitReport> {
+        self.check_alive()?;
+        let mut st = lock_state(&self.inner);
+        self.inner.reinitialize_locked(&mut st, true)
+    }
+
+    /// Registers a component with the cleanup coordinator for its phase.
+    pub fn register_participant(&self, p: Box<dyn Participant>) -> Result<()> {
+        self.check_alive()?;
+        lock_state(&self.inner).participants.push(p);
+        Ok(())
+    }
+
+    /// Runs the cleanup coordinator. Idempotent: a second call returns the first report.
+    pub fn shutdown(&self) -> CleanupReport {
+        self.inner.shutdown()
+    }
+
+    /// Whether `shutdown()` has run.
+    pub fn is_shut_down(&self) -> bool {
+        lock_state(&self.inner).report.is_some()
+    }
+
+    /// The device generation (1 at start, +1 per re-initialisation).
+    pub fn generation(&self) -> u64 {
+        lock_state(&self.inner).generation
+    }
+
+    /// Test hook: creates a texture and leaks it on purpose, to prove the verify phase
+    /// reports leaks by label. Never use it for anything else.
+    #[doc(hidden)]
+    pub fn debug_leak_texture(&self, label: &str) -> Result<()> {
+        let st = lock_state(&self.inner);
+        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let t = gpu.texture(
+            label,
+            4,
+            4,
+            BYTE_FORMAT,
+            wgpu::TextureUsages::TEXTURE_BINDING,
+        );
+        std::mem::forget(t);
+        Ok(())
+    }
+
+    /// Renders `scene` into a pooled texture without reading it back (for GPU-only timing).
+    pub fn render_to_texture(&self, scene: &Scene, opts: &RenderOptions) -> Result<PooledTexture> {
+        self.inner.render_frame(scene, opts, false).map(|(t, _)| t)
+    }
+}
+
+fn verify_freed(before: &ResourceSummary, after: &ResourceSummary, freed: Freed) {
+    let dropped = before.total_count().saturating_sub(after.total_count());
+    if dropped < freed.count {
+        tracing::warn!(
+            freed = freed.count,
+            registry_dropped = dropped,
+            "pool freed objects the registry still lists"
+        );
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // Scenes hold the inner engine too; the engine handle's owner decides the lifetime.
+        if !self.is_shut_down() {
+            tracing::debug!("engine dropped without shutdown(); running it now");
+            let report = self.inner.shutdown();
+            if !report.ok() {
+                tracing::warn!("cleanup at drop found problems:\n{report}");
+            }
+        }
+    }
+}
+
+impl EngineInner {
+    fn ensure_gpu(&self, st: &mut State) -> Result<()> {
+        if st.report.is_some() {
+            return Err(Error::ShutDown);
+        }
+        if st.tainted {
+            tracing::warn!("device tainted by a timeout; creating a fresh one");
+            self.reinitialize_locked(st, false)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reinitialize_locked(
+        &self,
+        st: &mut State,
+        healthy: bool,
+    ) -> Result<ReinitReport> {
+        let t0 = Instant::now();
+        let before = self.registry.summary();
+        let mut saved = 0;
+        if let Some(gpu) = st.gpu.as_ref() {
+            if healthy {
+                gpu.wait(self.config.deadline)?;
+                for s in st.scenes.iter().filter_map(Weak::upgrade) {
+                    let mut s = lock_scene(&s);
+                    saved += save_persistent(gpu, &mut s, self.config.deadline)?;
+                }
+            } else {
+                // A hung device cannot be waited for; its work is abandoned.
+                gpu.device.destroy();
+            }
+        }
+        self.release_gpu_objects(st);
+        let old = st.gpu.take();
+        drop(old);
+        st.generation += 1;
+        st.reinit_count += 1;
+        st.tainted = false;
+        let gpu = Gpu::new(
+            &self.instance,
+            self.config.backend,
+            st.generation,
+            self.registry.clone(),
+        )?;
+        st.shared = Some(Shared::new(&gpu)?);
+        st.gpu = Some(gpu);
+        self.test_render(st)?;
+        let after = self.registry.summary();
+        let released = Freed {
+            count: before
+                .total_count()
+                .saturating_sub(after.total_count().saturating_sub(2)),
+            bytes: before.total_bytes(),
+        };
+        let gpu = st.gpu.as_ref().expect("just created");
+        let report = ReinitReport {
+            generation: st.generation,
+            duration_ms: lifecycle::ms(t0.elapsed()),
+            released,
+            persistent_saved: saved,
+            adapter: gpu.adapter_info.name.clone(),
+        };
+        tracing::debug!(
+            generation = st.generation,
+            ms = report.duration_ms,
+            "device re-initialised"
+        );
+        Ok(report)
+    }
+
+    /// Drops every object of the current device, newest first: scenes' objects (newest scene
+    /// first), then the pool, then the shared objects.
+    fn release_gpu_objects(&self, st: &mut State) {
+        for s in st.scenes.iter().rev().filter_map(Weak::upgrade) {
+            let mut s = lock_scene(&s);
+            if let Some(g) = s.gpu.take() {
+                drop(g);
+            }
+        }
+        st.pool.force_cleanup();
+        st.shared = None;
+    }
+
+    /// Clears a 4x4 texture and reads it back: proves the new device renders.
+    fn test_render(&self, st: &mut State) -> Result<()> {
+        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let t = st.pool.texture(gpu, 4, 4, BYTE_FORMAT);
+        let view = t.with_texture(|t| t.view.clone())?;
+        let mut enc = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("test render"),
+            });
+        enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("test render"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color {
+                        r: 1.0,
+                        g: 0.0,
+                        b: 1.0,
+                        a: 1.0,
+                    }),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        let frame = read_back(gpu, &mut st.pool, &t, enc, self.config.deadline)?;
+        if frame.pixel(0, 0) != [1.0, 0.0, 1.0, 1.0] {
+            return Err(Error::Device(format!(
+                "test render on the new device read back {:?}",
+                frame.pixel(0, 0)
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn render(&self, scene: &Scene, opts: &RenderOptions) -> Result<Frame> {
+        self.render_frame(scene, opts, true)
+            .map(|(_, f)| f.expect("read back requested"))
+    }
+
+    fn render_frame(
+        &self,
+        scene: &Scene,
+        opts: &RenderOptions,
+        readback: bool,
+    ) -> Result<(PooledTexture, Option<Frame>)> {
+        let mut st = lock_state(self);
+        self.ensure_gpu(&mut st)?;
+        let st = &mut *st;
+        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let max = gpu.max_texture_size;
+        if opts.width == 0 || opts.height == 0 || opts.width > max || opts.height > max {
+            return Err(Error::Size {
+                width: opts.width,
+                height: opts.height,
+                reason: if opts.width == 0 || opts.height == 0 {
+                    "width and height must be at least 1".into()
+                } else {
+                    format!("the device allows at most {max}x{max}")
+                },
+            });
+        }
+        let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
+        let mut s = lock_scene(&scene.state);
+        let (output, commands) = scene::encode_frame(gpu, shared, &mut st.pool, &mut s, opts)?;
+        let result = if readback {
+            let enc = gpu
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("read back"),
+                });
+            gpu.queue.submit([commands]);
+            read_back(gpu, &mut st.pool, &output, enc, self.config.deadline).map(Some)
+        } else {
+            gpu.queue.submit([commands]);
+            gpu.take_errors().map(|_| None)
+        };
+        let result = match result {
+            Err(Error::Timeout(d)) => {
+                st.tainted = true;
+                // The scene's objects belong to the tainted device.
+                s.gpu = None;
+                Err(Error::Timeout(d))
+            }
+            other => other,
+        };
+        let frame = result?;
+        // The frame happened: advance per-frame state.
+        s.last_time = Some(opts.time);
+        s.frame_index += 1;
+        let events: Vec<String> = s
+            .doc
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.ty, isfkit_format::InputType::Event))
+            .map(|i| i.name.clone())
+            .collect();
+        for e in events {
+            s.values.insert(e, crate::Value::Bool(false));
+        }
+        st.pool.end_frame();
+        Ok((output, frame))
+    }
+
+    pub(crate) fn shutdown(&self) -> CleanupReport {
+        let mut st = lock_state(self);
+        if let Some(r) = &st.report {
+            return r.clone();
+        }
+        let t0 = Instant::now();
+        let mut phases = Vec::new();
+        let mut participants = std::mem::take(&mut st.participants);
+        let mut leaks: Vec<Leak> = Vec::new();
+        for phase in Phase::ALL {
+            let started = Instant::now();
+            let mut report = lifecycle::new_phase_report(phase);
+            match phase {
+                Phase::ReleaseGpu => {
+                    let before = self.registry.summary();
+                    lifecycle::run_participants(phase, &mut participants, &mut report);
+                    if let Some(gpu) = st.gpu.as_ref() {
+                        if let Err(e) = gpu.wait(self.config.deadline) {
+                            report.errors.push(format!(
+                                "waiting for the GPU before release: {e}; releasing anyway"
+                            ));
+                        }
+                    }
+                    self.release_gpu_objects(&mut st);
+                    if let Some(gpu) = st.gpu.as_ref() {
+                        if let Err(e) = gpu.wait(self.config.deadline) {
+                            report
+                                .errors
+                                .push(format!("waiting for the queue after release: {e}"));
+                        }
+                    }
+                    st.gpu = None;
+                    let after = self.registry.summary();
+                    report.released_count +=
+                        before.total_count().saturating_sub(after.total_count());
+                    report.released_bytes +=
+                        before.total_bytes().saturating_sub(after.total_bytes());
+                }
+                Phase::Verify => {
+                    leaks.extend(self.registry.live().iter().map(Leak::from_registry));
+                    leaks.extend(lifecycle::wgpu_leaks(&self.instance));
+                    if !leaks.is_empty() {
+                        report.errors.push(format!(
+                            "{} leak(s) found: a GPU object outlived shutdown; see the leaks list for where each was created",
+                            leaks.len()
+                        ));
+                    }
+                }
+                _ => lifecycle::run_participants(phase, &mut participants, &mut report),
+            }
+            report.duration_ms = lifecycle::ms(started.elapsed());
+            tracing::info!(
+                phase = phase as u8,
+                name = phase.name(),
+                ms = report.duration_ms,
+                released = report.released_count,
+                errors = report.errors.len(),
+                "shutdown phase"
+            );
+            phases.push(report);
+        }
+        let report = CleanupReport {
+            phases,
+            leaks,
+            total_ms: lifecycle::ms(t0.elapsed()),
+        };
+        st.report = Some(report.clone());
+        report
+    }
+}
+
+/// Saves a scene's persistent buffers to memory before its device goes away.
+fn save_persistent(gpu: &Gpu, s: &mut SceneState, deadline: Duration) -> Result<usize> {
+    let Some(sg) = s.gpu.as_mut() else {
+        return Ok(s.saved_persistent.len());
+    };
+    let mut n = 0;
+    for (name, tex) in std::mem::take(&mut sg.persistent) {
+        let (width, height, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
+        let data = read_raw(gpu, &tex, deadline)?;
+        s.saved_persistent.insert(
+            name,
+            SavedTexture {
+                width,
+                height,
+                format,
+                data,
+            },
+        );
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Reads a texture's bytes back, tightly packed, in memory row order.
+fn read_raw(gpu: &Gpu, tex: &PooledTexture, deadline: Duration) -> Result<Vec<u8>> {
+    let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
+    let bpp = scene::bytes_per_texel(format) as usize;
+    let padded = (w as usize * bpp).div_ceil(256) * 256;
+    let buffer = gpu.buffer(
+        "persistent read-back",
+        (padded * h as usize) as u64,
+        wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+    );
+    let mut enc = gpu
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("persistent read-back"),
+        });
+    tex.with_texture(|t| copy_to_buffer(&mut enc, t, &buffer, padded as u32))?;
+    gpu.queue.submit([enc.finish()]);
+    let data = map_and_read(gpu, &buffer, deadline)?;
+    let row = w as usize * bpp;
+    Ok((0..h as usize)
+        .flat_map(|y| data[y * padded..y * padded + row].to_vec())
+        .collect())
+}
+
+fn copy_to_buffer(
+    enc: &mut wgpu::CommandEncoder,
+    t: &TextureAndView,
+    buffer: &wgpu::Buffer,
+    padded_row: u32,
+) {
+    enc.copy_texture_to_buffer(
+        wgpu::TexelCopyTextureInfo {
+            texture: &t.texture,
+            mip_level: 0,
+            origin: wgpu::Origin3d::ZERO,
+            aspect: wgpu::TextureAspect::All,
+        },
+        wgpu::TexelCopyBufferInfo {
+            buffer,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(padded_row),
+                rows_per_image: Some(t.height),
+            },
+        },
+        wgpu::Extent3d {
+            width: t.width,
+            height: t.height,
+            depth_or_array_layers: 1,
+        },
+    );
+}
+
+/// Maps a buffer, waits up to `deadline`, copies its contents out and unmaps it.
+fn map_and_read(gpu: &Gpu, buffer: &wgpu::Buffer, deadline: Duration) -> Result<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    buffer.map_async(wgpu::MapMode::Read, .., move |r| {
+        // The receiver lives until after the wait below; a failed send means it gave up.
+        let _ = tx.send(r);
+    });
+    gpu.wait(deadline)?;
+    match rx.try_recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Err(Error::Gpu(format!(
+                "mapping the read-back buffer failed: {e}"
+            )))
+        }
+        Err(_) => return Err(Error::Timeout(deadline)),
+    }
+    let data = {
+        let view = buffer
+            .get_mapped_range(..)
+            .map_err(|e| Error::Gpu(e.to_string()))?;
+        view.to_vec()
+    };
+    buffer.unmap();
+    gpu.take_errors()?;
+    Ok(data)
+}
+
+/// Copies `tex` into a pooled read-back buffer and returns it as a frame (rows top first).
+fn read_back(
+    gpu: &Gpu,
+    pool: &mut Pool,
+    tex: &PooledTexture,
+    mut enc: wgpu::CommandEncoder,
+    deadline: Duration,
+) -> Result<Frame> {
+    let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
+    let bpp = scene::bytes_per_texel(format) as usize;
+    let padded = (w as usize * bpp).div_ceil(256) * 256;
+    let buf = pool.buffer(
+        gpu,
+        (padded * h as usize) as u64,
+        wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+    );
+    buf.with_buffer(|b| tex.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32)))??;
+    gpu.queue.submit([enc.finish()]);
+    let data = buf.with_buffer(|b| map_and_read(gpu, b, deadline))??;
+    Ok(Frame {
+        width: w,
+        height: h,
+        pixels: scene::read_pixels(format, &data, w, h, padded),
+    })
+}

@@ -1,0 +1,54 @@
+//! Errors of the engine. Each carries what the user needs to act: the input's name, the
+//! file's path, the resource's label, the limit that was exceeded.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use isfkit_format::FormatError;
+use isfkit_glsl::CompileError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    #[error("no input named \"{name}\" (inputs: {available})")]
+    UnknownInput { name: String, available: String },
+    #[error("input \"{name}\" is of type {expected}, but the value given is {given}")]
+    InputType {
+        name: String,
+        expected: &'static str,
+        given: String,
+    },
+    #[error("cannot read image {path}: {message}")]
+    Image { path: PathBuf, message: String },
+    #[error("invalid render size {width}x{height}: {reason}")]
+    Size {
+        width: u32,
+        height: u32,
+        reason: String,
+    },
+    #[error("no GPU adapter for backend {backend}: {message}")]
+    NoAdapter { backend: String, message: String },
+    #[error("GPU device could not be created: {0}")]
+    Device(String),
+    #[error("GPU error: {0}")]
+    Gpu(String),
+    #[error(
+        "the GPU did not finish within {0:?}; the device was marked tainted and will be replaced"
+    )]
+    Timeout(Duration),
+    #[error("GPU resource \"{label}\" was released by force_cleanup() and can no longer be used")]
+    Released { label: String },
+    #[error("the engine was shut down; create a new Engine")]
+    ShutDown,
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,256 @@
+//! One device generation: adapter, device, queue, and creation helpers that register every
+//! object they make.
+
+use std::panic::Location;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::registry::{Registry, ResourceKind, Tracked};
+
+/// Which graphics API to run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// Whatever the platform offers, honouring `WGPU_BACKEND` when set.
+    #[default]
+    Auto,
+    Vulkan,
+    Gl,
+    Metal,
+    Dx12,
+}
+
+impl Backend {
+    pub fn parse(s: &str) -> Option<Backend> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "auto" => Backend::Auto,
+            "vulkan" | "vk" => Backend::Vulkan,
+            "gl" | "gles" | "opengl" => Backend::Gl,
+            "metal" => Backend::Metal,
+            "dx12" | "d3d12" => Backend::Dx12,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn backends(self) -> wgpu::Backends {
+        match self {
+            Backend::Auto => {
+                wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY | wgpu::Backends::GL)
+            }
+            Backend::Vulkan => wgpu::Backends::VULKAN,
+            Backend::Gl => wgpu::Backends::GL,
+            Backend::Metal => wgpu::Backends::METAL,
+            Backend::Dx12 => wgpu::Backends::DX12,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Auto => "auto",
+            Backend::Vulkan => "vulkan",
+            Backend::Gl => "gl",
+            Backend::Metal => "metal",
+            Backend::Dx12 => "dx12",
+        }
+    }
+}
+
+/// The texture format of FLOAT targets: 32-bit float where the adapter can filter it.
+pub(crate) const FLOAT_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba32Float;
+pub(crate) const FLOAT_FALLBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba16Float;
+pub(crate) const BYTE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+/// A device generation.
+pub(crate) struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub generation: u64,
+    pub registry: Registry,
+    /// Validation errors wgpu reported through the uncaptured-error handler, not yet returned.
+    pub errors: Arc<Mutex<Vec<String>>>,
+    pub float_format: wgpu::TextureFormat,
+    pub max_texture_size: u32,
+    pub adapter_info: wgpu::AdapterInfo,
+    // `adapter` is last: it outlives the device it made.
+    pub adapter: wgpu::Adapter,
+}
+
+impl Gpu {
+    pub fn new(
+        instance: &wgpu::Instance,
+        backend: Backend,
+        generation: u64,
+        registry: Registry,
+    ) -> Result<Gpu> {
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| Error::NoAdapter {
+            backend: backend.name().into(),
+            message: format!(
+                "{e}. On a machine without a GPU install Mesa's software Vulkan driver (Debian: apt-get install mesa-vulkan-drivers)"
+            ),
+        })?;
+        let float_filterable = adapter
+            .features()
+            .contains(wgpu::Features::FLOAT32_FILTERABLE);
+        let required_features = if float_filterable {
+            wgpu::Features::FLOAT32_FILTERABLE
+        } else {
+            wgpu::Features::empty()
+        };
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("isfkit device"),
+            required_features,
+            required_limits: wgpu::Limits { ..limits.clone() },
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| Error::Device(e.to_string()))?;
+        let errors: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink = errors.clone();
+        // wgpu's default handler panics; errors become `Error::Gpu` on the next check instead.
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(e.to_string());
+        }));
+        let float_format = if float_filterable {
+            FLOAT_FORMAT
+        } else {
+            tracing::warn!(
+                "adapter cannot filter 32-bit float textures; FLOAT targets use 16-bit floats"
+            );
+            FLOAT_FALLBACK_FORMAT
+        };
+        let adapter_info = adapter.get_info();
+        tracing::debug!(generation, adapter = %adapter_info.name, backend = ?adapter_info.backend, "device created");
+        Ok(Gpu {
+            device,
+            queue,
+            generation,
+            registry,
+            errors,
+            float_format,
+            max_texture_size: limits.max_texture_dimension_2d,
+            adapter_info,
+            adapter,
+        })
+    }
+
+    /// Returns the GPU errors reported since the last check.
+    pub fn take_errors(&self) -> Result<()> {
+        let mut errs = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            let msg = errs.join("; ");
+            errs.clear();
+            Err(Error::Gpu(msg))
+        }
+    }
+
+    /// Waits for all submitted work, up to `deadline`.
+    pub fn wait(&self, deadline: Duration) -> Result<()> {
+        match self.device.poll(wgpu::PollType::Wait {
+            submission_index: None,
+            timeout: Some(deadline),
+        }) {
+            Ok(_) => Ok(()),
+            Err(wgpu::PollError::Timeout) => Err(Error::Timeout(deadline)),
+            Err(e) => Err(Error::Gpu(e.to_string())),
+        }
+    }
+
+    #[track_caller]
+    pub fn texture(
+        &self,
+        label: &str,
+        width: u32,
+        height: u32,
+        format: wgpu::TextureFormat,
+        usage: wgpu::TextureUsages,
+    ) -> Tracked<TextureAndView> {
+        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let bytes = width as u64 * height as u64 * format.block_copy_size(None).unwrap_or(4) as u64;
+        self.registry.track(
+            TextureAndView {
+                texture,
+                view,
+                width,
+                height,
+                format,
+            },
+            ResourceKind::Texture,
+            label,
+            bytes,
+            self.generation,
+            Location::caller(),
+        )
+    }
+
+    #[track_caller]
+    pub fn buffer(
+        &self,
+        label: &str,
+        size: u64,
+        usage: wgpu::BufferUsages,
+    ) -> Tracked<wgpu::Buffer> {
+        let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size,
+            usage,
+            mapped_at_creation: false,
+        });
+        self.registry.track(
+            buffer,
+            ResourceKind::Buffer,
+            label,
+            size,
+            self.generation,
+            Location::caller(),
+        )
+    }
+
+    #[track_caller]
+    pub fn track<T>(&self, value: T, kind: ResourceKind, label: &str) -> Tracked<T> {
+        self.registry
+            .track(value, kind, label, 0, self.generation, Location::caller())
+    }
+}
+
+/// A texture with its default view.
+#[derive(Debug)]
+pub(crate) struct TextureAndView {
+    pub texture: wgpu::Texture,
+    pub view: wgpu::TextureView,
+    pub width: u32,
+    pub height: u32,
+    pub format: wgpu::TextureFormat,
+}
+
+impl Drop for TextureAndView {
+    fn drop(&mut self) {
+        // Free the memory now rather than when wgpu's last internal reference goes.
+        self.texture.destroy();
+    }
+}
