@@ -264,11 +264,23 @@ fn lock_state(inner: &EngineInner) -> MutexGuard<'_, State> {
 impl Engine {
     /// Creates an engine with a device on the configured backend.
     pub fn new(config: EngineConfig) -> Result<Engine> {
-        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-        desc.backends = config.backend.backends();
-        let instance = wgpu::Instance::new(desc);
         let registry = Registry::default();
-        let gpu = Gpu::new(&instance, config.backend, 1, registry.clone())?;
+        let make_instance = |backends: wgpu::Backends| {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+            desc.backends = backends;
+            wgpu::Instance::new(desc)
+        };
+        let backends = config.backend.backends();
+        let mut instance = make_instance(backends);
+        let gpu = match Gpu::new(&instance, config.backend, 1, registry.clone()) {
+            // `auto` tries the native APIs first and GL only when none has an adapter, so a
+            // machine with Vulkan never initialises (and logs about) EGL.
+            Err(first) if config.backend == Backend::Auto && !backends.contains(wgpu::Backends::GL) => {
+                instance = make_instance(wgpu::Backends::GL);
+                Gpu::new(&instance, config.backend, 1, registry.clone()).map_err(|_| first)?
+            }
+            other => other?,
+        };
         let shared = Shared::new(&gpu)?;
         let state = State {
             shared: Some(shared),

@@ -35,7 +35,7 @@ impl Backend {
     pub(crate) fn backends(self) -> wgpu::Backends {
         match self {
             Backend::Auto => {
-                wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY | wgpu::Backends::GL)
+                wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY)
             }
             Backend::Vulkan => wgpu::Backends::VULKAN,
             Backend::Gl => wgpu::Backends::GL,
@@ -71,8 +71,8 @@ pub(crate) struct Gpu {
     pub float_format: wgpu::TextureFormat,
     pub max_texture_size: u32,
     pub adapter_info: wgpu::AdapterInfo,
-    // `adapter` is last: it outlives the device it made.
-    pub adapter: wgpu::Adapter,
+    // Last: the adapter outlives the device it made.
+    _adapter: wgpu::Adapter,
 }
 
 impl Gpu {
@@ -139,7 +139,7 @@ impl Gpu {
             float_format,
             max_texture_size: limits.max_texture_dimension_2d,
             adapter_info,
-            adapter,
+            _adapter: adapter,
         })
     }
 
