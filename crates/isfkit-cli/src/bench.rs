@@ -68,12 +68,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size;
     let engine = Engine::new(EngineConfig::default())?;
+    let adapter = engine.adapter_name();
     let scene = engine.load_source(LIFECYCLE_SHADER, None)?;
     let rss_start = rss_kib();
+    // `reinits` re-initialisations between `renders` renders split them into
+    // `reinits + 1` runs of (nearly) equal length.
     let every = if args.reinits == 0 {
         u64::MAX
     } else {
-        (args.renders / args.reinits).max(1)
+        (args.renders / (args.reinits + 1)).max(1)
     };
     let warmup = (args.renders / 10).max(every.min(args.renders));
     let mut rss_warm = rss_start;
@@ -107,7 +110,7 @@ fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
         println!(
             "{}",
             json!({
-                "adapter": engine.adapter_name(),
+                "adapter": adapter,
                 "renders": args.renders,
                 "reinits": reinit_ms.len(),
                 "size": format!("{w}x{h}"),
@@ -125,7 +128,7 @@ fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
         );
     } else {
         println!(
-            "lifecycle bench: {} renders at {w}x{h}, {} re-initialisations",
+            "lifecycle bench: {} renders at {w}x{h}, {} re-initialisations, on {adapter}",
             args.renders,
             reinit_ms.len()
         );

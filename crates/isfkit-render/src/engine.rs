@@ -234,6 +234,8 @@ pub(crate) struct State {
 
 pub(crate) struct EngineInner {
     pub state: Mutex<State>,
+    /// The render deadline in nanoseconds (changeable while running).
+    deadline_ns: std::sync::atomic::AtomicU64,
     pub registry: Registry,
     pub config: EngineConfig,
     // Last: the instance outlives the devices it made.
@@ -275,7 +277,9 @@ impl Engine {
         let gpu = match Gpu::new(&instance, config.backend, 1, registry.clone()) {
             // `auto` tries the native APIs first and GL only when none has an adapter, so a
             // machine with Vulkan never initialises (and logs about) EGL.
-            Err(first) if config.backend == Backend::Auto && !backends.contains(wgpu::Backends::GL) => {
+            Err(first)
+                if config.backend == Backend::Auto && !backends.contains(wgpu::Backends::GL) =>
+            {
                 instance = make_instance(wgpu::Backends::GL);
                 Gpu::new(&instance, config.backend, 1, registry.clone()).map_err(|_| first)?
             }
@@ -293,8 +297,10 @@ impl Engine {
             reinit_count: 0,
             gpu: Some(gpu),
         };
+        let deadline_ns = std::sync::atomic::AtomicU64::new(config.deadline.as_nanos() as u64);
         let inner = Arc::new(EngineInner {
             state: Mutex::new(state),
+            deadline_ns,
             registry,
             config,
             instance,
@@ -313,9 +319,17 @@ impl Engine {
         )
     }
 
-    /// The render deadline.
+    /// How long a render may wait for the GPU.
     pub fn deadline(&self) -> Duration {
-        self.inner.config.deadline
+        self.inner.deadline()
+    }
+
+    /// Changes the render deadline.
+    pub fn set_deadline(&self, deadline: Duration) {
+        self.inner.deadline_ns.store(
+            deadline.as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     /// Loads an ISF file (and its `.vs`/`.vert` sibling, if any).
@@ -489,6 +503,10 @@ impl Drop for Engine {
 }
 
 impl EngineInner {
+    fn deadline(&self) -> Duration {
+        Duration::from_nanos(self.deadline_ns.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     fn ensure_gpu(&self, st: &mut State) -> Result<()> {
         if st.report.is_some() {
             return Err(Error::ShutDown);
@@ -510,10 +528,10 @@ impl EngineInner {
         let mut saved = 0;
         if let Some(gpu) = st.gpu.as_ref() {
             if healthy {
-                gpu.wait(self.config.deadline)?;
+                gpu.wait(self.deadline())?;
                 for s in st.scenes.iter().filter_map(Weak::upgrade) {
                     let mut s = lock_scene(&s);
-                    saved += save_persistent(gpu, &mut s, self.config.deadline)?;
+                    saved += save_persistent(gpu, &mut s, self.deadline())?;
                 }
             } else {
                 // A hung device cannot be waited for; its work is abandoned.
@@ -602,7 +620,7 @@ impl EngineInner {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        let frame = read_back(gpu, &mut st.pool, &t, enc, self.config.deadline)?;
+        let frame = read_back(gpu, &mut st.pool, &t, enc, self.deadline())?;
         if frame.pixel(0, 0) != [1.0, 0.0, 1.0, 1.0] {
             return Err(Error::Device(format!(
                 "test render on the new device read back {:?}",
@@ -649,7 +667,7 @@ impl EngineInner {
                     label: Some("read back"),
                 });
             gpu.queue.submit([commands]);
-            read_back(gpu, &mut st.pool, &output, enc, self.config.deadline).map(Some)
+            read_back(gpu, &mut st.pool, &output, enc, self.deadline()).map(Some)
         } else {
             gpu.queue.submit([commands]);
             gpu.take_errors().map(|_| None)
@@ -698,7 +716,7 @@ impl EngineInner {
                     let before = self.registry.summary();
                     lifecycle::run_participants(phase, &mut participants, &mut report);
                     if let Some(gpu) = st.gpu.as_ref() {
-                        if let Err(e) = gpu.wait(self.config.deadline) {
+                        if let Err(e) = gpu.wait(self.deadline()) {
                             report.errors.push(format!(
                                 "waiting for the GPU before release: {e}; releasing anyway"
                             ));
@@ -706,7 +724,7 @@ impl EngineInner {
                     }
                     self.release_gpu_objects(&mut st);
                     if let Some(gpu) = st.gpu.as_ref() {
-                        if let Err(e) = gpu.wait(self.config.deadline) {
+                        if let Err(e) = gpu.wait(self.deadline()) {
                             report
                                 .errors
                                 .push(format!("waiting for the queue after release: {e}"));

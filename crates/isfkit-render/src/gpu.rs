@@ -34,9 +34,7 @@ impl Backend {
 
     pub(crate) fn backends(self) -> wgpu::Backends {
         match self {
-            Backend::Auto => {
-                wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY)
-            }
+            Backend::Auto => wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY),
             Backend::Vulkan => wgpu::Backends::VULKAN,
             Backend::Gl => wgpu::Backends::GL,
             Backend::Metal => wgpu::Backends::METAL,

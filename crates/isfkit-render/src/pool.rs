@@ -85,6 +85,11 @@ impl PoolSlot {
         }
     }
 
+    /// Width and height of a pooled texture; `Error::Released` after `force_cleanup()`.
+    pub fn size(&self) -> Result<(u32, u32)> {
+        self.with_texture(|t| (t.width, t.height))
+    }
+
     pub fn label(&self) -> &str {
         &self.label
     }

@@ -13,7 +13,13 @@ const H: u32 = 48;
 const DATE: [f32; 4] = [2026.0, 11.0, 22.0, 43200.0];
 
 fn opts(w: u32, h: u32, time: f64) -> RenderOptions {
-    RenderOptions { width: w, height: h, time, float_output: false, date: Some(DATE) }
+    RenderOptions {
+        width: w,
+        height: h,
+        time,
+        float_output: false,
+        date: Some(DATE),
+    }
 }
 
 /// Loads `name`.fs, applies `setup`, renders `frames` frames (time advancing 1/30 s) and
@@ -24,7 +30,11 @@ fn golden(name: &str, golden_name: &str, size: (u32, u32), frames: u32, setup: i
     setup(&scene);
     let mut frame = None;
     for i in 0..frames {
-        frame = Some(scene.render(&opts(size.0, size.1, i as f64 / 30.0)).unwrap());
+        frame = Some(
+            scene
+                .render(&opts(size.0, size.1, i as f64 / 30.0))
+                .unwrap(),
+        );
     }
     check_golden(golden_name, &frame.unwrap());
     drop(scene);

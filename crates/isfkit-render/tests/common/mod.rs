@@ -7,7 +7,8 @@ use isfkit_render::{Engine, EngineConfig, Frame, ImageData};
 
 /// An engine on whatever adapter the machine has (lavapipe in CI).
 pub fn test_engine() -> Engine {
-    Engine::new(EngineConfig::default()).expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
+    Engine::new(EngineConfig::default())
+        .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
 pub fn repo_root() -> PathBuf {
@@ -56,7 +57,12 @@ pub fn check_golden(name: &str, frame: &Frame) {
         return;
     }
     let reference = image::open(&golden)
-        .unwrap_or_else(|e| panic!("no golden image {} ({e}); run with ISFKIT_BLESS=1 to create it", golden.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no golden image {} ({e}); run with ISFKIT_BLESS=1 to create it",
+                golden.display()
+            )
+        })
         .to_rgba8();
     assert_eq!(
         (reference.width(), reference.height()),
@@ -66,7 +72,10 @@ pub fn check_golden(name: &str, frame: &Frame) {
     let actual = frame.to_rgba8();
     let mut diff = Vec::with_capacity(actual.len());
     let mut different = 0usize;
-    for (a, r) in actual.chunks_exact(4).zip(reference.as_raw().chunks_exact(4)) {
+    for (a, r) in actual
+        .chunks_exact(4)
+        .zip(reference.as_raw().chunks_exact(4))
+    {
         let d = (0..4).map(|k| a[k].abs_diff(r[k])).max().unwrap();
         if d > CHANNEL_TOLERANCE {
             different += 1;
@@ -80,8 +89,14 @@ pub fn check_golden(name: &str, frame: &Frame) {
     if different as f64 > MAX_DIFFERENT_FRACTION * total as f64 {
         let actual_path = dir.join(format!("{name}-actual.png"));
         frame.save_png(&actual_path, 8).unwrap();
-        let diff_frame = Frame { width: frame.width, height: frame.height, pixels: isfkit_render::Pixels::Rgba8(diff) };
-        diff_frame.save_png(&dir.join(format!("{name}-diff.png")), 8).unwrap();
+        let diff_frame = Frame {
+            width: frame.width,
+            height: frame.height,
+            pixels: isfkit_render::Pixels::Rgba8(diff),
+        };
+        diff_frame
+            .save_png(&dir.join(format!("{name}-diff.png")), 8)
+            .unwrap();
         panic!(
             "{name}: {different} of {total} pixels differ from {} by more than {CHANNEL_TOLERANCE}/255; wrote {} and -diff.png (ISFKIT_BLESS=1 re-blesses)",
             golden.display(),
@@ -93,5 +108,10 @@ pub fn check_golden(name: &str, frame: &Frame) {
 /// Max channel difference between two frames, in 0..255.
 pub fn max_diff(a: &Frame, b: &Frame) -> u8 {
     assert_eq!((a.width, a.height), (b.width, b.height));
-    a.to_rgba8().iter().zip(b.to_rgba8().iter()).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0)
+    a.to_rgba8()
+        .iter()
+        .zip(b.to_rgba8().iter())
+        .map(|(x, y)| x.abs_diff(*y))
+        .max()
+        .unwrap_or(0)
 }

@@ -1,0 +1,399 @@
+//! The lifecycle: registry, pool, re-initialisation, the cleanup coordinator, deadlines.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use isfkit_render::{
+    Engine, EngineConfig, Error, LeakSource, Participant, Phase, Released, RenderOptions,
+    ResourceKind, Scene,
+};
+
+fn opts(time: f64) -> RenderOptions {
+    RenderOptions {
+        width: 48,
+        height: 32,
+        time,
+        float_output: false,
+        date: Some([2026.0, 1.0, 1.0, 0.0]),
+    }
+}
+
+fn multipass(engine: &Engine) -> Scene {
+    engine.load(&shader("multipass_sizes.fs")).unwrap()
+}
+
+#[test]
+fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    let first = scene.render(&opts(0.0)).unwrap();
+    for i in 0..10 {
+        let report = engine.reinitialize().unwrap();
+        assert_eq!(report.generation, i + 2);
+        let frame = scene.render(&opts(0.0)).unwrap();
+        assert_eq!(
+            max_diff(&first, &frame),
+            0,
+            "render after re-initialisation {i} differs"
+        );
+    }
+    drop(scene);
+    assert!(engine.shutdown().ok());
+}
+
+#[test]
+fn cleanup_then_reinitialize_then_render_20_times() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    let first = scene.render(&opts(0.0)).unwrap();
+    for i in 0..20 {
+        engine.cleanup();
+        engine.reinitialize().unwrap();
+        let frame = scene.render(&opts(0.0)).unwrap();
+        assert_eq!(max_diff(&first, &frame), 0, "iteration {i} differs");
+    }
+    drop(scene);
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
+}
+
+#[test]
+fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    scene.render(&opts(0.0)).unwrap();
+    let summary = engine.resources();
+    for kind in [
+        ResourceKind::Texture,
+        ResourceKind::Buffer,
+        ResourceKind::RenderPipeline,
+        ResourceKind::ShaderModule,
+    ] {
+        assert!(
+            summary.by_kind.get(&kind).is_some_and(|k| k.count > 0),
+            "no live {kind} after a render"
+        );
+    }
+    // Bind groups live only while a frame is encoded.
+    assert!(!summary.by_kind.contains_key(&ResourceKind::BindGroup));
+    scene.render(&opts(0.1)).unwrap();
+    let stats = engine.pool_stats();
+    assert!(
+        stats.hits > 0,
+        "second frame should reuse pooled textures: {stats:?}"
+    );
+    let idle = stats.idle;
+    let freed = engine.cleanup();
+    assert_eq!(freed.count, idle);
+    assert_eq!(engine.pool_stats().idle, 0);
+    assert_eq!(
+        engine.resources().total_count(),
+        summary.total_count() - idle
+    );
+    drop(scene);
+    assert!(engine.shutdown().ok());
+}
+
+#[test]
+fn shutdown_after_render_and_cleanup_reports_no_leaks() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    scene.render(&opts(0.0)).unwrap();
+    engine.cleanup();
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
+    assert!(report.leaks.is_empty());
+    assert_eq!(engine.resources().total_count(), 0);
+    let phases: Vec<Phase> = report.phases.iter().map(|p| p.phase).collect();
+    assert_eq!(phases, Phase::ALL.to_vec());
+    assert!(
+        report.phases[2].released_count > 0,
+        "phase 3 released nothing:\n{report}"
+    );
+    assert!(report
+        .to_string()
+        .contains("leaks: none (registry empty, wgpu report clean)"));
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["phases"].as_array().unwrap().len(), 6);
+    // The scene outlived the engine's shutdown: using it is an error, not a crash.
+    assert!(matches!(scene.render(&opts(0.0)), Err(Error::ShutDown)));
+}
+
+#[test]
+fn deliberately_leaked_texture_is_reported_by_label_in_registry_and_wgpu_report() {
+    let engine = test_engine();
+    engine.debug_leak_texture("deliberately leaked").unwrap();
+    let report = engine.shutdown();
+    assert!(!report.ok());
+    let reg = report
+        .leaks
+        .iter()
+        .find(|l| l.source == LeakSource::Registry)
+        .expect("registry leak");
+    assert_eq!(reg.label, "deliberately leaked");
+    assert_eq!(reg.kind, "texture");
+    assert!(reg.created_at.as_deref().unwrap().contains("engine.rs"));
+    assert!(report
+        .leaks
+        .iter()
+        .any(|l| l.source == LeakSource::Wgpu && l.kind == "texture"));
+    assert!(report
+        .to_string()
+        .contains("[registry] texture \"deliberately leaked\""));
+}
+
+#[test]
+fn handle_held_past_force_cleanup_and_shutdown_reports_released() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    let held = engine.render_to_texture(&scene, &opts(0.0)).unwrap();
+    assert_eq!(held.size().unwrap(), (48, 32));
+    let freed = engine.force_cleanup();
+    assert!(freed.count > 0);
+    assert!(held.is_released());
+    match held.size() {
+        Err(e @ Error::Released { .. }) => {
+            assert!(e
+                .to_string()
+                .contains("was released by force_cleanup() and can no longer be used"))
+        }
+        other => panic!("expected Released, got {other:?}"),
+    }
+    // The scene still renders after force_cleanup.
+    scene.render(&opts(0.0)).unwrap();
+    let held2 = engine.render_to_texture(&scene, &opts(0.0)).unwrap();
+    let report = engine.shutdown();
+    assert!(
+        report.ok(),
+        "a handle held past shutdown is released, not leaked:\n{report}"
+    );
+    assert!(held2.is_released());
+}
+
+fn render_frames(scene: &Scene, range: std::ops::Range<u32>) -> isfkit_render::Frame {
+    let mut last = None;
+    for i in range {
+        last = Some(scene.render(&opts(i as f64 / 30.0)).unwrap());
+    }
+    last.unwrap()
+}
+
+#[test]
+fn persistent_buffer_survives_reinitialize_5_plus_5_equals_10() {
+    for name in ["persistent.fs", "persistent_v1.fs"] {
+        let engine = test_engine();
+        let a = engine.load(&shader(name)).unwrap();
+        render_frames(&a, 0..5);
+        let report = engine.reinitialize().unwrap();
+        assert_eq!(report.persistent_saved, 1, "{name}");
+        let after = render_frames(&a, 5..10);
+
+        let b = engine.load(&shader(name)).unwrap();
+        let straight = render_frames(&b, 0..10);
+        assert_eq!(
+            max_diff(&after, &straight),
+            0,
+            "{name}: 5 + reinit + 5 frames differ from 10 frames"
+        );
+        drop((a, b));
+        assert!(engine.shutdown().ok());
+    }
+}
+
+/// Records the order participants run in; `fail` makes it report an error.
+struct Recorder {
+    name: String,
+    phase: Phase,
+    fail: bool,
+    log: Arc<Mutex<Vec<Phase>>>,
+}
+
+impl Participant for Recorder {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn phase(&self) -> Phase {
+        self.phase
+    }
+    fn release(&mut self) -> Result<Released, String> {
+        self.log.lock().unwrap().push(self.phase);
+        if self.fail {
+            Err("window server went away; nothing to close".into())
+        } else {
+            Ok(Released {
+                count: 1,
+                bytes: 10,
+            })
+        }
+    }
+}
+
+#[test]
+fn phases_run_in_order_a_failing_participant_is_reported_and_later_phases_still_run() {
+    let engine = test_engine();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    // Registered out of order on purpose.
+    for (phase, fail) in [
+        (Phase::ReleaseSystem, false),
+        (Phase::CloseSurfaces, true),
+        (Phase::StopWorkers, false),
+        (Phase::ReleaseUi, false),
+        (Phase::ReleaseGpu, false),
+    ] {
+        engine
+            .register_participant(Box::new(Recorder {
+                name: format!("stand-in {}", phase.name()),
+                phase,
+                fail,
+                log: log.clone(),
+            }))
+            .unwrap();
+    }
+    let report = engine.shutdown();
+    assert_eq!(
+        *log.lock().unwrap(),
+        vec![
+            Phase::StopWorkers,
+            Phase::CloseSurfaces,
+            Phase::ReleaseGpu,
+            Phase::ReleaseUi,
+            Phase::ReleaseSystem
+        ]
+    );
+    assert_eq!(
+        report.phases[1].errors,
+        vec![
+            "stand-in close windows and surfaces: window server went away; nothing to close"
+                .to_string()
+        ]
+    );
+    assert!(!report.ok());
+    assert!(report.leaks.is_empty());
+    assert_eq!(report.phases[4].released_count, 1);
+    // Idempotent: the second call returns the first report and runs nothing.
+    let again = engine.shutdown();
+    assert_eq!(again, report);
+    assert_eq!(log.lock().unwrap().len(), 5);
+    assert!(matches!(engine.reinitialize(), Err(Error::ShutDown)));
+    assert!(matches!(
+        engine.load(&shader("gradient.fs")),
+        Err(Error::ShutDown)
+    ));
+}
+
+#[test]
+fn drop_without_shutdown_cleans_up() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    scene.render(&opts(0.0)).unwrap();
+    drop(engine);
+    // The engine's drop ran the coordinator: the scene now reports the shutdown.
+    assert!(matches!(scene.render(&opts(0.0)), Err(Error::ShutDown)));
+}
+
+#[test]
+fn randomised_sequence_of_lifecycle_operations_never_panics_or_leaks() {
+    for seed in 1..=3u64 {
+        let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let engine = test_engine();
+        let shaders = [
+            "gradient.fs",
+            "multipass_sizes.fs",
+            "persistent.fs",
+            "imported.fs",
+        ];
+        let mut scenes: Vec<Scene> = Vec::new();
+        let mut shut_down = false;
+        for step in 0..60 {
+            let op = next() % 8;
+            let result: Result<(), Error> = match op {
+                0 | 1 => engine
+                    .load(&shader(shaders[(next() % 4) as usize]))
+                    .map(|s| scenes.push(s)),
+                2 | 3 if !scenes.is_empty() => {
+                    let i = (next() as usize) % scenes.len();
+                    scenes[i].render(&opts(step as f64 / 10.0)).map(|_| ())
+                }
+                4 => {
+                    engine.cleanup();
+                    Ok(())
+                }
+                5 => {
+                    engine.force_cleanup();
+                    Ok(())
+                }
+                6 => engine.reinitialize().map(|_| ()),
+                7 if !scenes.is_empty() => {
+                    let i = (next() as usize) % scenes.len();
+                    scenes.swap_remove(i);
+                    Ok(())
+                }
+                _ => {
+                    if next() % 10 == 0 {
+                        let report = engine.shutdown();
+                        assert!(report.leaks.is_empty(), "seed {seed} step {step}: {report}");
+                        shut_down = true;
+                    }
+                    Ok(())
+                }
+            };
+            match result {
+                Ok(()) => {}
+                Err(Error::ShutDown) if shut_down => {}
+                Err(e) => panic!("seed {seed} step {step} op {op}: {e}"),
+            }
+        }
+        drop(scenes);
+        let report = engine.shutdown();
+        assert!(report.leaks.is_empty(), "seed {seed}: {report}");
+        assert_eq!(engine.resources().total_count(), 0);
+    }
+}
+
+const SLOW_SHADER: &str = r#"/*{ "ISFVSN": "2" }*/
+void main() {
+    float acc = 0.0;
+    for (int i = 0; i < 3000; i++) {
+        acc += sin(float(i) * 0.001 + isf_FragNormCoord.x) * cos(acc + isf_FragNormCoord.y);
+    }
+    gl_FragColor = vec4(fract(acc), 0.0, 0.0, 1.0);
+}
+"#;
+
+#[test]
+fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
+    let engine = test_engine();
+    let slow = engine.load_source(SLOW_SHADER, None).unwrap();
+    let quick = engine.load(&shader("gradient.fs")).unwrap();
+    let reference = quick.render(&opts(0.0)).unwrap();
+    engine.set_deadline(Duration::from_millis(1));
+    match slow.render(&RenderOptions::new(1024, 1024, 0.0)) {
+        Err(e @ Error::Timeout(_)) => assert_eq!(
+            e.to_string(),
+            "the GPU did not finish within 1ms; the device was marked tainted and will be replaced"
+        ),
+        Ok(_) => panic!("a 1024x1024 render of 3000 iterations per pixel finished within 1 ms"),
+        Err(e) => panic!("expected a timeout, got {e}"),
+    }
+    let generation = engine.generation();
+    engine.set_deadline(Duration::from_secs(10));
+    let frame = quick.render(&opts(0.0)).unwrap();
+    assert_eq!(
+        engine.generation(),
+        generation + 1,
+        "the tainted device was not replaced"
+    );
+    assert_eq!(max_diff(&reference, &frame), 0);
+    drop((slow, quick));
+    let report = engine.shutdown();
+    assert!(report.leaks.is_empty(), "{report}");
+}
