@@ -1,0 +1,842 @@
+//! Integration tests of the `isf` binary: each test runs the real executable in a fresh
+//! temporary folder and checks exit codes, the files written and the messages users see.
+//!
+//! Shaders are copied into the temporary folder and passed by their bare file name, so the
+//! paths in messages are predictable (`compile_error.fs:12:12: error: ...`).
+//!
+//! Lavapipe writes `XDG_RUNTIME_DIR is invalid or not set` to stderr; that line is not ours,
+//! so stderr is compared line by line after dropping it, never as a whole.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use image::RgbaImage;
+use serde_json::Value;
+
+/// The repository's `tests/shaders` folder.
+fn shaders_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+/// A fresh, empty folder under the system temp folder, removed on drop (kept on failure
+/// for inspection when `ISFKIT_KEEP_TEST_DIRS` is set).
+struct TestDir {
+    path: PathBuf,
+}
+
+impl TestDir {
+    fn new(name: &str) -> TestDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir()
+            .join("isfkit-cli-tests")
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create the test folder");
+        TestDir { path }
+    }
+
+    /// Copies `tests/shaders/<rel>` into this folder under its file name; returns that name.
+    fn copy(&self, rel: &str) -> String {
+        let src = shaders_dir().join(rel);
+        let name = Path::new(rel)
+            .file_name()
+            .expect("a file name")
+            .to_str()
+            .expect("UTF-8")
+            .to_string();
+        std::fs::copy(&src, self.path.join(&name))
+            .unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
+        name
+    }
+
+    fn join(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    /// Runs `isf ARGS` with this folder as the working directory.
+    fn isf(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_isf"))
+            .args(args)
+            .current_dir(&self.path)
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run the isf binary");
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output,
+        }
+    }
+
+    fn png(&self, rel: &str) -> RgbaImage {
+        let path = self.join(rel);
+        image::open(&path)
+            .unwrap_or_else(|e| panic!("decode {}: {e}", path.display()))
+            .to_rgba8()
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// One finished run of the binary.
+struct Run {
+    args: Vec<String>,
+    output: Output,
+}
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.output.status.code().expect("the binary exited normally")
+    }
+
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Stderr without the lines the Vulkan driver writes.
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr)
+            .lines()
+            .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    fn stderr_lines(&self) -> Vec<String> {
+        self.stderr().lines().map(str::to_string).collect()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout of {self:?} is not JSON: {e}"))
+    }
+
+    /// Asserts the exit code, showing the whole run when it differs.
+    #[track_caller]
+    fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code(), code, "unexpected exit code for {self:?}");
+        self
+    }
+
+    /// Asserts that stderr holds `line` as one whole line.
+    #[track_caller]
+    fn expect_stderr_line(&self, line: &str) -> &Run {
+        assert!(
+            self.stderr_lines().iter().any(|l| l == line),
+            "stderr lacks the line {line:?}: {self:?}"
+        );
+        self
+    }
+
+    /// Asserts that some stderr line starts with `prefix`.
+    #[track_caller]
+    fn expect_stderr_line_starting(&self, prefix: &str) -> &Run {
+        assert!(
+            self.stderr_lines().iter().any(|l| l.starts_with(prefix)),
+            "stderr has no line starting {prefix:?}: {self:?}"
+        );
+        self
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\n$ isf {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}---",
+            self.args.join(" "),
+            self.output.status.code(),
+            self.stdout(),
+            String::from_utf8_lossy(&self.output.stderr)
+        )
+    }
+}
+
+/// Asserts that a pixel is within `tol` of `want` in each of r, g, b.
+#[track_caller]
+fn assert_rgb(img: &RgbaImage, x: u32, y: u32, want: [u8; 3], tol: u8) {
+    let p = img.get_pixel(x, y).0;
+    let ok = (0..3).all(|i| p[i].abs_diff(want[i]) <= tol);
+    assert!(ok, "pixel ({x}, {y}) is {p:?}, want about {want:?} (±{tol})");
+}
+
+// ---------------------------------------------------------------------------------------
+// render: single frames and orientation
+
+#[test]
+fn render_gradient_png_orientation() {
+    let dir = TestDir::new("gradient");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "32x24"])
+        .expect_code(0);
+    let img = dir.png("out.png");
+    assert_eq!(img.dimensions(), (32, 24));
+    // Row 0 of the PNG is the top: green rises to the top, red to the right.
+    assert_rgb(&img, 0, 0, [0, 255, 0], 16); // top-left green
+    assert_rgb(&img, 31, 23, [255, 0, 0], 16); // bottom-right red
+    assert_rgb(&img, 0, 23, [0, 0, 0], 16); // bottom-left black
+    assert_rgb(&img, 31, 0, [255, 255, 0], 16); // top-right yellow
+    assert_eq!(img.get_pixel(16, 12).0[3], 255, "opaque");
+}
+
+#[test]
+fn render_sequence_writes_numbered_frames() {
+    let dir = TestDir::new("sequence");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out_%04d.png",
+        "--size",
+        "8x8",
+        "--frames",
+        "3",
+        "--fps",
+        "10",
+    ]);
+    run.expect_code(0)
+        .expect_stderr_line_starting("3 frames in ");
+    for i in 0..3 {
+        let name = format!("out_{i:04}.png");
+        assert_eq!(dir.png(&name).dimensions(), (8, 8), "{name}");
+    }
+    assert!(!dir.join("out_0003.png").exists(), "only three frames");
+    assert!(!dir.join("out_%04d.png").exists());
+}
+
+#[test]
+fn render_sequence_without_pattern_is_usage_error() {
+    let dir = TestDir::new("sequence-no-pattern");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--frames", "3"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got out.png)",
+        );
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_zero_frames_is_usage_error() {
+    let dir = TestDir::new("zero-frames");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--frames", "0"])
+        .expect_code(2)
+        .expect_stderr_line("error: --frames must be at least 1");
+}
+
+#[test]
+fn render_into_missing_folder_is_usage_error() {
+    let dir = TestDir::new("missing-folder");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "nowhere/out.png", "--size", "8x8"])
+        .expect_code(2)
+        .expect_stderr_line("error: output folder nowhere does not exist");
+}
+
+// ---------------------------------------------------------------------------------------
+// render: inputs
+
+/// Stripe `i` (0-based) of inputs_all.fs rendered at 70x10: each stripe is 10 pixels wide.
+fn stripe(img: &RgbaImage, i: u32) -> [u8; 3] {
+    let p = img.get_pixel(i * 10 + 5, 5).0;
+    [p[0], p[1], p[2]]
+}
+
+#[test]
+fn render_inputs_defaults() {
+    let dir = TestDir::new("inputs-defaults");
+    let fs = dir.copy("inputs_all.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "70x10"])
+        .expect_code(0);
+    let img = dir.png("out.png");
+    assert_rgb(&img, 5, 5, [0, 0, 0], 2); // flash false
+    assert_rgb(&img, 15, 5, [0, 255, 0], 2); // enabled true
+    assert_rgb(&img, 25, 5, [0, 0, 255], 2); // mode 2
+    assert_rgb(&img, 35, 5, [128, 128, 128], 2); // level 2/4
+    assert_rgb(&img, 45, 5, [64, 64, 64], 2); // amount 0.25
+    assert_rgb(&img, 55, 5, [191, 64, 0], 2); // spot (0.75, 0.25)
+    assert_rgb(&img, 65, 5, [0, 128, 255], 2); // tint
+}
+
+#[test]
+fn render_set_changes_inputs() {
+    let dir = TestDir::new("inputs-set");
+    let fs = dir.copy("inputs_all.fs");
+    dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "70x10",
+        "--set",
+        "flash=true",
+        "--set",
+        "enabled=false",
+        "--set",
+        "mode=Green",
+        "--set",
+        "level=4",
+        "--set",
+        "amount=0.75",
+        "--set",
+        "spot=0.25,1",
+        "--set",
+        "tint=1,0,1,1",
+    ])
+    .expect_code(0);
+    let img = dir.png("out.png");
+    let want: [[u8; 3]; 7] = [
+        [255, 255, 255], // flash true
+        [255, 0, 0],     // enabled false
+        [0, 255, 0],     // mode "Green"
+        [255, 255, 255], // level 4
+        [191, 191, 191], // amount 0.75
+        [64, 255, 0],    // spot (0.25, 1)
+        [255, 0, 255],   // tint magenta
+    ];
+    for (i, w) in want.iter().enumerate() {
+        let got = stripe(&img, i as u32);
+        assert!(
+            (0..3).all(|c| got[c].abs_diff(w[c]) <= 2),
+            "stripe {i}: got {got:?}, want {w:?}"
+        );
+    }
+}
+
+#[test]
+fn render_set_unknown_input_lists_available() {
+    let dir = TestDir::new("set-unknown");
+    let fs = dir.copy("inputs_all.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "unknown=1"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: no input named \"unknown\" (inputs: flash (event), enabled (bool), mode (long), \
+             level (long), amount (float), spot (point2D), tint (color))",
+        );
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_set_wrong_type_is_usage_error() {
+    let dir = TestDir::new("set-type");
+    let fs = dir.copy("inputs_all.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "amount=abc"])
+        .expect_code(2)
+        .expect_stderr_line("error: input \"amount\" is of type float, but the value given is \"abc\"");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "tint=red"])
+        .expect_code(2)
+        .expect_stderr_line("error: input \"tint\" is of type color, but the value given is \"red\"");
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_set_without_equals_is_usage_error() {
+    let dir = TestDir::new("set-no-equals");
+    let fs = dir.copy("inputs_all.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--set", "amount"])
+        .expect_code(2)
+        .expect_stderr_line("error: --set \"amount\" is not NAME=VALUE");
+}
+
+#[test]
+fn render_filter_with_image() {
+    let dir = TestDir::new("filter-image");
+    let fs = dir.copy("filter_invert.fs");
+    let checker = shaders_dir().join("imported_checker.png");
+    let arg = format!("inputImage={}", checker.display());
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg])
+        .expect_code(0);
+    let img = dir.png("out.png");
+    // The checker is 1-pixel squares with a red top-left pixel, then black and white
+    // alternating; inverted: cyan top-left, then white and black.
+    assert_rgb(&img, 0, 0, [0, 255, 255], 2);
+    assert_rgb(&img, 1, 0, [255, 255, 255], 2);
+    assert_rgb(&img, 2, 0, [0, 0, 0], 2);
+    assert_rgb(&img, 0, 1, [255, 255, 255], 2);
+}
+
+#[test]
+fn render_image_missing_file_names_path() {
+    let dir = TestDir::new("image-missing");
+    let fs = dir.copy("filter_invert.fs");
+    dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--image",
+        "inputImage=nope.png",
+    ])
+    .expect_code(2)
+    .expect_stderr_line_starting("error: cannot read image nope.png: ");
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_image_unknown_input_is_usage_error() {
+    let dir = TestDir::new("image-unknown");
+    let fs = dir.copy("filter_invert.fs");
+    let checker = shaders_dir().join("imported_checker.png");
+    let arg = format!("picture={}", checker.display());
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg])
+        .expect_code(2)
+        .expect_stderr_line("error: no input named \"picture\" (inputs: inputImage (image))");
+}
+
+// ---------------------------------------------------------------------------------------
+// render: sizes
+
+#[test]
+fn render_size_zero_is_usage_error() {
+    let dir = TestDir::new("size-zero");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "0x10"])
+        .expect_code(2)
+        .expect_stderr_line("error: invalid render size 0x10: width and height must be at least 1");
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_size_too_large_is_usage_error() {
+    let dir = TestDir::new("size-large");
+    let fs = dir.copy("gradient.fs");
+    // The limit is the device's (16384 on lavapipe), so only the prefix is fixed.
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "100000x100000"])
+        .expect_code(2)
+        .expect_stderr_line_starting(
+            "error: invalid render size 100000x100000: the device allows at most ",
+        );
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_size_garbage_is_clap_usage_error() {
+    let dir = TestDir::new("size-garbage");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "garbage"]);
+    run.expect_code(2).expect_stderr_line(
+        "error: invalid value 'garbage' for '--size <SIZE>': size \"garbage\" is not WIDTHxHEIGHT",
+    );
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "64xabc"]);
+    run.expect_code(2).expect_stderr_line(
+        "error: invalid value '64xabc' for '--size <SIZE>': height \"abc\" is not a whole number",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// render: bad shaders
+
+#[test]
+fn render_compile_error_points_at_user_line() {
+    let dir = TestDir::new("compile-error");
+    let fs = dir.copy("bad/compile_error.fs");
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8"]);
+    run.expect_code(1)
+        .expect_stderr_line_starting("compile_error.fs:12:12: error: ");
+    // The source line and a caret under column 12 (the tab is kept so the caret lines up).
+    let lines = run.stderr_lines();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("compile_error.fs:12:12: error: "))
+        .expect("the error line");
+    assert!(lines[at].contains("brightness"), "{run:?}");
+    assert_eq!(lines.get(at + 1).map(String::as_str), Some("   12 | \tfloat b = brightness * a;"), "{run:?}");
+    assert_eq!(lines.get(at + 2).map(String::as_str), Some("      | \t          ^"), "{run:?}");
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_malformed_json_is_positioned() {
+    let dir = TestDir::new("malformed-json");
+    let fs = dir.copy("bad/malformed_json.fs");
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8"]);
+    run.expect_code(1)
+        .expect_stderr_line("malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`")
+        .expect_stderr_line("    4 | \t\"INPUTS\" [")
+        .expect_stderr_line("      | \t         ^");
+}
+
+#[test]
+fn render_missing_shader_is_io_error() {
+    let dir = TestDir::new("missing-shader");
+    dir.isf(&["render", "nope.fs", "-o", "out.png", "--size", "8x8"])
+        .expect_code(2)
+        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+}
+
+#[test]
+fn render_prints_header_warnings_and_succeeds() {
+    let dir = TestDir::new("render-warning");
+    let fs = dir.copy("bad/unknown_type.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "4x4"])
+        .expect_code(0)
+        .expect_stderr_line(
+            "unknown_type.fs:5:31: warning: INPUTS[0] (\"volume\") has unknown TYPE \"texture3D\"; skipped",
+        );
+    assert_rgb(&dir.png("out.png"), 1, 1, [128, 128, 128], 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// validate
+
+#[test]
+fn validate_valid_shader() {
+    let dir = TestDir::new("validate-ok");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&["validate", &fs]);
+    run.expect_code(0);
+    assert_eq!(run.stdout(), "gradient.fs: valid\n");
+}
+
+#[test]
+fn validate_compile_error_text() {
+    let dir = TestDir::new("validate-error");
+    let fs = dir.copy("bad/compile_error.fs");
+    dir.isf(&["validate", &fs])
+        .expect_code(1)
+        .expect_stderr_line_starting("compile_error.fs:12:12: error: ")
+        .expect_stderr_line("   12 | \tfloat b = brightness * a;");
+}
+
+#[test]
+fn validate_missing_file_is_io_error() {
+    let dir = TestDir::new("validate-missing");
+    dir.isf(&["validate", "nope.fs"])
+        .expect_code(2)
+        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+}
+
+#[test]
+fn validate_json_valid() {
+    let dir = TestDir::new("validate-json-ok");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn validate_json_warning() {
+    let dir = TestDir::new("validate-json-warning");
+    let fs = dir.copy("tolerant_json.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let warnings = v["warnings"].as_array().expect("warnings array");
+    assert_eq!(warnings.len(), 1, "{v}");
+    let w = &warnings[0];
+    assert_eq!(w["line"], 2, "{v}");
+    assert_eq!(w["column"], 2, "{v}");
+    assert_eq!(w["stage"], "header");
+    assert!(
+        w["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not strict JSON")),
+        "{v}"
+    );
+}
+
+#[test]
+fn validate_json_compile_error() {
+    let dir = TestDir::new("validate-json-compile");
+    let fs = dir.copy("bad/compile_error.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["valid"], false);
+    let errors = v["errors"].as_array().expect("errors array");
+    assert_eq!(errors.len(), 1, "{v}");
+    assert_eq!(errors[0]["line"], 12);
+    assert_eq!(errors[0]["column"], 12);
+    assert_eq!(errors[0]["stage"], "fragment");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("brightness")),
+        "{v}"
+    );
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn validate_json_type_error_at_user_line() {
+    let dir = TestDir::new("validate-json-type");
+    let fs = dir.copy("bad/type_error.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["errors"][0]["line"], 7, "{v}");
+    assert_eq!(v["errors"][0]["stage"], "fragment", "{v}");
+}
+
+#[test]
+fn validate_json_header_error() {
+    let dir = TestDir::new("validate-json-header");
+    let fs = dir.copy("bad/malformed_json.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(
+        v["errors"],
+        serde_json::json!([{
+            "line": 4,
+            "column": 11,
+            "message": "invalid JSON in ISF header: expected `:`",
+            "stage": "header",
+        }])
+    );
+}
+
+#[test]
+fn validate_json_unknown_type_is_warning_only() {
+    let dir = TestDir::new("validate-json-unknown");
+    let fs = dir.copy("bad/unknown_type.fs");
+    let run = dir.isf(&["validate", "--json", &fs]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(
+        v["warnings"],
+        serde_json::json!([{
+            "line": 5,
+            "column": 31,
+            "message": "INPUTS[0] (\"volume\") has unknown TYPE \"texture3D\"; skipped",
+            "stage": "header",
+        }])
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// info
+
+#[test]
+fn info_inputs_and_defaults() {
+    let dir = TestDir::new("info-inputs");
+    let fs = dir.copy("inputs_all.fs");
+    let run = dir.isf(&["info", &fs]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["kind"], "generator");
+    assert_eq!(v["path"], "inputs_all.fs");
+    let inputs = v["inputs"].as_array().expect("inputs");
+    let summary: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("flash", "event"),
+            ("enabled", "bool"),
+            ("mode", "long"),
+            ("level", "long"),
+            ("amount", "float"),
+            ("spot", "point2D"),
+            ("tint", "color"),
+        ]
+    );
+    assert_eq!(inputs[1]["default"], true);
+    assert_eq!(inputs[2]["default"], 2);
+    assert_eq!(inputs[2]["labels"], serde_json::json!(["Red", "Green", "Blue"]));
+    assert_eq!(inputs[4]["default"], 0.25);
+    assert_eq!(inputs[5]["default"], serde_json::json!([0.75, 0.25]));
+    assert_eq!(inputs[6]["default"], serde_json::json!([0.0, 0.5, 1.0, 1.0]));
+    assert_eq!(v["passes"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn info_kinds() {
+    let dir = TestDir::new("info-kinds");
+    for (shader, kind) in [
+        ("gradient.fs", "generator"),
+        ("filter_invert.fs", "filter"),
+        ("transition.fs", "transition"),
+    ] {
+        let fs = dir.copy(shader);
+        let run = dir.isf(&["info", &fs]);
+        run.expect_code(0);
+        assert_eq!(run.json()["kind"], kind, "{shader}");
+    }
+}
+
+#[test]
+fn info_passes() {
+    let dir = TestDir::new("info-passes");
+    let fs = dir.copy("persistent.fs");
+    let run = dir.isf(&["info", &fs]);
+    run.expect_code(0);
+    let v = run.json();
+    let passes = v["passes"].as_array().expect("passes");
+    assert_eq!(passes.len(), 2, "{v}");
+    assert_eq!(passes[0]["target"], "accum");
+    assert_eq!(passes[0]["persistent"], true);
+    assert_eq!(passes[0]["float"], true);
+    assert_eq!(passes[1]["target"], Value::Null);
+}
+
+#[test]
+fn info_bad_and_missing() {
+    let dir = TestDir::new("info-bad");
+    let fs = dir.copy("bad/malformed_json.fs");
+    dir.isf(&["info", &fs])
+        .expect_code(1)
+        .expect_stderr_line("malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`");
+    dir.isf(&["info", "nope.fs"])
+        .expect_code(2)
+        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+}
+
+// ---------------------------------------------------------------------------------------
+// cleanup report, re-initialisation, bench
+
+#[test]
+fn render_cleanup_report_text() {
+    let dir = TestDir::new("cleanup-report");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--cleanup-report"]);
+    run.expect_code(0)
+        .expect_stderr_line_starting("cleanup report (")
+        .expect_stderr_line("  leaks: none (registry empty, wgpu report clean)");
+    let lines = run.stderr_lines();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("#  phase"))
+        .unwrap_or_else(|| panic!("no table header: {run:?}"));
+    let phases = [
+        "stop background workers",
+        "close windows and surfaces",
+        "release GPU resources",
+        "release UI state",
+        "release system resources",
+        "verify",
+    ];
+    for (i, name) in phases.iter().enumerate() {
+        let row = lines.get(header + 1 + i).map(|l| l.trim_start()).unwrap_or("");
+        assert!(
+            row.starts_with(&format!("{}  {name} ", i + 1)),
+            "row {} should be {name:?}: {run:?}",
+            i + 1
+        );
+    }
+    assert!(dir.join("out.png").exists());
+}
+
+#[test]
+fn render_json_report() {
+    let dir = TestDir::new("json-report");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--json-report"]);
+    run.expect_code(0);
+    let v = run.json();
+    let phases: Vec<&str> = v["phases"]
+        .as_array()
+        .expect("phases")
+        .iter()
+        .map(|p| p["phase"].as_str().expect("phase id"))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "stop_workers",
+            "close_surfaces",
+            "release_gpu",
+            "release_ui",
+            "release_system",
+            "verify"
+        ]
+    );
+    assert_eq!(v["leaks"], serde_json::json!([]));
+    for p in v["phases"].as_array().unwrap() {
+        assert_eq!(p["errors"], serde_json::json!([]), "{p}");
+    }
+    assert!(v["phases"][2]["released_count"].as_u64().unwrap_or(0) > 0, "{v}");
+    assert!(dir.join("out.png").exists());
+}
+
+#[test]
+fn persistent_state_survives_reinit() {
+    let dir = TestDir::new("reinit");
+    let fs = dir.copy("persistent.fs");
+    let common = ["render", fs.as_str(), "--size", "16x8", "--frames", "6", "-q"];
+    let mut args = common.to_vec();
+    args.extend(["-o", "plain_%04d.png"]);
+    dir.isf(&args).expect_code(0);
+    let mut args = common.to_vec();
+    args.extend(["-o", "reinit_%04d.png", "--reinit-every", "2"]);
+    dir.isf(&args).expect_code(0);
+    for i in 0..6 {
+        assert!(dir.join(&format!("reinit_{i:04}.png")).exists(), "frame {i}");
+    }
+    assert!(!dir.join("reinit_0006.png").exists());
+    let plain = dir.png("plain_0005.png");
+    let reinit = dir.png("reinit_0005.png");
+    // After 6 frames: left half red 0.6, right half green 0.6 (the expected value).
+    assert_rgb(&plain, 2, 4, [153, 0, 0], 2);
+    assert_rgb(&plain, 13, 4, [0, 153, 0], 2);
+    assert_eq!(
+        plain.as_raw(),
+        reinit.as_raw(),
+        "the last frame differs after re-initialisations: persistent state was lost"
+    );
+}
+
+#[test]
+fn bench_lifecycle_json() {
+    let dir = TestDir::new("bench");
+    let run = dir.isf(&["bench", "lifecycle", "--renders", "20", "--reinits", "4", "--json"]);
+    run.expect_code(0);
+    let v = run.json();
+    assert_eq!(v["renders"], 20, "{v}");
+    assert_eq!(v["reinits"], 4, "{v}");
+    assert!(v["rss_end_kib"].is_u64(), "{v}");
+    assert_eq!(v["leaks"], 0, "{v}");
+    assert_eq!(v["live_resources_after_shutdown"], 0, "{v}");
+    assert_ne!(v["adapter"], "(none)", "the adapter name is read before shutdown: {v}");
+}
+
+// ---------------------------------------------------------------------------------------
+// help and usage
+
+#[test]
+fn help_exits_zero() {
+    let dir = TestDir::new("help");
+    let run = dir.isf(&["--help"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    for word in ["Usage: isf", "render", "validate", "info", "bench"] {
+        assert!(out.contains(word), "--help lacks {word:?}: {run:?}");
+    }
+    let run = dir.isf(&["render", "--help"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    for word in ["Usage: isf render", "--output", "--size", "--set", "--reinit-every"] {
+        assert!(out.contains(word), "render --help lacks {word:?}: {run:?}");
+    }
+}
+
+#[test]
+fn no_arguments_is_usage_error() {
+    let dir = TestDir::new("no-args");
+    dir.isf(&[]).expect_code(2);
+    dir.isf(&["render"]).expect_code(2);
+    dir.isf(&["frobnicate"]).expect_code(2);
+}
