@@ -228,7 +228,6 @@ pub(crate) struct State {
     pub report: Option<CleanupReport>,
     pub tainted: bool,
     pub generation: u64,
-    pub reinit_count: u64,
     pub gpu: Option<Gpu>, // Last: the device outlives everything above.
 }
 
@@ -294,7 +293,6 @@ impl Engine {
             report: None,
             tainted: false,
             generation: 1,
-            reinit_count: 0,
             gpu: Some(gpu),
         };
         let deadline_ns = std::sync::atomic::AtomicU64::new(config.deadline.as_nanos() as u64);
@@ -511,8 +509,9 @@ impl EngineInner {
         if st.report.is_some() {
             return Err(Error::ShutDown);
         }
-        if st.tainted {
-            tracing::warn!("device tainted by a timeout; creating a fresh one");
+        if st.tainted || st.gpu.is_none() {
+            // After a timeout, or after a re-initialisation that failed half-way.
+            tracing::warn!("no usable device (tainted by a timeout or lost); creating a fresh one");
             self.reinitialize_locked(st, false)?;
         }
         Ok(())
@@ -541,25 +540,17 @@ impl EngineInner {
         self.release_gpu_objects(st);
         let old = st.gpu.take();
         drop(old);
+        let after = self.registry.summary();
+        let released = Freed {
+            count: before.total_count().saturating_sub(after.total_count()),
+            bytes: before.total_bytes().saturating_sub(after.total_bytes()),
+        };
         st.generation += 1;
-        st.reinit_count += 1;
         st.tainted = false;
-        let gpu = Gpu::new(
-            &self.instance,
-            self.config.backend,
-            st.generation,
-            self.registry.clone(),
-        )?;
+        let gpu = Gpu::new(&self.instance, self.config.backend, st.generation, self.registry.clone())?;
         st.shared = Some(Shared::new(&gpu)?);
         st.gpu = Some(gpu);
         self.test_render(st)?;
-        let after = self.registry.summary();
-        let released = Freed {
-            count: before
-                .total_count()
-                .saturating_sub(after.total_count().saturating_sub(2)),
-            bytes: before.total_bytes(),
-        };
         let gpu = st.gpu.as_ref().expect("just created");
         let report = ReinitReport {
             generation: st.generation,

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build, test and run isfkit:
+# Mesa's lavapipe (Vulkan on the CPU) when no Vulkan driver is present, ffmpeg (video
+# output), and the Python tools (maturin, pytest). Safe to run again: it only installs
+# what is missing.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        echo "install-deps: not root and no sudo; install mesa-vulkan-drivers, libvulkan1, ffmpeg yourself" >&2
+    fi
+fi
+
+apt_packages=()
+if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && ! ls /etc/vulkan/icd.d/*.json >/dev/null 2>&1; then
+    apt_packages+=(mesa-vulkan-drivers)
+fi
+dpkg -s libvulkan1 >/dev/null 2>&1 || apt_packages+=(libvulkan1)
+command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
+
+if [ ${#apt_packages[@]} -gt 0 ]; then
+    echo "install-deps: installing ${apt_packages[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+if command -v python3 >/dev/null 2>&1; then
+    missing=()
+    python3 -c "import maturin" 2>/dev/null || command -v maturin >/dev/null 2>&1 || missing+=(maturin)
+    python3 -c "import pytest" 2>/dev/null || missing+=(pytest)
+    python3 -c "import numpy" 2>/dev/null || missing+=(numpy)
+    python3 -c "import PIL" 2>/dev/null || missing+=(pillow)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "install-deps: pip installing ${missing[*]}"
+        python3 -m pip install -q --disable-pip-version-check "${missing[@]}"
+    fi
+fi
