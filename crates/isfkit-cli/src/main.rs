@@ -140,19 +140,22 @@ impl Failure {
     }
 }
 
+/// The usage failure for a shader file that could not be read (an I/O error, not an
+/// invalid shader), or `None` when `d` is about the shader's content. The message already
+/// names the path, so it is not rendered compiler-style (`path: error: cannot read path`).
+fn unreadable(d: &Diagnostic) -> Option<Failure> {
+    (d.line == 0 && d.message.starts_with("cannot read"))
+        .then(|| Failure::usage(format!("error: {}", d.message)))
+}
+
 /// Maps an engine error to a message (compiler-style for shader errors) and an exit code.
 fn engine_failure(e: Error, shader: &Path) -> Failure {
     let fs = shader.display().to_string();
     match e {
-        Error::Format(f)
-            if f.diagnostic.line == 0 && f.diagnostic.message.starts_with("cannot read") =>
-        {
-            Failure::usage(f.diagnostic.render(&fs))
-        }
-        Error::Format(f) => Failure {
+        Error::Format(f) => unreadable(&f.diagnostic).unwrap_or_else(|| Failure {
             code: 1,
             message: f.diagnostic.render(&fs),
-        },
+        }),
         Error::Compile(c) => {
             let vs = isfkit_render::vertex_shader_path(shader)
                 .unwrap_or_else(|| shader.with_extension("vs"));
@@ -373,10 +376,10 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let fs = args.shader.display().to_string();
     let doc = match IsfDocument::parse_file(&args.shader) {
         Ok(d) => d,
-        Err(e) if e.diagnostic.line == 0 && e.diagnostic.message.starts_with("cannot read") => {
-            return Err(Failure::usage(e.diagnostic.render(&fs)))
-        }
         Err(e) => {
+            if let Some(f) = unreadable(&e.diagnostic) {
+                return Err(f);
+            }
             if args.json {
                 println!(
                     "{}",
@@ -449,15 +452,10 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
 fn info(args: InfoArgs) -> Result<(), Failure> {
     let fs = args.shader.display().to_string();
     let doc = IsfDocument::parse_file(&args.shader).map_err(|e| {
-        let code = if e.diagnostic.line == 0 && e.diagnostic.message.starts_with("cannot read") {
-            2
-        } else {
-            1
-        };
-        Failure {
-            code,
+        unreadable(&e.diagnostic).unwrap_or_else(|| Failure {
+            code: 1,
             message: e.diagnostic.render(&fs),
-        }
+        })
     })?;
     let mut value = serde_json::to_value(&doc).map_err(|e| Failure {
         code: 1,

@@ -93,7 +93,10 @@ struct Run {
 
 impl Run {
     fn code(&self) -> i32 {
-        self.output.status.code().expect("the binary exited normally")
+        self.output
+            .status
+            .code()
+            .expect("the binary exited normally")
     }
 
     fn stdout(&self) -> String {
@@ -164,7 +167,10 @@ impl std::fmt::Debug for Run {
 fn assert_rgb(img: &RgbaImage, x: u32, y: u32, want: [u8; 3], tol: u8) {
     let p = img.get_pixel(x, y).0;
     let ok = (0..3).all(|i| p[i].abs_diff(want[i]) <= tol);
-    assert!(ok, "pixel ({x}, {y}) is {p:?}, want about {want:?} (±{tol})");
+    assert!(
+        ok,
+        "pixel ({x}, {y}) is {p:?}, want about {want:?} (±{tol})"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,6 +248,57 @@ fn render_into_missing_folder_is_usage_error() {
         .expect_stderr_line("error: output folder nowhere does not exist");
 }
 
+#[test]
+fn render_float_writes_16_bit_png() {
+    let dir = TestDir::new("float");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--float"])
+        .expect_code(0);
+    let img = image::open(dir.join("out.png")).expect("decode");
+    assert_eq!(img.color(), image::ColorType::Rgba16);
+    dir.isf(&[
+        "render", &fs, "-o", "out8.png", "--size", "8x8", "--bits", "8",
+    ])
+    .expect_code(0);
+    let img = image::open(dir.join("out8.png")).expect("decode");
+    assert_eq!(img.color(), image::ColorType::Rgba8);
+}
+
+#[test]
+fn render_bad_options_are_usage_errors() {
+    let dir = TestDir::new("bad-options");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--fps", "0"])
+        .expect_code(2)
+        .expect_stderr_line("error: --fps must be a positive number");
+    dir.isf(&["render", &fs, "-o", "out.png", "--backend", "foo"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: invalid value 'foo' for '--backend <BACKEND>': unknown backend \"foo\" (auto, vulkan, gl, metal, dx12)",
+        );
+    dir.isf(&["render", &fs, "-o", "out.png", "--bits", "12"])
+        .expect_code(2);
+    assert!(!dir.join("out.png").exists());
+}
+
+#[test]
+fn render_audio_missing_wav_names_path() {
+    let dir = TestDir::new("audio-missing");
+    let fs = dir.copy("audio.fs");
+    dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--audio",
+        "wave=nope.wav",
+    ])
+    .expect_code(2)
+    .expect_stderr_line_starting("error: cannot read WAV nope.wav: ");
+}
+
 // ---------------------------------------------------------------------------------------
 // render: inputs
 
@@ -317,12 +374,21 @@ fn render_set_changes_inputs() {
 fn render_set_unknown_input_lists_available() {
     let dir = TestDir::new("set-unknown");
     let fs = dir.copy("inputs_all.fs");
-    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "unknown=1"])
-        .expect_code(2)
-        .expect_stderr_line(
-            "error: no input named \"unknown\" (inputs: flash (event), enabled (bool), mode (long), \
+    dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--set",
+        "unknown=1",
+    ])
+    .expect_code(2)
+    .expect_stderr_line(
+        "error: no input named \"unknown\" (inputs: flash (event), enabled (bool), mode (long), \
              level (long), amount (float), spot (point2D), tint (color))",
-        );
+    );
     assert!(!dir.join("out.png").exists());
 }
 
@@ -330,12 +396,23 @@ fn render_set_unknown_input_lists_available() {
 fn render_set_wrong_type_is_usage_error() {
     let dir = TestDir::new("set-type");
     let fs = dir.copy("inputs_all.fs");
-    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "amount=abc"])
-        .expect_code(2)
-        .expect_stderr_line("error: input \"amount\" is of type float, but the value given is \"abc\"");
-    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--set", "tint=red"])
-        .expect_code(2)
-        .expect_stderr_line("error: input \"tint\" is of type color, but the value given is \"red\"");
+    dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--set",
+        "amount=abc",
+    ])
+    .expect_code(2)
+    .expect_stderr_line("error: input \"amount\" is of type float, but the value given is \"abc\"");
+    dir.isf(&[
+        "render", &fs, "-o", "out.png", "--size", "8x8", "--set", "tint=red",
+    ])
+    .expect_code(2)
+    .expect_stderr_line("error: input \"tint\" is of type color, but the value given is \"red\"");
     assert!(!dir.join("out.png").exists());
 }
 
@@ -354,8 +431,10 @@ fn render_filter_with_image() {
     let fs = dir.copy("filter_invert.fs");
     let checker = shaders_dir().join("imported_checker.png");
     let arg = format!("inputImage={}", checker.display());
-    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg])
-        .expect_code(0);
+    dir.isf(&[
+        "render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg,
+    ])
+    .expect_code(0);
     let img = dir.png("out.png");
     // The checker is 1-pixel squares with a red top-left pixel, then black and white
     // alternating; inverted: cyan top-left, then white and black.
@@ -390,9 +469,11 @@ fn render_image_unknown_input_is_usage_error() {
     let fs = dir.copy("filter_invert.fs");
     let checker = shaders_dir().join("imported_checker.png");
     let arg = format!("picture={}", checker.display());
-    dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg])
-        .expect_code(2)
-        .expect_stderr_line("error: no input named \"picture\" (inputs: inputImage (image))");
+    dir.isf(&[
+        "render", &fs, "-o", "out.png", "--size", "8x8", "--image", &arg,
+    ])
+    .expect_code(2)
+    .expect_stderr_line("error: no input named \"picture\" (inputs: inputImage (image))");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -452,8 +533,16 @@ fn render_compile_error_points_at_user_line() {
         .position(|l| l.starts_with("compile_error.fs:12:12: error: "))
         .expect("the error line");
     assert!(lines[at].contains("brightness"), "{run:?}");
-    assert_eq!(lines.get(at + 1).map(String::as_str), Some("   12 | \tfloat b = brightness * a;"), "{run:?}");
-    assert_eq!(lines.get(at + 2).map(String::as_str), Some("      | \t          ^"), "{run:?}");
+    assert_eq!(
+        lines.get(at + 1).map(String::as_str),
+        Some("   12 | \tfloat b = brightness * a;"),
+        "{run:?}"
+    );
+    assert_eq!(
+        lines.get(at + 2).map(String::as_str),
+        Some("      | \t          ^"),
+        "{run:?}"
+    );
     assert!(!dir.join("out.png").exists());
 }
 
@@ -463,7 +552,9 @@ fn render_malformed_json_is_positioned() {
     let fs = dir.copy("bad/malformed_json.fs");
     let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8"]);
     run.expect_code(1)
-        .expect_stderr_line("malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`")
+        .expect_stderr_line(
+            "malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`",
+        )
         .expect_stderr_line("    4 | \t\"INPUTS\" [")
         .expect_stderr_line("      | \t         ^");
 }
@@ -473,7 +564,7 @@ fn render_missing_shader_is_io_error() {
     let dir = TestDir::new("missing-shader");
     dir.isf(&["render", "nope.fs", "-o", "out.png", "--size", "8x8"])
         .expect_code(2)
-        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+        .expect_stderr_line_starting("error: cannot read nope.fs: ");
 }
 
 #[test]
@@ -515,7 +606,7 @@ fn validate_missing_file_is_io_error() {
     let dir = TestDir::new("validate-missing");
     dir.isf(&["validate", "nope.fs"])
         .expect_code(2)
-        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+        .expect_stderr_line_starting("error: cannot read nope.fs: ");
 }
 
 #[test]
@@ -656,10 +747,16 @@ fn info_inputs_and_defaults() {
     );
     assert_eq!(inputs[1]["default"], true);
     assert_eq!(inputs[2]["default"], 2);
-    assert_eq!(inputs[2]["labels"], serde_json::json!(["Red", "Green", "Blue"]));
+    assert_eq!(
+        inputs[2]["labels"],
+        serde_json::json!(["Red", "Green", "Blue"])
+    );
     assert_eq!(inputs[4]["default"], 0.25);
     assert_eq!(inputs[5]["default"], serde_json::json!([0.75, 0.25]));
-    assert_eq!(inputs[6]["default"], serde_json::json!([0.0, 0.5, 1.0, 1.0]));
+    assert_eq!(
+        inputs[6]["default"],
+        serde_json::json!([0.0, 0.5, 1.0, 1.0])
+    );
     assert_eq!(v["passes"].as_array().map(Vec::len), Some(1));
 }
 
@@ -697,12 +794,12 @@ fn info_passes() {
 fn info_bad_and_missing() {
     let dir = TestDir::new("info-bad");
     let fs = dir.copy("bad/malformed_json.fs");
-    dir.isf(&["info", &fs])
-        .expect_code(1)
-        .expect_stderr_line("malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`");
+    dir.isf(&["info", &fs]).expect_code(1).expect_stderr_line(
+        "malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`",
+    );
     dir.isf(&["info", "nope.fs"])
         .expect_code(2)
-        .expect_stderr_line_starting("nope.fs: error: cannot read nope.fs: ");
+        .expect_stderr_line_starting("error: cannot read nope.fs: ");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -712,7 +809,15 @@ fn info_bad_and_missing() {
 fn render_cleanup_report_text() {
     let dir = TestDir::new("cleanup-report");
     let fs = dir.copy("gradient.fs");
-    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--cleanup-report"]);
+    let run = dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--cleanup-report",
+    ]);
     run.expect_code(0)
         .expect_stderr_line_starting("cleanup report (")
         .expect_stderr_line("  leaks: none (registry empty, wgpu report clean)");
@@ -730,7 +835,10 @@ fn render_cleanup_report_text() {
         "verify",
     ];
     for (i, name) in phases.iter().enumerate() {
-        let row = lines.get(header + 1 + i).map(|l| l.trim_start()).unwrap_or("");
+        let row = lines
+            .get(header + 1 + i)
+            .map(|l| l.trim_start())
+            .unwrap_or("");
         assert!(
             row.starts_with(&format!("{}  {name} ", i + 1)),
             "row {} should be {name:?}: {run:?}",
@@ -744,7 +852,15 @@ fn render_cleanup_report_text() {
 fn render_json_report() {
     let dir = TestDir::new("json-report");
     let fs = dir.copy("gradient.fs");
-    let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--json-report"]);
+    let run = dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--json-report",
+    ]);
     run.expect_code(0);
     let v = run.json();
     let phases: Vec<&str> = v["phases"]
@@ -768,7 +884,10 @@ fn render_json_report() {
     for p in v["phases"].as_array().unwrap() {
         assert_eq!(p["errors"], serde_json::json!([]), "{p}");
     }
-    assert!(v["phases"][2]["released_count"].as_u64().unwrap_or(0) > 0, "{v}");
+    assert!(
+        v["phases"][2]["released_count"].as_u64().unwrap_or(0) > 0,
+        "{v}"
+    );
     assert!(dir.join("out.png").exists());
 }
 
@@ -776,7 +895,15 @@ fn render_json_report() {
 fn persistent_state_survives_reinit() {
     let dir = TestDir::new("reinit");
     let fs = dir.copy("persistent.fs");
-    let common = ["render", fs.as_str(), "--size", "16x8", "--frames", "6", "-q"];
+    let common = [
+        "render",
+        fs.as_str(),
+        "--size",
+        "16x8",
+        "--frames",
+        "6",
+        "-q",
+    ];
     let mut args = common.to_vec();
     args.extend(["-o", "plain_%04d.png"]);
     dir.isf(&args).expect_code(0);
@@ -784,7 +911,10 @@ fn persistent_state_survives_reinit() {
     args.extend(["-o", "reinit_%04d.png", "--reinit-every", "2"]);
     dir.isf(&args).expect_code(0);
     for i in 0..6 {
-        assert!(dir.join(&format!("reinit_{i:04}.png")).exists(), "frame {i}");
+        assert!(
+            dir.join(&format!("reinit_{i:04}.png")).exists(),
+            "frame {i}"
+        );
     }
     assert!(!dir.join("reinit_0006.png").exists());
     let plain = dir.png("plain_0005.png");
@@ -802,7 +932,15 @@ fn persistent_state_survives_reinit() {
 #[test]
 fn bench_lifecycle_json() {
     let dir = TestDir::new("bench");
-    let run = dir.isf(&["bench", "lifecycle", "--renders", "20", "--reinits", "4", "--json"]);
+    let run = dir.isf(&[
+        "bench",
+        "lifecycle",
+        "--renders",
+        "20",
+        "--reinits",
+        "4",
+        "--json",
+    ]);
     run.expect_code(0);
     let v = run.json();
     assert_eq!(v["renders"], 20, "{v}");
@@ -810,7 +948,10 @@ fn bench_lifecycle_json() {
     assert!(v["rss_end_kib"].is_u64(), "{v}");
     assert_eq!(v["leaks"], 0, "{v}");
     assert_eq!(v["live_resources_after_shutdown"], 0, "{v}");
-    assert_ne!(v["adapter"], "(none)", "the adapter name is read before shutdown: {v}");
+    assert_ne!(
+        v["adapter"], "(none)",
+        "the adapter name is read before shutdown: {v}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -828,7 +969,13 @@ fn help_exits_zero() {
     let run = dir.isf(&["render", "--help"]);
     run.expect_code(0);
     let out = run.stdout();
-    for word in ["Usage: isf render", "--output", "--size", "--set", "--reinit-every"] {
+    for word in [
+        "Usage: isf render",
+        "--output",
+        "--size",
+        "--set",
+        "--reinit-every",
+    ] {
         assert!(out.contains(word), "render --help lacks {word:?}: {run:?}");
     }
 }

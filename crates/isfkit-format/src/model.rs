@@ -12,12 +12,21 @@ use crate::expr::SizeExpr;
 
 /// The ISF version a file declares. Files without `ISFVSN` are version 1 and are upgraded on
 /// load (PERSISTENT_BUFFERS become persistent pass targets, `vv_` names are accepted).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IsfVersion {
     V1,
     /// Version 2 or later, with the version string as written (`"2.0"`, `2`).
     V2(String),
+}
+
+impl Serialize for IsfVersion {
+    /// As the version string: `"1"` for v1 files, the written version otherwise.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IsfVersion::V1 => s.serialize_str("1"),
+            IsfVersion::V2(v) => s.serialize_str(v),
+        }
+    }
 }
 
 /// What a shader is, from VVISF's input conventions: a filter has an image input named

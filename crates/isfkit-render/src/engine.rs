@@ -409,7 +409,9 @@ impl Engine {
         let before = self.inner.registry.summary();
         let mut st = lock_state(&self.inner);
         for s in st.scenes.iter().filter_map(Weak::upgrade) {
-            lock_scene(&s).gpu.as_mut().map(|g| g.persistent.clear());
+            if let Some(g) = lock_scene(&s).gpu.as_mut() {
+                g.persistent.clear();
+            }
         }
         let freed = st.pool.force_cleanup();
         drop(st);
@@ -547,7 +549,12 @@ impl EngineInner {
         };
         st.generation += 1;
         st.tainted = false;
-        let gpu = Gpu::new(&self.instance, self.config.backend, st.generation, self.registry.clone())?;
+        let gpu = Gpu::new(
+            &self.instance,
+            self.config.backend,
+            st.generation,
+            self.registry.clone(),
+        )?;
         st.shared = Some(Shared::new(&gpu)?);
         st.gpu = Some(gpu);
         self.test_render(st)?;

@@ -542,14 +542,19 @@ pub(crate) fn f16_to_f32(h: u16) -> f32 {
 /// Texture sizes of one frame, per texture name, for `_NAME_imgSize` and IMG_PIXEL.
 type Sizes = HashMap<String, (u32, u32)>;
 
+/// The frame's clock values: TIME, TIMEDELTA, DATE.
+struct Clock {
+    time: f64,
+    delta: f64,
+    date: [f32; 4],
+}
+
 fn write_uniforms(
     layout: &isfkit_glsl::Layout,
     s: &SceneState,
     pass_index: usize,
     size: (u32, u32),
-    time: f64,
-    delta: f64,
-    date: [f32; 4],
+    clock: &Clock,
     sizes: &Sizes,
 ) -> Vec<u8> {
     let mut buf = vec![0u8; layout.block_size];
@@ -566,9 +571,9 @@ fn write_uniforms(
                 continue;
             }
             FieldRole::RenderSize => vec![size.0 as f32, size.1 as f32],
-            FieldRole::Time => vec![time as f32],
-            FieldRole::TimeDelta => vec![delta as f32],
-            FieldRole::Date => date.to_vec(),
+            FieldRole::Time => vec![clock.time as f32],
+            FieldRole::TimeDelta => vec![clock.delta as f32],
+            FieldRole::Date => clock.date.to_vec(),
             FieldRole::Input(name) => match s.values.get(name) {
                 Some(Value::Bool(b)) => {
                     put(f.offset, &(*b as i32).to_le_bytes());
@@ -643,6 +648,7 @@ fn encode_passes(
     let time = opts.time;
     let delta = s.last_time.map_or(0.0, |t| (time - t).abs());
     let date = opts.date.unwrap_or_else(local_date);
+    let clock = Clock { time, delta, date };
     let mut encoder = gpu
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -728,7 +734,7 @@ fn encode_passes(
             }
             views.push((slot.binding, bound));
         }
-        let data = write_uniforms(&layout, s, i, (w, h), time, delta, date, &sizes);
+        let data = write_uniforms(&layout, s, i, (w, h), &clock, &sizes);
         gpu.queue.write_buffer(&sg.uniforms[i], 0, &data);
         // Hold the guards of pooled textures while building the bind group.
         let pooled_views: Vec<(u32, wgpu::TextureView)> = views
@@ -795,14 +801,11 @@ fn encode_passes(
         }
         // The command buffer keeps the bind group alive until it has run.
         drop(bind_group);
-        match &pass.target {
-            Some(name) => {
-                current.insert(name.clone(), target.clone());
-                if pass.persistent {
-                    sg.persistent.insert(name.clone(), target.clone());
-                }
+        if let Some(name) = &pass.target {
+            current.insert(name.clone(), target.clone());
+            if pass.persistent {
+                sg.persistent.insert(name.clone(), target.clone());
             }
-            None => {}
         }
         if last {
             output = Some(target);

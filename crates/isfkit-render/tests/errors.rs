@@ -30,11 +30,22 @@ fn wrong_value_type_names_input_and_both_types() {
     let engine = test_engine();
     let scene = engine.load(&shader("inputs_all.fs")).unwrap();
     let err = scene.set("tint", Value::Float(0.5)).unwrap_err();
-    assert_eq!(err.to_string(), "input \"tint\" is of type color, but the value given is float 0.5");
+    assert_eq!(
+        err.to_string(),
+        "input \"tint\" is of type color, but the value given is float 0.5"
+    );
     let err = scene.set_text("amount", "lots").unwrap_err();
-    assert_eq!(err.to_string(), "input \"amount\" is of type float, but the value given is \"lots\"");
-    let err = scene.set_image("amount", solid_image([0, 0, 0, 255])).unwrap_err();
-    assert_eq!(err.to_string(), "input \"amount\" is of type float, but the value given is an image (4x4)");
+    assert_eq!(
+        err.to_string(),
+        "input \"amount\" is of type float, but the value given is \"lots\""
+    );
+    let err = scene
+        .set_image("amount", solid_image([0, 0, 0, 255]))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "input \"amount\" is of type float, but the value given is an image (4x4)"
+    );
     // Coercions a user would expect work.
     scene.set("amount", Value::Long(1)).unwrap();
     assert_eq!(scene.value("amount"), Some(Value::Float(1.0)));
@@ -47,10 +58,13 @@ fn wrong_value_type_names_input_and_both_types() {
 fn missing_image_file_names_the_path() {
     let engine = test_engine();
     let scene = engine.load(&shader("filter_invert.fs")).unwrap();
-    let err = scene.set_image_file("inputImage", Path::new("/nonexistent/photo.png")).unwrap_err();
+    let err = scene
+        .set_image_file("inputImage", Path::new("/nonexistent/photo.png"))
+        .unwrap_err();
     assert!(matches!(err, Error::Image { .. }));
     assert!(
-        err.to_string().starts_with("cannot read image /nonexistent/photo.png: "),
+        err.to_string()
+            .starts_with("cannot read image /nonexistent/photo.png: "),
         "{err}"
     );
     drop(scene);
@@ -68,8 +82,17 @@ fn imported_image_that_is_missing_fails_the_load() {
     )
     .unwrap();
     let engine = test_engine();
-    let err = engine.load(&fs).err().expect("missing IMPORTED file must fail");
-    assert!(err.to_string().starts_with(&format!("cannot read image {}: ", dir.join("nope.png").display())), "{err}");
+    let err = engine
+        .load(&fs)
+        .err()
+        .expect("missing IMPORTED file must fail");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "cannot read image {}: ",
+            dir.join("nope.png").display()
+        )),
+        "{err}"
+    );
     after_shutdown_clean(engine);
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -79,10 +102,16 @@ fn zero_and_absurd_sizes_are_errors() {
     let engine = test_engine();
     let scene = engine.load(&shader("gradient.fs")).unwrap();
     let err = scene.render(&RenderOptions::new(0, 10, 0.0)).unwrap_err();
-    assert_eq!(err.to_string(), "invalid render size 0x10: width and height must be at least 1");
-    let err = scene.render(&RenderOptions::new(1_000_000, 10, 0.0)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid render size 0x10: width and height must be at least 1"
+    );
+    let err = scene
+        .render(&RenderOptions::new(1_000_000, 10, 0.0))
+        .unwrap_err();
     assert!(
-        err.to_string().starts_with("invalid render size 1000000x10: the device allows at most "),
+        err.to_string()
+            .starts_with("invalid render size 1000000x10: the device allows at most "),
         "{err}"
     );
     // The scene still renders afterwards.
@@ -98,7 +127,9 @@ fn compile_error_points_at_the_users_line() {
         .load_source("/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(undefinedThing, 1.0);\n}\n", None)
         .err()
         .expect("compile error");
-    let Error::Compile(c) = &err else { panic!("expected a compile error, got {err}") };
+    let Error::Compile(c) = &err else {
+        panic!("expected a compile error, got {err}")
+    };
     let d = &c.diagnostics[0].diagnostic;
     assert_eq!((d.line, d.column), (3, 25));
     assert!(d.message.contains("undefinedThing"), "{}", d.message);
@@ -108,20 +139,35 @@ fn compile_error_points_at_the_users_line() {
 #[test]
 fn header_errors_come_from_the_format_crate_with_positions() {
     let engine = test_engine();
-    let err = engine.load_source("void main() { gl_FragColor = vec4(1.0); }", None).err().unwrap();
+    let err = engine
+        .load_source("void main() { gl_FragColor = vec4(1.0); }", None)
+        .err()
+        .unwrap();
     assert_eq!(
         err.to_string(),
         "1:1: no ISF JSON header: the file must start with a /* { ... } */ comment"
     );
-    let err = engine.load_source("/*{\n  \"ISFVSN\": \"2\",\n  \"INPUTS\": [ { \"NAME\": } ]\n}*/\nvoid main(){}", None).err().unwrap();
-    assert_eq!(err.to_string(), "3:25: invalid JSON in ISF header: expected value");
+    let err = engine
+        .load_source(
+            "/*{\n  \"ISFVSN\": \"2\",\n  \"INPUTS\": [ { \"NAME\": } ]\n}*/\nvoid main(){}",
+            None,
+        )
+        .err()
+        .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "3:25: invalid JSON in ISF header: expected value"
+    );
     after_shutdown_clean(engine);
 }
 
 #[test]
 fn in_memory_image_of_wrong_length_is_an_error() {
     let err = ImageData::new(4, 4, vec![0; 10]).unwrap_err();
-    assert_eq!(err.to_string(), "cannot read image <memory>: 4x4 RGBA needs 64 bytes, got 10");
+    assert_eq!(
+        err.to_string(),
+        "cannot read image <memory>: 4x4 RGBA needs 64 bytes, got 10"
+    );
 }
 
 #[test]
@@ -129,7 +175,10 @@ fn unset_image_input_samples_transparent_black() {
     let engine = test_engine();
     let scene = engine.load(&shader("sampler_param.fs")).unwrap();
     let frame = scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
-    assert!(frame.to_rgba8().iter().all(|&b| b == 0), "an unset image must read as (0,0,0,0)");
+    assert!(
+        frame.to_rgba8().iter().all(|&b| b == 0),
+        "an unset image must read as (0,0,0,0)"
+    );
     drop(scene);
     after_shutdown_clean(engine);
 }
@@ -159,7 +208,10 @@ fn float_output_reads_back_values_above_one() {
     opts.float_output = true;
     let frame = scene.render(&opts).unwrap();
     let p = frame.pixel(1, 1);
-    assert!((p[0] - 2.5).abs() < 1e-3 && (p[1] - 0.001).abs() < 1e-4 && (p[2] + 1.0).abs() < 1e-3, "{p:?}");
+    assert!(
+        (p[0] - 2.5).abs() < 1e-3 && (p[1] - 0.001).abs() < 1e-4 && (p[2] + 1.0).abs() < 1e-3,
+        "{p:?}"
+    );
     drop(scene);
     after_shutdown_clean(engine);
 }

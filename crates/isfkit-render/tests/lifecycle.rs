@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use isfkit_render::{
-    Engine, EngineConfig, Error, LeakSource, Participant, Phase, Released, RenderOptions,
-    ResourceKind, Scene,
+    Engine, Error, LeakSource, Participant, Phase, Released, RenderOptions, ResourceKind, Scene,
 };
 
 fn opts(time: f64) -> RenderOptions {
