@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+# The Python package, built as a wheel and tested installed in a fresh virtualenv.
+bash scripts/test-python.sh

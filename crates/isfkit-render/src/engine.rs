@@ -241,6 +241,35 @@ pub(crate) struct EngineInner {
     pub instance: wgpu::Instance,
 }
 
+/// A frame on its way: submitted, its read-back buffer being mapped.
+pub(crate) struct PendingReadback {
+    buffer: PooledTexture,
+    width: u32,
+    height: u32,
+    format: wgpu::TextureFormat,
+    padded: usize,
+    submission: wgpu::SubmissionIndex,
+    mapped: std::sync::mpsc::Receiver<std::result::Result<(), wgpu::BufferAsyncError>>,
+    /// Set once the data was copied out and the buffer unmapped.
+    done: bool,
+}
+
+impl Drop for PendingReadback {
+    fn drop(&mut self) {
+        if !self.done {
+            // An abandoned frame: cancel the mapping so the pooled buffer can be reused.
+            if let Err(e) = self.buffer.with_buffer(|b| b.unmap()) {
+                tracing::debug!("abandoned read-back buffer already released: {e}");
+            }
+        }
+    }
+}
+
+pub(crate) struct Submitted {
+    pub output: PooledTexture,
+    pub readback: Option<PendingReadback>,
+}
+
 /// What `reinitialize()` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReinitReport {
@@ -472,9 +501,50 @@ impl Engine {
         Ok(())
     }
 
+    /// Renders `frames` in order with up to `in_flight` frames submitted at once: while the
+    /// oldest is read back and handed to `sink`, the GPU already renders the next ones.
+    /// `sink` receives the frames in order with their index. Memory is bounded by
+    /// `in_flight` read-back buffers whatever the frame count. Returns the frames rendered.
+    pub fn render_pipelined<I, F>(
+        &self,
+        scene: &Scene,
+        frames: I,
+        in_flight: usize,
+        mut sink: F,
+    ) -> Result<u64>
+    where
+        I: IntoIterator<Item = RenderOptions>,
+        F: FnMut(u64, Frame) -> Result<()>,
+    {
+        let in_flight = in_flight.max(1);
+        let mut pending = std::collections::VecDeque::with_capacity(in_flight);
+        let mut done = 0u64;
+        for opts in frames {
+            let submitted = self.inner.submit_frame(scene, &opts, true)?;
+            pending.push_back(submitted.readback.expect("read-back requested"));
+            if pending.len() >= in_flight {
+                let oldest = pending.pop_front().expect("non-empty");
+                sink(done, self.inner.finish_readback(scene, oldest)?)?;
+                done += 1;
+            }
+        }
+        while let Some(p) = pending.pop_front() {
+            sink(done, self.inner.finish_readback(scene, p)?)?;
+            done += 1;
+        }
+        Ok(done)
+    }
+
+    /// Waits until the GPU has finished everything submitted (up to the deadline).
+    pub fn wait_idle(&self) -> Result<()> {
+        self.inner.wait_idle()
+    }
+
     /// Renders `scene` into a pooled texture without reading it back (for GPU-only timing).
     pub fn render_to_texture(&self, scene: &Scene, opts: &RenderOptions) -> Result<PooledTexture> {
-        self.inner.render_frame(scene, opts, false).map(|(t, _)| t)
+        self.inner
+            .submit_frame(scene, opts, false)
+            .map(|s| s.output)
     }
 }
 
@@ -629,16 +699,20 @@ impl EngineInner {
     }
 
     pub(crate) fn render(&self, scene: &Scene, opts: &RenderOptions) -> Result<Frame> {
-        self.render_frame(scene, opts, true)
-            .map(|(_, f)| f.expect("read back requested"))
+        let submitted = self.submit_frame(scene, opts, true)?;
+        let pending = submitted.readback.expect("read-back requested");
+        self.finish_readback(scene, pending)
     }
 
-    fn render_frame(
+    /// Encodes and submits one frame of `scene`; with `readback`, also copies the output into
+    /// a pooled buffer and asks for it to be mapped, without waiting. Per-frame state
+    /// (FRAMEINDEX, TIMEDELTA, events) advances here.
+    pub(crate) fn submit_frame(
         &self,
         scene: &Scene,
         opts: &RenderOptions,
         readback: bool,
-    ) -> Result<(PooledTexture, Option<Frame>)> {
+    ) -> Result<Submitted> {
         let mut st = lock_state(self);
         self.ensure_gpu(&mut st)?;
         let st = &mut *st;
@@ -658,29 +732,46 @@ impl EngineInner {
         let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
         let mut s = lock_scene(&scene.state);
         let (output, commands) = scene::encode_frame(gpu, shared, &mut st.pool, &mut s, opts)?;
-        let result = if readback {
-            let enc = gpu
+        let readback = if readback {
+            let (w, h, format) = output.with_texture(|t| (t.width, t.height, t.format))?;
+            let padded = (w as usize * scene::bytes_per_texel(format) as usize).div_ceil(256) * 256;
+            let buffer = st.pool.buffer(
+                gpu,
+                (padded * h as usize) as u64,
+                wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            );
+            let mut enc = gpu
                 .device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("read back"),
                 });
-            gpu.queue.submit([commands]);
-            read_back(gpu, &mut st.pool, &output, enc, self.deadline()).map(Some)
+            buffer.with_buffer(|b| {
+                output.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32))
+            })??;
+            let submission = gpu.queue.submit([commands, enc.finish()]);
+            let (tx, rx) = std::sync::mpsc::channel();
+            buffer.with_buffer(|b| {
+                b.map_async(wgpu::MapMode::Read, .., move |r| {
+                    // The receiver is dropped only if the frame was abandoned.
+                    let _ = tx.send(r);
+                })
+            })?;
+            Some(PendingReadback {
+                buffer,
+                width: w,
+                height: h,
+                format,
+                padded,
+                submission,
+                mapped: rx,
+                done: false,
+            })
         } else {
             gpu.queue.submit([commands]);
-            gpu.take_errors().map(|_| None)
+            None
         };
-        let result = match result {
-            Err(Error::Timeout(d)) => {
-                st.tainted = true;
-                // The scene's objects belong to the tainted device.
-                s.gpu = None;
-                Err(Error::Timeout(d))
-            }
-            other => other,
-        };
-        let frame = result?;
-        // The frame happened: advance per-frame state.
+        gpu.take_errors()?;
+        // The frame is submitted: advance per-frame state.
         s.last_time = Some(opts.time);
         s.frame_index += 1;
         let events: Vec<String> = s
@@ -694,7 +785,77 @@ impl EngineInner {
             s.values.insert(e, crate::Value::Bool(false));
         }
         st.pool.end_frame();
-        Ok((output, frame))
+        Ok(Submitted { output, readback })
+    }
+
+    /// Waits (up to the deadline) for a submitted frame's read-back and returns its pixels.
+    /// A timeout taints the device, and `scene`'s objects go with it.
+    pub(crate) fn finish_readback(
+        &self,
+        scene: &Scene,
+        mut pending: PendingReadback,
+    ) -> Result<Frame> {
+        let mut st = lock_state(self);
+        let st = &mut *st;
+        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let deadline = self.deadline();
+        let waited = match gpu.device.poll(wgpu::PollType::Wait {
+            submission_index: Some(pending.submission.clone()),
+            timeout: Some(deadline),
+        }) {
+            Ok(_) => Ok(()),
+            Err(wgpu::PollError::Timeout) => Err(Error::Timeout(deadline)),
+            Err(e) => Err(Error::Gpu(e.to_string())),
+        };
+        if let Err(e) = waited {
+            if matches!(e, Error::Timeout(_)) {
+                st.tainted = true;
+                lock_scene(&scene.state).gpu = None;
+            }
+            return Err(e);
+        }
+        match pending.mapped.try_recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                return Err(Error::Gpu(format!(
+                    "mapping the read-back buffer failed: {e}"
+                )))
+            }
+            Err(_) => {
+                return Err(Error::Gpu(
+                    "the read-back buffer was not mapped after its frame finished".into(),
+                ))
+            }
+        }
+        let data = pending.buffer.with_buffer(|b| -> Result<Vec<u8>> {
+            let data = b
+                .get_mapped_range(..)
+                .map_err(|e| Error::Gpu(e.to_string()))?
+                .to_vec();
+            b.unmap();
+            Ok(data)
+        })??;
+        pending.done = true;
+        gpu.take_errors()?;
+        let pixels = scene::read_pixels(
+            pending.format,
+            &data,
+            pending.width,
+            pending.height,
+            pending.padded,
+        );
+        Ok(Frame {
+            width: pending.width,
+            height: pending.height,
+            pixels,
+        })
+    }
+
+    /// Waits until the GPU has finished all submitted work (up to the deadline).
+    pub(crate) fn wait_idle(&self) -> Result<()> {
+        let st = lock_state(self);
+        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        gpu.wait(self.deadline())
     }
 
     pub(crate) fn shutdown(&self) -> CleanupReport {
@@ -896,4 +1057,15 @@ fn read_back(
         height: h,
         pixels: scene::read_pixels(format, &data, w, h, padded),
     })
+}
+
+impl Engine {
+    /// wgpu's own count of live objects of this engine's instance, by kind (kinds with none are
+    /// left out). For diagnosing growth; the verify phase uses the same report.
+    pub fn wgpu_live_objects(&self) -> Vec<(String, u64)> {
+        lifecycle::wgpu_leaks(&self.inner.instance)
+            .into_iter()
+            .map(|l| (l.kind, l.count))
+            .collect()
+    }
 }

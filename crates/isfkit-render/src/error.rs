@@ -42,6 +42,8 @@ pub enum Error {
     Timeout(Duration),
     #[error("GPU resource \"{label}\" was released by force_cleanup() and can no longer be used")]
     Released { label: String },
+    #[error("output error: {0}")]
+    Output(String),
     #[error("the engine was shut down; create a new Engine")]
     ShutDown,
     #[error("I/O error on {path}: {source}")]

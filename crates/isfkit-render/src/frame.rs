@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::output::{write_image, ImageFormat, PngCompression};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pixels {
@@ -49,65 +50,27 @@ impl Frame {
         }
     }
 
-    /// Writes a PNG with 8 or 16 bits per channel. The file is written under a temporary name
-    /// in the same folder and renamed, so a killed process never leaves half a PNG.
+    /// Writes a PNG with 8 or 16 bits per channel (fast compression), atomically: the file
+    /// is written under a temporary name in the same folder and renamed.
     pub fn save_png(&self, path: &Path, bits: u8) -> Result<()> {
-        let io = |source: std::io::Error| Error::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let encode_err = |e: image::ImageError| Error::Io {
-            path: path.to_owned(),
-            source: std::io::Error::other(e),
-        };
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-        let result = (|| -> Result<()> {
-            let file = std::fs::File::create(&tmp).map_err(io)?;
-            let writer = std::io::BufWriter::new(file);
-            let encoder = image::codecs::png::PngEncoder::new_with_quality(
-                writer,
-                image::codecs::png::CompressionType::Fast,
-                image::codecs::png::FilterType::Adaptive,
-            );
-            use image::ImageEncoder;
-            if bits == 16 {
-                let data: Vec<u8> = self
-                    .to_rgba32f()
-                    .iter()
-                    .flat_map(|f| ((f.clamp(0.0, 1.0) * 65535.0).round() as u16).to_be_bytes())
-                    .collect();
-                // PngEncoder takes 16-bit samples in native order.
-                let native: Vec<u8> = data
-                    .chunks_exact(2)
-                    .flat_map(|c| u16::from_be_bytes([c[0], c[1]]).to_ne_bytes())
-                    .collect();
-                encoder
-                    .write_image(
-                        &native,
-                        self.width,
-                        self.height,
-                        image::ExtendedColorType::Rgba16,
-                    )
-                    .map_err(encode_err)?;
-            } else {
-                encoder
-                    .write_image(
-                        &self.to_rgba8(),
-                        self.width,
-                        self.height,
-                        image::ExtendedColorType::Rgba8,
-                    )
-                    .map_err(encode_err)?;
-            }
-            std::fs::rename(&tmp, path).map_err(io)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        write_image(
+            self,
+            path,
+            ImageFormat::Png {
+                bits,
+                compression: PngCompression::Fast,
+            },
+        )
+    }
+
+    /// Writes the frame in the format its extension names (png, jpg, webp, exr).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let format = ImageFormat::from_path(path).ok_or_else(|| {
+            Error::Output(format!(
+                "{}: unknown image extension (png, jpg, webp, exr)",
+                path.display()
+            ))
+        })?;
+        write_image(self, path, format)
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod frame;
 mod gpu;
 pub mod lifecycle;
+pub mod output;
 pub mod pool;
 pub mod registry;
 mod scene;

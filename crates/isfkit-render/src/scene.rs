@@ -266,7 +266,7 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
             binding: isfkit_glsl::layout::UNIFORM_BINDING,
             visibility: vis,
             ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
+                ty: wgpu::BufferBindingType::Storage { read_only: true },
                 has_dynamic_offset: false,
                 min_binding_size: None,
             },
@@ -319,7 +319,7 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
             gpu.buffer(
                 &format!("{label} uniforms pass {i}"),
                 layout.block_size as u64,
-                wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
             )
         })
         .collect();

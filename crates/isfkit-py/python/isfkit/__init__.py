@@ -1,0 +1,65 @@
+"""isfkit: render and validate ISF (Interactive Shader Format) shaders natively and headless.
+
+    import isfkit
+    with isfkit.Engine() as engine:
+        shader = engine.load("plasma.fs")
+        shader.set(speed=2.0, color=(1, 0, 0, 1))
+        shader.render(1920, 1080, time=1.5).save("out.png")
+
+``isfkit.validate(text_or_path)`` checks a shader without a GPU. ``import isfkit.vvisf as
+pyvvisf`` runs code written for pyvvisf 0.2.
+"""
+
+from ._api import (
+    CleanupReport,
+    Engine,
+    Frame,
+    ImportedInfo,
+    InputInfo,
+    Leak,
+    LiveResource,
+    PassInfo,
+    PhaseReport,
+    Shader,
+    ShaderInfo,
+    Validation,
+    validate,
+)
+from ._errors import (
+    CompileError,
+    Diagnostic,
+    InputError,
+    ISFError,
+    ParseError,
+    RenderError,
+    ResourceError,
+    TimeoutError,
+)
+from ._native import __version__
+from ._process import live_resources
+
+__all__ = [
+    "Engine",
+    "Shader",
+    "Frame",
+    "ShaderInfo",
+    "InputInfo",
+    "PassInfo",
+    "ImportedInfo",
+    "CleanupReport",
+    "PhaseReport",
+    "Leak",
+    "LiveResource",
+    "Validation",
+    "Diagnostic",
+    "validate",
+    "live_resources",
+    "ISFError",
+    "ParseError",
+    "CompileError",
+    "InputError",
+    "RenderError",
+    "TimeoutError",
+    "ResourceError",
+    "__version__",
+]

@@ -1,0 +1,666 @@
+"""The pythonic API: Engine, Shader, Frame, reports and validation.
+
+Thin: every GPU operation is one call into ``isfkit._native`` (which releases the GIL); this
+module converts Python values (numbers, sequences, numpy arrays, PIL images) and turns the
+engine's JSON reports into dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+from . import _native
+from ._errors import Diagnostic, InputError, ResourceError
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+# ---------------------------------------------------------------------------------------------
+# Shader info
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """One declared input, normalised the way VVISF does it (ranges defaulted, defaults
+    clamped). Attributes that do not apply to the type are ``None`` (or empty)."""
+
+    name: str
+    type: str
+    label: Optional[str] = None
+    default: Any = None
+    min: Any = None
+    max: Any = None
+    identity: Any = None
+    values: Tuple[int, ...] = ()
+    labels: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PassInfo:
+    """One render pass. ``width``/``height`` are the size expressions as written, or None
+    for the render size."""
+
+    target: Optional[str]
+    persistent: bool
+    float: bool
+    width: Optional[str] = None
+    height: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ImportedInfo:
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ShaderInfo:
+    kind: str  # "generator", "filter" or "transition"
+    inputs: Tuple[InputInfo, ...]
+    passes: Tuple[PassInfo, ...]
+    imported: Tuple[ImportedInfo, ...] = ()
+    description: Optional[str] = None
+    credit: Optional[str] = None
+    categories: Tuple[str, ...] = ()
+    isf_version: str = "2"
+
+    def input(self, name: str) -> Optional[InputInfo]:
+        """The input named ``name``, or None."""
+        return next((i for i in self.inputs if i.name == name), None)
+
+    @property
+    def input_names(self) -> List[str]:
+        return [i.name for i in self.inputs]
+
+
+def _tuple(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _shader_info(doc: Dict[str, Any]) -> ShaderInfo:
+    inputs = []
+    for raw in doc.get("inputs", []):
+        ty = raw["type"]
+        inputs.append(
+            InputInfo(
+                name=raw["name"],
+                type=ty,
+                label=raw.get("label"),
+                default=_tuple(raw.get("default", False if ty == "event" else None)),
+                min=_tuple(raw.get("min")),
+                max=_tuple(raw.get("max")),
+                identity=_tuple(raw.get("identity")),
+                values=tuple(raw.get("values") or ()),
+                labels=tuple(raw.get("labels") or ()),
+            )
+        )
+    passes = tuple(
+        PassInfo(
+            target=p.get("target"),
+            persistent=bool(p.get("persistent")),
+            float=bool(p.get("float")),
+            width=p.get("width"),
+            height=p.get("height"),
+        )
+        for p in doc.get("passes", [])
+    )
+    version = doc.get("isf_version")
+    if isinstance(version, dict):  # {"v2": "2.0"}
+        version = next(iter(version.values()), "2")
+    elif version == "v1":
+        version = "1"
+    return ShaderInfo(
+        kind=doc.get("kind", "generator"),
+        inputs=tuple(inputs),
+        passes=passes,
+        imported=tuple(ImportedInfo(i["name"], i["path"]) for i in doc.get("imported", [])),
+        description=doc.get("description"),
+        credit=doc.get("credit"),
+        categories=tuple(doc.get("categories", ())),
+        isf_version=str(version or "2"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+@dataclass(frozen=True)
+class PhaseReport:
+    phase: int
+    name: str
+    duration_ms: float
+    released_count: int
+    released_bytes: int
+    errors: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A GPU object that outlived shutdown. ``source`` is ``"registry"`` (isfkit's own
+    registry, with ``created_at``) or ``"wgpu"`` (wgpu's allocation report)."""
+
+    source: str
+    kind: str
+    label: str
+    bytes: int
+    count: int = 1
+    created_at: Optional[str] = None
+
+
+_PHASE_NUMBERS = {
+    "stop_workers": 1,
+    "close_surfaces": 2,
+    "release_gpu": 3,
+    "release_ui": 4,
+    "release_system": 5,
+    "verify": 6,
+}
+
+
+@dataclass(frozen=True)
+class CleanupReport:
+    """What ``Engine.shutdown()`` did: each phase (in order, timed) and every leak found."""
+
+    phases: Tuple[PhaseReport, ...] = ()
+    leaks: List[Leak] = field(default_factory=list)
+    total_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no phase failed and nothing leaked."""
+        return not self.leaks and all(not p.errors for p in self.phases)
+
+    @property
+    def errors(self) -> List[str]:
+        return [f"{p.name}: {e}" for p in self.phases for e in p.errors]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "total_ms": self.total_ms,
+            "phases": [dict(asdict(p), errors=list(p.errors)) for p in self.phases],
+            "leaks": [asdict(leak) for leak in self.leaks],
+        }
+
+    def __bool__(self) -> bool:  # a report is always a report, even an empty one
+        return True
+
+    def __str__(self) -> str:
+        lines = [f"cleanup report ({self.total_ms:.2f} ms): {'ok' if self.ok else 'PROBLEMS'}"]
+        for p in self.phases:
+            lines.append(
+                f"  {p.phase} {p.name:<28} {p.duration_ms:8.2f} ms  released {p.released_count}"
+                f" ({p.released_bytes} bytes)  errors {len(p.errors)}"
+            )
+            lines.extend(f"      error: {e}" for e in p.errors)
+        for leak in self.leaks:
+            where = f" created at {leak.created_at}" if leak.created_at else ""
+            lines.append(f"  leak ({leak.source}): {leak.kind} \"{leak.label}\" {leak.bytes} bytes{where}")
+        return "\n".join(lines)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CleanupReport":
+        d = json.loads(text)
+        phases = tuple(
+            PhaseReport(
+                phase=_PHASE_NUMBERS.get(p["phase"], 0) if isinstance(p["phase"], str) else int(p["phase"]),
+                name=p["name"],
+                duration_ms=float(p["duration_ms"]),
+                released_count=int(p["released_count"]),
+                released_bytes=int(p["released_bytes"]),
+                errors=tuple(p.get("errors", ())),
+            )
+            for p in d.get("phases", [])
+        )
+        leaks = [Leak(**leak) for leak in d.get("leaks", [])]
+        return cls(phases=phases, leaks=leaks, total_ms=float(d.get("total_ms", 0.0)))
+
+
+@dataclass(frozen=True)
+class LiveResource:
+    """A live GPU object in the engine's registry."""
+
+    kind: str
+    label: str
+    bytes: int
+    generation: int
+    order: int
+    created_at: str
+
+
+def _live_resources(text: str) -> List[LiveResource]:
+    return [LiveResource(**r) for r in json.loads(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine
+
+
+class Engine:
+    """The isfkit engine: a GPU device, the resource registry, the texture pool and the
+    cleanup coordinator.
+
+    Use it as a context manager (``__exit__`` calls :meth:`shutdown`) or call
+    :meth:`shutdown` yourself; after shutdown every call on the engine or its shaders raises
+    :class:`ResourceError`. Frames already rendered are plain memory and stay usable.
+
+    ``backend``: ``"auto"`` (honours ``WGPU_BACKEND``), ``"vulkan"``, ``"gl"``, ``"metal"``,
+    ``"dx12"``. ``deadline``: seconds a render may wait for the GPU before
+    :class:`isfkit.TimeoutError`.
+    """
+
+    def __init__(self, backend: str = "auto", deadline: float = 10.0):
+        self._native = _native.Engine(backend, float(deadline))
+        self._report: Optional[CleanupReport] = None
+        #: Bumped by force_cleanup(); buffers of the pyvvisf layer compare against it.
+        self._release_epoch = 0
+
+    # context manager ---------------------------------------------------------------------
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.shutdown()
+
+    def __repr__(self) -> str:
+        state = "shut down" if self.is_shut_down else self.adapter
+        return f"<isfkit.Engine {state}>"
+
+    # loading -----------------------------------------------------------------------------
+    def load(self, path: PathLike) -> "Shader":
+        """Loads an ISF file (and its ``.vs`` sibling, if any)."""
+        path = os.fspath(path)
+        self._check_alive()
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no such ISF file: {path}")
+        return Shader(self, self._native.load(path))
+
+    def load_source(self, text: str, vertex: Optional[str] = None) -> "Shader":
+        """Loads ISF source text, with an optional vertex shader's text."""
+        self._check_alive()
+        return Shader(self, self._native.load_source(text, vertex))
+
+    # lifecycle ---------------------------------------------------------------------------
+    def shutdown(self) -> CleanupReport:
+        """Runs the cleanup coordinator (idempotent: later calls return the first report)."""
+        if self._report is None:
+            self._report = CleanupReport.from_json(self._native.shutdown())
+        return self._report
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._native.is_shut_down
+
+    def reinitialize(self) -> Dict[str, Any]:
+        """Replaces the GPU device; scenes rebuild lazily and keep persistent buffers."""
+        return json.loads(self._native.reinitialize())
+
+    def cleanup(self) -> Dict[str, int]:
+        """Frees pooled GPU objects nobody holds."""
+        count, nbytes = self._native.cleanup()
+        return {"count": count, "bytes": nbytes}
+
+    def force_cleanup(self) -> Dict[str, int]:
+        """Frees every pooled GPU object, held or not. Shaders keep working (persistent
+        buffers restart empty); pyvvisf-style buffers rendered before raise ResourceError."""
+        count, nbytes = self._native.force_cleanup()
+        self._release_epoch += 1
+        return {"count": count, "bytes": nbytes}
+
+    def live_resources(self) -> List[LiveResource]:
+        """Every live GPU object of this engine, oldest first (empty after shutdown)."""
+        return _live_resources(self._native.live_resources())
+
+    def resources(self) -> Dict[str, Any]:
+        """Live GPU objects by kind: ``{"by_kind": {"texture": {"count": .., "bytes": ..}}}``."""
+        return json.loads(self._native.resources())
+
+    def pool_stats(self) -> Dict[str, int]:
+        return json.loads(self._native.pool_stats())
+
+    @property
+    def adapter(self) -> str:
+        return self._native.adapter_name()
+
+    @property
+    def generation(self) -> int:
+        """Device generation: 1 at start, +1 per re-initialisation."""
+        return self._native.generation
+
+    @property
+    def deadline(self) -> float:
+        return self._native.deadline
+
+    @deadline.setter
+    def deadline(self, seconds: float) -> None:
+        self._native.deadline = float(seconds)
+
+    def _check_alive(self) -> None:
+        if self._native.is_shut_down:
+            raise ResourceError("the engine was shut down; create a new Engine")
+
+
+# ---------------------------------------------------------------------------------------------
+# Value conversion (type-checked against the declaration)
+
+
+def _is_number(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    # numpy scalars and 0-d arrays
+    return hasattr(v, "dtype") and getattr(v, "shape", None) == () and v.dtype.kind in "iuf"
+
+
+def _numbers(v: Any, counts: Sequence[int], name: str, type_name: str) -> List[float]:
+    if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
+        v = v.tolist()
+    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
+        raise InputError(f'input "{name}" is of type {type_name}, but the value given is {v!r}')
+    if len(v) not in counts or not all(_is_number(x) for x in v):
+        want = " or ".join(str(c) for c in counts)
+        raise InputError(
+            f'input "{name}" is of type {type_name} and takes {want} numbers, but the value given is {v!r}'
+        )
+    return [float(x) for x in v]
+
+
+def _convert(info: InputInfo, value: Any) -> Tuple[str, List[float]]:
+    """(kind, numbers) for the native set_value, or InputError naming both types."""
+    name, ty = info.name, info.type
+    bad = InputError(f'input "{name}" is of type {ty}, but the value given is {value!r} ({type(value).__name__})')
+    if ty in ("event", "bool"):
+        if hasattr(value, "dtype") and getattr(value, "shape", None) == () and value.dtype.kind == "b":
+            value = bool(value)
+        if isinstance(value, bool):
+            return "bool", [1.0 if value else 0.0]
+        if _is_number(value) and float(value) in (0.0, 1.0):
+            return "bool", [float(value)]
+        raise bad
+    if ty == "long":
+        if isinstance(value, str):
+            if value in info.labels:
+                return "long", [float(info.values[info.labels.index(value)])]
+            raise InputError(f'input "{name}": no label "{value}" (labels: {", ".join(info.labels) or "none"})')
+        if _is_number(value) and float(value).is_integer():
+            return "long", [float(value)]
+        raise bad
+    if ty == "float":
+        if _is_number(value):
+            return "float", [float(value)]
+        raise bad
+    if ty == "point2D":
+        return "point2D", _numbers(value, (2,), name, ty)
+    if ty == "color":
+        c = _numbers(value, (3, 4), name, ty)
+        return "color", c if len(c) == 4 else c + [1.0]
+    raise bad
+
+
+def _image_rgba(name: str, value: Any) -> Tuple[int, int, bytes]:
+    """(width, height, RGBA8 rows top first) from a PIL image or an array-like."""
+    if hasattr(value, "convert") and hasattr(value, "size") and hasattr(value, "tobytes"):
+        img = value.convert("RGBA")
+        w, h = img.size
+        return w, h, img.tobytes()
+    try:
+        import numpy as np
+    except ImportError as e:  # pragma: no cover - numpy-less installs
+        raise InputError(f'input "{name}": image values need numpy or Pillow ({e})') from None
+    try:
+        a = np.asarray(value)
+    except Exception:
+        raise InputError(f'input "{name}" is an image; give a path, a PIL image or an HxW[xC] array, not {type(value).__name__}') from None
+    if a.ndim == 2:
+        a = a[:, :, None]
+    if a.ndim != 3 or a.shape[2] not in (1, 2, 3, 4) or a.shape[0] == 0 or a.shape[1] == 0:
+        raise InputError(f'input "{name}": an image array must be HxW, HxWx1, HxWx3 or HxWx4, got shape {a.shape}')
+    if a.dtype.kind == "f":
+        a = (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    elif a.dtype == np.bool_:
+        a = a.astype(np.uint8) * 255
+    elif a.dtype != np.uint8:
+        if a.dtype.kind not in "iu":
+            raise InputError(f'input "{name}": unsupported image dtype {a.dtype}')
+        a = np.clip(a, 0, 255).astype(np.uint8)
+    h, w, c = a.shape
+    if c == 1:
+        a = np.concatenate([a, a, a, np.full((h, w, 1), 255, np.uint8)], axis=2)
+    elif c == 2:  # grey + alpha
+        a = np.concatenate([a[:, :, :1]] * 3 + [a[:, :, 1:]], axis=2)
+    elif c == 3:
+        a = np.concatenate([a, np.full((h, w, 1), 255, np.uint8)], axis=2)
+    return w, h, np.ascontiguousarray(a).tobytes()
+
+
+def _audio_channels(name: str, value: Any) -> List[List[float]]:
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)) or len(value) == 0:
+        raise InputError(f'input "{name}" is audio; give samples (a list or array, one row per channel)')
+    if all(_is_number(x) for x in value):
+        return [[float(x) for x in value]]
+    out = []
+    for ch in value:
+        if not isinstance(ch, Sequence) or not all(_is_number(x) for x in ch):
+            raise InputError(f'input "{name}": audio must be a 1-D or 2-D sequence of numbers')
+        out.append([float(x) for x in ch])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Shader and Frame
+
+
+class Shader:
+    """A loaded ISF shader with its input values and per-frame state (persistent buffers,
+    FRAMEINDEX, TIMEDELTA)."""
+
+    def __init__(self, engine: Engine, native: "_native.Scene"):
+        self._engine = engine
+        self._native = native
+        self._info: Optional[ShaderInfo] = None
+
+    def __repr__(self) -> str:
+        return f"<isfkit.Shader {self._native.label} ({self.info.kind}, {len(self.info.inputs)} inputs)>"
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def info(self) -> ShaderInfo:
+        """Inputs, passes, kind and metadata, as dataclasses."""
+        if self._info is None:
+            self._info = _shader_info(json.loads(self._native.document_json()))
+        return self._info
+
+    @property
+    def frame_index(self) -> int:
+        """Frames rendered so far (the next frame's FRAMEINDEX)."""
+        return self._native.frame_index
+
+    @property
+    def glsl(self) -> Tuple[str, str]:
+        """The generated GLSL 450 (fragment, vertex), for debugging."""
+        return self._native.generated_glsl()
+
+    def set(self, **values: Any) -> "Shader":
+        """Sets inputs by name: numbers for float/long/bool/event, 2 numbers for point2D,
+        3 or 4 for color, a long's label, a path / PIL image / numpy array for images, a
+        1-D or 2-D array of samples for audio. Checks each value against the declared type
+        and raises InputError naming both; returns the shader for chaining."""
+        for name, value in values.items():
+            self.set_input(name, value)
+        return self
+
+    def set_input(self, name: str, value: Any) -> None:
+        """Sets one input (for names that are not Python identifiers)."""
+        self._engine._check_alive()
+        info = self.info.input(name)
+        if info is None:
+            available = ", ".join(f"{i.name} ({i.type})" for i in self.info.inputs) or "none"
+            raise InputError(f'no input named "{name}" (inputs: {available})')
+        if info.type == "image":
+            if isinstance(value, (str, os.PathLike)):
+                path = os.fspath(value)
+                if not os.path.exists(path):
+                    raise InputError(f'input "{name}": no such image file: {path}')
+                self._native.set_image_file(name, path)
+            else:
+                w, h, rgba = _image_rgba(name, value)
+                self._native.set_image(name, w, h, rgba)
+        elif info.type in ("audio", "audioFFT"):
+            self._native.set_audio(name, _audio_channels(name, value))
+        else:
+            kind, numbers = _convert(info, value)
+            self._native.set_value(name, kind, numbers)
+
+    def get(self, name: str) -> Any:
+        """The current value of a non-image input (None for images and unknown names)."""
+        return self._native.value(name)
+
+    def render(
+        self,
+        width: int,
+        height: int,
+        time: float = 0.0,
+        *,
+        float: bool = False,  # noqa: A002 - reads naturally at the call site
+        date: Optional[Tuple[float, float, float, float]] = None,
+    ) -> "Frame":
+        """Renders one frame of ``width`` x ``height`` at ``time`` seconds. ``float=True``
+        reads the output back as 32-bit floats. ``date``: (year, month, day, seconds since
+        midnight) for DATE, local time when None."""
+        self._engine._check_alive()
+        return Frame(self._native.render(int(width), int(height), builtins_float(time), bool(float), date))
+
+    def frames(
+        self,
+        frames: Union[int, Iterable[int]],
+        fps: float = 30.0,
+        size: Tuple[int, int] = (640, 360),
+        *,
+        float: bool = False,  # noqa: A002
+    ) -> Iterator["Frame"]:
+        """Renders frame numbers ``frames`` (an int n means ``range(n)``) at ``time = i / fps``,
+        one after another on this shader, so persistent buffers carry over."""
+        if isinstance(frames, int):
+            frames = range(frames)
+        w, h = size
+        for i in frames:
+            yield self.render(w, h, time=i / fps, float=float)
+
+
+builtins_float = float
+
+
+class Frame:
+    """A rendered image in memory, rows top to bottom (the way the ISF Editor shows it).
+    RGBA8, or RGBA32F for ``render(..., float=True)``."""
+
+    def __init__(self, native: "_native.Frame"):
+        self._native = native
+
+    def __repr__(self) -> str:
+        return f"<isfkit.Frame {self.width}x{self.height} {'float32' if self.is_float else 'uint8'}>"
+
+    @property
+    def width(self) -> int:
+        return self._native.width
+
+    @property
+    def height(self) -> int:
+        return self._native.height
+
+    @property
+    def size(self) -> Tuple[int, int]:
+        return (self.width, self.height)
+
+    @property
+    def is_float(self) -> bool:
+        return self._native.is_float
+
+    @property
+    def shape(self) -> Tuple[int, int, int]:
+        return (self.height, self.width, 4)
+
+    def pixel(self, x: int, y: int) -> Tuple[float, float, float, float]:
+        """RGBA of the pixel at column ``x``, row ``y`` (row 0 = top), as floats 0..1."""
+        return self._native.pixel(x, y)
+
+    def tobytes(self, rgba8: bool = False) -> bytes:
+        """The raw pixels (RGBA8, or native-endian float32 for float frames unless ``rgba8``)."""
+        return bytes(self._native.pixel_bytes(rgba8))
+
+    def to_numpy(self):  # -> numpy.ndarray
+        """An HxWx4 array: uint8, or float32 for float renders. A fresh, writable array that
+        wraps the copy read back from the GPU (no further copy)."""
+        import numpy as np
+
+        data = self._native.pixel_bytes(False)
+        dtype = np.float32 if self.is_float else np.uint8
+        return np.frombuffer(data, dtype=dtype).reshape(self.height, self.width, 4)
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.to_numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def to_pil(self):  # -> PIL.Image.Image
+        """A PIL RGBA image (float frames are clamped to 0..1 and rounded to 8 bits)."""
+        from PIL import Image
+
+        return Image.frombytes("RGBA", (self.width, self.height), bytes(self._native.pixel_bytes(True)))
+
+    def save(self, path: PathLike, bits: int = 8) -> None:
+        """Writes the frame. ``.png`` is written natively (8 or 16 bits per channel,
+        atomically); other extensions go through Pillow."""
+        path = os.fspath(path)
+        if path.lower().endswith(".png"):
+            self._native.save_png(path, int(bits))
+        else:
+            self.to_pil().save(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The result of :func:`validate`: ``valid`` is True when there are no errors."""
+
+    valid: bool
+    errors: List[Diagnostic] = field(default_factory=list)
+    warnings: List[Diagnostic] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+
+def validate(text_or_path: Union[str, "os.PathLike[str]"], vertex: Optional[str] = None) -> Validation:
+    """Parses and compiles a shader without a GPU, in milliseconds. Takes ISF source text or
+    a path to a ``.fs`` file (its ``.vs`` sibling is compiled too). Every error carries the
+    line and column in the user's own file and the stage: ``header``, ``fragment``,
+    ``vertex``."""
+    if isinstance(text_or_path, os.PathLike):
+        path: Optional[str] = os.fspath(text_or_path)
+    elif isinstance(text_or_path, str) and (
+        os.path.isfile(text_or_path)
+        or ("\n" not in text_or_path and not any(c in text_or_path for c in "{};"))
+    ):
+        # A path to a file, or a one-line string that cannot be ISF source: a missing path.
+        path = text_or_path
+    else:
+        path = None
+    if path is not None:
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such ISF file: {path}")
+        errors, warnings = _native.validate(None, path, vertex)
+    else:
+        errors, warnings = _native.validate(text_or_path, None, vertex)
+    return Validation(valid=not errors, errors=list(errors), warnings=list(warnings))

@@ -1,0 +1,121 @@
+//! The one place where engine errors become Python exceptions.
+//!
+//! The exception classes live in Python (`isfkit/_errors.py`) so they can inherit from both
+//! `isfkit.ISFError` and the matching builtin (`ValueError`, `TimeoutError`), pickle, and be
+//! documented like any Python class. This file picks the class for each
+//! [`isfkit_render::Error`] variant and attaches `.diagnostics` where there are positions.
+//!
+//! | engine error                                   | Python exception  |
+//! |------------------------------------------------|-------------------|
+//! | `Format`                                       | `ParseError`      |
+//! | `Compile`                                      | `CompileError`    |
+//! | `UnknownInput`, `InputType`, `Image`           | `InputError`      |
+//! | `Size`, `NoAdapter`, `Device`, `Gpu`           | `RenderError`     |
+//! | `Timeout`                                      | `TimeoutError`    |
+//! | `Released`, `ShutDown`                         | `ResourceError`   |
+//! | `Io` and anything added later                  | `ISFError`        |
+
+use isfkit_render::format::Diagnostic;
+use isfkit_render::glsl::CompileError;
+use isfkit_render::Error;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+const ERRORS_MODULE: &str = "isfkit._errors";
+
+/// The exception class named `name` in `isfkit._errors`.
+pub fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import(ERRORS_MODULE)?.getattr(name)
+}
+
+/// Builds an instance of exception `name` with `message`, optionally with `.diagnostics`.
+fn raise(
+    py: Python<'_>,
+    name: &str,
+    message: String,
+    diagnostics: Option<Bound<'_, PyList>>,
+) -> PyResult<PyErr> {
+    let exc = class(py, name)?.call1((message,))?;
+    if let Some(d) = diagnostics {
+        exc.setattr("diagnostics", d)?;
+    }
+    Ok(PyErr::from_value(exc))
+}
+
+/// A `Diagnostic(line, column, message, stage, severity)` dataclass instance.
+pub fn diagnostic<'py>(
+    py: Python<'py>,
+    d: &Diagnostic,
+    stage: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let severity = match d.severity {
+        isfkit_render::format::Severity::Error => "error",
+        isfkit_render::format::Severity::Warning => "warning",
+    };
+    class(py, "Diagnostic")?.call1((d.line, d.column, d.message.clone(), stage, severity))
+}
+
+/// The diagnostics of a compile error, in the user's own line numbers.
+pub fn compile_diagnostics<'py>(py: Python<'py>, e: &CompileError) -> PyResult<Bound<'py, PyList>> {
+    let items = e
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic(py, &d.diagnostic, &d.stage.to_string()))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// Maps an engine error onto the exception hierarchy. `file` names the shader in messages
+/// (compile errors are rendered like a compiler's, with the line and a caret).
+pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
+    let built = (|| -> PyResult<PyErr> {
+        match err {
+            Error::Format(e) => {
+                let d = PyList::new(py, [diagnostic(py, &e.diagnostic, "header")?])?;
+                let message = match file {
+                    Some(f) if e.diagnostic.line > 0 => e.diagnostic.render(f),
+                    _ => e.to_string(),
+                };
+                raise(py, "ParseError", message, Some(d))
+            }
+            Error::Compile(e) => {
+                let d = compile_diagnostics(py, &e)?;
+                let fs = file.unwrap_or("<source>");
+                let vs = vertex_name(fs);
+                raise(py, "CompileError", e.render(fs, &vs), Some(d))
+            }
+            e @ (Error::UnknownInput { .. } | Error::InputType { .. } | Error::Image { .. }) => {
+                raise(py, "InputError", e.to_string(), None)
+            }
+            e @ (Error::Size { .. }
+            | Error::NoAdapter { .. }
+            | Error::Device(_)
+            | Error::Gpu(_)) => raise(py, "RenderError", e.to_string(), None),
+            e @ Error::Timeout(_) => raise(py, "TimeoutError", e.to_string(), None),
+            e @ (Error::Released { .. } | Error::ShutDown) => {
+                raise(py, "ResourceError", e.to_string(), None)
+            }
+            e => raise(py, "ISFError", e.to_string(), None),
+        }
+    })();
+    // If even the exception class cannot be imported, that import error is the best report.
+    built.unwrap_or_else(|e| e)
+}
+
+/// `foo.fs` -> `foo.vs`, for messages about the vertex stage.
+fn vertex_name(fs: &str) -> String {
+    match fs.strip_suffix(".fs") {
+        Some(stem) => format!("{stem}.vs"),
+        None => "<vertex>".to_owned(),
+    }
+}
+
+/// The `ResourceError` raised when a handle is used after its engine was shut down.
+pub fn shut_down(py: Python<'_>) -> PyErr {
+    to_py(py, Error::ShutDown, None)
+}
+
+/// An `InputError` with `message` (for values the binding rejects before the engine sees them).
+pub fn input_error(py: Python<'_>, message: String) -> PyErr {
+    raise(py, "InputError", message, None).unwrap_or_else(|e| e)
+}

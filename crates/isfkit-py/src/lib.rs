@@ -1,0 +1,473 @@
+//! `isfkit._native`: thin `Py*` wrappers over isfkit-render.
+//!
+//! The Python package `isfkit` (in `python/isfkit`) builds the pythonic API and the pyvvisf
+//! compatibility layer on top of these classes; nothing here renders or decides anything the
+//! engine does not. Structured results (document info, cleanup reports, live resources) cross
+//! the boundary as the engine's own serde JSON, which the Python side turns into dataclasses.
+//!
+//! Every call that may wait for the GPU (engine creation, render, re-initialisation, cleanup,
+//! shutdown, PNG writing) releases the GIL with `py.detach`, so other Python threads run while
+//! the GPU works.
+
+mod errors;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use isfkit_render::format::IsfDocument;
+use isfkit_render::{
+    AudioData, Backend, Engine, EngineConfig, Frame, ImageData, Pixels, RenderOptions, Scene, Value,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// The engine: one wgpu device generation at a time, the registry, the pool, the cleanup
+/// coordinator. `shutdown()` is idempotent; afterwards every call raises `ResourceError`.
+#[pyclass(name = "Engine", module = "isfkit._native", frozen)]
+pub struct PyEngine {
+    engine: Engine,
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (backend = "auto", deadline = 10.0))]
+    fn new(py: Python<'_>, backend: &str, deadline: f64) -> PyResult<Self> {
+        let backend = Backend::parse(backend).ok_or_else(|| {
+            errors::input_error(
+                py,
+                format!("unknown backend \"{backend}\" (auto, vulkan, gl, metal, dx12)"),
+            )
+        })?;
+        let deadline = deadline_from(py, deadline)?;
+        let engine = py
+            .detach(|| Engine::new(EngineConfig { backend, deadline }))
+            .map_err(|e| errors::to_py(py, e, None))?;
+        Ok(PyEngine { engine })
+    }
+
+    /// Loads an ISF file (and its `.vs` sibling, if any).
+    fn load(slf: &Bound<'_, Self>, path: PathBuf) -> PyResult<PyScene> {
+        let py = slf.py();
+        let label = path.display().to_string();
+        let engine = &slf.get().engine;
+        let scene = py
+            .detach(|| engine.load(&path))
+            .map_err(|e| errors::to_py(py, e, Some(&label)))?;
+        Ok(PyScene::new(slf, scene, label))
+    }
+
+    /// Loads ISF source text, with an optional vertex shader.
+    #[pyo3(signature = (source, vertex = None))]
+    fn load_source(slf: &Bound<'_, Self>, source: &str, vertex: Option<&str>) -> PyResult<PyScene> {
+        let py = slf.py();
+        let engine = &slf.get().engine;
+        let scene = py
+            .detach(|| engine.load_source(source, vertex))
+            .map_err(|e| errors::to_py(py, e, Some("<source>")))?;
+        Ok(PyScene::new(slf, scene, "<source>".to_owned()))
+    }
+
+    /// Runs the cleanup coordinator; returns the report as JSON. Idempotent.
+    fn shutdown(&self, py: Python<'_>) -> String {
+        let engine = &self.engine;
+        py.detach(|| engine.shutdown().to_json())
+    }
+
+    #[getter]
+    fn is_shut_down(&self) -> bool {
+        self.engine.is_shut_down()
+    }
+
+    /// Replaces the device; returns the re-initialisation report as JSON.
+    fn reinitialize(&self, py: Python<'_>) -> PyResult<String> {
+        let engine = &self.engine;
+        py.detach(|| engine.reinitialize())
+            .map(|r| json(&r))
+            .map_err(|e| errors::to_py(py, e, None))
+    }
+
+    /// Frees pooled objects nobody holds: `(count, bytes)`.
+    fn cleanup(&self, py: Python<'_>) -> PyResult<(u64, u64)> {
+        self.check_alive(py)?;
+        let engine = &self.engine;
+        let f = py.detach(|| engine.cleanup());
+        Ok((f.count, f.bytes))
+    }
+
+    /// Frees every pooled object, held or not: `(count, bytes)`.
+    fn force_cleanup(&self, py: Python<'_>) -> PyResult<(u64, u64)> {
+        self.check_alive(py)?;
+        let engine = &self.engine;
+        let f = py.detach(|| engine.force_cleanup());
+        Ok((f.count, f.bytes))
+    }
+
+    /// Every live GPU object, in creation order, as JSON (works after shutdown too).
+    fn live_resources(&self) -> String {
+        json(&self.engine.live_resources())
+    }
+
+    /// Live GPU objects by kind, as JSON.
+    fn resources(&self) -> String {
+        json(&self.engine.resources())
+    }
+
+    fn pool_stats(&self) -> String {
+        json(&self.engine.pool_stats())
+    }
+
+    fn adapter_name(&self) -> String {
+        self.engine.adapter_name()
+    }
+
+    #[getter]
+    fn generation(&self) -> u64 {
+        self.engine.generation()
+    }
+
+    #[getter]
+    fn deadline(&self) -> f64 {
+        self.engine.deadline().as_secs_f64()
+    }
+
+    #[setter]
+    fn set_deadline(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
+        self.engine.set_deadline(deadline_from(py, seconds)?);
+        Ok(())
+    }
+
+    /// Test hook: leaks a texture on purpose so the cleanup report has something to list.
+    fn _debug_leak_texture(&self, py: Python<'_>, label: &str) -> PyResult<()> {
+        self.engine
+            .debug_leak_texture(label)
+            .map_err(|e| errors::to_py(py, e, None))
+    }
+}
+
+impl PyEngine {
+    fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
+        if self.engine.is_shut_down() {
+            Err(errors::shut_down(py))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn deadline_from(py: Python<'_>, seconds: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            errors::input_error(
+                py,
+                format!("deadline must be a positive number of seconds, got {seconds}"),
+            )
+        })
+}
+
+/// A loaded shader. Holds its engine, so the engine lives while any scene does; after the
+/// engine's shutdown every method raises `ResourceError`.
+#[pyclass(name = "Scene", module = "isfkit._native", frozen)]
+pub struct PyScene {
+    scene: Scene,
+    engine: Py<PyEngine>,
+    label: String,
+}
+
+impl PyScene {
+    fn new(engine: &Bound<'_, PyEngine>, scene: Scene, label: String) -> PyScene {
+        PyScene {
+            scene,
+            engine: engine.clone().unbind(),
+            label,
+        }
+    }
+
+    fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
+        self.engine.get().check_alive(py)
+    }
+
+    fn map<T>(&self, py: Python<'_>, r: isfkit_render::Result<T>) -> PyResult<T> {
+        r.map_err(|e| errors::to_py(py, e, Some(&self.label)))
+    }
+}
+
+#[pymethods]
+impl PyScene {
+    /// The parsed document as JSON (inputs, passes, kind, metadata).
+    fn document_json(&self) -> String {
+        json(&self.scene.document())
+    }
+
+    /// The generated GLSL 450 of the fragment and vertex stages.
+    fn generated_glsl(&self) -> (String, String) {
+        self.scene.generated_glsl()
+    }
+
+    #[getter]
+    fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Sets a non-image input. `kind` is one of `bool`, `long`, `float`, `point2D`, `color`;
+    /// `values` holds 1, 1, 1, 2 or 4 numbers. The engine checks it against the declaration.
+    fn set_value(&self, py: Python<'_>, name: &str, kind: &str, values: Vec<f64>) -> PyResult<()> {
+        self.check_alive(py)?;
+        let value = match (kind, values.as_slice()) {
+            ("bool", [v]) => Value::Bool(*v != 0.0),
+            ("long", [v])
+                if v.fract() == 0.0 && (i32::MIN as f64..=i32::MAX as f64).contains(v) =>
+            {
+                Value::Long(*v as i32)
+            }
+            ("float", [v]) => Value::Float(*v as f32),
+            ("point2D", [x, y]) => Value::Point2D([*x as f32, *y as f32]),
+            ("color", [r, g, b, a]) => Value::Color([*r as f32, *g as f32, *b as f32, *a as f32]),
+            _ => {
+                return Err(errors::input_error(
+                    py,
+                    format!("input \"{name}\": cannot make a {kind} value from {values:?}"),
+                ))
+            }
+        };
+        self.map(py, self.scene.set(name, value))
+    }
+
+    /// The current value of a non-image input: bool, int, float or a tuple; None if unset.
+    fn value<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(match self.scene.value(name) {
+            None => None,
+            Some(Value::Bool(b)) => Some(b.into_pyobject(py)?.to_owned().into_any()),
+            Some(Value::Long(v)) => Some(v.into_pyobject(py)?.into_any()),
+            Some(Value::Float(v)) => Some((v as f64).into_pyobject(py)?.into_any()),
+            Some(Value::Point2D(p)) => Some(PyTuple::new(py, p.map(f64::from))?.into_any()),
+            Some(Value::Color(c)) => Some(PyTuple::new(py, c.map(f64::from))?.into_any()),
+        })
+    }
+
+    /// Sets an image input from RGBA8 bytes, rows top to bottom.
+    fn set_image(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        width: u32,
+        height: u32,
+        rgba: &Bound<'_, PyBytes>,
+    ) -> PyResult<()> {
+        self.check_alive(py)?;
+        let image = ImageData::new(width, height, rgba.as_bytes().to_vec())
+            .map_err(|e| errors::to_py(py, e, None))?;
+        self.map(py, self.scene.set_image(name, image))
+    }
+
+    /// Sets an image input from a PNG or JPEG file.
+    fn set_image_file(&self, py: Python<'_>, name: &str, path: PathBuf) -> PyResult<()> {
+        self.check_alive(py)?;
+        let scene = &self.scene;
+        let r = py.detach(|| scene.set_image_file(name, &path));
+        self.map(py, r)
+    }
+
+    /// Sets an audio or audioFFT input: one list of samples per channel.
+    fn set_audio(&self, py: Python<'_>, name: &str, channels: Vec<Vec<f32>>) -> PyResult<()> {
+        self.check_alive(py)?;
+        if channels.iter().any(|c| c.len() != channels[0].len()) {
+            return Err(errors::input_error(
+                py,
+                format!(
+                    "input \"{name}\": every audio channel must have the same number of samples"
+                ),
+            ));
+        }
+        self.map(py, self.scene.set_audio(name, AudioData { channels }))
+    }
+
+    /// Renders one frame (every pass) and reads it back.
+    #[pyo3(signature = (width, height, time = 0.0, float_output = false, date = None))]
+    fn render(
+        &self,
+        py: Python<'_>,
+        width: u32,
+        height: u32,
+        time: f64,
+        float_output: bool,
+        date: Option<[f32; 4]>,
+    ) -> PyResult<PyFrame> {
+        self.check_alive(py)?;
+        let opts = RenderOptions {
+            width,
+            height,
+            time,
+            float_output,
+            date,
+        };
+        let scene = &self.scene;
+        let r = py.detach(|| scene.render(&opts));
+        Ok(PyFrame {
+            frame: self.map(py, r)?,
+        })
+    }
+
+    /// Frames rendered so far (the next frame's FRAMEINDEX).
+    #[getter]
+    fn frame_index(&self) -> u64 {
+        self.scene.frame_index()
+    }
+}
+
+/// A rendered frame in memory (rows top to bottom), RGBA8 or RGBA32F.
+#[pyclass(name = "Frame", module = "isfkit._native", frozen)]
+pub struct PyFrame {
+    frame: Frame,
+}
+
+#[pymethods]
+impl PyFrame {
+    #[getter]
+    fn width(&self) -> u32 {
+        self.frame.width
+    }
+
+    #[getter]
+    fn height(&self) -> u32 {
+        self.frame.height
+    }
+
+    /// True when the pixels are 32-bit floats.
+    #[getter]
+    fn is_float(&self) -> bool {
+        matches!(self.frame.pixels, Pixels::Rgba32F(_))
+    }
+
+    /// The pixels as a new bytearray: RGBA8, or RGBA32F in native byte order. One copy; numpy
+    /// wraps it without another (`np.frombuffer`).
+    /// With `rgba8`, float frames are clamped to 0..1 and rounded to bytes.
+    #[pyo3(signature = (rgba8 = false))]
+    fn pixel_bytes<'py>(&self, py: Python<'py>, rgba8: bool) -> PyResult<Bound<'py, PyByteArray>> {
+        if rgba8 && matches!(self.frame.pixels, Pixels::Rgba32F(_)) {
+            return Ok(PyByteArray::new(py, &self.frame.to_rgba8()));
+        }
+        match &self.frame.pixels {
+            Pixels::Rgba8(v) => PyByteArray::new_with(py, v.len(), |buf| {
+                buf.copy_from_slice(v);
+                Ok(())
+            }),
+            Pixels::Rgba32F(v) => PyByteArray::new_with(py, v.len() * 4, |buf| {
+                for (dst, f) in buf.chunks_exact_mut(4).zip(v) {
+                    dst.copy_from_slice(&f.to_ne_bytes());
+                }
+                Ok(())
+            }),
+        }
+    }
+
+    /// RGBA of one pixel (row 0 = top) as floats.
+    fn pixel(&self, py: Python<'_>, x: u32, y: u32) -> PyResult<(f32, f32, f32, f32)> {
+        if x >= self.frame.width || y >= self.frame.height {
+            return Err(errors::input_error(
+                py,
+                format!(
+                    "pixel ({x}, {y}) is outside the {}x{} frame",
+                    self.frame.width, self.frame.height
+                ),
+            ));
+        }
+        let [r, g, b, a] = self.frame.pixel(x, y);
+        Ok((r, g, b, a))
+    }
+
+    /// Writes a PNG with 8 or 16 bits per channel (atomically: temp file, then rename).
+    #[pyo3(signature = (path, bits = 8))]
+    fn save_png(&self, py: Python<'_>, path: PathBuf, bits: u8) -> PyResult<()> {
+        if bits != 8 && bits != 16 {
+            return Err(errors::input_error(
+                py,
+                format!("bits must be 8 or 16, got {bits}"),
+            ));
+        }
+        let frame = &self.frame;
+        py.detach(|| frame.save_png(&path, bits))
+            .map_err(|e| errors::to_py(py, e, None))
+    }
+}
+
+/// Parses and compiles ISF source (no GPU). Returns `(errors, warnings)`, lists of
+/// `Diagnostic`. With `path`, the file is read (IMPORTED paths resolve against its folder, a
+/// `.vs` sibling is compiled too) and `source` is ignored.
+#[pyfunction]
+#[pyo3(signature = (source = None, path = None, vertex = None))]
+fn validate<'py>(
+    py: Python<'py>,
+    source: Option<String>,
+    path: Option<PathBuf>,
+    vertex: Option<String>,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
+    enum Outcome {
+        Format(isfkit_render::format::FormatError),
+        Io(String),
+        Compiled(
+            Vec<isfkit_render::format::Diagnostic>,
+            Result<(), isfkit_render::glsl::CompileError>,
+        ),
+    }
+    let outcome = py.detach(|| {
+        let doc = match (&path, &source) {
+            (Some(p), _) => IsfDocument::parse_file(p),
+            (None, Some(s)) => IsfDocument::parse(s),
+            (None, None) => IsfDocument::parse(""),
+        };
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => return Outcome::Format(e),
+        };
+        let vertex = match (vertex, &path) {
+            (Some(v), _) => Some(v),
+            (None, Some(p)) => match isfkit_render::vertex_shader_path(p) {
+                Some(vp) => match std::fs::read_to_string(&vp) {
+                    Ok(v) => Some(v),
+                    Err(e) => return Outcome::Io(format!("cannot read {}: {e}", vp.display())),
+                },
+                None => None,
+            },
+            (None, None) => None,
+        };
+        let compiled = isfkit_render::glsl::compile(&doc, vertex.as_deref()).map(|_| ());
+        Outcome::Compiled(doc.warnings, compiled)
+    });
+    let errors_list = PyList::empty(py);
+    let warnings = PyList::empty(py);
+    match outcome {
+        Outcome::Format(e) => {
+            errors_list.append(errors::diagnostic(py, &e.diagnostic, "header")?)?
+        }
+        Outcome::Io(message) => errors_list
+            .append(errors::class(py, "Diagnostic")?.call1((0, 0, message, "vertex", "error"))?)?,
+        Outcome::Compiled(doc_warnings, compiled) => {
+            for w in &doc_warnings {
+                warnings.append(errors::diagnostic(py, w, "header")?)?;
+            }
+            if let Err(e) = compiled {
+                for d in errors::compile_diagnostics(py, &e)?.iter() {
+                    errors_list.append(d)?;
+                }
+            }
+        }
+    }
+    Ok((errors_list, warnings))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEngine>()?;
+    m.add_class::<PyScene>()?;
+    m.add_class::<PyFrame>()?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,317 @@
+"""The pythonic API: inputs of every type, multi-frame state, numpy/PIL round trips,
+validation with the user's line numbers, and every exception type."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import isfkit
+
+from conftest import GREY
+
+STRIPES = 7
+
+
+def stripe(frame, i):
+    """The colour in the middle of stripe i of inputs_all.fs, as 0..255 RGB."""
+    a = frame.to_numpy()
+    w = a.shape[1]
+    x = int((i + 0.5) * w / STRIPES)
+    return tuple(int(v) for v in a[a.shape[0] // 2, x, :3])
+
+
+def test_info_is_dataclasses(engine, shaders):
+    shader = engine.load(shaders / "inputs_all.fs")
+    info = shader.info
+    assert info.kind == "generator"
+    assert [i.name for i in info.inputs] == ["flash", "enabled", "mode", "level", "amount", "spot", "tint"]
+    assert [i.type for i in info.inputs] == ["event", "bool", "long", "long", "float", "point2D", "color"]
+    mode = info.input("mode")
+    assert mode.values == (0, 1, 2) and mode.labels == ("Red", "Green", "Blue") and mode.default == 2
+    assert info.input("amount").default == 0.25 and info.input("amount").max == 1.0
+    assert info.input("spot").default == (0.75, 0.25)
+    assert len(info.passes) == 1 and info.passes[0].target is None
+    multi = engine.load(shaders / "multipass_sizes.fs").info
+    assert len(multi.passes) == 3 and multi.passes[0].width is not None
+    assert engine.load(shaders / "filter_invert.fs").info.kind == "filter"
+
+
+def test_every_non_image_input_type(engine, shaders):
+    shader = engine.load(shaders / "inputs_all.fs")
+    size = (140, 8)
+    frame = shader.render(*size)
+    assert stripe(frame, 0) == (0, 0, 0)  # event false
+    assert stripe(frame, 1) == (0, 255, 0)  # bool default true
+    assert stripe(frame, 2) == (0, 0, 255)  # long default 2
+    shader.set(flash=True, enabled=False, mode="Green", level=4, amount=1, spot=(1.0, 0.5), tint=(1, 0, 0))
+    frame = shader.render(*size)
+    assert stripe(frame, 0) == (255, 255, 255)
+    assert stripe(frame, 1) == (255, 0, 0)
+    assert stripe(frame, 2) == (0, 255, 0)
+    assert stripe(frame, 3) == (255, 255, 255)
+    assert stripe(frame, 4) == (255, 255, 255)
+    assert stripe(frame, 5) == (255, 128, 0)
+    assert stripe(frame, 6) == (255, 0, 0)
+    # events reset after the frame; numpy scalars are accepted
+    shader.set(mode=np.int64(0), amount=np.float32(0.0), enabled=np.bool_(True))
+    frame = shader.render(*size)
+    assert stripe(frame, 0) == (0, 0, 0)
+    assert stripe(frame, 2) == (255, 0, 0)
+    assert stripe(frame, 4) == (0, 0, 0)
+    assert shader.get("tint") == (1.0, 0.0, 0.0, 1.0)
+    assert shader.get("mode") == 0
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["path", "pil", "uint8", "float", "rgb", "grey"],
+)
+def test_image_inputs_numpy_and_pil(engine, shaders, tmp_path, kind):
+    shader = engine.load(shaders / "filter_invert.fs")
+    rgb = np.zeros((6, 10, 3), np.uint8)
+    rgb[:3, :5] = (255, 0, 0)  # top-left red
+    rgb[3:, 5:] = (0, 0, 255)  # bottom-right blue
+    rgba = np.concatenate([rgb, np.full((6, 10, 1), 255, np.uint8)], axis=2)
+    if kind == "path":
+        Image.fromarray(rgba, "RGBA").save(tmp_path / "in.png")
+        value = tmp_path / "in.png"
+    elif kind == "pil":
+        value = Image.fromarray(rgb, "RGB")
+    elif kind == "uint8":
+        value = rgba
+    elif kind == "float":
+        value = rgba.astype(np.float32) / 255.0
+    elif kind == "rgb":
+        value = rgb
+    else:
+        value = rgb[:, :, 0]  # grey: red channel only
+    shader.set(inputImage=value)
+    out = shader.render(10, 6).to_numpy()
+    expected = 255 - rgba
+    expected[:, :, 3] = 255
+    if kind == "grey":
+        g = rgb[:, :, 0]
+        expected = np.stack([255 - g] * 3 + [np.full_like(g, 255)], axis=2)
+    assert out.shape == (6, 10, 4) and out.dtype == np.uint8
+    assert np.abs(out.astype(int) - expected.astype(int)).max() <= 1
+
+
+def test_audio_input(engine, shaders):
+    shader = engine.load(shaders / "audio.fs")
+    shader.set(wave=np.full(64, 0.5, np.float32))
+    a = shader.render(32, 32).to_numpy()
+    assert a[:, :, :3].max() == 255  # a white line
+    shader.set(wave=[[0.5] * 32, [0.1] * 32])  # two channels
+    shader.render(32, 32)
+
+
+def test_persistent_buffer_over_frames(engine, shaders):
+    shader = engine.load(shaders / "persistent.fs")
+    frames = list(shader.frames(range(5), fps=30, size=(32, 16)))
+    assert len(frames) == 5 and shader.frame_index == 5
+    for n, frame in enumerate(frames, start=1):
+        left, right = frame.pixel(4, 8), frame.pixel(28, 8)
+        assert left[0] == pytest.approx(min(0.1 * n, 1.0), abs=0.01), n
+        assert right[1] == pytest.approx(left[0], abs=0.01), n
+    engine.reinitialize()
+    frame = shader.render(32, 16, time=0.2)
+    assert frame.pixel(4, 8)[0] == pytest.approx(0.6, abs=0.01)
+
+
+def test_float_render_numpy(engine, shaders):
+    shader = engine.load(shaders / "float_target.fs")
+    frame = shader.render(16, 16, float=True)
+    a = frame.to_numpy()
+    assert a.dtype == np.float32 and a.shape == (16, 16, 4) and frame.is_float
+    assert frame.to_pil().mode == "RGBA"
+
+
+def test_numpy_and_pil_round_trip(engine, shaders, tmp_path):
+    shader = engine.load(shaders / "gradient.fs")
+    frame = shader.render(33, 17)
+    a = frame.to_numpy()
+    assert a.shape == (17, 33, 4) and a.flags.writeable
+    a[0, 0] = 0  # a fresh array: writing it changes nothing in the frame
+    assert frame.to_numpy()[0, 0, 3] == 255
+    img = frame.to_pil()
+    assert img.size == (33, 17) and np.array_equal(np.asarray(img), frame.to_numpy())
+    frame.save(tmp_path / "f.png")
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "f.png").convert("RGBA")), frame.to_numpy())
+    frame.save(tmp_path / "f16.png", bits=16)
+    frame.save(tmp_path / "f.bmp")
+    assert np.array_equal(np.asarray(frame), frame.to_numpy())
+    # the output, fed back in as an image input, is read back unchanged (inverted twice)
+    inv = engine.load(shaders / "filter_invert.fs")
+    once = inv.set(inputImage=frame.to_numpy()).render(33, 17).to_numpy()
+    twice = inv.set(inputImage=once).render(33, 17).to_numpy()
+    assert np.abs(twice.astype(int) - frame.to_numpy().astype(int)).max() <= 1
+
+
+def test_gradient_orientation(engine, shaders):
+    frame = engine.load(shaders / "gradient.fs").render(64, 64)
+    r0, g0 = frame.pixel(0, 0)[:2]  # top-left: x = 0, y = 1
+    r1, g1 = frame.pixel(63, 63)[:2]  # bottom-right: x = 1, y = 0
+    assert r0 < 0.05 and g0 > 0.95 and r1 > 0.95 and g1 < 0.05
+
+
+def test_validate_reports_user_lines(shaders):
+    v = isfkit.validate(shaders / "bad" / "compile_error.fs")
+    assert not v.valid and not v
+    assert (v.errors[0].line, v.errors[0].column, v.errors[0].stage) == (12, 12, "fragment")
+    v = isfkit.validate(str(shaders / "bad" / "type_error.fs"))
+    assert v.errors[0].line == 7 and v.errors[0].stage == "fragment"
+    v = isfkit.validate((shaders / "bad" / "malformed_json.fs").read_text())
+    assert v.errors[0].stage == "header" and v.errors[0].line > 0
+    v = isfkit.validate((shaders / "bad" / "unknown_type.fs"))
+    assert v.valid and v.warnings
+    assert isfkit.validate(shaders / "custom_vertex.fs").valid
+    assert isfkit.validate(GREY).valid
+    src = GREY.replace("gl_FragColor = vec4(0.5, 0.5, 0.5, 1.0);", "gl_FragColor = vec4(0.5, 0.5, 0.5, 1.0);\n    float x = undefined_thing;")
+    v = isfkit.validate(src)
+    assert [(d.line, d.stage) for d in v.errors] == [(8, "fragment")]
+    with pytest.raises(FileNotFoundError):
+        isfkit.validate("no/such/file.fs")
+
+
+def test_exception_hierarchy(engine, shaders):
+    for cls in (isfkit.ParseError, isfkit.CompileError, isfkit.InputError, isfkit.RenderError, isfkit.TimeoutError, isfkit.ResourceError):
+        assert issubclass(cls, isfkit.ISFError)
+    assert issubclass(isfkit.TimeoutError, TimeoutError)
+
+    with pytest.raises(isfkit.ParseError) as e:
+        engine.load(shaders / "bad" / "malformed_json.fs")
+    assert e.value.diagnostics and e.value.diagnostics[0].stage == "header"
+    with pytest.raises(isfkit.ParseError):
+        engine.load_source("void main() {}")
+
+    with pytest.raises(isfkit.CompileError) as e:
+        engine.load(shaders / "bad" / "compile_error.fs")
+    d = e.value.diagnostics[0]
+    assert (d.line, d.column, d.stage) == (12, 12, "fragment")
+    assert "compile_error.fs:12:12" in str(e.value)
+    with pytest.raises(isfkit.CompileError):
+        engine.load(shaders / "bad" / "missing_main.fs")
+
+    shader = engine.load(shaders / "inputs_all.fs")
+    with pytest.raises(isfkit.InputError, match="no input named"):
+        shader.set(nope=1.0)
+    with pytest.raises(isfkit.InputError, match="float"):
+        shader.set(amount="loud")
+    with pytest.raises(isfkit.InputError):
+        shader.set(amount=True)
+    with pytest.raises(isfkit.InputError):
+        shader.set(spot=(1, 2, 3))
+    with pytest.raises(isfkit.InputError):
+        shader.set(tint=(1, 0))
+    with pytest.raises(isfkit.InputError):
+        shader.set(level=1.5)
+    with pytest.raises(isfkit.InputError):
+        shader.set(mode="Purple")
+    with pytest.raises(isfkit.InputError):
+        shader.set(enabled="yes")
+    with pytest.raises(isfkit.InputError):
+        engine.load(shaders / "filter_invert.fs").set(inputImage=np.zeros((2, 2, 5)))
+    with pytest.raises(isfkit.InputError):
+        engine.load(shaders / "filter_invert.fs").set(inputImage="no/such.png")
+
+    with pytest.raises(isfkit.RenderError):
+        shader.render(0, 10)
+    with pytest.raises(isfkit.RenderError):
+        shader.render(100000, 10)
+    with pytest.raises(FileNotFoundError):
+        engine.load("no/such/shader.fs")
+    with pytest.raises(isfkit.InputError):
+        isfkit.Engine(backend="glide")
+    # the engine is fine after all of that
+    assert shader.render(8, 8).width == 8
+
+
+HEAVY = """/*{"INPUTS": []}*/
+void main() {
+    float acc = 0.0;
+    for (int i = 0; i < 60000; i++) { acc += sin(float(i) * isf_FragNormCoord.x); }
+    gl_FragColor = vec4(fract(acc), 0.0, 0.0, 1.0);
+}"""
+
+
+def test_timeout_error_then_recovery():
+    with isfkit.Engine(deadline=0.001) as engine:
+        shader = engine.load_source(HEAVY)
+        with pytest.raises(isfkit.TimeoutError):
+            shader.render(256, 256)
+        engine.deadline = 30.0
+        grey = engine.load_source(GREY)
+        assert grey.render(4, 4).pixel(0, 0)[0] == pytest.approx(0.5, abs=0.01)
+
+
+def test_use_after_shutdown_raises_resource_error(shaders):
+    engine = isfkit.Engine()
+    shader = engine.load(shaders / "inputs_all.fs")
+    frame = shader.render(14, 4)
+    report = engine.shutdown()
+    assert report.ok and report.leaks == [] and engine.is_shut_down
+    assert [p.phase for p in report.phases] == [1, 2, 3, 4, 5, 6]
+    assert engine.shutdown() is report  # idempotent
+    for call in (
+        lambda: shader.render(8, 8),
+        lambda: shader.set(amount=0.5),
+        lambda: engine.load(shaders / "gradient.fs"),
+        lambda: engine.load_source(GREY),
+        lambda: engine.reinitialize(),
+        lambda: engine.cleanup(),
+        lambda: engine.force_cleanup(),
+    ):
+        with pytest.raises(isfkit.ResourceError):
+            call()
+    assert engine.live_resources() == []
+    # frames are memory and stay readable
+    assert frame.to_numpy().shape == (4, 14, 4)
+
+
+def test_context_manager_shuts_down_and_force_cleanup_keeps_shaders_working(shaders):
+    with isfkit.Engine() as engine:
+        shader = engine.load(shaders / "persistent.fs")
+        shader.render(8, 8)
+        assert engine.live_resources()
+        freed = engine.force_cleanup()
+        assert freed["count"] > 0
+        # persistent state restarts after a force_cleanup; the shader keeps rendering
+        assert shader.render(8, 8).pixel(1, 1)[0] == pytest.approx(0.1, abs=0.01)
+    assert engine.is_shut_down
+    with pytest.raises(isfkit.ResourceError):
+        shader.render(8, 8)
+
+
+def test_leak_is_reported_by_label():
+    engine = isfkit.Engine()
+    engine._native._debug_leak_texture("leaked on purpose")
+    report = engine.shutdown()
+    assert not report.ok
+    assert any(leak.label == "leaked on purpose" for leak in report.leaks)
+    assert report.to_dict()["leaks"]
+
+
+def test_gil_is_released_during_renders(shaders):
+    import threading
+
+    with isfkit.Engine() as engine:
+        shader = engine.load(shaders / "gradient.fs")
+        ticks = []
+        stop = threading.Event()
+
+        def tick():
+            while not stop.is_set():
+                ticks.append(1)
+                stop.wait(0.001)
+
+        t = threading.Thread(target=tick)
+        t.start()
+        for _ in range(20):
+            shader.render(256, 256)
+        stop.set()
+        t.join()
+        assert len(ticks) > 5
