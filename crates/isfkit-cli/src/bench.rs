@@ -8,23 +8,35 @@ use serde_json::json;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Which {
+    /// A heavy generator rendered three ways: GPU only, with read-back, and the full
+    /// pipeline to PNG files; ms per frame each and the pipeline/GPU-only ratio.
+    Pipeline,
     /// Renders with re-initialisations between them: RSS, live resources, re-init time.
     Lifecycle,
 }
 
 #[derive(Args)]
 pub struct BenchArgs {
-    #[arg(value_enum, default_value = "lifecycle")]
+    #[arg(value_enum, default_value = "pipeline")]
     which: Which,
-    /// Renders in total.
+    /// Frames per mode (pipeline bench).
+    #[arg(long, default_value_t = 8)]
+    frames: u64,
+    /// Shader for the pipeline bench (default: the bundled heavy generator).
+    #[arg(long)]
+    shader: Option<std::path::PathBuf>,
+    /// Frames in flight (pipeline bench).
+    #[arg(long, default_value_t = 3)]
+    in_flight: usize,
+    /// Renders in total (lifecycle bench).
     #[arg(long, default_value_t = 1000)]
     renders: u64,
     /// Re-initialisations, spread evenly between the renders.
     #[arg(long, default_value_t = 100)]
     reinits: u64,
-    /// Render size.
-    #[arg(long, default_value = "64x64", value_parser = crate::parse_size)]
-    size: (u32, u32),
+    /// Render size (default 1920x1080 for pipeline, 64x64 for lifecycle).
+    #[arg(long, value_parser = crate::parse_size)]
+    size: Option<(u32, u32)>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -62,11 +74,113 @@ fn rss_kib() -> u64 {
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.which {
         Which::Lifecycle => lifecycle(args),
+        Which::Pipeline => pipeline(args),
     }
 }
 
+/// The bundled heavy generator (also in examples/heavy.fs).
+const HEAVY_SHADER: &str = include_str!("../../../examples/heavy.fs");
+
+/// Peak resident set size of this process in KiB (Linux), or 0 where unknown.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
+    use isfkit_render::output::{EncoderPool, ImageFormat, PngCompression};
+    let (w, h) = args.size.unwrap_or((1920, 1080));
+    let n = args.frames.max(1);
+    let engine = Engine::new(EngineConfig {
+        deadline: std::time::Duration::from_secs(120),
+        ..Default::default()
+    })?;
+    let (scene, shader_name) = match &args.shader {
+        Some(p) => (engine.load(p)?, p.display().to_string()),
+        None => (
+            engine.load_source(HEAVY_SHADER, None)?,
+            "examples/heavy.fs (bundled)".to_owned(),
+        ),
+    };
+    let opts = |i: u64| RenderOptions::new(w, h, i as f64 / 30.0);
+    // Warm-up: pipelines compiled, pool filled.
+    scene.render(&opts(0))?;
+
+    let t = Instant::now();
+    for i in 0..n {
+        drop(engine.render_to_texture(&scene, &opts(i))?);
+    }
+    engine.wait_idle()?;
+    let gpu_only_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+
+    let t = Instant::now();
+    for i in 0..n {
+        scene.render(&opts(i))?;
+    }
+    let readback_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+
+    let dir = std::env::temp_dir().join(format!("isfkit-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let encoders = EncoderPool::new(0, args.in_flight.max(2) * 2);
+    let format = ImageFormat::Png {
+        bits: 8,
+        compression: PngCompression::Fast,
+    };
+    let t = Instant::now();
+    engine.render_pipelined(&scene, (0..n).map(opts), args.in_flight, |i, frame| {
+        encoders.submit(frame, dir.join(format!("frame_{i:05}.png")), format)
+    })?;
+    encoders.finish()?;
+    let pipeline_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+    std::fs::remove_dir_all(&dir)?;
+    let ratio = pipeline_ms / gpu_only_ms;
+    let adapter = engine.adapter_name();
+    drop(scene);
+    let report = engine.shutdown();
+    let peak = peak_rss_kib();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "adapter": adapter,
+                "shader": shader_name,
+                "size": format!("{w}x{h}"),
+                "frames": n,
+                "in_flight": args.in_flight,
+                "cores": cores,
+                "gpu_only_ms": gpu_only_ms,
+                "readback_ms": readback_ms,
+                "pipeline_ms": pipeline_ms,
+                "ratio": ratio,
+                "peak_rss_kib": peak,
+                "leaks": report.leaks.len(),
+            })
+        );
+    } else {
+        println!(
+            "pipeline bench: {shader_name}, {n} frames at {w}x{h} on {adapter} ({cores} cores)"
+        );
+        println!("  GPU only               {gpu_only_ms:9.1} ms/frame");
+        println!("  render + read-back     {readback_ms:9.1} ms/frame");
+        println!(
+            "  full pipeline to PNG   {pipeline_ms:9.1} ms/frame  ({} in flight)",
+            args.in_flight
+        );
+        println!("  ratio pipeline/GPU     {ratio:9.2}");
+        println!("  peak RSS               {peak:9} KiB");
+    }
+    Ok(())
+}
+
 fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
-    let (w, h) = args.size;
+    let (w, h) = args.size.unwrap_or((64, 64));
     let engine = Engine::new(EngineConfig::default())?;
     let adapter = engine.adapter_name();
     let scene = engine.load_source(LIFECYCLE_SHADER, None)?;

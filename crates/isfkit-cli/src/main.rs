@@ -13,6 +13,7 @@ use isfkit_render::format::{Diagnostic, IsfDocument};
 use isfkit_render::{AudioData, Backend, Engine, EngineConfig, Error, RenderOptions};
 use serde_json::json;
 
+mod batch;
 mod bench;
 
 #[derive(Parser)]
@@ -34,6 +35,8 @@ enum Command {
     Validate(ValidateArgs),
     /// Print the shader's document (inputs, passes, kind) as JSON.
     Info(InfoArgs),
+    /// Render a job file: many shaders and frames, resumable, surviving bad shaders.
+    Batch(batch::BatchArgs),
     /// Measure the engine: `isf bench lifecycle`.
     Bench(bench::BenchArgs),
 }
@@ -491,6 +494,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Batch(a) => return batch::run(a),
         Command::Render(a) => render(a),
         Command::Validate(a) => validate(a),
         Command::Info(a) => info(a),

@@ -1,0 +1,380 @@
+//! `isf batch`: job files, validation, resume after a kill, isolation of broken and hanging
+//! shaders, video through ffmpeg. Each test runs the real binary in a fresh folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn shaders() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let p = std::env::temp_dir()
+            .join("isfkit-batch-tests")
+            .join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+    fn copy(&self, shader: &str) {
+        std::fs::copy(
+            shaders().join(shader),
+            self.0.join(Path::new(shader).file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
+        c.args(args).current_dir(&self.0).env_remove("RUST_LOG");
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+    fn files(&self, sub: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.0.join(sub))
+            .map(|r| {
+                r.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+#[test]
+fn native_job_renders_sequences_stateful_ranges_and_gif() {
+    let d = Dir::new("native");
+    d.copy("gradient.fs");
+    d.copy("persistent.fs");
+    d.write(
+        "job.yaml",
+        "defaults:\n  size: 32x24\n  fps: 10\njobs:\n  - shader: gradient.fs\n    output: out/{name}_%04d.png\n    frames: 3\n  - shader: persistent.fs\n    output: out/p_{frame:03}.png\n    frames: \"5..7\"\n  - shader: gradient.fs\n    output: out/g.gif\n    frames: 4\n",
+    );
+    let o = d.run(&["batch", "job.yaml", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["frames_written"], 3 + 2 + 4);
+    assert_eq!(s["failures"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        d.files("out"),
+        [
+            "g.gif",
+            "gradient_0000.png",
+            "gradient_0001.png",
+            "gradient_0002.png",
+            "p_005.png",
+            "p_006.png"
+        ]
+    );
+    // Frames 5 and 6 of the accumulating shader carry the state of the frames before them.
+    let p = image::open(d.0.join("out/p_006.png")).unwrap().to_rgba8();
+    let red = p.get_pixel(2, 12)[0];
+    assert!(
+        (176..=182).contains(&red),
+        "frame 6 should show 0.7 red, got {red}"
+    );
+}
+
+#[test]
+fn layout_of_other_batch_tools_is_accepted() {
+    let d = Dir::new("compat");
+    d.copy("gradient.fs");
+    d.write(
+        "job.json",
+        r#"{"defaults": {"width": 40, "height": 20, "quality": 80, "output_format": "jpg"},
+            "shaders": [{"input": "gradient.fs", "output": "out/grad", "times": [0.0, 0.5], "inputs": {}}]}"#,
+    );
+    let o = d.run(&["batch", "job.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(d.files("out"), ["grad_0000.jpg", "grad_0001.jpg"]);
+    let img = image::open(d.0.join("out/grad_0000.jpg")).unwrap();
+    assert_eq!((img.width(), img.height()), (40, 20));
+}
+
+#[test]
+fn every_job_file_problem_is_reported_before_anything_renders() {
+    let d = Dir::new("invalid");
+    d.copy("gradient.fs");
+    d.copy("inputs_all.fs");
+    d.write(
+        "job.yaml",
+        "jobs:\n  - shader: missing.fs\n  - shader: inputs_all.fs\n    inputs: {nope: 1, amount: \"lots\"}\n  - shader: gradient.fs\n    output: out/x.bmp\n  - shader: gradient.fs\n    output: out/ok.png\n",
+    );
+    let o = d.run(&["batch", "job.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("error: the job file has 4 problem(s); nothing was rendered:"),
+        "{e}"
+    );
+    assert!(
+        e.contains("jobs[0] (") && e.contains("missing.fs): shader file not found"),
+        "{e}"
+    );
+    assert!(e.contains("no input named \"nope\""), "{e}");
+    assert!(
+        e.contains("input \"amount\" is of type float, but the value given is \"lots\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)"),
+        "{e}"
+    );
+    assert!(
+        d.files("out").iter().all(|f| f != "ok.png"),
+        "nothing may render when the job is invalid"
+    );
+    // Unknown keys are typos, not silently ignored.
+    d.write(
+        "typo.yaml",
+        "jobs:\n  - shader: gradient.fs\n    ouptut: x.png\n",
+    );
+    let o = d.run(&["batch", "typo.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown field `ouptut`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+const HANGING: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    float a = 0.0;\n    for (int i = 0; i < 60000; i++) { a += sin(a + float(i) * 0.001 + gl_FragCoord.x); }\n    gl_FragColor = vec4(fract(a), 0.0, 0.0, 1.0);\n}\n";
+
+#[test]
+fn isolate_reports_broken_and_hanging_shaders_and_renders_the_good_ones() {
+    let d = Dir::new("isolate");
+    d.copy("gradient.fs");
+    d.copy("bad/compile_error.fs");
+    d.write("hang.fs", HANGING);
+    d.write(
+        "job.yaml",
+        "jobs:\n  - shader: compile_error.fs\n    size: 16x16\n  - shader: hang.fs\n    size: 2048x2048\n  - shader: gradient.fs\n    size: 16x16\n    output: out/good.png\n",
+    );
+    let t = Instant::now();
+    let o = d.run(&[
+        "batch",
+        "job.yaml",
+        "--isolate",
+        "--task-timeout",
+        "3",
+        "--json",
+    ]);
+    assert!(
+        t.elapsed() < Duration::from_secs(60),
+        "the hanging shader was not killed in time"
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let s = json(&o);
+    let failures = s["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 2, "{s}");
+    let err = |name: &str| {
+        failures
+            .iter()
+            .find(|f| f["shader"].as_str().unwrap().ends_with(name))
+            .unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        err("compile_error.fs").contains("compile_error.fs:12:12: error:"),
+        "{}",
+        err("compile_error.fs")
+    );
+    assert_eq!(
+        err("hang.fs"),
+        "did not finish within 3 s; the worker process was killed"
+    );
+    assert_eq!(d.files("out"), ["good.png"]);
+}
+
+#[test]
+fn resume_after_a_kill_completes_with_every_frame_valid() {
+    let d = Dir::new("resume");
+    d.copy("gradient.fs");
+    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: 120\n    output: out/f_%04d.png\n");
+    let mut child = d
+        .cmd(&["batch", "job.yaml", "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some frames are on disk.
+    let t = Instant::now();
+    while d
+        .files("out")
+        .iter()
+        .filter(|f| f.ends_with(".png"))
+        .count()
+        < 10
+        && t.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = d
+        .files("out")
+        .iter()
+        .filter(|f| f.starts_with("f_"))
+        .count();
+    let o = d.run(&["batch", "job.yaml", "--resume", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&o);
+    assert!(before > 0, "nothing was written before the kill");
+    if before < 120 {
+        assert_eq!(s["frames_skipped"], before as u64, "{s}");
+        assert_eq!(s["frames_written"], 120 - before as u64, "{s}");
+    }
+    let files: Vec<String> = d.files("out");
+    // No temporary files are left, and all 120 frames decode at the right size.
+    assert!(files.iter().all(|f| !f.ends_with(".tmp")), "{files:?}");
+    assert_eq!(files.len(), 120, "{files:?}");
+    for f in files {
+        let img = image::open(d.0.join("out").join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert_eq!((img.width(), img.height()), (640, 480));
+    }
+}
+
+fn ffmpeg_available() -> bool {
+    Command::new("ffmpeg")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
+    let d = Dir::new("video");
+    d.copy("gradient.fs");
+    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 64x48\n    frames: 12\n    fps: 24\n    output: out/clip.mp4\n");
+    // Without ffmpeg on PATH: the task fails with a message naming the package.
+    let empty = d.0.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = d
+        .cmd(&["batch", "job.yaml"])
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("video output needs ffmpeg, which is not installed (Debian/Ubuntu: apt-get install ffmpeg)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        d.files("out").is_empty(),
+        "no partial video may be left: {:?}",
+        d.files("out")
+    );
+    if !ffmpeg_available() {
+        eprintln!("ffmpeg is not installed here; .ci/run installs it. Skipping the encode half.");
+        return;
+    }
+    let o = d.run(&["batch", "job.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(d.files("out"), ["clip.mp4"]);
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            "stream=width,height,nb_read_frames",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(d.0.join("out/clip.mp4"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "64,48,12");
+}
+
+#[test]
+fn check_validates_without_rendering() {
+    let d = Dir::new("check");
+    d.copy("gradient.fs");
+    d.write(
+        "job.yaml",
+        "jobs:\n  - shader: \"*.fs\"\n    frames: 5\n    output: out/{name}_%02d.png\n",
+    );
+    let o = d.run(&["batch", "job.yaml", "--check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "job.yaml: valid (1 tasks, 5 frames)"
+    );
+    assert!(d.files("out").is_empty());
+}
+
+#[test]
+fn ctrl_c_finishes_frames_in_flight_writes_the_summary_and_exits_130() {
+    let d = Dir::new("sigint");
+    d.copy("gradient.fs");
+    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: 400\n    output: out/f_%04d.png\n");
+    let child = d
+        .cmd(&["batch", "job.yaml", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while d.files("out").len() < 5 && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let s = json(&o);
+    assert_eq!(s["interrupted"], true);
+    let written = s["frames_written"].as_u64().unwrap();
+    assert!(written > 0 && written < 400, "{s}");
+    let files = d.files("out");
+    assert!(files.iter().all(|f| !f.ends_with(".tmp")), "{files:?}");
+    assert_eq!(
+        files.len() as u64,
+        written,
+        "every frame handed over was written: {s}"
+    );
+}
