@@ -330,32 +330,50 @@ fn render_with(
         None
     };
     let started = Instant::now();
-    for i in 0..args.frames {
-        if let Some(n) = args.reinit_every.filter(|&n| n > 0) {
-            if i > 0 && i % n == 0 {
-                engine.reinitialize().map_err(|e| Failure {
-                    code: 1,
-                    message: format!("error: re-initialisation failed: {e}"),
-                })?;
-            }
+    // Frames are pipelined (the GPU renders ahead while earlier frames are read back and
+    // encoded on all cores); a re-initialisation splits the run into segments.
+    let encoders = isfkit_render::output::EncoderPool::new(0, 6);
+    engine
+        .register_participant(encoders.participant(std::time::Duration::from_secs(60)))
+        .map_err(|e| Failure { code: 1, message: format!("error: {e}") })?;
+    let format = isfkit_render::output::ImageFormat::Png {
+        bits,
+        compression: isfkit_render::output::PngCompression::Fast,
+    };
+    let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
+    let mut start = 0;
+    while start < args.frames {
+        if start > 0 {
+            engine.reinitialize().map_err(|e| Failure {
+                code: 1,
+                message: format!("error: re-initialisation failed: {e}"),
+            })?;
         }
-        let mut opts = RenderOptions::new(width, height, args.time + i as f64 / args.fps);
-        opts.float_output = args.float;
-        let frame = scene
-            .render(&opts)
+        let end = (start + segment).min(args.frames);
+        let opts = (start..end).map(|i| {
+            let mut o = RenderOptions::new(width, height, args.time + i as f64 / args.fps);
+            o.float_output = args.float;
+            o
+        });
+        engine
+            .render_pipelined(&scene, opts, 3, |k, frame| {
+                let i = start + k;
+                let path = if sequence {
+                    frame_path(&args.output, i).expect("checked above")
+                } else {
+                    args.output.clone()
+                };
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                encoders.submit(frame, path, format)
+            })
             .map_err(|e| engine_failure(e, &args.shader))?;
-        let path = if sequence {
-            frame_path(&args.output, i).expect("checked above")
-        } else {
-            args.output.clone()
-        };
-        frame
-            .save_png(&path, bits)
-            .map_err(|e| Failure::usage(format!("error: {e}")))?;
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
+        start = end;
     }
+    encoders
+        .finish()
+        .map_err(|e| Failure::usage(format!("error: {e}")))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

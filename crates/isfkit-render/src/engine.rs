@@ -827,23 +827,18 @@ impl EngineInner {
                 ))
             }
         }
-        let data = pending.buffer.with_buffer(|b| -> Result<Vec<u8>> {
-            let data = b
-                .get_mapped_range(..)
-                .map_err(|e| Error::Gpu(e.to_string()))?
-                .to_vec();
+        // Rows are flipped straight out of the mapped memory: one copy, not two.
+        let (w, h, format, padded) = (pending.width, pending.height, pending.format, pending.padded);
+        let pixels = pending.buffer.with_buffer(|b| -> Result<crate::Pixels> {
+            let pixels = {
+                let view = b.get_mapped_range(..).map_err(|e| Error::Gpu(e.to_string()))?;
+                scene::read_pixels(format, &view, w, h, padded)
+            };
             b.unmap();
-            Ok(data)
+            Ok(pixels)
         })??;
         pending.done = true;
         gpu.take_errors()?;
-        let pixels = scene::read_pixels(
-            pending.format,
-            &data,
-            pending.width,
-            pending.height,
-            pending.padded,
-        );
         Ok(Frame {
             width: pending.width,
             height: pending.height,

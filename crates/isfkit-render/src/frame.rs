@@ -33,6 +33,14 @@ impl Frame {
         }
     }
 
+    /// The pixels as RGBA8, borrowed when they already are (no copy for 8-bit frames).
+    pub fn rgba8(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.pixels {
+            Pixels::Rgba8(v) => std::borrow::Cow::Borrowed(v),
+            Pixels::Rgba32F(_) => std::borrow::Cow::Owned(self.to_rgba8()),
+        }
+    }
+
     /// The pixels as RGBA32F (bytes are divided by 255).
     pub fn to_rgba32f(&self) -> Vec<f32> {
         match &self.pixels {
