@@ -335,7 +335,10 @@ fn render_with(
     let encoders = isfkit_render::output::EncoderPool::new(0, 6);
     engine
         .register_participant(encoders.participant(std::time::Duration::from_secs(60)))
-        .map_err(|e| Failure { code: 1, message: format!("error: {e}") })?;
+        .map_err(|e| Failure {
+            code: 1,
+            message: format!("error: {e}"),
+        })?;
     let format = isfkit_render::output::ImageFormat::Png {
         bits,
         compression: isfkit_render::output::PngCompression::Fast,

@@ -402,11 +402,7 @@ impl Engine {
     }
 
     fn check_alive(&self) -> Result<()> {
-        if lock_state(&self.inner).report.is_some() {
-            Err(Error::ShutDown)
-        } else {
-            Ok(())
-        }
+        self.inner.check_alive()
     }
 
     /// Live GPU objects by kind.
@@ -573,6 +569,15 @@ impl Drop for Engine {
 }
 
 impl EngineInner {
+    /// `Error::ShutDown` once `shutdown()` has run.
+    pub(crate) fn check_alive(&self) -> Result<()> {
+        if lock_state(self).report.is_some() {
+            Err(Error::ShutDown)
+        } else {
+            Ok(())
+        }
+    }
+
     fn deadline(&self) -> Duration {
         Duration::from_nanos(self.deadline_ns.load(std::sync::atomic::Ordering::Relaxed))
     }
@@ -828,10 +833,17 @@ impl EngineInner {
             }
         }
         // Rows are flipped straight out of the mapped memory: one copy, not two.
-        let (w, h, format, padded) = (pending.width, pending.height, pending.format, pending.padded);
+        let (w, h, format, padded) = (
+            pending.width,
+            pending.height,
+            pending.format,
+            pending.padded,
+        );
         let pixels = pending.buffer.with_buffer(|b| -> Result<crate::Pixels> {
             let pixels = {
-                let view = b.get_mapped_range(..).map_err(|e| Error::Gpu(e.to_string()))?;
+                let view = b
+                    .get_mapped_range(..)
+                    .map_err(|e| Error::Gpu(e.to_string()))?;
                 scene::read_pixels(format, &view, w, h, padded)
             };
             b.unmap();

@@ -138,11 +138,7 @@ pub fn write_image(frame: &Frame, path: &Path, format: ImageFormat) -> Result<()
                     PngCompression::Default => (CompressionType::Default, FilterType::Adaptive),
                     PngCompression::Best => (CompressionType::Best, FilterType::Adaptive),
                 };
-                let enc = image::codecs::png::PngEncoder::new_with_quality(
-                    &mut writer,
-                    c,
-                    f,
-                );
+                let enc = image::codecs::png::PngEncoder::new_with_quality(&mut writer, c, f);
                 if bits == 16 {
                     let data: Vec<u8> = frame
                         .to_rgba32f()

@@ -164,8 +164,15 @@ impl Scene {
         )
     }
 
+    /// Whether the engine this scene belongs to is still running (not shut down).
+    pub fn is_alive(&self) -> bool {
+        self.engine.check_alive().is_ok()
+    }
+
     /// Sets a non-image input. A wrong type or an unknown name is an error naming both.
+    /// After the engine's shutdown every call on the scene answers `Error::ShutDown`.
     pub fn set(&self, name: &str, value: Value) -> Result<()> {
+        self.engine.check_alive()?;
         let mut s = lock_scene(&self.state);
         let ty = s.input_type(name)?.clone();
         let v = value.coerce(name, &ty)?;
@@ -186,6 +193,7 @@ impl Scene {
 
     /// Sets an image input from RGBA memory (rows top to bottom).
     pub fn set_image(&self, name: &str, image: ImageData) -> Result<()> {
+        self.engine.check_alive()?;
         let mut s = lock_scene(&self.state);
         let ty = s.input_type(name)?;
         if !matches!(ty, InputType::Image) {
@@ -209,6 +217,7 @@ impl Scene {
 
     /// Sets an audio or audioFFT input: one row per channel.
     pub fn set_audio(&self, name: &str, audio: AudioData) -> Result<()> {
+        self.engine.check_alive()?;
         let mut s = lock_scene(&self.state);
         let ty = s.input_type(name)?;
         if !matches!(ty, InputType::Audio { .. } | InputType::AudioFft { .. }) {

@@ -118,7 +118,12 @@ fn shutdown_after_render_and_cleanup_reports_no_leaks() {
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(json["phases"].as_array().unwrap().len(), 6);
     // The scene outlived the engine's shutdown: using it is an error, not a crash.
+    assert!(!scene.is_alive());
     assert!(matches!(scene.render(&opts(0.0)), Err(Error::ShutDown)));
+    assert!(matches!(
+        scene.set("cells", isfkit_render::Value::Float(4.0)),
+        Err(Error::ShutDown)
+    ));
 }
 
 #[test]
