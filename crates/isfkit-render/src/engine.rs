@@ -137,41 +137,14 @@ impl Shared {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         if !pipes.iter().any(|(f, _)| *f == format) {
-            let p = gpu
-                .device
-                .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some("blit"),
-                    layout: Some(&self.blit_pipeline_layout),
-                    vertex: wgpu::VertexState {
-                        module: &self.blit_vs,
-                        entry_point: Some("main"),
-                        compilation_options: Default::default(),
-                        buffers: &[],
-                    },
-                    primitive: wgpu::PrimitiveState::default(),
-                    depth_stencil: None,
-                    multisample: wgpu::MultisampleState::default(),
-                    fragment: Some(wgpu::FragmentState {
-                        module: &self.blit_fs,
-                        entry_point: Some("main"),
-                        compilation_options: Default::default(),
-                        targets: &[Some(wgpu::ColorTargetState {
-                            format,
-                            blend: None,
-                            write_mask: wgpu::ColorWrites::ALL,
-                        })],
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                });
-            pipes.push((
+            let p = gpu.quad_pipeline(
+                &format!("blit pipeline {format:?}"),
+                &self.blit_pipeline_layout,
+                &self.blit_vs,
+                &self.blit_fs,
                 format,
-                gpu.track(
-                    p,
-                    ResourceKind::RenderPipeline,
-                    &format!("blit pipeline {format:?}"),
-                ),
-            ));
+            );
+            pipes.push((format, p));
         }
         let pipeline = &pipes
             .iter()
@@ -607,7 +580,7 @@ impl EngineInner {
                 gpu.wait(self.deadline())?;
                 for s in st.scenes.iter().filter_map(Weak::upgrade) {
                     let mut s = lock_scene(&s);
-                    saved += save_persistent(gpu, &mut s, self.deadline())?;
+                    saved += save_persistent(gpu, &mut st.pool, &mut s, self.deadline())?;
                 }
             } else {
                 // A hung device cannot be waited for; its work is abandoned.
@@ -693,14 +666,15 @@ impl EngineInner {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        let frame = read_back(gpu, &mut st.pool, &t, enc, self.deadline())?;
-        if frame.pixel(0, 0) != [1.0, 0.0, 1.0, 1.0] {
+        let mut pending = start_readback(gpu, &mut st.pool, &t, enc.finish())?;
+        wait_readback(gpu, &pending, self.deadline())?;
+        let first = take_mapped(&mut pending, |data| data[..4].to_vec())?;
+        if first != [255, 0, 255, 255] {
             return Err(Error::Device(format!(
-                "test render on the new device read back {:?}",
-                frame.pixel(0, 0)
+                "test render on the new device read back {first:?}"
             )));
         }
-        Ok(())
+        gpu.take_errors()
     }
 
     pub(crate) fn render(&self, scene: &Scene, opts: &RenderOptions) -> Result<Frame> {
@@ -738,39 +712,7 @@ impl EngineInner {
         let mut s = lock_scene(&scene.state);
         let (output, commands) = scene::encode_frame(gpu, shared, &mut st.pool, &mut s, opts)?;
         let readback = if readback {
-            let (w, h, format) = output.with_texture(|t| (t.width, t.height, t.format))?;
-            let padded = (w as usize * scene::bytes_per_texel(format) as usize).div_ceil(256) * 256;
-            let buffer = st.pool.buffer(
-                gpu,
-                (padded * h as usize) as u64,
-                wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-            );
-            let mut enc = gpu
-                .device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                    label: Some("read back"),
-                });
-            buffer.with_buffer(|b| {
-                output.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32))
-            })??;
-            let submission = gpu.queue.submit([commands, enc.finish()]);
-            let (tx, rx) = std::sync::mpsc::channel();
-            buffer.with_buffer(|b| {
-                b.map_async(wgpu::MapMode::Read, .., move |r| {
-                    // The receiver is dropped only if the frame was abandoned.
-                    let _ = tx.send(r);
-                })
-            })?;
-            Some(PendingReadback {
-                buffer,
-                width: w,
-                height: h,
-                format,
-                padded,
-                submission,
-                mapped: rx,
-                done: false,
-            })
+            Some(start_readback(gpu, &mut st.pool, &output, commands)?)
         } else {
             gpu.queue.submit([commands]);
             None
@@ -800,60 +742,31 @@ impl EngineInner {
         scene: &Scene,
         mut pending: PendingReadback,
     ) -> Result<Frame> {
-        let mut st = lock_state(self);
-        let st = &mut *st;
+        let st = lock_state(self);
         let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
-        let deadline = self.deadline();
-        let waited = match gpu.device.poll(wgpu::PollType::Wait {
-            submission_index: Some(pending.submission.clone()),
-            timeout: Some(deadline),
-        }) {
-            Ok(_) => Ok(()),
-            Err(wgpu::PollError::Timeout) => Err(Error::Timeout(deadline)),
-            Err(e) => Err(Error::Gpu(e.to_string())),
-        };
-        if let Err(e) = waited {
+        if let Err(e) = wait_readback(gpu, &pending, self.deadline()) {
             if matches!(e, Error::Timeout(_)) {
+                drop(st);
+                let mut st = lock_state(self);
                 st.tainted = true;
                 lock_scene(&scene.state).gpu = None;
             }
             return Err(e);
         }
-        match pending.mapped.try_recv() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                return Err(Error::Gpu(format!(
-                    "mapping the read-back buffer failed: {e}"
-                )))
-            }
-            Err(_) => {
-                return Err(Error::Gpu(
-                    "the read-back buffer was not mapped after its frame finished".into(),
-                ))
-            }
-        }
-        // Rows are flipped straight out of the mapped memory: one copy, not two.
         let (w, h, format, padded) = (
             pending.width,
             pending.height,
             pending.format,
             pending.padded,
         );
-        let pixels = pending.buffer.with_buffer(|b| -> Result<crate::Pixels> {
-            let pixels = {
-                let view = b
-                    .get_mapped_range(..)
-                    .map_err(|e| Error::Gpu(e.to_string()))?;
-                scene::read_pixels(format, &view, w, h, padded)
-            };
-            b.unmap();
-            Ok(pixels)
-        })??;
-        pending.done = true;
+        // Rows are flipped straight out of the mapped memory: one copy, not two.
+        let pixels = take_mapped(&mut pending, |data| {
+            scene::read_pixels(format, data, w, h, padded)
+        })?;
         gpu.take_errors()?;
         Ok(Frame {
-            width: pending.width,
-            height: pending.height,
+            width: w,
+            height: h,
             pixels,
         })
     }
@@ -937,14 +850,19 @@ impl EngineInner {
 }
 
 /// Saves a scene's persistent buffers to memory before its device goes away.
-fn save_persistent(gpu: &Gpu, s: &mut SceneState, deadline: Duration) -> Result<usize> {
+fn save_persistent(
+    gpu: &Gpu,
+    pool: &mut Pool,
+    s: &mut SceneState,
+    deadline: Duration,
+) -> Result<usize> {
     let Some(sg) = s.gpu.as_mut() else {
         return Ok(s.saved_persistent.len());
     };
     let mut n = 0;
     for (name, tex) in std::mem::take(&mut sg.persistent) {
         let (width, height, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-        let data = read_raw(gpu, &tex, deadline)?;
+        let data = read_raw(gpu, pool, &tex, deadline)?;
         s.saved_persistent.insert(
             name,
             SavedTexture {
@@ -960,27 +878,105 @@ fn save_persistent(gpu: &Gpu, s: &mut SceneState, deadline: Duration) -> Result<
 }
 
 /// Reads a texture's bytes back, tightly packed, in memory row order.
-fn read_raw(gpu: &Gpu, tex: &PooledTexture, deadline: Duration) -> Result<Vec<u8>> {
+fn read_raw(
+    gpu: &Gpu,
+    pool: &mut Pool,
+    tex: &PooledTexture,
+    deadline: Duration,
+) -> Result<Vec<u8>> {
+    let enc = gpu
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("persistent read-back"),
+        });
+    let mut pending = start_readback(gpu, pool, tex, enc.finish())?;
+    wait_readback(gpu, &pending, deadline)?;
+    let row = pending.width as usize * scene::bytes_per_texel(pending.format) as usize;
+    let (h, padded) = (pending.height as usize, pending.padded);
+    take_mapped(&mut pending, |data| {
+        (0..h)
+            .flat_map(|y| data[y * padded..y * padded + row].to_vec())
+            .collect()
+    })
+}
+
+/// Submits `commands` followed by a copy of `tex` into a pooled read-back buffer (rows padded
+/// to 256 bytes) and asks for the buffer to be mapped; nothing waits here.
+fn start_readback(
+    gpu: &Gpu,
+    pool: &mut Pool,
+    tex: &PooledTexture,
+    commands: wgpu::CommandBuffer,
+) -> Result<PendingReadback> {
     let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-    let bpp = scene::bytes_per_texel(format) as usize;
-    let padded = (w as usize * bpp).div_ceil(256) * 256;
-    let buffer = gpu.buffer(
-        "persistent read-back",
+    let padded = (w as usize * scene::bytes_per_texel(format) as usize).div_ceil(256) * 256;
+    let buffer = pool.buffer(
+        gpu,
         (padded * h as usize) as u64,
         wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
     );
     let mut enc = gpu
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("persistent read-back"),
+            label: Some("read back"),
         });
-    tex.with_texture(|t| copy_to_buffer(&mut enc, t, &buffer, padded as u32))?;
-    gpu.queue.submit([enc.finish()]);
-    let data = map_and_read(gpu, &buffer, deadline)?;
-    let row = w as usize * bpp;
-    Ok((0..h as usize)
-        .flat_map(|y| data[y * padded..y * padded + row].to_vec())
-        .collect())
+    buffer
+        .with_buffer(|b| tex.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32)))??;
+    let submission = gpu.queue.submit([commands, enc.finish()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    buffer.with_buffer(|b| {
+        b.map_async(wgpu::MapMode::Read, .., move |r| {
+            // The receiver is dropped only if the frame was abandoned.
+            let _ = tx.send(r);
+        })
+    })?;
+    Ok(PendingReadback {
+        buffer,
+        width: w,
+        height: h,
+        format,
+        padded,
+        submission,
+        mapped: rx,
+        done: false,
+    })
+}
+
+/// Waits up to `deadline` for a read-back's submission and checks that its buffer mapped.
+fn wait_readback(gpu: &Gpu, pending: &PendingReadback, deadline: Duration) -> Result<()> {
+    match gpu.device.poll(wgpu::PollType::Wait {
+        submission_index: Some(pending.submission.clone()),
+        timeout: Some(deadline),
+    }) {
+        Ok(_) => {}
+        Err(wgpu::PollError::Timeout) => return Err(Error::Timeout(deadline)),
+        Err(e) => return Err(Error::Gpu(e.to_string())),
+    }
+    match pending.mapped.try_recv() {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Error::Gpu(format!(
+            "mapping the read-back buffer failed: {e}"
+        ))),
+        Err(_) => Err(Error::Gpu(
+            "the read-back buffer was not mapped after its frame finished".into(),
+        )),
+    }
+}
+
+/// Runs `f` on the mapped bytes, then unmaps the buffer so the pool can reuse it.
+fn take_mapped<R>(pending: &mut PendingReadback, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+    let r = pending.buffer.with_buffer(|b| -> Result<R> {
+        let r = {
+            let view = b
+                .get_mapped_range(..)
+                .map_err(|e| Error::Gpu(e.to_string()))?;
+            f(&view)
+        };
+        b.unmap();
+        Ok(r)
+    })??;
+    pending.done = true;
+    Ok(r)
 }
 
 fn copy_to_buffer(
@@ -1010,60 +1006,6 @@ fn copy_to_buffer(
             depth_or_array_layers: 1,
         },
     );
-}
-
-/// Maps a buffer, waits up to `deadline`, copies its contents out and unmaps it.
-fn map_and_read(gpu: &Gpu, buffer: &wgpu::Buffer, deadline: Duration) -> Result<Vec<u8>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    buffer.map_async(wgpu::MapMode::Read, .., move |r| {
-        // The receiver lives until after the wait below; a failed send means it gave up.
-        let _ = tx.send(r);
-    });
-    gpu.wait(deadline)?;
-    match rx.try_recv() {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => {
-            return Err(Error::Gpu(format!(
-                "mapping the read-back buffer failed: {e}"
-            )))
-        }
-        Err(_) => return Err(Error::Timeout(deadline)),
-    }
-    let data = {
-        let view = buffer
-            .get_mapped_range(..)
-            .map_err(|e| Error::Gpu(e.to_string()))?;
-        view.to_vec()
-    };
-    buffer.unmap();
-    gpu.take_errors()?;
-    Ok(data)
-}
-
-/// Copies `tex` into a pooled read-back buffer and returns it as a frame (rows top first).
-fn read_back(
-    gpu: &Gpu,
-    pool: &mut Pool,
-    tex: &PooledTexture,
-    mut enc: wgpu::CommandEncoder,
-    deadline: Duration,
-) -> Result<Frame> {
-    let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-    let bpp = scene::bytes_per_texel(format) as usize;
-    let padded = (w as usize * bpp).div_ceil(256) * 256;
-    let buf = pool.buffer(
-        gpu,
-        (padded * h as usize) as u64,
-        wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-    );
-    buf.with_buffer(|b| tex.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32)))??;
-    gpu.queue.submit([enc.finish()]);
-    let data = buf.with_buffer(|b| map_and_read(gpu, b, deadline))??;
-    Ok(Frame {
-        width: w,
-        height: h,
-        pixels: scene::read_pixels(format, &data, w, h, padded),
-    })
 }
 
 impl Engine {

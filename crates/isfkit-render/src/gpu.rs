@@ -229,6 +229,54 @@ impl Gpu {
         )
     }
 
+    /// A pipeline drawing the six-vertex quad of the generated vertex stages (no vertex
+    /// buffers, no blending) into one colour target of `format`, registered under `label`.
+    #[track_caller]
+    pub fn quad_pipeline(
+        &self,
+        label: &str,
+        layout: &wgpu::PipelineLayout,
+        vertex: &wgpu::ShaderModule,
+        fragment: &wgpu::ShaderModule,
+        format: wgpu::TextureFormat,
+    ) -> Tracked<wgpu::RenderPipeline> {
+        let p = self
+            .device
+            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(label),
+                layout: Some(layout),
+                vertex: wgpu::VertexState {
+                    module: vertex,
+                    entry_point: Some("main"),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: fragment,
+                    entry_point: Some("main"),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format,
+                        blend: None,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            });
+        self.registry.track(
+            p,
+            ResourceKind::RenderPipeline,
+            label,
+            0,
+            self.generation,
+            Location::caller(),
+        )
+    }
+
     #[track_caller]
     pub fn track<T>(&self, value: T, kind: ResourceKind, label: &str) -> Tracked<T> {
         self.registry

@@ -356,39 +356,14 @@ pub(crate) fn pipeline_for<'a>(
     format: wgpu::TextureFormat,
 ) -> Result<&'a wgpu::RenderPipeline> {
     if !sg.pipelines.contains_key(&format) {
-        let p = gpu
-            .device
-            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(&format!("{label} pipeline {format:?}")),
-                layout: Some(&sg.pipeline_layout),
-                vertex: wgpu::VertexState {
-                    module: &sg.vertex,
-                    entry_point: Some("main"),
-                    compilation_options: Default::default(),
-                    buffers: &[],
-                },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &sg.fragment,
-                    entry_point: Some("main"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: None,
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            });
-        gpu.take_errors()?;
-        let tracked = gpu.track(
-            p,
-            ResourceKind::RenderPipeline,
+        let tracked = gpu.quad_pipeline(
             &format!("{label} pipeline {format:?}"),
+            &sg.pipeline_layout,
+            &sg.vertex,
+            &sg.fragment,
+            format,
         );
+        gpu.take_errors()?;
         sg.pipelines.insert(format, tracked);
     }
     Ok(&sg.pipelines[&format])
