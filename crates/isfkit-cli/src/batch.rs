@@ -926,10 +926,11 @@ pub fn run(args: BatchArgs) -> ExitCode {
                 r.frames_written = w;
                 r.frames_skipped = s;
                 overall.inc(s);
-                bar.finish_with_message(format!("{w} written, {s} skipped"));
+                // Only the overall bar and the running task stay on screen.
+                bar.finish_and_clear();
             }
             Err(e) => {
-                bar.abandon_with_message("failed");
+                bar.finish_and_clear();
                 if !args.json {
                     bars.suspend(|| eprintln!("error: {}: {}", task.origin, e));
                 }
