@@ -42,10 +42,10 @@ pub struct BatchArgs {
     #[arg(long)]
     isolate: bool,
     /// Wall-clock limit per shader under --isolate, in seconds.
-    #[arg(long, default_value_t = 600.0)]
+    #[arg(long, default_value_t = 600.0, value_parser = crate::parse_seconds)]
     task_timeout: f64,
     /// Seconds one frame may take on the GPU.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = crate::parse_seconds)]
     deadline: f64,
     /// Frames kept in flight on the GPU.
     #[arg(long, default_value_t = 3)]
@@ -180,6 +180,8 @@ struct Task {
     width: u32,
     height: u32,
     fps: f64,
+    /// Time of frame 0 (`time:`); frame n is at `start + n / fps`.
+    start: f64,
     /// Frames to write: (frame number, time).
     frames: Vec<(u64, f64)>,
     inputs: Vec<(String, String)>,
@@ -528,6 +530,7 @@ fn expand_task(
             width,
             height,
             fps,
+            start,
             frames,
             inputs,
             images,
@@ -559,6 +562,20 @@ struct TaskResult {
     seconds: f64,
 }
 
+/// Removes temporary files another (killed) process left for this task's outputs.
+fn remove_task_temporaries(task: &Task) {
+    match &task.output {
+        Output::Stills { template, .. } => {
+            for &(n, _) in &task.frames {
+                isfkit_render::output::remove_stale_temporaries(&Task::stills_path(template, n));
+            }
+        }
+        Output::Video { path, .. } | Output::Gif { path } => {
+            isfkit_render::output::remove_stale_temporaries(path);
+        }
+    }
+}
+
 /// Runs one task on `engine`. `on_frame` is called after each frame is handed over.
 fn run_task(
     engine: &Engine,
@@ -582,7 +599,12 @@ fn run_task(
         scene.set_image_file(k, p).map_err(|e| e.to_string())?;
     }
     let doc = scene.document();
-    let stateful = doc.passes.iter().any(|p| p.persistent);
+    // Persistent buffers, FRAMEINDEX and TIMEDELTA depend on the frames before: such a shader
+    // renders every earlier frame too (unwritten), so a range or a resumed run gives the
+    // pixels of a full run. (A mention in a comment only costs the extra frames.)
+    let stateful = doc.passes.iter().any(|p| p.persistent)
+        || doc.code.contains("FRAMEINDEX")
+        || doc.code.contains("TIMEDELTA");
     // Which frames must be written; a stateful shader renders the others too (unwritten) so
     // its persistent buffers hold what they would have.
     let wanted: Vec<(u64, f64, bool)> = match &task.output {
@@ -602,18 +624,7 @@ fn run_task(
     };
     if resume {
         // A killed run may have left temporary files; they are never complete frames.
-        match &task.output {
-            Output::Stills { template, .. } => {
-                for &(n, _) in &task.frames {
-                    isfkit_render::output::remove_stale_temporaries(&Task::stills_path(
-                        template, n,
-                    ));
-                }
-            }
-            Output::Video { path, .. } | Output::Gif { path } => {
-                isfkit_render::output::remove_stale_temporaries(path);
-            }
-        }
+        remove_task_temporaries(task);
     }
     let skipped = wanted.iter().filter(|w| !w.2).count() as u64;
     if skipped as usize == wanted.len() {
@@ -624,7 +635,7 @@ fn run_task(
     let mut plan: Vec<(u64, f64, bool)> = Vec::new();
     if stateful {
         let lead_in = wanted.first().map_or(0, |w| w.0);
-        plan.extend((0..lead_in).map(|n| (n, n as f64 / task.fps, false)));
+        plan.extend((0..lead_in).map(|n| (n, task.start + n as f64 / task.fps, false)));
         plan.extend(wanted.iter().copied());
     } else {
         plan.extend(wanted.iter().copied().filter(|w| w.2));
@@ -671,8 +682,14 @@ fn run_task(
         },
     );
     result.map_err(|e| crate::engine_failure(e, &task.shader).message)?;
+    // This task's frames are all written (or failed) before its result is reported, so a
+    // write error is blamed on the task it belongs to.
+    encoders.flush();
     if interrupted.load(Ordering::Relaxed) {
-        // Dropping the writers removes their partial files.
+        if video.is_some() || gif.is_some() {
+            // Dropping the writer removes the partial file.
+            return Err("interrupted; the partial video was removed".into());
+        }
         return Ok((written, skipped));
     }
     if let Some(v) = video {
@@ -693,6 +710,7 @@ fn run_task(
 fn run_isolated(
     args: &BatchArgs,
     index: usize,
+    task: &Task,
     timeout: Duration,
     on_frame: &mut dyn FnMut(),
 ) -> Result<(u64, u64), String> {
@@ -774,6 +792,8 @@ fn run_isolated(
     let _ = reader.join();
     let stderr_text = err_reader.join().unwrap_or_default();
     if killed {
+        // The killed worker cannot rename or remove its temporary files: do it for it.
+        remove_task_temporaries(task);
         return Err(format!(
             "did not finish within {:.0} s; the worker process was killed",
             timeout.as_secs_f64()
@@ -912,6 +932,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
             None => run_isolated(
                 &args,
                 i,
+                task,
                 Duration::from_secs_f64(args.task_timeout),
                 &mut tick,
             ),

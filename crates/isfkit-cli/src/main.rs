@@ -91,7 +91,7 @@ struct RenderArgs {
     #[arg(long, value_name = "N")]
     reinit_every: Option<u64>,
     /// Seconds a frame may take on the GPU before it is abandoned.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = parse_seconds)]
     deadline: f64,
 }
 
@@ -121,6 +121,19 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
         .parse()
         .map_err(|_| format!("height \"{h}\" is not a whole number"))?;
     Ok((w, h))
+}
+
+/// A positive, finite number of seconds (Duration would panic on inf, NaN or negatives).
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= 1e9 {
+        Ok(v)
+    } else {
+        Err(format!("{s} seconds: give a positive number up to 1e9"))
+    }
 }
 
 fn parse_backend(s: &str) -> Result<Backend, String> {
@@ -236,6 +249,12 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
         return Err(Failure::usage("error: --fps must be a positive number"));
     }
     let sequence = args.frames > 1;
+    if isfkit_render::output::ImageFormat::from_path(&args.output).is_none() {
+        return Err(Failure::usage(format!(
+            "error: output {} must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)",
+            args.output.display()
+        )));
+    }
     if sequence && frame_path(&args.output, 0).is_none() {
         return Err(Failure::usage(format!(
             "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got {})",
@@ -339,9 +358,15 @@ fn render_with(
             code: 1,
             message: format!("error: {e}"),
         })?;
-    let format = isfkit_render::output::ImageFormat::Png {
-        bits,
-        compression: isfkit_render::output::PngCompression::Fast,
+    // The extension picks the format (png, jpg, webp, exr); checked before the engine started.
+    let format = match isfkit_render::output::ImageFormat::from_path(&args.output) {
+        Some(isfkit_render::output::ImageFormat::Png { .. }) | None => {
+            isfkit_render::output::ImageFormat::Png {
+                bits,
+                compression: isfkit_render::output::PngCompression::Fast,
+            }
+        }
+        Some(other) => other,
     };
     let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
     let mut start = 0;
@@ -361,11 +386,8 @@ fn render_with(
         engine
             .render_pipelined(&scene, opts, 3, |k, frame| {
                 let i = start + k;
-                let path = if sequence {
-                    frame_path(&args.output, i).expect("checked above")
-                } else {
-                    args.output.clone()
-                };
+                // A pattern is numbered even for a single frame.
+                let path = frame_path(&args.output, i).unwrap_or_else(|| args.output.clone());
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }

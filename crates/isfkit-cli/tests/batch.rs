@@ -378,3 +378,31 @@ fn ctrl_c_finishes_frames_in_flight_writes_the_summary_and_exits_130() {
         "every frame handed over was written: {s}"
     );
 }
+
+/// Regressions from review: flags that made Duration panic, outputs written in the wrong
+/// format, a single frame written to a literal `%04d` name.
+#[test]
+fn render_output_formats_patterns_and_bad_seconds() {
+    let d = Dir::new("render-fixes");
+    d.copy("gradient.fs");
+    for bad in ["inf", "-1", "nan"] {
+        let o = d.run(&["render", "gradient.fs", "-o", "x.png", "--deadline", bad]);
+        assert_eq!(o.status.code(), Some(2), "--deadline {bad}: {}", stderr(&o));
+    }
+    let o = d.run(&["batch", "job.yaml", "--isolate", "--task-timeout", "-1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = d.run(&["render", "gradient.fs", "-o", "x.bmp", "--size", "8x8"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error: output x.bmp must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = d.run(&["render", "gradient.fs", "-o", "x.jpg", "--size", "16x8"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(d.0.join("x.jpg")).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a .jpg output must be a JPEG file");
+    let o = d.run(&["render", "gradient.fs", "-o", "one_%04d.png", "--size", "8x8"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(d.0.join("one_0000.png").is_file());
+}

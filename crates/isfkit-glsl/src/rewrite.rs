@@ -340,8 +340,12 @@ impl<'a> Rewriter<'a> {
                     // Leave it for naga to report as an unknown function at this position.
                     return None;
                 }
-                self.gap(e, start);
                 let (ia, ib) = args[0];
+                if ia == ib {
+                    // `IMG_PIXEL( , uv)`: no image named; naga reports the call.
+                    return None;
+                }
+                self.gap(e, start);
                 let image = self.src[self.toks[ia].start..self.toks[ib - 1].end]
                     .trim()
                     .to_owned();

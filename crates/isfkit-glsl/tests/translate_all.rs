@@ -523,3 +523,13 @@ fn errors_in_rewritten_code_map_to_the_user_token() {
     assert_eq!(d0.line, 3, "{}", err.render("t.fs", "t.vs"));
     assert!(d0.message.contains("undefinedCoord"), "{}", d0.message);
 }
+
+/// Regression (review): `IMG_PIXEL( , uv)` with an empty image argument panicked the
+/// rewriter (slice start after end); it must be a compile error at the user's line instead.
+#[test]
+fn empty_image_argument_is_a_compile_error_not_a_panic() {
+    let src = "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [{\"NAME\": \"inputImage\", \"TYPE\": \"image\"}] }*/\nvoid main() {\n    gl_FragColor = IMG_PIXEL( , gl_FragCoord.xy);\n}\n";
+    let doc = isfkit_format::IsfDocument::parse(src).unwrap();
+    let err = isfkit_glsl::compile(&doc, None).expect_err("an empty image argument cannot compile");
+    assert_eq!(err.diagnostics[0].diagnostic.line, 3, "{err}");
+}

@@ -315,3 +315,11 @@ def test_gil_is_released_during_renders(shaders):
         stop.set()
         t.join()
         assert len(ticks) > 5
+
+
+def test_save_jpeg_drops_alpha(engine, shaders, tmp_path):
+    # Regression (review): Pillow cannot write RGBA as JPEG; save() must drop alpha.
+    frame = engine.load(shaders / "gradient.fs").render(32, 24)
+    frame.save(tmp_path / "f.jpg")
+    img = Image.open(tmp_path / "f.jpg")
+    assert img.size == (32, 24) and img.mode == "RGB"

@@ -297,7 +297,9 @@ impl Engine {
             generation: 1,
             gpu: Some(gpu),
         };
-        let deadline_ns = std::sync::atomic::AtomicU64::new(config.deadline.as_nanos() as u64);
+        let deadline_ns = std::sync::atomic::AtomicU64::new(
+            u64::try_from(config.deadline.as_nanos()).unwrap_or(u64::MAX),
+        );
         let inner = Arc::new(EngineInner {
             state: Mutex::new(state),
             deadline_ns,
@@ -327,7 +329,7 @@ impl Engine {
     /// Changes the render deadline.
     pub fn set_deadline(&self, deadline: Duration) {
         self.inner.deadline_ns.store(
-            deadline.as_nanos() as u64,
+            u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX),
             std::sync::atomic::Ordering::Relaxed,
         );
     }
@@ -795,14 +797,18 @@ impl EngineInner {
                     let before = self.registry.summary();
                     lifecycle::run_participants(phase, &mut participants, &mut report);
                     if let Some(gpu) = st.gpu.as_ref() {
-                        if let Err(e) = gpu.wait(self.deadline()) {
+                        if st.tainted {
+                            // A hung device: dropping it would block until its work ends.
+                            gpu.device.destroy();
+                        } else if let Err(e) = gpu.wait(self.deadline()) {
                             report.errors.push(format!(
-                                "waiting for the GPU before release: {e}; releasing anyway"
+                                "waiting for the GPU before release: {e}; destroyed the device and released anyway"
                             ));
+                            gpu.device.destroy();
                         }
                     }
                     self.release_gpu_objects(&mut st);
-                    if let Some(gpu) = st.gpu.as_ref() {
+                    if let Some(gpu) = st.gpu.as_ref().filter(|_| !st.tainted) {
                         if let Err(e) = gpu.wait(self.deadline()) {
                             report
                                 .errors

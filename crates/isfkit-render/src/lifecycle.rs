@@ -22,7 +22,8 @@ pub enum Phase {
     StopWorkers = 1,
     /// Close windows and surfaces while the device is still valid.
     CloseSurfaces = 2,
-    /// Release GPU resources in reverse creation order, then wait for the queue.
+    /// Release GPU resources while the device is valid (each scene's objects, newest scene
+    /// first, then the pool, then the shared objects), then wait for the queue.
     ReleaseGpu = 3,
     /// Release UI state.
     ReleaseUi = 4,

@@ -204,6 +204,9 @@ pub struct EncoderPool {
     workers: Arc<Mutex<Workers>>,
     errors: Arc<Mutex<Vec<String>>>,
     written: Arc<std::sync::atomic::AtomicU64>,
+    /// Frames queued, and frames handled (written or failed), for `flush`.
+    submitted: std::sync::atomic::AtomicU64,
+    handled: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl EncoderPool {
@@ -218,11 +221,13 @@ impl EncoderPool {
         let rx = Arc::new(Mutex::new(rx));
         let errors: Arc<Mutex<Vec<String>>> = Arc::default();
         let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let handled = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let handles = (0..threads)
             .map(|i| {
                 let rx: Arc<Mutex<Receiver<Job>>> = rx.clone();
                 let errors = errors.clone();
                 let written = written.clone();
+                let handled = handled.clone();
                 std::thread::Builder::new()
                     .name(format!("isfkit-encoder-{i}"))
                     .spawn(move || loop {
@@ -239,6 +244,7 @@ impl EncoderPool {
                                 .unwrap_or_else(|p| p.into_inner())
                                 .push(e.to_string()),
                         }
+                        handled.fetch_add(1, std::sync::atomic::Ordering::Release);
                     })
                     .expect("spawning an encoder thread")
             })
@@ -250,6 +256,8 @@ impl EncoderPool {
             })),
             errors,
             written,
+            submitted: std::sync::atomic::AtomicU64::new(0),
+            handled,
         }
     }
 
@@ -268,7 +276,28 @@ impl EncoderPool {
                 path,
                 format,
             })
-            .map_err(|_| Error::Output("the encoder pool was stopped".into()))
+            .map_err(|_| Error::Output("the encoder pool was stopped".into()))?;
+        self.submitted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Waits until every frame queued so far is written (or has failed); the threads keep
+    /// running for more work.
+    pub fn flush(&self) {
+        let target = self.submitted.load(std::sync::atomic::Ordering::Relaxed);
+        while self.handled.load(std::sync::atomic::Ordering::Acquire) < target {
+            let stopped = self
+                .workers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .handles
+                .is_empty();
+            if stopped {
+                return; // nothing more will be handled
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     /// Files written so far.
@@ -384,6 +413,8 @@ pub struct VideoWriter {
     width: u32,
     height: u32,
     frames: u64,
+    /// Set once the file was renamed into place; otherwise `Drop` removes the temporary file.
+    finished: bool,
 }
 
 impl VideoWriter {
@@ -446,6 +477,7 @@ impl VideoWriter {
             width,
             height,
             frames: 0,
+            finished: false,
         })
     }
 
@@ -508,6 +540,7 @@ impl VideoWriter {
             });
         }
         std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
+        self.finished = true;
         Ok(self.frames)
     }
 }
@@ -521,10 +554,11 @@ impl Drop for VideoWriter {
                 tracing::debug!("ffmpeg already exited: {e}");
             }
             let _ = child.wait();
-            if self.tmp.exists() {
-                if let Err(e) = std::fs::remove_file(&self.tmp) {
-                    tracing::warn!("could not remove {}: {e}", self.tmp.display());
-                }
+        }
+        // Not renamed into place (interrupted, or ffmpeg failed): leave no partial file.
+        if !self.finished && self.tmp.exists() {
+            if let Err(e) = std::fs::remove_file(&self.tmp) {
+                tracing::warn!("could not remove {}: {e}", self.tmp.display());
             }
         }
     }
@@ -542,18 +576,21 @@ impl GifWriter {
     pub fn new(path: &Path, fps: f64) -> Result<GifWriter> {
         let tmp = temporary_path(path);
         let file = std::fs::File::create(&tmp).map_err(io_err(path))?;
-        let mut encoder =
+        let encoder =
             image::codecs::gif::GifEncoder::new_with_speed(std::io::BufWriter::new(file), 10);
-        encoder
-            .set_repeat(image::codecs::gif::Repeat::Infinite)
-            .map_err(encode_err(path))?;
         let ms = (1000.0 / fps.max(0.001)).round() as u32;
-        Ok(GifWriter {
+        // Built before anything else can fail, so `Drop` removes the temporary file.
+        let mut writer = GifWriter {
             encoder: Some(encoder),
             path: path.to_owned(),
             tmp,
             delay: image::Delay::from_numer_denom_ms(ms, 1),
-        })
+        };
+        if let Some(enc) = writer.encoder.as_mut() {
+            enc.set_repeat(image::codecs::gif::Repeat::Infinite)
+                .map_err(encode_err(path))?;
+        }
+        Ok(writer)
     }
 
     pub fn write(&mut self, frame: &Frame) -> Result<()> {

@@ -623,7 +623,10 @@ class Frame:
         if path.lower().endswith(".png"):
             self._native.save_png(path, int(bits))
         else:
-            self.to_pil().save(path)
+            image = self.to_pil()
+            if path.lower().endswith((".jpg", ".jpeg")):
+                image = image.convert("RGB")  # JPEG has no alpha channel
+            image.save(path)
 
 
 # ---------------------------------------------------------------------------------------------
