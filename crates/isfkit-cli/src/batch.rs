@@ -341,9 +341,19 @@ fn expand_task(
     };
     if let Some(doc) = &doc {
         let vs_path = isfkit_render::vertex_shader_path(shader);
-        let vs = vs_path
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok());
+        let vs = match &vs_path {
+            Some(p) => match std::fs::read_to_string(p) {
+                Ok(text) => Some(text),
+                Err(err) => {
+                    problems.push(format!(
+                        "{origin}: cannot read vertex shader {}: {err}",
+                        p.display()
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
         if let Err(c) = isfkit_render::glsl::compile(doc, vs.as_deref()) {
             let vs_name = vs_path
                 .unwrap_or_else(|| shader.with_extension("vs"))
@@ -437,6 +447,9 @@ fn expand_task(
                     ImageFormat::Jpeg { quality } => *quality = e.quality.unwrap_or(90),
                     ImageFormat::Png { bits, compression } => {
                         *bits = e.bits.unwrap_or(if float { 16 } else { 8 });
+                        if *bits != 8 && *bits != 16 {
+                            problems.push(format!("{origin}: bits must be 8 or 16, not {bits}"));
+                        }
                         *compression = PngCompression::Fast;
                     }
                     _ => {}

@@ -401,8 +401,55 @@ fn render_output_formats_patterns_and_bad_seconds() {
     let o = d.run(&["render", "gradient.fs", "-o", "x.jpg", "--size", "16x8"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let bytes = std::fs::read(d.0.join("x.jpg")).unwrap();
-    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a .jpg output must be a JPEG file");
-    let o = d.run(&["render", "gradient.fs", "-o", "one_%04d.png", "--size", "8x8"]);
+    assert_eq!(
+        &bytes[..2],
+        &[0xFF, 0xD8],
+        "a .jpg output must be a JPEG file"
+    );
+    let o = d.run(&[
+        "render",
+        "gradient.fs",
+        "-o",
+        "one_%04d.png",
+        "--size",
+        "8x8",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(d.0.join("one_0000.png").is_file());
+}
+
+/// Regressions from review: a range of a shader that reads FRAMEINDEX/TIMEDELTA (and a
+/// `time:` offset) gives the pixels of a full run; `bits` other than 8/16 is a job problem.
+#[test]
+fn ranges_match_a_full_run_and_bad_bits_are_reported() {
+    let d = Dir::new("ranges");
+    d.copy("builtins.fs");
+    d.write(
+        "job.yaml",
+        "defaults:\n  size: 60x20\n  fps: 10\n  time: 1.0\njobs:\n  - shader: builtins.fs\n    frames: 4\n    output: full/f_%04d.png\n  - shader: builtins.fs\n    frames: \"3..4\"\n    output: part/f_%04d.png\n",
+    );
+    let o = d.run(&["batch", "job.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(d.files("part"), ["f_0003.png"]);
+    let full = image::open(d.0.join("full/f_0003.png")).unwrap().to_rgba8();
+    let part = image::open(d.0.join("part/f_0003.png")).unwrap().to_rgba8();
+    // DATE comes from the clock, so compare the TIME, TIMEDELTA and FRAMEINDEX stripes.
+    for x in [5, 15, 25] {
+        assert_eq!(
+            full.get_pixel(x, 10),
+            part.get_pixel(x, 10),
+            "stripe at x={x}"
+        );
+    }
+    d.write(
+        "bits.yaml",
+        "jobs:\n  - shader: builtins.fs\n    bits: 12\n    output: b.png\n",
+    );
+    let o = d.run(&["batch", "bits.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bits must be 8 or 16, not 12"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -140,10 +140,6 @@ impl Registry {
         self.lock().live.values().cloned().collect()
     }
 
-    pub fn live_count(&self) -> usize {
-        self.lock().live.len()
-    }
-
     fn remove(&self, order: u64) {
         self.lock().live.remove(&order);
     }
@@ -155,12 +151,6 @@ pub struct Tracked<T> {
     value: Option<T>,
     order: u64,
     registry: Registry,
-}
-
-impl<T> Tracked<T> {
-    pub fn order(&self) -> u64 {
-        self.order
-    }
 }
 
 impl<T> std::ops::Deref for Tracked<T> {
