@@ -168,25 +168,7 @@ impl Shared {
             ],
         });
         let bg = gpu.track(bg, ResourceKind::BindGroup, "blit bind group");
-        let mut rp = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: Some("blit"),
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view: &dst_view,
-                depth_slice: None,
-                resolve_target: None,
-                ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
-                    store: wgpu::StoreOp::Store,
-                },
-            })],
-            depth_stencil_attachment: None,
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
-        });
-        rp.set_pipeline(pipeline);
-        rp.set_bind_group(0, Some(&*bg), &[]);
-        rp.draw(0..6, 0..1);
+        crate::gpu::draw_quad(encoder, "blit", &dst_view, pipeline, &bg);
         Ok(())
     }
 }

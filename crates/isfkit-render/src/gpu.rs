@@ -284,6 +284,36 @@ impl Gpu {
     }
 }
 
+/// Records one pass that clears `view` to transparent black and draws the six-vertex quad
+/// with `pipeline` and `bind_group`: every ISF pass and the persistent-buffer blit.
+pub(crate) fn draw_quad(
+    encoder: &mut wgpu::CommandEncoder,
+    label: &str,
+    view: &wgpu::TextureView,
+    pipeline: &wgpu::RenderPipeline,
+    bind_group: &wgpu::BindGroup,
+) {
+    let mut rp = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some(label),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: None,
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    });
+    rp.set_pipeline(pipeline);
+    rp.set_bind_group(0, Some(bind_group), &[]);
+    rp.draw(0..6, 0..1);
+}
+
 /// A texture with its default view.
 #[derive(Debug)]
 pub(crate) struct TextureAndView {

@@ -762,27 +762,13 @@ fn encode_passes(
         );
         let pipeline = pipeline_for(gpu, sg, &label, format)?.clone();
         let target_view = target.with_texture(|t| t.view.clone())?;
-        {
-            let mut rp = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some(&format!("{label} pass {i}")),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &target_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
-            rp.set_pipeline(&pipeline);
-            rp.set_bind_group(0, Some(&*bind_group), &[]);
-            rp.draw(0..6, 0..1);
-        }
+        crate::gpu::draw_quad(
+            &mut encoder,
+            &format!("{label} pass {i}"),
+            &target_view,
+            &pipeline,
+            &bind_group,
+        );
         // The command buffer keeps the bind group alive until it has run.
         drop(bind_group);
         if let Some(name) = &pass.target {

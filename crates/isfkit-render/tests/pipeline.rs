@@ -94,3 +94,24 @@ fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn persistent_buffer_keeps_its_content_scaled_when_the_render_size_changes() {
+    let engine = test_engine();
+    let scene = engine.load(&shader("persistent.fs")).unwrap();
+    for i in 0..3 {
+        scene
+            .render(&RenderOptions::new(48, 32, i as f64 / 30.0))
+            .unwrap();
+    }
+    // The fourth frame at twice the size adds 0.1 to the rescaled 0.3: 0.4, not a fresh 0.1.
+    let f = scene.render(&RenderOptions::new(96, 64, 0.1)).unwrap();
+    assert_eq!((f.width, f.height), (96, 64));
+    let red = f.pixel(10, 32)[0];
+    assert!(
+        (red - 0.4).abs() < 0.02,
+        "red {red}: the persistent buffer did not carry over the resize"
+    );
+    drop(scene);
+    assert!(engine.shutdown().ok());
+}
