@@ -33,6 +33,8 @@ if command -v python3 >/dev/null 2>&1; then
     python3 -c "import PIL" 2>/dev/null || missing+=(pillow)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "install-deps: pip installing ${missing[*]}"
-        python3 -m pip install -q --disable-pip-version-check "${missing[@]}"
+        # A Debian system Python refuses plain pip installs (PEP 668); fall back to the flag.
+        python3 -m pip install -q --disable-pip-version-check "${missing[@]}" \
+            || python3 -m pip install -q --disable-pip-version-check --break-system-packages "${missing[@]}"
     fi
 fi
