@@ -59,16 +59,20 @@ void main() {
 }
 "#;
 
-/// Resident set size of this process in KiB (Linux), or 0 where unknown.
-fn rss_kib() -> u64 {
+/// A `/proc/self/status` memory figure in KiB (`VmRSS` now, `VmHWM` peak), 0 where unknown.
+fn status_kib(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -81,16 +85,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 /// The bundled heavy generator (also in examples/heavy.fs).
 const HEAVY_SHADER: &str = include_str!("../../../examples/heavy.fs");
 
-/// Peak resident set size of this process in KiB (Linux), or 0 where unknown.
 fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
+    status_kib("VmHWM:")
 }
 
 fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
