@@ -13,6 +13,14 @@ pub enum Which {
     Pipeline,
     /// Renders with re-initialisations between them: RSS, live resources, re-init time.
     Lifecycle,
+    /// A trivial shader rendered GPU-only with a new bind group per pass per frame, then with
+    /// bind groups reused across frames: ms per frame each, in one run.
+    Bindgroups,
+    /// Two threads on one engine: thread B loads and validates small shaders while thread A
+    /// is idle, then while A renders the heavy generator at 3840x2160 (--size).
+    Concurrency,
+    /// Engines created and shut down in a loop (--renders cycles): RSS per cycle.
+    Engines,
 }
 
 #[derive(Args)]
@@ -79,6 +87,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.which {
         Which::Lifecycle => lifecycle(args),
         Which::Pipeline => pipeline(args),
+        Which::Bindgroups => bind_groups(args),
+        Which::Concurrency => concurrency(args),
+        Which::Engines => engines(args),
     }
 }
 
@@ -247,6 +258,173 @@ fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
         println!("  re-init mean / median {mean:.2} / {median:.2} ms");
         println!("  live resources after cleanup (scene alive) {live_after_cleanup}, after shutdown {live_after_shutdown}");
         println!("  leaks at shutdown     {}", report.leaks.len());
+    }
+    Ok(())
+}
+
+/// A one-pass shader whose cost is all per-frame overhead.
+const TRIVIAL_SHADER: &str = r#"/*{ "ISFVSN": "2", "INPUTS": [] }*/
+void main() { gl_FragColor = vec4(isf_FragNormCoord, fract(TIME), 1.0); }
+"#;
+
+fn bind_groups(args: BenchArgs) -> anyhow::Result<()> {
+    let (w, h) = args.size.unwrap_or((64, 64));
+    let n = args.frames.max(1);
+    let engine = Engine::new(EngineConfig::default())?;
+    let scene = match &args.shader {
+        Some(p) => engine.load(p)?,
+        None => engine.load_source(TRIVIAL_SHADER, None)?,
+    };
+    let adapter = engine.adapter_name();
+    let run = |cache: bool| -> anyhow::Result<f64> {
+        engine.set_bind_group_cache(cache);
+        scene.render(&RenderOptions::new(w, h, 0.0))?;
+        let t = Instant::now();
+        for i in 0..n {
+            drop(engine.render_to_texture(&scene, &RenderOptions::new(w, h, i as f64 / 60.0))?);
+        }
+        engine.wait_idle()?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0 / n as f64)
+    };
+    // Alternate twice so drift on a noisy machine hits both sides alike.
+    let (a1, b1, a2, b2) = (run(false)?, run(true)?, run(false)?, run(true)?);
+    let (uncached, cached) = ((a1 + a2) / 2.0, (b1 + b2) / 2.0);
+    let live = engine.resources().total_count();
+    drop(scene);
+    let report = engine.shutdown();
+    if args.json {
+        println!(
+            "{}",
+            json!({ "adapter": adapter, "frames": n, "size": format!("{w}x{h}"),
+                    "uncached_ms": uncached, "cached_ms": cached, "ratio": uncached / cached,
+                    "live_resources": live, "leaks": report.leaks.len() })
+        );
+    } else {
+        println!("bind-group bench: {n} frames x2 per mode at {w}x{h} on {adapter}");
+        println!("  new bind group per pass per frame {uncached:8.3} ms/frame");
+        println!("  bind groups reused across frames  {cached:8.3} ms/frame");
+        println!(
+            "  ratio                             {:8.2}",
+            uncached / cached
+        );
+    }
+    Ok(())
+}
+
+fn small_shader(k: u64) -> String {
+    format!(
+        "/*{{ \"ISFVSN\": \"2\", \"INPUTS\": [ {{ \"NAME\": \"level\", \"TYPE\": \"float\" }} ] }}*/\n\
+         void main() {{ gl_FragColor = vec4(isf_FragNormCoord * level, float({k}) / 1000.0, 1.0); }}\n"
+    )
+}
+
+/// Loads, translates, compiles and validates a small shader and sets an input: ms.
+fn load_small(engine: &Engine, k: u64) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    let scene = engine.load_source(&small_shader(k), None)?;
+    scene.set_text("level", "0.25")?;
+    Ok(t.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn concurrency(args: BenchArgs) -> anyhow::Result<()> {
+    let (w, h) = args.size.unwrap_or((3840, 2160));
+    let frames = args.frames.clamp(1, 8);
+    let engine = std::sync::Arc::new(Engine::new(EngineConfig {
+        deadline: std::time::Duration::from_secs(120),
+        ..Default::default()
+    })?);
+    let heavy = engine.load_source(HEAVY_SHADER, None)?;
+    heavy.render(&RenderOptions::new(w, h, 0.0))?;
+    let idle: Vec<f64> = (0..20)
+        .map(|k| load_small(&engine, k))
+        .collect::<Result<_, _>>()?;
+    let rendering = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let a = {
+        let (heavy, rendering) = (heavy.clone(), rendering.clone());
+        std::thread::spawn(move || -> anyhow::Result<f64> {
+            let t = Instant::now();
+            for i in 0..frames {
+                heavy.render(&RenderOptions::new(w, h, 1.0 + i as f64))?;
+            }
+            rendering.store(false, std::sync::atomic::Ordering::SeqCst);
+            Ok(t.elapsed().as_secs_f64() * 1000.0 / frames as f64)
+        })
+    };
+    let mut busy = Vec::new();
+    let mut k = 1000;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    while rendering.load(std::sync::atomic::Ordering::SeqCst) {
+        busy.push(load_small(&engine, k)?);
+        k += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let frame_ms = a
+        .join()
+        .map_err(|_| anyhow::anyhow!("render thread panicked"))??;
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let (idle_max, busy_max) = (max(&idle), max(&busy));
+    let (mut idle_s, mut busy_s) = (idle.clone(), busy.clone());
+    let (idle_med, busy_med) = (median(&mut idle_s), median(&mut busy_s));
+    let adapter = engine.adapter_name();
+    drop(heavy);
+    let report = engine.shutdown();
+    if args.json {
+        println!(
+            "{}",
+            json!({ "adapter": adapter, "size": format!("{w}x{h}"), "frames": frames,
+                    "frame_ms": frame_ms, "loads_idle": idle.len(), "loads_busy": busy.len(),
+                    "load_idle_median_ms": idle_med, "load_idle_max_ms": idle_max,
+                    "load_busy_median_ms": busy_med, "load_busy_max_ms": busy_max,
+                    "leaks": report.leaks.len() })
+        );
+    } else {
+        println!("concurrency bench: heavy generator at {w}x{h} on {adapter}");
+        println!("  thread A frame                         {frame_ms:9.1} ms");
+        println!(
+            "  thread B load+validate, A idle         {idle_med:9.2} ms median, {idle_max:.2} ms max ({} loads)",
+            idle.len()
+        );
+        println!(
+            "  thread B load+validate, A rendering    {busy_med:9.2} ms median, {busy_max:.2} ms max ({} loads)",
+            busy.len()
+        );
+    }
+    Ok(())
+}
+
+fn engines(args: BenchArgs) -> anyhow::Result<()> {
+    let cycles = args.renders.max(10);
+    let mut rss_after_warmup = 0;
+    let warmup = (cycles / 10).max(5);
+    let t = Instant::now();
+    for i in 0..cycles {
+        let engine = Engine::new(EngineConfig::default())?;
+        let report = engine.shutdown();
+        anyhow::ensure!(report.ok(), "cycle {i}: {report}");
+        drop(engine);
+        if i + 1 == warmup {
+            rss_after_warmup = rss_kib();
+        }
+    }
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / cycles as f64;
+    let rss_end = rss_kib();
+    let per_cycle = (rss_end as f64 - rss_after_warmup as f64) * 1024.0 / (cycles - warmup) as f64;
+    if args.json {
+        println!(
+            "{}",
+            json!({ "cycles": cycles, "ms_per_cycle": ms, "rss_after_warmup_kib": rss_after_warmup,
+                    "rss_end_kib": rss_end, "bytes_per_cycle": per_cycle })
+        );
+    } else {
+        println!("engines bench: {cycles} engines created and shut down");
+        println!("  per cycle   {ms:8.2} ms");
+        println!(
+            "  RSS         {rss_after_warmup} KiB after {warmup} -> {rss_end} KiB ({per_cycle:+.0} bytes per cycle)"
+        );
     }
     Ok(())
 }

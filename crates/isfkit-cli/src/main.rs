@@ -270,6 +270,7 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
     let engine = Engine::new(EngineConfig {
         backend: args.backend,
         deadline: std::time::Duration::from_secs_f64(args.deadline.max(0.001)),
+        ..Default::default()
     })
     .map_err(|e| Failure {
         code: 1,

@@ -90,7 +90,8 @@ pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
             e @ (Error::Size { .. }
             | Error::NoAdapter { .. }
             | Error::Device(_)
-            | Error::Gpu(_)) => raise(py, "RenderError", e.to_string(), None),
+            | Error::Gpu(_)
+            | Error::GpuOutOfMemory(_)) => raise(py, "RenderError", e.to_string(), None),
             e @ Error::Timeout(_) => raise(py, "TimeoutError", e.to_string(), None),
             e @ (Error::Released { .. } | Error::ShutDown) => {
                 raise(py, "ResourceError", e.to_string(), None)

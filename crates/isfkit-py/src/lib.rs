@@ -45,7 +45,7 @@ impl PyEngine {
         })?;
         let deadline = deadline_from(py, deadline)?;
         let engine = py
-            .detach(|| Engine::new(EngineConfig { backend, deadline }))
+            .detach(|| Engine::new(EngineConfig::new(backend, deadline)))
             .map_err(|e| errors::to_py(py, e, None))?;
         Ok(PyEngine { engine })
     }
@@ -78,6 +78,7 @@ impl PyEngine {
         py.detach(|| engine.shutdown().to_json())
     }
 
+    /// Never waits: an atomic flag, not the engine lock.
     #[getter]
     fn is_shut_down(&self) -> bool {
         self.engine.is_shut_down()
@@ -108,21 +109,25 @@ impl PyEngine {
     }
 
     /// Every live GPU object, in creation order, as JSON (works after shutdown too).
-    fn live_resources(&self) -> String {
-        json(&self.engine.live_resources())
+    fn live_resources(&self, py: Python<'_>) -> String {
+        let engine = &self.engine;
+        py.detach(|| json(&engine.live_resources()))
     }
 
     /// Live GPU objects by kind, as JSON.
-    fn resources(&self) -> String {
-        json(&self.engine.resources())
+    fn resources(&self, py: Python<'_>) -> String {
+        let engine = &self.engine;
+        py.detach(|| json(&engine.resources()))
     }
 
-    fn pool_stats(&self) -> String {
-        json(&self.engine.pool_stats())
+    fn pool_stats(&self, py: Python<'_>) -> String {
+        let engine = &self.engine;
+        py.detach(|| json(&engine.pool_stats()))
     }
 
-    fn adapter_name(&self) -> String {
-        self.engine.adapter_name()
+    fn adapter_name(&self, py: Python<'_>) -> String {
+        let engine = &self.engine;
+        py.detach(|| engine.adapter_name())
     }
 
     #[getter]
@@ -201,13 +206,15 @@ impl PyScene {
 #[pymethods]
 impl PyScene {
     /// The parsed document as JSON (inputs, passes, kind, metadata).
-    fn document_json(&self) -> String {
-        json(&self.scene.document())
+    fn document_json(&self, py: Python<'_>) -> String {
+        let scene = &self.scene;
+        py.detach(|| json(&scene.document()))
     }
 
     /// The generated GLSL 450 of the fragment and vertex stages.
-    fn generated_glsl(&self) -> (String, String) {
-        self.scene.generated_glsl()
+    fn generated_glsl(&self, py: Python<'_>) -> (String, String) {
+        let scene = &self.scene;
+        py.detach(|| scene.generated_glsl())
     }
 
     #[getter]
@@ -236,12 +243,15 @@ impl PyScene {
                 ))
             }
         };
-        self.map(py, self.scene.set(name, value))
+        let scene = &self.scene;
+        let r = py.detach(|| scene.set(name, value));
+        self.map(py, r)
     }
 
     /// The current value of a non-image input: bool, int, float or a tuple; None if unset.
     fn value<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        Ok(match self.scene.value(name) {
+        let scene = &self.scene;
+        Ok(match py.detach(|| scene.value(name)) {
             None => None,
             Some(Value::Bool(b)) => Some(b.into_pyobject(py)?.to_owned().into_any()),
             Some(Value::Long(v)) => Some(v.into_pyobject(py)?.into_any()),
@@ -263,7 +273,9 @@ impl PyScene {
         self.check_alive(py)?;
         let image = ImageData::new(width, height, rgba.as_bytes().to_vec())
             .map_err(|e| errors::to_py(py, e, None))?;
-        self.map(py, self.scene.set_image(name, image))
+        let scene = &self.scene;
+        let r = py.detach(|| scene.set_image(name, image));
+        self.map(py, r)
     }
 
     /// Sets an image input from a PNG or JPEG file.
@@ -285,7 +297,9 @@ impl PyScene {
                 ),
             ));
         }
-        self.map(py, self.scene.set_audio(name, AudioData { channels }))
+        let scene = &self.scene;
+        let r = py.detach(|| scene.set_audio(name, AudioData { channels }));
+        self.map(py, r)
     }
 
     /// Renders one frame (every pass) and reads it back.
@@ -316,8 +330,9 @@ impl PyScene {
 
     /// Frames rendered so far (the next frame's FRAMEINDEX).
     #[getter]
-    fn frame_index(&self) -> u64 {
-        self.scene.frame_index()
+    fn frame_index(&self, py: Python<'_>) -> u64 {
+        let scene = &self.scene;
+        py.detach(|| scene.frame_index())
     }
 }
 

@@ -1,7 +1,8 @@
 //! The engine: instance, device generations, registry, pool, scenes, and the lifecycle.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use isfkit_format::IsfDocument;
@@ -22,6 +23,11 @@ pub struct EngineConfig {
     pub backend: Backend,
     /// How long a render may wait for the GPU (default 10 s).
     pub deadline: Duration,
+    /// Give this engine a wgpu instance of its own instead of the process's shared one.
+    /// Engines share one instance by default: creating an instance per engine grows memory
+    /// with every engine created (about 4.5 KB each on lavapipe). A private instance makes
+    /// the verify phase's wgpu check exact even while other engines are alive.
+    pub private_instance: bool,
 }
 
 impl Default for EngineConfig {
@@ -29,7 +35,78 @@ impl Default for EngineConfig {
         EngineConfig {
             backend: Backend::Auto,
             deadline: Duration::from_secs(10),
+            private_instance: false,
         }
+    }
+}
+
+impl EngineConfig {
+    /// The default configuration on `backend` with `deadline`.
+    pub fn new(backend: Backend, deadline: Duration) -> EngineConfig {
+        EngineConfig {
+            backend,
+            deadline,
+            ..EngineConfig::default()
+        }
+    }
+}
+
+/// A wgpu instance and how many engines use it.
+#[derive(Clone)]
+struct InstanceHandle {
+    instance: wgpu::Instance,
+    /// Engines alive on this instance; `None` for a private instance.
+    users: Option<Arc<AtomicUsize>>,
+}
+
+impl InstanceHandle {
+    /// The process's shared instance for `backends` (created on first use), or a new
+    /// private one.
+    fn get(backends: wgpu::Backends, private: bool) -> InstanceHandle {
+        let make = || {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+            desc.backends = backends;
+            wgpu::Instance::new(desc)
+        };
+        if private {
+            return InstanceHandle {
+                instance: make(),
+                users: None,
+            };
+        }
+        type Shared = Vec<(wgpu::Backends, wgpu::Instance, Arc<AtomicUsize>)>;
+        static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+        let mut shared = SHARED
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((_, instance, users)) = shared.iter().find(|(b, _, _)| *b == backends) {
+            return InstanceHandle {
+                instance: instance.clone(),
+                users: Some(users.clone()),
+            };
+        }
+        let instance = make();
+        let users = Arc::new(AtomicUsize::new(0));
+        shared.push((backends, instance.clone(), users.clone()));
+        InstanceHandle {
+            instance,
+            users: Some(users),
+        }
+    }
+
+    /// Counts the engine that will use this instance; undone by `Drop` of `EngineInner`.
+    fn enter(&self) {
+        if let Some(u) = &self.users {
+            u.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Engines other than the caller alive on this instance.
+    fn other_users(&self) -> usize {
+        self.users
+            .as_ref()
+            .map_or(0, |u| u.load(Ordering::SeqCst).saturating_sub(1))
     }
 }
 
@@ -47,6 +124,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn new(gpu: &Gpu) -> Result<Shared> {
+        gpu.capture(|| Shared::create(gpu))
+    }
+
+    fn create(gpu: &Gpu) -> Result<Shared> {
         let placeholder = gpu.texture(
             "placeholder (unset image)",
             1,
@@ -111,7 +192,6 @@ impl Shared {
             });
         let blit_pipeline_layout =
             gpu.track(pl, ResourceKind::PipelineLayout, "blit pipeline layout");
-        gpu.take_errors()?;
         Ok(Shared {
             placeholder,
             sampler,
@@ -173,31 +253,61 @@ impl Shared {
     }
 }
 
-/// Mutable engine state. Field order is drop order: everything made from the device is
-/// dropped before `gpu`, the device itself.
+/// Mutable engine state, behind the engine's one lock. Field order is drop order:
+/// everything made from the device is dropped before `gpu`, the device itself.
+///
+/// Lock order (a thread holding one may take the next, never the reverse):
+/// engine state (`EngineInner::state`) -> a scene (`Scene::state`, one at a time) -> a pool
+/// slot (`PoolSlot`) -> the registry. Nothing waits for the GPU while holding a scene or a
+/// slot. The engine lock is held across a GPU wait only by re-initialisation and shutdown,
+/// which must see every frame finished; renders wait for their frame on their own `Arc<Gpu>`
+/// with no lock held, so loading, compiling, validating, setting inputs and reading
+/// reports never wait for a frame.
 pub(crate) struct State {
     pub shared: Option<Shared>,
     pub pool: Pool,
-    pub scenes: Vec<Weak<Mutex<SceneState>>>,
     pub participants: Vec<Box<dyn Participant>>,
     pub report: Option<CleanupReport>,
-    pub tainted: bool,
     pub generation: u64,
-    pub gpu: Option<Gpu>, // Last: the device outlives everything above.
+    /// Frames in flight hold clones: a device replaced or shut down while a frame waits
+    /// for it stays alive until that frame has been read back or abandoned.
+    pub gpu: Option<Arc<Gpu>>, // Last: the device outlives everything above.
 }
 
 pub(crate) struct EngineInner {
     pub state: Mutex<State>,
     /// The render deadline in nanoseconds (changeable while running).
-    deadline_ns: std::sync::atomic::AtomicU64,
+    deadline_ns: AtomicU64,
+    /// Set when `shutdown()` starts; read without the lock.
+    shut_down: AtomicBool,
+    /// Whether scenes reuse bind groups across frames (on unless a benchmark turns it off).
+    pub(crate) cache_bind_groups: AtomicBool,
+    /// The generation of a device a frame timed out on (0: none). The next render replaces
+    /// that device. Set by the waiting thread without the engine lock.
+    tainted_generation: AtomicU64,
+    /// Every scene, for re-initialisation and cleanup. Its own lock, so loading a shader
+    /// never takes the engine lock. Order: after the engine lock, before any scene's.
+    scenes: Mutex<Vec<Weak<Mutex<SceneState>>>>,
+    /// The device generation, mirrored for lock-free readers.
+    generation: AtomicU64,
     pub registry: Registry,
     pub config: EngineConfig,
     // Last: the instance outlives the devices it made.
-    pub instance: wgpu::Instance,
+    instance: InstanceHandle,
+}
+
+impl Drop for EngineInner {
+    fn drop(&mut self) {
+        if let Some(u) = &self.instance.users {
+            u.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
 }
 
 /// A frame on its way: submitted, its read-back buffer being mapped.
 pub(crate) struct PendingReadback {
+    /// The device generation the frame was submitted to.
+    gpu: Arc<Gpu>,
     buffer: PooledTexture,
     width: u32,
     height: u32,
@@ -250,41 +360,41 @@ impl Engine {
     /// Creates an engine with a device on the configured backend.
     pub fn new(config: EngineConfig) -> Result<Engine> {
         let registry = Registry::default();
-        let make_instance = |backends: wgpu::Backends| {
-            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-            desc.backends = backends;
-            wgpu::Instance::new(desc)
-        };
         let backends = config.backend.backends();
-        let mut instance = make_instance(backends);
-        let gpu = match Gpu::new(&instance, config.backend, 1, registry.clone()) {
+        let private = config.private_instance;
+        let mut instance = InstanceHandle::get(backends, private);
+        let gpu = match Gpu::new(&instance.instance, config.backend, 1, registry.clone()) {
             // `auto` tries the native APIs first and GL only when none has an adapter, so a
             // machine with Vulkan never initialises (and logs about) EGL.
             Err(first)
                 if config.backend == Backend::Auto && !backends.contains(wgpu::Backends::GL) =>
             {
-                instance = make_instance(wgpu::Backends::GL);
-                Gpu::new(&instance, config.backend, 1, registry.clone()).map_err(|_| first)?
+                instance = InstanceHandle::get(wgpu::Backends::GL, private);
+                Gpu::new(&instance.instance, config.backend, 1, registry.clone())
+                    .map_err(|_| first)?
             }
             other => other?,
         };
+        instance.enter();
         let shared = Shared::new(&gpu)?;
         let state = State {
             shared: Some(shared),
             pool: Pool::new(),
-            scenes: Vec::new(),
             participants: Vec::new(),
             report: None,
-            tainted: false,
             generation: 1,
-            gpu: Some(gpu),
+            gpu: Some(Arc::new(gpu)),
         };
-        let deadline_ns = std::sync::atomic::AtomicU64::new(
-            u64::try_from(config.deadline.as_nanos()).unwrap_or(u64::MAX),
-        );
+        let deadline_ns =
+            AtomicU64::new(u64::try_from(config.deadline.as_nanos()).unwrap_or(u64::MAX));
         let inner = Arc::new(EngineInner {
             state: Mutex::new(state),
             deadline_ns,
+            shut_down: AtomicBool::new(false),
+            cache_bind_groups: AtomicBool::new(true),
+            tainted_generation: AtomicU64::new(0),
+            scenes: Mutex::default(),
+            generation: AtomicU64::new(1),
             registry,
             config,
             instance,
@@ -312,7 +422,7 @@ impl Engine {
     pub fn set_deadline(&self, deadline: Duration) {
         self.inner.deadline_ns.store(
             u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX),
-            std::sync::atomic::Ordering::Relaxed,
+            Ordering::Relaxed,
         );
     }
 
@@ -349,9 +459,9 @@ impl Engine {
         self.check_alive()?;
         let program = isfkit_glsl::compile(&doc, vertex)?;
         let state = Arc::new(Mutex::new(SceneState::new(doc, program, label.to_owned())?));
-        let mut st = lock_state(&self.inner);
-        st.scenes.retain(|w| w.strong_count() > 0);
-        st.scenes.push(Arc::downgrade(&state));
+        let mut scenes = self.inner.lock_scenes();
+        scenes.retain(|w| w.strong_count() > 0);
+        scenes.push(Arc::downgrade(&state));
         Ok(Scene {
             state,
             engine: self.inner.clone(),
@@ -390,7 +500,7 @@ impl Engine {
     pub fn force_cleanup(&self) -> Freed {
         let before = self.inner.registry.summary();
         let mut st = lock_state(&self.inner);
-        for s in st.scenes.iter().filter_map(Weak::upgrade) {
+        for s in self.inner.live_scenes() {
             if let Some(g) = lock_scene(&s).gpu.as_mut() {
                 g.persistent.clear();
             }
@@ -427,14 +537,22 @@ impl Engine {
         self.inner.shutdown()
     }
 
-    /// Whether `shutdown()` has run.
-    pub fn is_shut_down(&self) -> bool {
-        lock_state(&self.inner).report.is_some()
+    /// Turns the reuse of bind groups across frames on (the default) or off. For measuring
+    /// what the cache saves (`isf bench bindgroups`); there is no other reason to turn it off.
+    pub fn set_bind_group_cache(&self, enabled: bool) {
+        self.inner
+            .cache_bind_groups
+            .store(enabled, Ordering::Relaxed);
     }
 
-    /// The device generation (1 at start, +1 per re-initialisation).
+    /// Whether `shutdown()` has run (or is running). Never waits.
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.shut_down.load(Ordering::SeqCst)
+    }
+
+    /// The device generation (1 at start, +1 per re-initialisation). Never waits.
     pub fn generation(&self) -> u64 {
-        lock_state(&self.inner).generation
+        self.inner.generation.load(Ordering::SeqCst)
     }
 
     /// Test hook: creates a texture and leaks it on purpose, to prove the verify phase
@@ -528,7 +646,7 @@ impl Drop for Engine {
 impl EngineInner {
     /// `Error::ShutDown` once `shutdown()` has run.
     pub(crate) fn check_alive(&self) -> Result<()> {
-        if lock_state(self).report.is_some() {
+        if self.shut_down.load(Ordering::SeqCst) {
             Err(Error::ShutDown)
         } else {
             Ok(())
@@ -536,14 +654,27 @@ impl EngineInner {
     }
 
     fn deadline(&self) -> Duration {
-        Duration::from_nanos(self.deadline_ns.load(std::sync::atomic::Ordering::Relaxed))
+        Duration::from_nanos(self.deadline_ns.load(Ordering::Relaxed))
+    }
+
+    fn lock_scenes(&self) -> MutexGuard<'_, Vec<Weak<Mutex<SceneState>>>> {
+        self.scenes.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The scenes still alive, oldest first.
+    fn live_scenes(&self) -> Vec<Arc<Mutex<SceneState>>> {
+        self.lock_scenes()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
     }
 
     fn ensure_gpu(&self, st: &mut State) -> Result<()> {
-        if st.report.is_some() {
+        if st.report.is_some() || self.shut_down.load(Ordering::SeqCst) {
             return Err(Error::ShutDown);
         }
-        if st.tainted || st.gpu.is_none() {
+        let tainted = self.tainted_generation.load(Ordering::SeqCst) == st.generation;
+        if tainted || st.gpu.is_none() {
             // After a timeout, or after a re-initialisation that failed half-way.
             tracing::warn!("no usable device (tainted by a timeout or lost); creating a fresh one");
             self.reinitialize_locked(st, false)?;
@@ -559,12 +690,14 @@ impl EngineInner {
         let t0 = Instant::now();
         let before = self.registry.summary();
         let mut saved = 0;
-        if let Some(gpu) = st.gpu.as_ref() {
+        if let Some(gpu) = st.gpu.clone() {
             if healthy {
+                // Frames other threads submitted finish first; their read-back then fails
+                // with `Error::Released` (the pool is emptied below), never a GPU error.
                 gpu.wait(self.deadline())?;
-                for s in st.scenes.iter().filter_map(Weak::upgrade) {
+                for s in self.live_scenes() {
                     let mut s = lock_scene(&s);
-                    saved += save_persistent(gpu, &mut st.pool, &mut s, self.deadline())?;
+                    saved += save_persistent(&gpu, &mut st.pool, &mut s, self.deadline())?;
                 }
             } else {
                 // A hung device cannot be waited for; its work is abandoned.
@@ -572,23 +705,28 @@ impl EngineInner {
             }
         }
         self.release_gpu_objects(st);
-        let old = st.gpu.take();
-        drop(old);
+        if let Some(old) = st.gpu.take() {
+            for e in old.take_uncaptured() {
+                tracing::warn!("GPU error on the replaced device: {e}");
+            }
+            // A frame still waiting on the old device keeps it alive until it is done.
+            drop(old);
+        }
         let after = self.registry.summary();
         let released = Freed {
             count: before.total_count().saturating_sub(after.total_count()),
             bytes: before.total_bytes().saturating_sub(after.total_bytes()),
         };
         st.generation += 1;
-        st.tainted = false;
+        self.generation.store(st.generation, Ordering::SeqCst);
         let gpu = Gpu::new(
-            &self.instance,
+            &self.instance.instance,
             self.config.backend,
             st.generation,
             self.registry.clone(),
         )?;
         st.shared = Some(Shared::new(&gpu)?);
-        st.gpu = Some(gpu);
+        st.gpu = Some(Arc::new(gpu));
         self.test_render(st)?;
         let gpu = st.gpu.as_ref().expect("just created");
         let report = ReinitReport {
@@ -609,8 +747,8 @@ impl EngineInner {
     /// Drops every object of the current device, newest first: scenes' objects (newest scene
     /// first), then the pool, then the shared objects.
     fn release_gpu_objects(&self, st: &mut State) {
-        for s in st.scenes.iter().rev().filter_map(Weak::upgrade) {
-            let mut s = lock_scene(&s);
+        for s in self.live_scenes().iter().rev() {
+            let mut s = lock_scene(s);
             if let Some(g) = s.gpu.take() {
                 drop(g);
             }
@@ -621,8 +759,12 @@ impl EngineInner {
 
     /// Clears a 4x4 texture and reads it back: proves the new device renders.
     fn test_render(&self, st: &mut State) -> Result<()> {
-        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
-        let t = st.pool.texture(gpu, 4, 4, BYTE_FORMAT);
+        let gpu = st.gpu.clone().ok_or(Error::ShutDown)?;
+        gpu.capture(|| self.test_render_on(&gpu, &mut st.pool))
+    }
+
+    fn test_render_on(&self, gpu: &Arc<Gpu>, pool: &mut Pool) -> Result<()> {
+        let t = pool.texture(gpu, 4, 4, BYTE_FORMAT);
         let view = t.with_texture(|t| t.view.clone())?;
         let mut enc = gpu
             .device
@@ -650,15 +792,15 @@ impl EngineInner {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        let mut pending = start_readback(gpu, &mut st.pool, &t, enc.finish())?;
-        wait_readback(gpu, &pending, self.deadline())?;
+        let mut pending = start_readback(gpu, pool, &t, enc.finish())?;
+        wait_readback(&pending, self.deadline())?;
         let first = take_mapped(&mut pending, |data| data[..4].to_vec())?;
         if first != [255, 0, 255, 255] {
             return Err(Error::Device(format!(
                 "test render on the new device read back {first:?}"
             )));
         }
-        gpu.take_errors()
+        Ok(())
     }
 
     pub(crate) fn render(&self, scene: &Scene, opts: &RenderOptions) -> Result<Frame> {
@@ -679,7 +821,7 @@ impl EngineInner {
         let mut st = lock_state(self);
         self.ensure_gpu(&mut st)?;
         let st = &mut *st;
-        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let gpu = st.gpu.clone().ok_or(Error::ShutDown)?;
         let max = gpu.max_texture_size;
         if opts.width == 0 || opts.height == 0 || opts.width > max || opts.height > max {
             return Err(Error::Size {
@@ -694,14 +836,18 @@ impl EngineInner {
         }
         let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
         let mut s = lock_scene(&scene.state);
-        let (output, commands) = scene::encode_frame(gpu, shared, &mut st.pool, &mut s, opts)?;
-        let readback = if readback {
-            Some(start_readback(gpu, &mut st.pool, &output, commands)?)
-        } else {
-            gpu.queue.submit([commands]);
-            None
-        };
-        gpu.take_errors()?;
+        let pool = &mut st.pool;
+        let (output, readback) = gpu.capture(|| {
+            let cache = self.cache_bind_groups.load(Ordering::Relaxed);
+            let (output, commands) = scene::encode_frame(&gpu, shared, pool, &mut s, opts, cache)?;
+            let readback = if readback {
+                Some(start_readback(&gpu, pool, &output, commands)?)
+            } else {
+                gpu.queue.submit([commands]);
+                None
+            };
+            Ok((output, readback))
+        })?;
         // The frame is submitted: advance per-frame state.
         s.last_time = Some(opts.time);
         s.frame_index += 1;
@@ -721,19 +867,35 @@ impl EngineInner {
 
     /// Waits (up to the deadline) for a submitted frame's read-back and returns its pixels.
     /// A timeout taints the device, and `scene`'s objects go with it.
+    ///
+    /// Takes no engine lock: the wait is on the device the frame was submitted to (held by
+    /// `pending`), so other threads load, compile and render meanwhile, and a device replaced
+    /// in the meantime cannot be confused with this frame's.
     pub(crate) fn finish_readback(
         &self,
         scene: &Scene,
         mut pending: PendingReadback,
     ) -> Result<Frame> {
-        let st = lock_state(self);
-        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
-        if let Err(e) = wait_readback(gpu, &pending, self.deadline()) {
+        let result = self.wait_and_read(scene, &mut pending);
+        match result {
+            // A re-initialisation, force_cleanup() or shutdown on another thread took the
+            // frame's buffer; after a shutdown say so.
+            Err(Error::Released { .. }) if self.shut_down.load(Ordering::SeqCst) => {
+                Err(Error::ShutDown)
+            }
+            other => other,
+        }
+    }
+
+    fn wait_and_read(&self, scene: &Scene, pending: &mut PendingReadback) -> Result<Frame> {
+        if let Err(e) = wait_readback(pending, self.deadline()) {
             if matches!(e, Error::Timeout(_)) {
-                drop(st);
-                let mut st = lock_state(self);
-                st.tainted = true;
-                lock_scene(&scene.state).gpu = None;
+                let generation = pending.gpu.generation;
+                self.tainted_generation.store(generation, Ordering::SeqCst);
+                let mut s = lock_scene(&scene.state);
+                if s.gpu.as_ref().is_some_and(|g| g.generation == generation) {
+                    s.gpu = None;
+                }
             }
             return Err(e);
         }
@@ -744,10 +906,9 @@ impl EngineInner {
             pending.padded,
         );
         // Rows are flipped straight out of the mapped memory: one copy, not two.
-        let pixels = take_mapped(&mut pending, |data| {
+        let pixels = take_mapped(pending, |data| {
             scene::read_pixels(format, data, w, h, padded)
         })?;
-        gpu.take_errors()?;
         Ok(Frame {
             width: w,
             height: h,
@@ -757,8 +918,7 @@ impl EngineInner {
 
     /// Waits until the GPU has finished all submitted work (up to the deadline).
     pub(crate) fn wait_idle(&self) -> Result<()> {
-        let st = lock_state(self);
-        let gpu = st.gpu.as_ref().ok_or(Error::ShutDown)?;
+        let gpu = lock_state(self).gpu.clone().ok_or(Error::ShutDown)?;
         gpu.wait(self.deadline())
     }
 
@@ -767,10 +927,15 @@ impl EngineInner {
         if let Some(r) = &st.report {
             return r.clone();
         }
+        // From here on every new call answers `ShutDown`; calls already past that check
+        // find their objects released (`Released`, reported as `ShutDown`).
+        self.shut_down.store(true, Ordering::SeqCst);
+        let tainted = self.tainted_generation.load(Ordering::SeqCst) == st.generation;
         let t0 = Instant::now();
         let mut phases = Vec::new();
         let mut participants = std::mem::take(&mut st.participants);
         let mut leaks: Vec<Leak> = Vec::new();
+        let mut wgpu_report_skipped = None;
         for phase in Phase::ALL {
             let started = Instant::now();
             let mut report = lifecycle::new_phase_report(phase);
@@ -779,7 +944,7 @@ impl EngineInner {
                     let before = self.registry.summary();
                     lifecycle::run_participants(phase, &mut participants, &mut report);
                     if let Some(gpu) = st.gpu.as_ref() {
-                        if st.tainted {
+                        if tainted {
                             // A hung device: dropping it would block until its work ends.
                             gpu.device.destroy();
                         } else if let Err(e) = gpu.wait(self.deadline()) {
@@ -790,14 +955,21 @@ impl EngineInner {
                         }
                     }
                     self.release_gpu_objects(&mut st);
-                    if let Some(gpu) = st.gpu.as_ref().filter(|_| !st.tainted) {
+                    if let Some(gpu) = st.gpu.as_ref().filter(|_| !tainted) {
                         if let Err(e) = gpu.wait(self.deadline()) {
                             report
                                 .errors
                                 .push(format!("waiting for the queue after release: {e}"));
                         }
                     }
-                    st.gpu = None;
+                    if let Some(gpu) = st.gpu.take() {
+                        report.errors.extend(
+                            gpu.take_uncaptured()
+                                .into_iter()
+                                .map(|e| format!("GPU error outside any call: {e}")),
+                        );
+                        release_device(gpu, self.deadline(), &mut report);
+                    }
                     let after = self.registry.summary();
                     report.released_count +=
                         before.total_count().saturating_sub(after.total_count());
@@ -806,7 +978,16 @@ impl EngineInner {
                 }
                 Phase::Verify => {
                     leaks.extend(self.registry.live().iter().map(Leak::from_registry));
-                    leaks.extend(lifecycle::wgpu_leaks(&self.instance));
+                    // wgpu's report covers the whole instance: exact only while no other
+                    // engine shares it.
+                    match self.instance.other_users() {
+                        0 => leaks.extend(lifecycle::wgpu_leaks(&self.instance.instance)),
+                        n => {
+                            wgpu_report_skipped = Some(format!(
+                                "{n} other engine(s) share the wgpu instance; use EngineConfig::private_instance for an exact check"
+                            ))
+                        }
+                    }
                     if !leaks.is_empty() {
                         report.errors.push(format!(
                             "{} leak(s) found: a GPU object outlived shutdown; see the leaks list for where each was created",
@@ -830,6 +1011,7 @@ impl EngineInner {
         let report = CleanupReport {
             phases,
             leaks,
+            wgpu_report_skipped,
             total_ms: lifecycle::ms(t0.elapsed()),
         };
         st.report = Some(report.clone());
@@ -837,9 +1019,26 @@ impl EngineInner {
     }
 }
 
+/// Drops the engine's reference to a device. Frames other threads still wait on hold
+/// clones; give them up to `deadline` to finish (their read-back fails at once, as the pool
+/// was emptied), so the device is gone before the verify phase looks.
+fn release_device(gpu: Arc<Gpu>, deadline: Duration, report: &mut lifecycle::PhaseReport) {
+    let t0 = Instant::now();
+    while Arc::strong_count(&gpu) > 1 && t0.elapsed() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let others = Arc::strong_count(&gpu) - 1;
+    if others > 0 {
+        report.errors.push(format!(
+            "{others} frame(s) on other threads still held the device after {deadline:?}; it is released when they finish"
+        ));
+    }
+    drop(gpu);
+}
+
 /// Saves a scene's persistent buffers to memory before its device goes away.
 fn save_persistent(
-    gpu: &Gpu,
+    gpu: &Arc<Gpu>,
     pool: &mut Pool,
     s: &mut SceneState,
     deadline: Duration,
@@ -867,7 +1066,7 @@ fn save_persistent(
 
 /// Reads a texture's bytes back, tightly packed, in memory row order.
 fn read_raw(
-    gpu: &Gpu,
+    gpu: &Arc<Gpu>,
     pool: &mut Pool,
     tex: &PooledTexture,
     deadline: Duration,
@@ -878,7 +1077,7 @@ fn read_raw(
             label: Some("persistent read-back"),
         });
     let mut pending = start_readback(gpu, pool, tex, enc.finish())?;
-    wait_readback(gpu, &pending, deadline)?;
+    wait_readback(&pending, deadline)?;
     let row = pending.width as usize * scene::bytes_per_texel(pending.format) as usize;
     let (h, padded) = (pending.height as usize, pending.padded);
     take_mapped(&mut pending, |data| {
@@ -891,7 +1090,7 @@ fn read_raw(
 /// Submits `commands` followed by a copy of `tex` into a pooled read-back buffer (rows padded
 /// to 256 bytes) and asks for the buffer to be mapped; nothing waits here.
 fn start_readback(
-    gpu: &Gpu,
+    gpu: &Arc<Gpu>,
     pool: &mut Pool,
     tex: &PooledTexture,
     commands: wgpu::CommandBuffer,
@@ -919,6 +1118,7 @@ fn start_readback(
         })
     })?;
     Ok(PendingReadback {
+        gpu: gpu.clone(),
         buffer,
         width: w,
         height: h,
@@ -931,8 +1131,9 @@ fn start_readback(
 }
 
 /// Waits up to `deadline` for a read-back's submission and checks that its buffer mapped.
-fn wait_readback(gpu: &Gpu, pending: &PendingReadback, deadline: Duration) -> Result<()> {
-    match gpu.device.poll(wgpu::PollType::Wait {
+fn wait_readback(pending: &PendingReadback, deadline: Duration) -> Result<()> {
+    let t0 = Instant::now();
+    match pending.gpu.device.poll(wgpu::PollType::Wait {
         submission_index: Some(pending.submission.clone()),
         timeout: Some(deadline),
     }) {
@@ -940,11 +1141,24 @@ fn wait_readback(gpu: &Gpu, pending: &PendingReadback, deadline: Duration) -> Re
         Err(wgpu::PollError::Timeout) => return Err(Error::Timeout(deadline)),
         Err(e) => return Err(Error::Gpu(e.to_string())),
     }
-    match pending.mapped.try_recv() {
+    // With several threads polling, the one whose poll saw the submission finish runs the
+    // map callback, possibly just after this thread's poll returned: wait for it.
+    let rest = deadline
+        .saturating_sub(t0.elapsed())
+        .max(Duration::from_millis(100));
+    match pending.mapped.recv_timeout(rest) {
         Ok(Ok(())) => Ok(()),
+        // The buffer was freed under the frame (force_cleanup, re-initialisation, shutdown
+        // on another thread): a resource error, not a GPU one.
+        Ok(Err(_)) if pending.buffer.is_released() => Err(Error::Released {
+            label: pending.buffer.label().to_owned(),
+        }),
         Ok(Err(e)) => Err(Error::Gpu(format!(
             "mapping the read-back buffer failed: {e}"
         ))),
+        Err(_) if pending.buffer.is_released() => Err(Error::Released {
+            label: pending.buffer.label().to_owned(),
+        }),
         Err(_) => Err(Error::Gpu(
             "the read-back buffer was not mapped after its frame finished".into(),
         )),
@@ -1000,7 +1214,7 @@ impl Engine {
     /// wgpu's own count of live objects of this engine's instance, by kind (kinds with none are
     /// left out). For diagnosing growth; the verify phase uses the same report.
     pub fn wgpu_live_objects(&self) -> Vec<(String, u64)> {
-        lifecycle::wgpu_leaks(&self.inner.instance)
+        lifecycle::wgpu_leaks(&self.inner.instance.instance)
             .into_iter()
             .map(|l| (l.kind, l.count))
             .collect()

@@ -36,11 +36,15 @@ pub enum Error {
     Device(String),
     #[error("GPU error: {0}")]
     Gpu(String),
+    #[error("the GPU ran out of memory: {0}")]
+    GpuOutOfMemory(String),
     #[error(
         "the GPU did not finish within {0:?}; the device was marked tainted and will be replaced"
     )]
     Timeout(Duration),
-    #[error("GPU resource \"{label}\" was released by force_cleanup() and can no longer be used")]
+    #[error(
+        "GPU resource \"{label}\" was released (by force_cleanup(), a re-initialisation or shutdown) and can no longer be used"
+    )]
     Released { label: String },
     #[error("output error: {0}")]
     Output(String),

@@ -64,7 +64,7 @@ pub(crate) struct Gpu {
     pub queue: wgpu::Queue,
     pub generation: u64,
     pub registry: Registry,
-    /// Validation errors wgpu reported through the uncaptured-error handler, not yet returned.
+    /// Errors wgpu raised outside every error scope (see [`Gpu::capture`]), not yet reported.
     pub errors: Arc<Mutex<Vec<String>>>,
     pub float_format: wgpu::TextureFormat,
     pub max_texture_size: u32,
@@ -112,8 +112,10 @@ impl Gpu {
         .map_err(|e| Error::Device(e.to_string()))?;
         let errors: Arc<Mutex<Vec<String>>> = Arc::default();
         let sink = errors.clone();
-        // wgpu's default handler panics; errors become `Error::Gpu` on the next check instead.
+        // wgpu's default handler panics. Every call that can fail runs inside `capture`, so
+        // what arrives here was raised outside any scope; the lifecycle reports it.
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            tracing::warn!("GPU error outside any call: {e}");
             sink.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(e.to_string());
@@ -141,16 +143,41 @@ impl Gpu {
         })
     }
 
-    /// Returns the GPU errors reported since the last check.
-    pub fn take_errors(&self) -> Result<()> {
-        let mut errs = self.errors.lock().unwrap_or_else(|p| p.into_inner());
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            let msg = errs.join("; ");
-            errs.clear();
-            Err(Error::Gpu(msg))
+    /// Runs `f` inside error scopes of this thread and returns the GPU errors its wgpu calls
+    /// caused (validation, out-of-memory, internal), and only those: error scopes are
+    /// per-thread in wgpu, so another thread's mistake never lands on this call. Scopes nest.
+    pub fn capture<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let memory = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let internal = self.device.push_error_scope(wgpu::ErrorFilter::Internal);
+        let result = f();
+        // Popped in reverse order of pushing; wgpu-core resolves these futures at once.
+        let errors: Vec<wgpu::Error> = [internal, memory, validation]
+            .into_iter()
+            .filter_map(|scope| pollster::block_on(scope.pop()))
+            .collect();
+        if errors.is_empty() {
+            return result;
         }
+        let out_of_memory = errors
+            .iter()
+            .any(|e| matches!(e, wgpu::Error::OutOfMemory { .. }));
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Err(if out_of_memory {
+            Error::GpuOutOfMemory(message)
+        } else {
+            Error::Gpu(message)
+        })
+    }
+
+    /// GPU errors raised outside any [`capture`](Self::capture) scope (while dropping
+    /// objects, for example), taken: each is reported once, by the lifecycle.
+    pub fn take_uncaptured(&self) -> Vec<String> {
+        std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Waits for all submitted work, up to `deadline`.

@@ -121,6 +121,9 @@ impl Leak {
 pub struct CleanupReport {
     pub phases: Vec<PhaseReport>,
     pub leaks: Vec<Leak>,
+    /// Why wgpu's own report was not checked (it covers the whole wgpu instance, which other
+    /// live engines share); `None` when it was.
+    pub wgpu_report_skipped: Option<String>,
     pub total_ms: f64,
 }
 
@@ -164,7 +167,12 @@ impl fmt::Display for CleanupReport {
                 writeln!(f, "       error: {e}")?;
             }
         }
-        if self.leaks.is_empty() {
+        if let (true, Some(why)) = (self.leaks.is_empty(), &self.wgpu_report_skipped) {
+            write!(
+                f,
+                "  leaks: none (registry empty; wgpu report not checked: {why})"
+            )
+        } else if self.leaks.is_empty() {
             write!(f, "  leaks: none (registry empty, wgpu report clean)")
         } else {
             writeln!(f, "  leaks: {}", self.leaks.len())?;

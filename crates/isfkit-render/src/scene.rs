@@ -60,6 +60,11 @@ pub(crate) struct SavedTexture {
 /// textures and bind-group users first, pipelines, then layouts and modules.
 pub(crate) struct SceneGpu {
     pub generation: u64,
+    /// Bind groups by pass and the texture views bound (in binding order): a frame that binds
+    /// what an earlier frame bound (the pool hands the same textures back) reuses its bind
+    /// group instead of creating one per pass per frame. Cleared when it outgrows
+    /// [`MAX_CACHED_BIND_GROUPS`] (entries for textures the pool freed are never hit again).
+    pub bind_groups: HashMap<(usize, Vec<wgpu::TextureView>), Tracked<wgpu::BindGroup>>,
     pub persistent: HashMap<String, PooledTexture>,
     pub inputs: HashMap<String, Tracked<TextureAndView>>,
     pub uniforms: Vec<Tracked<wgpu::Buffer>>,
@@ -334,6 +339,7 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
         .collect();
     let sg = SceneGpu {
         generation: gpu.generation,
+        bind_groups: HashMap::new(),
         persistent: HashMap::new(),
         inputs: HashMap::new(),
         uniforms,
@@ -345,7 +351,6 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
     };
     // Every image, audio and imported texture is uploaded on a new device.
     s.dirty_textures = s.images.keys().chain(s.audio.keys()).cloned().collect();
-    gpu.take_errors()?;
     Ok(sg)
 }
 
@@ -356,14 +361,16 @@ pub(crate) fn pipeline_for<'a>(
     format: wgpu::TextureFormat,
 ) -> Result<&'a wgpu::RenderPipeline> {
     if !sg.pipelines.contains_key(&format) {
-        let tracked = gpu.quad_pipeline(
-            &format!("{label} pipeline {format:?}"),
-            &sg.pipeline_layout,
-            &sg.vertex,
-            &sg.fragment,
-            format,
-        );
-        gpu.take_errors()?;
+        // Its own error scope: a pipeline that failed is not cached.
+        let tracked = gpu.capture(|| {
+            Ok(gpu.quad_pipeline(
+                &format!("{label} pipeline {format:?}"),
+                &sg.pipeline_layout,
+                &sg.vertex,
+                &sg.fragment,
+                format,
+            ))
+        })?;
         sg.pipelines.insert(format, tracked);
     }
     Ok(&sg.pipelines[&format])
@@ -595,6 +602,10 @@ fn write_uniforms(
     buf
 }
 
+/// Bind groups a scene keeps (see [`SceneGpu::bind_groups`]): enough for every pass of a
+/// multipass shader with several frames in flight.
+pub(crate) const MAX_CACHED_BIND_GROUPS: usize = 64;
+
 /// Renders all passes of a frame and returns the output texture (not yet read back).
 pub(crate) fn encode_frame(
     gpu: &Gpu,
@@ -602,16 +613,21 @@ pub(crate) fn encode_frame(
     pool: &mut crate::pool::Pool,
     s: &mut SceneState,
     opts: &RenderOptions,
+    cache_bind_groups: bool,
 ) -> Result<(PooledTexture, wgpu::CommandBuffer)> {
     if s.gpu
         .as_ref()
         .is_none_or(|g| g.generation != gpu.generation)
     {
         s.gpu = None;
-        let sg = build_gpu(gpu, s)?;
+        // Its own error scope: objects that failed to build are not kept.
+        let sg = gpu.capture(|| build_gpu(gpu, s))?;
         s.gpu = Some(sg);
     }
     let mut sg = s.gpu.take().expect("scene GPU state just built");
+    if !cache_bind_groups {
+        sg.bind_groups.clear();
+    }
     let result = encode_passes(gpu, shared, pool, s, &mut sg, opts);
     s.gpu = Some(sg);
     result
@@ -734,33 +750,45 @@ fn encode_passes(
                 ))
             })
             .collect::<Result<_>>()?;
-        let mut entries = vec![
-            wgpu::BindGroupEntry {
-                binding: 0,
-                resource: sg.uniforms[i].as_entire_binding(),
-            },
-            wgpu::BindGroupEntry {
-                binding: 1,
-                resource: wgpu::BindingResource::Sampler(&shared.sampler),
-            },
-        ];
-        for (b, v) in &pooled_views {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: wgpu::BindingResource::TextureView(v),
-            });
-        }
-        let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(&format!("{label} pass {i}")),
-            layout: &sg.bind_group_layout,
-            entries: &entries,
-        });
-        let bind_group = gpu.track(
-            bg,
-            ResourceKind::BindGroup,
-            &format!("{label} bind group pass {i}"),
-        );
         let pipeline = pipeline_for(gpu, sg, &label, format)?.clone();
+        let key = (i, pooled_views.iter().map(|(_, v)| v.clone()).collect());
+        let bind_group: wgpu::BindGroup = match sg.bind_groups.get(&key) {
+            Some(bg) => (**bg).clone(),
+            None => {
+                let mut entries = vec![
+                    wgpu::BindGroupEntry {
+                        binding: 0,
+                        resource: sg.uniforms[i].as_entire_binding(),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 1,
+                        resource: wgpu::BindingResource::Sampler(&shared.sampler),
+                    },
+                ];
+                for (b, v) in &pooled_views {
+                    entries.push(wgpu::BindGroupEntry {
+                        binding: *b,
+                        resource: wgpu::BindingResource::TextureView(v),
+                    });
+                }
+                let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: Some(&format!("{label} pass {i}")),
+                    layout: &sg.bind_group_layout,
+                    entries: &entries,
+                });
+                let tracked = gpu.track(
+                    bg,
+                    ResourceKind::BindGroup,
+                    &format!("{label} bind group pass {i}"),
+                );
+                let bg = (*tracked).clone();
+                if sg.bind_groups.len() >= MAX_CACHED_BIND_GROUPS {
+                    sg.bind_groups.clear();
+                }
+                sg.bind_groups.insert(key, tracked);
+                bg
+            }
+        };
         let target_view = target.with_texture(|t| t.view.clone())?;
         crate::gpu::draw_quad(
             &mut encoder,
@@ -769,8 +797,6 @@ fn encode_passes(
             &pipeline,
             &bind_group,
         );
-        // The command buffer keeps the bind group alive until it has run.
-        drop(bind_group);
         if let Some(name) = &pass.target {
             current.insert(name.clone(), target.clone());
             if pass.persistent {
@@ -781,7 +807,6 @@ fn encode_passes(
             output = Some(target);
         }
     }
-    gpu.take_errors()?;
     Ok((
         output.expect("a document has at least one pass"),
         encoder.finish(),

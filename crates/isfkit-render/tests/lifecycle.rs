@@ -76,8 +76,8 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
             "no live {kind} after a render"
         );
     }
-    // Bind groups live only while a frame is encoded.
-    assert!(!summary.by_kind.contains_key(&ResourceKind::BindGroup));
+    // Bind groups are kept by the scene for reuse (issue 8).
+    assert!(summary.by_kind.contains_key(&ResourceKind::BindGroup));
     scene.render(&opts(0.1)).unwrap();
     let stats = engine.pool_stats();
     assert!(
@@ -94,6 +94,47 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
     );
     drop(scene);
     assert!(engine.shutdown().ok());
+}
+
+/// Issue 8: a scene reuses its bind groups across frames instead of creating one per pass
+/// per frame; the count reaches a steady state and the frames are unchanged.
+#[test]
+fn issue8_bind_groups_are_reused_across_frames() {
+    let engine = test_engine();
+    let scene = multipass(&engine);
+    let bind_groups = || {
+        engine
+            .resources()
+            .by_kind
+            .get(&ResourceKind::BindGroup)
+            .map_or(0, |k| k.count)
+    };
+    for i in 0..6 {
+        scene.render(&opts(i as f64 / 10.0)).unwrap();
+    }
+    let steady = bind_groups();
+    assert!(steady > 0);
+    let mut cached = Vec::new();
+    for i in 6..18 {
+        cached.push(scene.render(&opts(i as f64 / 10.0)).unwrap());
+    }
+    assert_eq!(bind_groups(), steady, "bind groups kept growing");
+    // The same frames without the cache.
+    let fresh = multipass(&engine);
+    engine.set_bind_group_cache(false);
+    for i in 0..18 {
+        let f = fresh.render(&opts(i as f64 / 10.0)).unwrap();
+        if i >= 6 {
+            assert_eq!(
+                max_diff(&f, &cached[i - 6]),
+                0,
+                "frame {i} differs with the cache"
+            );
+        }
+    }
+    drop((scene, fresh));
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
 }
 
 #[test]
@@ -160,9 +201,9 @@ fn handle_held_past_force_cleanup_and_shutdown_reports_released() {
     assert!(held.is_released());
     match held.size() {
         Err(e @ Error::Released { .. }) => {
-            assert!(e
-                .to_string()
-                .contains("was released by force_cleanup() and can no longer be used"))
+            assert!(e.to_string().contains(
+                "(by force_cleanup(), a re-initialisation or shutdown) and can no longer be used"
+            ))
         }
         other => panic!("expected Released, got {other:?}"),
     }

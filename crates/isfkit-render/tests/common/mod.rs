@@ -5,10 +5,15 @@ use std::path::{Path, PathBuf};
 
 use isfkit_render::{Engine, EngineConfig, Frame, ImageData};
 
-/// An engine on whatever adapter the machine has (lavapipe in CI).
+/// An engine on whatever adapter the machine has (lavapipe in CI), with a wgpu instance of
+/// its own: tests run in parallel threads, and the verify phase checks wgpu's report exactly
+/// only when no other engine shares the instance.
 pub fn test_engine() -> Engine {
-    Engine::new(EngineConfig::default())
-        .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
+    Engine::new(EngineConfig {
+        private_instance: true,
+        ..EngineConfig::default()
+    })
+    .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
 pub fn repo_root() -> PathBuf {
