@@ -23,11 +23,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use isfkit_render::format::IsfDocument;
-use isfkit_render::output::{
-    EncoderPool, GifWriter, ImageFormat, PngCompression, VideoFormat, VideoWriter,
+use isfkit_output::{
+    remove_stale_temporaries, EncoderPool, GifWriter, ImageFormat, PngCompression, VideoFormat,
+    VideoWriter,
 };
-use isfkit_render::{Engine, EngineConfig, RenderOptions, Value};
+use isfkit_render::{Engine, EngineConfig, LoadError, Program, RenderOptions, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -331,37 +331,17 @@ fn expand_task(
     // A shader that does not parse or compile is a bad shader, not a bad job: the batch
     // reports it as that task's failure and goes on with the others.
     let mut broken = None;
-    let fs = shader.display().to_string();
-    let doc = match IsfDocument::parse_file(shader) {
-        Ok(d) => Some(d),
+    let doc = match Program::load(shader) {
+        Ok(program) => Some(program.doc),
+        Err(err @ LoadError::ReadVertex { .. }) => {
+            problems.push(format!("{origin}: {err}"));
+            None
+        }
         Err(err) => {
-            broken = Some(err.diagnostic.render(&fs));
+            broken = Some(err.render_at(shader));
             None
         }
     };
-    if let Some(doc) = &doc {
-        let vs_path = isfkit_render::vertex_shader_path(shader);
-        let vs = match &vs_path {
-            Some(p) => match std::fs::read_to_string(p) {
-                Ok(text) => Some(text),
-                Err(err) => {
-                    problems.push(format!(
-                        "{origin}: cannot read vertex shader {}: {err}",
-                        p.display()
-                    ));
-                    None
-                }
-            },
-            None => None,
-        };
-        if let Err(c) = isfkit_render::glsl::compile(doc, vs.as_deref()) {
-            let vs_name = vs_path
-                .unwrap_or_else(|| shader.with_extension("vs"))
-                .display()
-                .to_string();
-            broken = Some(c.render(&fs, &vs_name));
-        }
-    }
     let (width, height) = match (&e.size, e.width, e.height) {
         (Some(s), _, _) => crate::parse_size(s).unwrap_or_else(|m| {
             problems.push(format!("{origin}: {m}"));
@@ -580,11 +560,11 @@ fn remove_task_temporaries(task: &Task) {
     match &task.output {
         Output::Stills { template, .. } => {
             for &(n, _) in &task.frames {
-                isfkit_render::output::remove_stale_temporaries(&Task::stills_path(template, n));
+                remove_stale_temporaries(&Task::stills_path(template, n));
             }
         }
         Output::Video { path, .. } | Output::Gif { path } => {
-            isfkit_render::output::remove_stale_temporaries(path);
+            remove_stale_temporaries(path);
         }
     }
 }
@@ -611,13 +591,11 @@ fn run_task(
     for (k, p) in &task.images {
         scene.set_image_file(k, p).map_err(|e| e.to_string())?;
     }
-    let doc = scene.document();
     // Persistent buffers, FRAMEINDEX and TIMEDELTA depend on the frames before: such a shader
     // renders every earlier frame too (unwritten), so a range or a resumed run gives the
-    // pixels of a full run. (A mention in a comment only costs the extra frames.)
-    let stateful = doc.passes.iter().any(|p| p.persistent)
-        || doc.code.contains("FRAMEINDEX")
-        || doc.code.contains("TIMEDELTA");
+    // pixels of a full run. Read from the shader's tokens: a mention in a comment does not
+    // count.
+    let stateful = scene.facts().stateful();
     // Which frames must be written; a stateful shader renders the others too (unwritten) so
     // its persistent buffers hold what they would have.
     let wanted: Vec<(u64, f64, bool)> = match &task.output {
@@ -694,7 +672,7 @@ fn run_task(
             Ok(())
         },
     );
-    result.map_err(|e| crate::engine_failure(e, &task.shader).message)?;
+    result.map_err(|e: crate::PipelineError| crate::pipeline_failure(e, &task.shader).message)?;
     // This task's frames are all written (or failed) before its result is reported, so a
     // write error is blamed on the task it belongs to.
     encoders.flush();

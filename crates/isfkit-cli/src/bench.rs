@@ -101,7 +101,7 @@ fn peak_rss_kib() -> u64 {
 }
 
 fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
-    use isfkit_render::output::{EncoderPool, ImageFormat, PngCompression};
+    use isfkit_output::{EncoderPool, ImageFormat, PngCompression};
     let (w, h) = args.size.unwrap_or((1920, 1080));
     let n = args.frames.max(1);
     let engine = Engine::new(EngineConfig {
@@ -141,7 +141,8 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
     };
     let t = Instant::now();
     engine.render_pipelined(&scene, (0..n).map(opts), args.in_flight, |i, frame| {
-        encoders.submit(frame, dir.join(format!("frame_{i:05}.png")), format)
+        encoders.submit(frame, dir.join(format!("frame_{i:05}.png")), format)?;
+        anyhow::Ok(())
     })?;
     encoders.finish()?;
     let pipeline_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;

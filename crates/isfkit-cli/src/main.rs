@@ -9,8 +9,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use isfkit_output::{EncoderPool, ImageFormat, OutputError, PngCompression};
 use isfkit_render::format::{Diagnostic, IsfDocument};
-use isfkit_render::{AudioData, Backend, Engine, EngineConfig, Error, RenderOptions};
+use isfkit_render::{
+    AudioData, Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions,
+};
 use serde_json::json;
 
 mod batch;
@@ -192,6 +195,46 @@ fn engine_failure(e: Error, shader: &Path) -> Failure {
     }
 }
 
+/// Maps an error of writing frames to a message and an exit code: a submit to a stopped
+/// encoder pool is an internal failure (1); a file that cannot be written is an I/O error (2).
+fn output_failure(e: OutputError) -> Failure {
+    match e {
+        e @ OutputError::Stopped => Failure {
+            code: 1,
+            message: format!("error: {e}"),
+        },
+        e => Failure::usage(format!("error: {e}")),
+    }
+}
+
+/// What stops a pipelined render: the engine, or the sink writing a frame.
+#[derive(Debug)]
+enum PipelineError {
+    Engine(Error),
+    Output(OutputError),
+}
+
+impl From<Error> for PipelineError {
+    fn from(e: Error) -> Self {
+        PipelineError::Engine(e)
+    }
+}
+
+impl From<OutputError> for PipelineError {
+    fn from(e: OutputError) -> Self {
+        PipelineError::Output(e)
+    }
+}
+
+/// Maps a pipelined render's error by its type: engine errors as [`engine_failure`], output
+/// errors as [`output_failure`].
+fn pipeline_failure(e: PipelineError, shader: &Path) -> Failure {
+    match e {
+        PipelineError::Engine(e) => engine_failure(e, shader),
+        PipelineError::Output(e) => output_failure(e),
+    }
+}
+
 fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Failure> {
     s.split_once('=')
         .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
@@ -249,7 +292,7 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
         return Err(Failure::usage("error: --fps must be a positive number"));
     }
     let sequence = args.frames > 1;
-    if isfkit_render::output::ImageFormat::from_path(&args.output).is_none() {
+    if ImageFormat::from_path(&args.output).is_none() {
         return Err(Failure::usage(format!(
             "error: output {} must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)",
             args.output.display()
@@ -352,7 +395,7 @@ fn render_with(
     let started = Instant::now();
     // Frames are pipelined (the GPU renders ahead while earlier frames are read back and
     // encoded on all cores); a re-initialisation splits the run into segments.
-    let encoders = isfkit_render::output::EncoderPool::new(0, 6);
+    let encoders = EncoderPool::new(0, 6);
     engine
         .register_participant(encoders.participant(std::time::Duration::from_secs(60)))
         .map_err(|e| Failure {
@@ -360,13 +403,11 @@ fn render_with(
             message: format!("error: {e}"),
         })?;
     // The extension picks the format (png, jpg, webp, exr); checked before the engine started.
-    let format = match isfkit_render::output::ImageFormat::from_path(&args.output) {
-        Some(isfkit_render::output::ImageFormat::Png { .. }) | None => {
-            isfkit_render::output::ImageFormat::Png {
-                bits,
-                compression: isfkit_render::output::PngCompression::Fast,
-            }
-        }
+    let format = match ImageFormat::from_path(&args.output) {
+        Some(ImageFormat::Png { .. }) | None => ImageFormat::Png {
+            bits,
+            compression: PngCompression::Fast,
+        },
         Some(other) => other,
     };
     let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
@@ -392,14 +433,13 @@ fn render_with(
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
-                encoders.submit(frame, path, format)
+                encoders.submit(frame, path, format)?;
+                Ok(())
             })
-            .map_err(|e| engine_failure(e, &args.shader))?;
+            .map_err(|e: PipelineError| pipeline_failure(e, &args.shader))?;
         start = end;
     }
-    encoders
-        .finish()
-        .map_err(|e| Failure::usage(format!("error: {e}")))?;
+    encoders.finish().map_err(output_failure)?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -421,9 +461,31 @@ fn diag_json(d: &Diagnostic, stage: &str) -> serde_json::Value {
 
 fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let fs = args.shader.display().to_string();
-    let doc = match IsfDocument::parse_file(&args.shader) {
-        Ok(d) => d,
-        Err(e) => {
+    let failed = || Failure {
+        code: 1,
+        message: String::new(),
+    };
+    let header_warnings =
+        |warnings: &[isfkit_render::format::Diagnostic]| -> Vec<serde_json::Value> {
+            warnings.iter().map(|w| diag_json(w, "header")).collect()
+        };
+    match Program::load(&args.shader) {
+        Ok(program) => {
+            let warnings = header_warnings(&program.doc.warnings);
+            if args.json {
+                println!(
+                    "{}",
+                    json!({ "valid": true, "errors": [], "warnings": warnings })
+                );
+            } else {
+                for w in &program.doc.warnings {
+                    eprintln!("{}", w.render(&fs));
+                }
+                println!("{fs}: valid");
+            }
+            Ok(())
+        }
+        Err(LoadError::Format(e)) => {
             if let Some(f) = unreadable(&e.diagnostic) {
                 return Err(f);
             }
@@ -435,64 +497,37 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             } else {
                 eprintln!("{}", e.diagnostic.render(&fs));
             }
-            return Err(Failure {
-                code: 1,
-                message: String::new(),
-            });
+            Err(failed())
         }
-    };
-    let vs_path = isfkit_render::vertex_shader_path(&args.shader);
-    let vs = match &vs_path {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", p.display())))?,
-        ),
-        None => None,
-    };
-    let warnings: Vec<serde_json::Value> = doc
-        .warnings
-        .iter()
-        .map(|w| diag_json(w, "header"))
-        .collect();
-    let result = isfkit_render::glsl::compile(&doc, vs.as_deref());
-    let vs_name = vs_path
-        .unwrap_or_else(|| args.shader.with_extension("vs"))
-        .display()
-        .to_string();
-    match result {
-        Ok(_) => {
+        Err(LoadError::ReadVertex { path, source }) => Err(Failure::usage(format!(
+            "error: cannot read {}: {source}",
+            path.display()
+        ))),
+        Err(LoadError::Compile {
+            error,
+            fragment,
+            vertex,
+            warnings,
+        }) => {
             if args.json {
-                println!(
-                    "{}",
-                    json!({ "valid": true, "errors": [], "warnings": warnings })
-                );
-            } else {
-                for w in &doc.warnings {
-                    eprintln!("{}", w.render(&fs));
-                }
-                println!("{fs}: valid");
-            }
-            Ok(())
-        }
-        Err(c) => {
-            if args.json {
-                let errors: Vec<serde_json::Value> = c
+                let errors: Vec<serde_json::Value> = error
                     .diagnostics
                     .iter()
                     .map(|d| diag_json(&d.diagnostic, &d.stage.to_string()))
                     .collect();
                 println!(
                     "{}",
-                    json!({ "valid": false, "errors": errors, "warnings": warnings })
+                    json!({ "valid": false, "errors": errors, "warnings": header_warnings(&warnings) })
                 );
             } else {
-                eprintln!("{}", c.render(&fs, &vs_name));
+                eprintln!("{}", error.render(&fragment, &vertex));
             }
-            Err(Failure {
-                code: 1,
-                message: String::new(),
-            })
+            Err(failed())
         }
+        Err(e) => Err(Failure {
+            code: 1,
+            message: format!("error: {e}"),
+        }),
     }
 }
 

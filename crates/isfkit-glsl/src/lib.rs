@@ -8,6 +8,7 @@ mod blit;
 mod emit;
 pub mod layout;
 mod lex;
+mod program;
 mod rewrite;
 
 use std::fmt;
@@ -18,6 +19,7 @@ use serde::Serialize;
 pub use blit::blit_modules;
 pub use emit::SourceMap;
 pub use layout::{Field, FieldRole, FieldType, Layout, TextureSlot, TextureSource};
+pub use program::{vertex_shader_path, Facts, LoadError, Program};
 
 /// A shader stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,14 +55,6 @@ pub struct Translation {
     pub layout: Layout,
     pub fragment: StageSource,
     pub vertex: StageSource,
-}
-
-/// A translated shader whose stages naga parsed and validated.
-#[derive(Debug, Clone)]
-pub struct Program {
-    pub translation: Translation,
-    pub fragment_module: naga::Module,
-    pub vertex_module: naga::Module,
 }
 
 /// A diagnostic of one stage, positioned in the user's file for that stage.
@@ -293,18 +287,36 @@ fn e_decl_names(glsl: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Translates, then parses and validates both stages with naga.
+/// Translates, then parses and validates both stages with naga. (To load a file with its
+/// `.vs`, use [`Program::load`].)
 pub fn compile(doc: &IsfDocument, vertex: Option<&str>) -> Result<Program, CompileError> {
+    let (translation, fragment_module, vertex_module) = compile_stages(doc, vertex)?;
+    Ok(Program {
+        doc: doc.clone(),
+        vertex_source: vertex.map(str::to_owned),
+        fragment_path: None,
+        vertex_path: None,
+        label: "shader".into(),
+        facts: Facts::of(doc, vertex),
+        translation,
+        fragment_module,
+        vertex_module,
+    })
+}
+
+/// Both stages translated, parsed and validated.
+pub(crate) fn compile_stages(
+    doc: &IsfDocument,
+    vertex: Option<&str>,
+) -> Result<(Translation, naga::Module, naga::Module), CompileError> {
     let translation = translate(doc, vertex)?;
     let mut diagnostics = Vec::new();
     let fragment_module = parse_stage(&translation.fragment, &mut diagnostics);
     let vertex_module = parse_stage(&translation.vertex, &mut diagnostics);
     match (fragment_module, vertex_module) {
-        (Some(fragment_module), Some(vertex_module)) if diagnostics.is_empty() => Ok(Program {
-            translation,
-            fragment_module,
-            vertex_module,
-        }),
+        (Some(fragment_module), Some(vertex_module)) if diagnostics.is_empty() => {
+            Ok((translation, fragment_module, vertex_module))
+        }
         _ => Err(CompileError { diagnostics }),
     }
 }

@@ -14,7 +14,12 @@
 //! | `Timeout`                                      | `TimeoutError`    |
 //! | `Released`, `ShutDown`                         | `ResourceError`   |
 //! | `Io` and anything added later                  | `ISFError`        |
+//!
+//! Errors of writing frames ([`isfkit_output::OutputError`], from `Frame.save_png`) map the
+//! same way the engine's `Output`/`Io` errors did: `Size` is a `RenderError`, everything
+//! else (I/O, encoding, unknown extension) an `ISFError`.
 
+use isfkit_output::OutputError;
 use isfkit_render::format::Diagnostic;
 use isfkit_render::glsl::CompileError;
 use isfkit_render::Error;
@@ -101,6 +106,15 @@ pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
     })();
     // If even the exception class cannot be imported, that import error is the best report.
     built.unwrap_or_else(|e| e)
+}
+
+/// Maps an error of writing a frame onto the exception hierarchy.
+pub fn output_to_py(py: Python<'_>, err: OutputError) -> PyErr {
+    let name = match err {
+        OutputError::Size { .. } => "RenderError",
+        _ => "ISFError",
+    };
+    raise(py, name, err.to_string(), None).unwrap_or_else(|e| e)
 }
 
 /// `foo.fs` -> `foo.vs`, for messages about the vertex stage.

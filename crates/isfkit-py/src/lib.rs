@@ -14,9 +14,11 @@ mod errors;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use isfkit_output::FrameExt;
 use isfkit_render::format::IsfDocument;
 use isfkit_render::{
-    AudioData, Backend, Engine, EngineConfig, Frame, ImageData, Pixels, RenderOptions, Scene, Value,
+    AudioData, Backend, Engine, EngineConfig, Frame, ImageData, LoadError, Pixels, Program,
+    RenderOptions, Scene, Value,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
@@ -408,7 +410,7 @@ impl PyFrame {
         }
         let frame = &self.frame;
         py.detach(|| frame.save_png(&path, bits))
-            .map_err(|e| errors::to_py(py, e, None))
+            .map_err(|e| errors::output_to_py(py, e))
     }
 }
 
@@ -432,28 +434,26 @@ fn validate<'py>(
         ),
     }
     let outcome = py.detach(|| {
-        let doc = match (&path, &source) {
-            (Some(p), _) => IsfDocument::parse_file(p),
-            (None, Some(s)) => IsfDocument::parse(s),
-            (None, None) => IsfDocument::parse(""),
+        // One loader for files and text (`Program`): the `.vs` sibling of a file is found and
+        // compiled there; a `vertex` given here replaces it.
+        let loaded = match (&path, &source, vertex) {
+            (Some(p), _, None) => Program::load(p),
+            (Some(p), _, Some(v)) => IsfDocument::parse_file(p)
+                .map_err(LoadError::from)
+                .and_then(|doc| {
+                    Program::compile(doc, Some(v), Some(p.clone()), None, "shader".into())
+                }),
+            (None, s, v) => Program::from_source(s.as_deref().unwrap_or(""), v.as_deref()),
         };
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => return Outcome::Format(e),
-        };
-        let vertex = match (vertex, &path) {
-            (Some(v), _) => Some(v),
-            (None, Some(p)) => match isfkit_render::vertex_shader_path(p) {
-                Some(vp) => match std::fs::read_to_string(&vp) {
-                    Ok(v) => Some(v),
-                    Err(e) => return Outcome::Io(format!("cannot read {}: {e}", vp.display())),
-                },
-                None => None,
-            },
-            (None, None) => None,
-        };
-        let compiled = isfkit_render::glsl::compile(&doc, vertex.as_deref()).map(|_| ());
-        Outcome::Compiled(doc.warnings, compiled)
+        match loaded {
+            Ok(program) => Outcome::Compiled(program.doc.warnings, Ok(())),
+            Err(LoadError::Format(e)) => Outcome::Format(e),
+            Err(e @ LoadError::ReadVertex { .. }) => Outcome::Io(e.to_string()),
+            Err(LoadError::Compile {
+                error, warnings, ..
+            }) => Outcome::Compiled(warnings, Err(error)),
+            Err(e) => Outcome::Io(e.to_string()),
+        }
     });
     let errors_list = PyList::empty(py);
     let warnings = PyList::empty(py);

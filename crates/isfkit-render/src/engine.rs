@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use isfkit_format::IsfDocument;
+use isfkit_glsl::Program;
 use serde::Serialize;
 use wgpu::naga;
 
@@ -428,37 +428,21 @@ impl Engine {
 
     /// Loads an ISF file (and its `.vs`/`.vert` sibling, if any).
     pub fn load(&self, path: &Path) -> Result<Scene> {
-        let doc = IsfDocument::parse_file(path)?;
-        let vs_path = scene::vertex_shader_path(path);
-        let vs = match &vs_path {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| Error::Io {
-                path: p.clone(),
-                source,
-            })?),
-            None => None,
-        };
-        let label = path
-            .file_name()
-            .map_or_else(|| "shader".into(), |n| n.to_string_lossy().into_owned());
-        self.create_scene(doc, vs.as_deref(), &label)
+        self.check_alive()?;
+        self.create_scene(Program::load(path)?)
     }
 
     /// Loads ISF source text.
     pub fn load_source(&self, source: &str, vertex: Option<&str>) -> Result<Scene> {
-        let doc = IsfDocument::parse(source)?;
-        self.create_scene(doc, vertex, "shader")
+        self.check_alive()?;
+        self.create_scene(Program::from_source(source, vertex)?)
     }
 
-    /// Compiles a parsed document into a scene.
-    pub fn create_scene(
-        &self,
-        doc: IsfDocument,
-        vertex: Option<&str>,
-        label: &str,
-    ) -> Result<Scene> {
+    /// Makes a scene of a compiled program (see [`Program::load`]). Takes no engine lock:
+    /// GPU objects are built on the scene's first render.
+    pub fn create_scene(&self, program: Program) -> Result<Scene> {
         self.check_alive()?;
-        let program = isfkit_glsl::compile(&doc, vertex)?;
-        let state = Arc::new(Mutex::new(SceneState::new(doc, program, label.to_owned())?));
+        let state = Arc::new(Mutex::new(SceneState::new(program)?));
         let mut scenes = self.inner.lock_scenes();
         scenes.retain(|w| w.strong_count() > 0);
         scenes.push(Arc::downgrade(&state));
@@ -576,16 +560,20 @@ impl Engine {
     /// oldest is read back and handed to `sink`, the GPU already renders the next ones.
     /// `sink` receives the frames in order with their index. Memory is bounded by
     /// `in_flight` read-back buffers whatever the frame count. Returns the frames rendered.
-    pub fn render_pipelined<I, F>(
+    ///
+    /// `sink`'s error type is the caller's (e.g. an output crate's error, or `anyhow::Error`):
+    /// any type that an engine [`Error`] converts into. The first error stops the pipeline.
+    pub fn render_pipelined<I, F, E>(
         &self,
         scene: &Scene,
         frames: I,
         in_flight: usize,
         mut sink: F,
-    ) -> Result<u64>
+    ) -> std::result::Result<u64, E>
     where
         I: IntoIterator<Item = RenderOptions>,
-        F: FnMut(u64, Frame) -> Result<()>,
+        F: FnMut(u64, Frame) -> std::result::Result<(), E>,
+        E: From<Error>,
     {
         let in_flight = in_flight.max(1);
         let mut pending = std::collections::VecDeque::with_capacity(in_flight);

@@ -14,6 +14,9 @@ pub enum Error {
     Format(#[from] FormatError),
     #[error(transparent)]
     Compile(#[from] CompileError),
+    /// A load error of a kind added after this enum was written.
+    #[error(transparent)]
+    Load(isfkit_glsl::LoadError),
     #[error("no input named \"{name}\" (inputs: {available})")]
     UnknownInput { name: String, available: String },
     #[error("input \"{name}\" is of type {expected}, but the value given is {given}")]
@@ -46,8 +49,6 @@ pub enum Error {
         "GPU resource \"{label}\" was released (by force_cleanup(), a re-initialisation or shutdown) and can no longer be used"
     )]
     Released { label: String },
-    #[error("output error: {0}")]
-    Output(String),
     #[error("the engine was shut down; create a new Engine")]
     ShutDown,
     #[error("I/O error on {path}: {source}")]
@@ -58,3 +59,14 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<isfkit_glsl::LoadError> for Error {
+    fn from(e: isfkit_glsl::LoadError) -> Error {
+        match e {
+            isfkit_glsl::LoadError::Format(e) => Error::Format(e),
+            isfkit_glsl::LoadError::Compile { error, .. } => Error::Compile(error),
+            isfkit_glsl::LoadError::ReadVertex { path, source } => Error::Io { path, source },
+            other => Error::Load(other),
+        }
+    }
+}

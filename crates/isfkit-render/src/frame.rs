@@ -1,9 +1,5 @@
-//! A rendered frame in memory, rows top to bottom, and writing it to PNG.
-
-use std::path::Path;
-
-use crate::error::{Error, Result};
-use crate::output::{write_image, ImageFormat, PngCompression};
+//! A rendered frame in memory, rows top to bottom. Writing it to files is isfkit-output's
+//! job (`isfkit_output::FrameExt`).
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pixels {
@@ -56,29 +52,5 @@ impl Frame {
             Pixels::Rgba8(v) => [0, 1, 2, 3].map(|k| v[i + k] as f32 / 255.0),
             Pixels::Rgba32F(v) => [0, 1, 2, 3].map(|k| v[i + k]),
         }
-    }
-
-    /// Writes a PNG with 8 or 16 bits per channel (fast compression), atomically: the file
-    /// is written under a temporary name in the same folder and renamed.
-    pub fn save_png(&self, path: &Path, bits: u8) -> Result<()> {
-        write_image(
-            self,
-            path,
-            ImageFormat::Png {
-                bits,
-                compression: PngCompression::Fast,
-            },
-        )
-    }
-
-    /// Writes the frame in the format its extension names (png, jpg, webp, exr).
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let format = ImageFormat::from_path(path).ok_or_else(|| {
-            Error::Output(format!(
-                "{}: unknown image extension (png, jpg, webp, exr)",
-                path.display()
-            ))
-        })?;
-        write_image(self, path, format)
     }
 }

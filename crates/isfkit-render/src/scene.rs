@@ -6,7 +6,7 @@
 //! uploads the saved contents, so a multi-frame effect continues where it was.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use isfkit_format::{InputType, IsfDocument};
@@ -102,7 +102,9 @@ pub(crate) fn lock_scene(s: &Mutex<SceneState>) -> MutexGuard<'_, SceneState> {
 }
 
 impl SceneState {
-    pub fn new(doc: IsfDocument, program: Program, label: String) -> Result<SceneState> {
+    pub fn new(program: Program) -> Result<SceneState> {
+        let doc = program.doc.clone();
+        let label = program.label.clone();
         let mut values = HashMap::new();
         for input in &doc.inputs {
             if let Some(v) = Value::default_for(&input.ty) {
@@ -247,6 +249,12 @@ impl Scene {
     /// Renders one frame: every pass in order, then reads the output back.
     pub fn render(&self, opts: &RenderOptions) -> Result<Frame> {
         self.engine.render(self, opts)
+    }
+
+    /// What the shader uses (persistent buffers, FRAMEINDEX, TIMEDELTA, DATE, audio and
+    /// image inputs), read from its parsed code.
+    pub fn facts(&self) -> isfkit_glsl::Facts {
+        lock_scene(&self.state).program.facts
     }
 
     /// Frames rendered so far (the next frame's FRAMEINDEX).
@@ -829,14 +837,6 @@ fn local_date() -> [f32; 4] {
         now.day() as f32,
         now.num_seconds_from_midnight() as f32 + now.nanosecond() as f32 / 1e9,
     ]
-}
-
-/// Path of the vertex shader next to `fs` (`NAME.vs`, then `NAME.vert`), if one exists.
-pub fn vertex_shader_path(fs: &Path) -> Option<PathBuf> {
-    ["vs", "vert"]
-        .iter()
-        .map(|ext| fs.with_extension(ext))
-        .find(|p| p.is_file())
 }
 
 pub(crate) fn read_pixels(

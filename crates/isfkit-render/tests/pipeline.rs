@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use isfkit_render::output::{write_image, EncoderPool, ImageFormat, PngCompression};
 use isfkit_render::RenderOptions;
 
 fn opts(i: u64) -> RenderOptions {
@@ -29,7 +28,7 @@ fn pipelined_frames_are_pixel_identical_to_one_by_one_frames() {
                 .render_pipelined(&b, (0..12).map(opts), in_flight, |i, f| {
                     assert_eq!(i as usize, got.len(), "frames must arrive in order");
                     got.push(f);
-                    Ok(())
+                    Ok::<(), isfkit_render::Error>(())
                 })
                 .unwrap();
             assert_eq!(n, 12);
@@ -43,56 +42,6 @@ fn pipelined_frames_are_pixel_identical_to_one_by_one_frames() {
         }
     }
     assert!(engine.shutdown().ok());
-}
-
-#[test]
-fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("gradient.fs")).unwrap();
-    let dir = std::env::temp_dir().join(format!("isfkit-encoder-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pool = EncoderPool::new(2, 2);
-    engine
-        .register_participant(pool.participant(std::time::Duration::from_secs(10)))
-        .unwrap();
-    let format = ImageFormat::Png {
-        bits: 8,
-        compression: PngCompression::Fast,
-    };
-    engine
-        .render_pipelined(&scene, (0..10).map(opts), 3, |i, f| {
-            pool.submit(f, dir.join(format!("{i}.png")), format)
-        })
-        .unwrap();
-    drop(scene);
-    // Shutdown's first phase closes the queue and joins the threads after the last write.
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
-    assert_eq!(
-        report.phases[0].released_count, 2,
-        "two encoder threads stopped in phase 1"
-    );
-    assert_eq!(pool.written(), 10);
-    for i in 0..10 {
-        let img = image::open(dir.join(format!("{i}.png"))).unwrap();
-        assert_eq!((img.width(), img.height()), (48, 32));
-    }
-    // Other formats round-trip too.
-    let frame = {
-        let e = test_engine();
-        let s = e.load(&shader("gradient.fs")).unwrap();
-        s.render(&opts(0)).unwrap()
-    };
-    for (name, fmt) in [
-        ("a.jpg", ImageFormat::Jpeg { quality: 95 }),
-        ("a.webp", ImageFormat::WebP),
-        ("a.exr", ImageFormat::Exr),
-    ] {
-        write_image(&frame, &dir.join(name), fmt).unwrap();
-        let img = image::open(dir.join(name)).unwrap();
-        assert_eq!((img.width(), img.height()), (48, 32), "{name}");
-    }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub fn check_golden(name: &str, frame: &Frame) {
     let dir = repo_root().join("tests/golden");
     let golden = dir.join(format!("{name}.png"));
     if std::env::var_os("ISFKIT_BLESS").is_some() {
-        frame.save_png(&golden, 8).unwrap();
+        write_png(frame, &golden);
         return;
     }
     let reference = image::open(&golden)
@@ -93,21 +93,32 @@ pub fn check_golden(name: &str, frame: &Frame) {
     let total = (frame.width * frame.height) as usize;
     if different as f64 > MAX_DIFFERENT_FRACTION * total as f64 {
         let actual_path = dir.join(format!("{name}-actual.png"));
-        frame.save_png(&actual_path, 8).unwrap();
+        write_png(frame, &actual_path);
         let diff_frame = Frame {
             width: frame.width,
             height: frame.height,
             pixels: isfkit_render::Pixels::Rgba8(diff),
         };
-        diff_frame
-            .save_png(&dir.join(format!("{name}-diff.png")), 8)
-            .unwrap();
+        write_png(&diff_frame, &dir.join(format!("{name}-diff.png")));
         panic!(
             "{name}: {different} of {total} pixels differ from {} by more than {CHANNEL_TOLERANCE}/255; wrote {} and -diff.png (ISFKIT_BLESS=1 re-blesses)",
             golden.display(),
             actual_path.display()
         );
     }
+}
+
+/// Writes `frame` as an 8-bit RGBA PNG (writing files is isfkit-output's job; the engine's
+/// tests do not depend on it).
+pub fn write_png(frame: &Frame, path: &Path) {
+    image::save_buffer(
+        path,
+        &frame.to_rgba8(),
+        frame.width,
+        frame.height,
+        image::ExtendedColorType::Rgba8,
+    )
+    .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
 /// Max channel difference between two frames, in 0..255.

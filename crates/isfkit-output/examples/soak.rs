@@ -1,8 +1,9 @@
 //! Renders a shader many times and prints the process's RSS as it goes, to spot growth.
-//! `cargo run --release -p isfkit-render --example soak -- SHADER.fs [FRAMES] [WxH] [--png DIR] [--reinit-every N]`
+//! `cargo run --release -p isfkit-output --example soak -- SHADER.fs [FRAMES] [WxH] [--png DIR] [--reinit-every N]`
 
 use std::path::PathBuf;
 
+use isfkit_output::FrameExt;
 use isfkit_render::{Engine, EngineConfig, RenderOptions};
 
 fn rss_kib() -> u64 {

@@ -1,0 +1,265 @@
+//! Animated output: video through ffmpeg and animated GIF, each written under a temporary
+//! name and renamed when finished.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use isfkit_render::Frame;
+
+use crate::error::{encode_err, io_err, OutputError, Result};
+use crate::image::temporary_path;
+
+/// Video container/codec chosen from the output's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoFormat {
+    /// H.264 in MP4.
+    Mp4,
+    /// VP9 in WebM.
+    WebM,
+}
+
+impl VideoFormat {
+    pub fn from_path(path: &Path) -> Option<VideoFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "mp4" | "mov" | "m4v" => Some(VideoFormat::Mp4),
+            "webm" => Some(VideoFormat::WebM),
+            _ => None,
+        }
+    }
+}
+
+/// Pipes raw RGBA frames into `ffmpeg`, writing a temporary file renamed on `finish`.
+pub struct VideoWriter {
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+    path: PathBuf,
+    tmp: PathBuf,
+    width: u32,
+    height: u32,
+    frames: u64,
+    /// Set once the file was renamed into place; otherwise `Drop` removes the temporary file.
+    finished: bool,
+}
+
+impl VideoWriter {
+    pub fn new(
+        path: &Path,
+        format: VideoFormat,
+        width: u32,
+        height: u32,
+        fps: f64,
+    ) -> Result<VideoWriter> {
+        let tmp = temporary_path(path);
+        let ext = match format {
+            VideoFormat::Mp4 => "mp4",
+            VideoFormat::WebM => "webm",
+        };
+        let codec: &[&str] = match format {
+            VideoFormat::Mp4 => &[
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "18",
+            ],
+            VideoFormat::WebM => &[
+                "-c:v",
+                "libvpx-vp9",
+                "-pix_fmt",
+                "yuv420p",
+                "-b:v",
+                "0",
+                "-crf",
+                "30",
+                "-row-mt",
+                "1",
+            ],
+        };
+        // yuv420p needs even sizes: pad by one pixel where needed.
+        let pad = "pad=ceil(iw/2)*2:ceil(ih/2)*2";
+        let mut child = Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgba",
+            ])
+            .args([
+                "-s",
+                &format!("{width}x{height}"),
+                "-r",
+                &format!("{fps}"),
+                "-i",
+                "-",
+                "-vf",
+                pad,
+            ])
+            .args(codec)
+            .args(["-f", ext])
+            .arg(&tmp)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => OutputError::FfmpegMissing {
+                    path: path.to_owned(),
+                    source: e,
+                },
+                _ => OutputError::Io {
+                    path: path.to_owned(),
+                    source: e,
+                },
+            })?;
+        let stdin = child.stdin.take();
+        Ok(VideoWriter {
+            child: Some(child),
+            stdin,
+            path: path.to_owned(),
+            tmp,
+            width,
+            height,
+            frames: 0,
+            finished: false,
+        })
+    }
+
+    /// Appends a frame (same size as the video).
+    pub fn write(&mut self, frame: &Frame) -> Result<()> {
+        if (frame.width, frame.height) != (self.width, self.height) {
+            return Err(OutputError::Size {
+                width: frame.width,
+                height: frame.height,
+                reason: format!(
+                    "a video's frames must all be {}x{}",
+                    self.width, self.height
+                ),
+            });
+        }
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or(OutputError::Finished { what: "video" })?;
+        stdin
+            .write_all(&frame.rgba8())
+            .map_err(|e| self.ffmpeg_failed(e))?;
+        self.frames += 1;
+        Ok(())
+    }
+
+    fn ffmpeg_failed(&mut self, e: std::io::Error) -> OutputError {
+        let mut msg = format!("ffmpeg stopped: {e}");
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            if let Ok(out) = child.wait_with_output() {
+                msg = format!(
+                    "ffmpeg failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+        }
+        OutputError::Ffmpeg {
+            path: self.path.clone(),
+            message: msg,
+        }
+    }
+
+    /// Closes the stream, waits for ffmpeg and renames the file into place.
+    pub fn finish(mut self) -> Result<u64> {
+        drop(self.stdin.take());
+        let child = self
+            .child
+            .take()
+            .ok_or(OutputError::Finished { what: "video" })?;
+        let out = child.wait_with_output().map_err(io_err(&self.path))?;
+        if !out.status.success() {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(OutputError::Ffmpeg {
+                path: self.path.clone(),
+                message: format!(
+                    "ffmpeg failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            });
+        }
+        std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
+        self.finished = true;
+        Ok(self.frames)
+    }
+}
+
+impl Drop for VideoWriter {
+    fn drop(&mut self) {
+        // Not finished: an interrupted job. Stop ffmpeg and leave no partial file.
+        if let Some(mut child) = self.child.take() {
+            drop(self.stdin.take());
+            if let Err(e) = child.kill() {
+                tracing::debug!("ffmpeg already exited: {e}");
+            }
+            let _ = child.wait();
+        }
+        // Not renamed into place (interrupted, or ffmpeg failed): leave no partial file.
+        if !self.finished && self.tmp.exists() {
+            if let Err(e) = std::fs::remove_file(&self.tmp) {
+                tracing::warn!("could not remove {}: {e}", self.tmp.display());
+            }
+        }
+    }
+}
+
+/// Writes an animated GIF frame by frame (no ffmpeg needed).
+pub struct GifWriter {
+    encoder: Option<image::codecs::gif::GifEncoder<std::io::BufWriter<std::fs::File>>>,
+    path: PathBuf,
+    tmp: PathBuf,
+    delay: image::Delay,
+}
+
+impl GifWriter {
+    pub fn new(path: &Path, fps: f64) -> Result<GifWriter> {
+        let tmp = temporary_path(path);
+        let file = std::fs::File::create(&tmp).map_err(io_err(path))?;
+        let encoder =
+            image::codecs::gif::GifEncoder::new_with_speed(std::io::BufWriter::new(file), 10);
+        let ms = (1000.0 / fps.max(0.001)).round() as u32;
+        // Built before anything else can fail, so `Drop` removes the temporary file.
+        let mut writer = GifWriter {
+            encoder: Some(encoder),
+            path: path.to_owned(),
+            tmp,
+            delay: image::Delay::from_numer_denom_ms(ms, 1),
+        };
+        if let Some(enc) = writer.encoder.as_mut() {
+            enc.set_repeat(image::codecs::gif::Repeat::Infinite)
+                .map_err(encode_err(path))?;
+        }
+        Ok(writer)
+    }
+
+    pub fn write(&mut self, frame: &Frame) -> Result<()> {
+        let buf = image::RgbaImage::from_raw(frame.width, frame.height, frame.to_rgba8())
+            .ok_or(OutputError::FrameBuffer)?;
+        let enc = self
+            .encoder
+            .as_mut()
+            .ok_or(OutputError::Finished { what: "GIF" })?;
+        enc.encode_frame(image::Frame::from_parts(buf, 0, 0, self.delay))
+            .map_err(encode_err(&self.path))
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        drop(self.encoder.take());
+        std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))
+    }
+}
+
+impl Drop for GifWriter {
+    fn drop(&mut self) {
+        if self.encoder.take().is_some() && self.tmp.exists() {
+            if let Err(e) = std::fs::remove_file(&self.tmp) {
+                tracing::warn!("could not remove {}: {e}", self.tmp.display());
+            }
+        }
+    }
+}

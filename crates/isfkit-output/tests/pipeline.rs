@@ -1,0 +1,74 @@
+//! The encoder pool writes every frame of a pipelined render and is stopped by the engine's
+//! cleanup coordinator; every still format round-trips a rendered frame.
+
+mod common;
+
+use common::*;
+use isfkit_output::{write_image, EncoderPool, ImageFormat, PngCompression};
+use isfkit_render::RenderOptions;
+
+fn opts(i: u64) -> RenderOptions {
+    RenderOptions {
+        width: 48,
+        height: 32,
+        time: i as f64 / 30.0,
+        float_output: false,
+        date: Some([2026.0, 1.0, 1.0, 0.0]),
+    }
+}
+
+#[test]
+fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
+    let engine = test_engine();
+    let scene = engine.load(&shader("gradient.fs")).unwrap();
+    let dir = std::env::temp_dir().join(format!("isfkit-encoder-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pool = EncoderPool::new(2, 2);
+    engine
+        .register_participant(pool.participant(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let format = ImageFormat::Png {
+        bits: 8,
+        compression: PngCompression::Fast,
+    };
+    engine
+        .render_pipelined(
+            &scene,
+            (0..10).map(opts),
+            3,
+            |i, f| -> Result<(), Box<dyn std::error::Error>> {
+                pool.submit(f, dir.join(format!("{i}.png")), format)?;
+                Ok(())
+            },
+        )
+        .unwrap();
+    drop(scene);
+    // Shutdown's first phase closes the queue and joins the threads after the last write.
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
+    assert_eq!(
+        report.phases[0].released_count, 2,
+        "two encoder threads stopped in phase 1"
+    );
+    assert_eq!(pool.written(), 10);
+    for i in 0..10 {
+        let img = image::open(dir.join(format!("{i}.png"))).unwrap();
+        assert_eq!((img.width(), img.height()), (48, 32));
+    }
+    // Other formats round-trip too.
+    let frame = {
+        let e = test_engine();
+        let s = e.load(&shader("gradient.fs")).unwrap();
+        s.render(&opts(0)).unwrap()
+    };
+    for (name, fmt) in [
+        ("a.jpg", ImageFormat::Jpeg { quality: 95 }),
+        ("a.webp", ImageFormat::WebP),
+        ("a.exr", ImageFormat::Exr),
+    ] {
+        write_image(&frame, &dir.join(name), fmt).unwrap();
+        let img = image::open(dir.join(name)).unwrap();
+        assert_eq!((img.width(), img.height()), (48, 32), "{name}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

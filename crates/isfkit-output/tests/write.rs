@@ -1,0 +1,243 @@
+//! Writing frames built by hand (no GPU): every still format round-trips, errors are typed
+//! and leave no temporary file, the encoder pool writes every frame.
+
+use std::path::{Path, PathBuf};
+
+use isfkit_output::{
+    temporary_path, write_image, EncoderPool, FrameExt, ImageFormat, OutputError, PngCompression,
+};
+use isfkit_render::{Frame, Pixels};
+
+const W: u32 = 7;
+const H: u32 = 5;
+
+/// A frame whose every pixel differs: r = 30x, g = 40y, b = x + y, a = 255.
+fn frame() -> Frame {
+    let mut v = Vec::new();
+    for y in 0..H {
+        for x in 0..W {
+            v.extend_from_slice(&[(30 * x) as u8, (40 * y) as u8, (x + y) as u8, 255]);
+        }
+    }
+    Frame {
+        width: W,
+        height: H,
+        pixels: Pixels::Rgba8(v),
+    }
+}
+
+fn float_frame() -> Frame {
+    let mut v = Vec::new();
+    for y in 0..H {
+        for x in 0..W {
+            v.extend_from_slice(&[x as f32 / 8.0, y as f32 / 4.0, 0.25, 1.0]);
+        }
+    }
+    Frame {
+        width: W,
+        height: H,
+        pixels: Pixels::Rgba32F(v),
+    }
+}
+
+/// A fresh folder for one test.
+fn dir(test: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("isfkit-output-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn no_temporaries(d: &Path) {
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[test]
+fn png_8_bit_round_trips_exactly() {
+    let d = dir("png8");
+    let f = frame();
+    let p = d.join("a.png");
+    f.save_png(&p, 8).unwrap();
+    let img = image::open(&p).unwrap();
+    assert_eq!(img.color(), image::ColorType::Rgba8);
+    assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
+    no_temporaries(&d);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn png_16_bit_round_trips_exactly() {
+    let d = dir("png16");
+    let f = float_frame();
+    let p = d.join("a.png");
+    write_image(
+        &f,
+        &p,
+        ImageFormat::Png {
+            bits: 16,
+            compression: PngCompression::Best,
+        },
+    )
+    .unwrap();
+    let img = image::open(&p).unwrap();
+    assert_eq!(img.color(), image::ColorType::Rgba16);
+    let want: Vec<u16> = f
+        .to_rgba32f()
+        .iter()
+        .map(|v| (v.clamp(0.0, 1.0) * 65535.0).round() as u16)
+        .collect();
+    assert_eq!(img.to_rgba16().into_raw(), want);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn jpeg_webp_and_exr_round_trip() {
+    let d = dir("formats");
+    let f = frame();
+    // JPEG: lossy, no alpha; close at quality 100.
+    let p = d.join("a.jpg");
+    f.save(&p).unwrap();
+    let img = image::open(&p).unwrap();
+    assert_eq!((img.width(), img.height()), (W, H));
+    assert_eq!(img.color(), image::ColorType::Rgb8);
+    write_image(&f, &p, ImageFormat::Jpeg { quality: 100 }).unwrap();
+    let rgb = image::open(&p).unwrap().to_rgb8();
+    for (got, want) in rgb.pixels().zip(f.to_rgba8().chunks_exact(4)) {
+        for k in 0..3 {
+            assert!(
+                got.0[k].abs_diff(want[k]) <= 12,
+                "jpeg channel {k}: {got:?} vs {want:?}"
+            );
+        }
+    }
+    // WebP: lossless.
+    let p = d.join("a.webp");
+    f.save(&p).unwrap();
+    let img = image::open(&p).unwrap();
+    assert_eq!((img.width(), img.height()), (W, H));
+    assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
+    // EXR: 32-bit floats, exact.
+    let ff = float_frame();
+    let p = d.join("a.exr");
+    ff.save(&p).unwrap();
+    let img = image::open(&p).unwrap();
+    assert_eq!((img.width(), img.height()), (W, H));
+    assert_eq!(img.to_rgba32f().into_raw(), ff.to_rgba32f());
+    no_temporaries(&d);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn an_unknown_extension_is_a_typed_error_with_the_exact_message() {
+    let d = dir("ext");
+    let p = d.join("a.bmp");
+    let e = frame().save(&p).unwrap_err();
+    assert!(
+        matches!(&e, OutputError::UnknownExtension { path } if path == &p),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: unknown image extension (png, jpg, webp, exr)",
+            p.display()
+        )
+    );
+    assert!(ImageFormat::from_path(Path::new("x.JPEG")).is_some());
+    assert!(ImageFormat::from_path(Path::new("noext")).is_none());
+    assert!(!p.exists());
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn writing_into_a_missing_folder_is_an_io_error_and_leaves_no_temporary() {
+    let d = dir("missing");
+    let p = d.join("nope").join("a.png");
+    let e = frame().save_png(&p, 8).unwrap_err();
+    match &e {
+        OutputError::Io { path, source } => {
+            assert_eq!(path, &p);
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected OutputError::Io, got {other:?}"),
+    }
+    assert!(e
+        .to_string()
+        .starts_with(&format!("I/O error on {}: ", p.display())));
+    assert!(
+        std::error::Error::source(&e).is_some(),
+        "the io::Error is kept as source"
+    );
+    assert!(!temporary_path(&p).exists());
+    assert!(!p.exists());
+    no_temporaries(&d);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn encoder_pool_writes_n_frames_and_finish_returns_n() {
+    let d = dir("pool");
+    let pool = EncoderPool::new(3, 2);
+    let n = 17u64;
+    for i in 0..n {
+        let format = if i % 2 == 0 {
+            ImageFormat::Png {
+                bits: 8,
+                compression: PngCompression::Fast,
+            }
+        } else {
+            ImageFormat::WebP
+        };
+        let ext = if i % 2 == 0 { "png" } else { "webp" };
+        pool.submit(frame(), d.join(format!("{i}.{ext}")), format)
+            .unwrap();
+    }
+    pool.flush();
+    assert_eq!(pool.written(), n);
+    assert_eq!(pool.finish().unwrap(), n);
+    for i in 0..n {
+        let ext = if i % 2 == 0 { "png" } else { "webp" };
+        let img = image::open(d.join(format!("{i}.{ext}"))).unwrap();
+        assert_eq!(img.to_rgba8().into_raw(), frame().to_rgba8());
+    }
+    // Stopped: a later submit is refused with a typed error.
+    let e = pool
+        .submit(frame(), d.join("late.png"), ImageFormat::WebP)
+        .unwrap_err();
+    assert!(matches!(e, OutputError::Stopped), "{e:?}");
+    assert_eq!(e.to_string(), "the encoder pool was stopped");
+    no_temporaries(&d);
+    std::fs::remove_dir_all(d).unwrap();
+}
+
+#[test]
+fn encoder_pool_reports_failed_writes_joined() {
+    let d = dir("poolfail");
+    let pool = EncoderPool::new(1, 1);
+    let png = ImageFormat::Png {
+        bits: 8,
+        compression: PngCompression::Fast,
+    };
+    pool.submit(frame(), d.join("ok.png"), png).unwrap();
+    pool.submit(frame(), d.join("x").join("a.png"), png)
+        .unwrap();
+    pool.submit(frame(), d.join("y").join("b.png"), png)
+        .unwrap();
+    let e = pool.finish().unwrap_err();
+    match &e {
+        OutputError::Failed { errors } => assert_eq!(errors.len(), 2, "{errors:?}"),
+        other => panic!("expected OutputError::Failed, got {other:?}"),
+    }
+    let msg = e.to_string();
+    assert_eq!(msg.matches("; ").count(), 1, "{msg}");
+    assert!(msg.contains("a.png") && msg.contains("b.png"), "{msg}");
+    assert_eq!(pool.written(), 1);
+    no_temporaries(&d);
+    std::fs::remove_dir_all(d).unwrap();
+}
