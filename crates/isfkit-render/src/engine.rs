@@ -57,6 +57,10 @@ struct InstanceHandle {
     instance: wgpu::Instance,
     /// Engines alive on this instance; `None` for a private instance.
     users: Option<Arc<AtomicUsize>>,
+    /// Objects wgpu's report listed at the last verification on this instance (kind, count):
+    /// each leak is reported once, by the engine whose verify phase found it, not again by
+    /// every later engine on the shared instance.
+    reported: Arc<Mutex<Vec<(String, u64)>>>,
 }
 
 impl InstanceHandle {
@@ -72,27 +76,47 @@ impl InstanceHandle {
             return InstanceHandle {
                 instance: make(),
                 users: None,
+                reported: Arc::default(),
             };
         }
-        type Shared = Vec<(wgpu::Backends, wgpu::Instance, Arc<AtomicUsize>)>;
+        type Shared = Vec<(wgpu::Backends, InstanceHandle)>;
         static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
         let mut shared = SHARED
             .get_or_init(Mutex::default)
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        if let Some((_, instance, users)) = shared.iter().find(|(b, _, _)| *b == backends) {
-            return InstanceHandle {
-                instance: instance.clone(),
-                users: Some(users.clone()),
-            };
+        if let Some((_, handle)) = shared.iter().find(|(b, _)| *b == backends) {
+            return handle.clone();
         }
-        let instance = make();
-        let users = Arc::new(AtomicUsize::new(0));
-        shared.push((backends, instance.clone(), users.clone()));
-        InstanceHandle {
-            instance,
-            users: Some(users),
-        }
+        let handle = InstanceHandle {
+            instance: make(),
+            users: Some(Arc::new(AtomicUsize::new(0))),
+            reported: Arc::default(),
+        };
+        shared.push((backends, handle.clone()));
+        handle
+    }
+
+    /// What wgpu's report shows alive on the instance, less what an earlier verification
+    /// already reported; remembers the new state.
+    fn new_wgpu_leaks(&self) -> Vec<Leak> {
+        let now = lifecycle::wgpu_leaks(&self.instance);
+        let mut reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = now
+            .iter()
+            .filter_map(|l| {
+                let before = reported
+                    .iter()
+                    .find(|(k, _)| *k == l.kind)
+                    .map_or(0, |(_, n)| *n);
+                (l.count > before).then(|| Leak {
+                    count: l.count - before,
+                    ..l.clone()
+                })
+            })
+            .collect();
+        *reported = now.into_iter().map(|l| (l.kind, l.count)).collect();
+        fresh
     }
 
     /// Counts the engine that will use this instance; undone by `Drop` of `EngineInner`.
@@ -969,7 +993,7 @@ impl EngineInner {
                     // wgpu's report covers the whole instance: exact only while no other
                     // engine shares it.
                     match self.instance.other_users() {
-                        0 => leaks.extend(lifecycle::wgpu_leaks(&self.instance.instance)),
+                        0 => leaks.extend(self.instance.new_wgpu_leaks()),
                         n => {
                             wgpu_report_skipped = Some(format!(
                                 "{n} other engine(s) share the wgpu instance; use EngineConfig::private_instance for an exact check"

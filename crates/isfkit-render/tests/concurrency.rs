@@ -312,3 +312,26 @@ fn engines_created_and_dropped_in_a_loop() {
         );
     }
 }
+
+/// On the shared instance a leak is reported once, by the engine whose verify phase found it;
+/// a later engine alone on the instance is not blamed for it (found by the Python suite,
+/// where a deliberate leak made every later engine's report fail).
+#[test]
+fn a_leak_on_the_shared_instance_is_reported_once() {
+    let _alone = SHARED_INSTANCE.lock().unwrap_or_else(|p| p.into_inner());
+    let leaky = Engine::new(EngineConfig::default()).unwrap();
+    leaky.debug_leak_texture("deliberate leak").unwrap();
+    let report = leaky.shutdown();
+    assert!(report
+        .leaks
+        .iter()
+        .any(|l| l.source == isfkit_render::LeakSource::Wgpu && l.kind == "texture"));
+    assert!(report.leaks.iter().any(|l| l.label == "deliberate leak"));
+    drop(leaky);
+    let next = Engine::new(EngineConfig::default()).unwrap();
+    let scene = next.load(&shader("gradient.fs")).unwrap();
+    scene.render(&RenderOptions::new(16, 16, 0.0)).unwrap();
+    drop(scene);
+    let report = next.shutdown();
+    assert!(report.ok(), "{report}");
+}
