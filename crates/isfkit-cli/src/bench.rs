@@ -399,33 +399,50 @@ fn concurrency(args: BenchArgs) -> anyhow::Result<()> {
 
 fn engines(args: BenchArgs) -> anyhow::Result<()> {
     let cycles = args.renders.max(10);
-    let mut rss_after_warmup = 0;
     let warmup = (cycles / 10).max(5);
-    let t = Instant::now();
-    for i in 0..cycles {
-        let engine = Engine::new(EngineConfig::default())?;
-        let report = engine.shutdown();
-        anyhow::ensure!(report.ok(), "cycle {i}: {report}");
-        drop(engine);
-        if i + 1 == warmup {
-            rss_after_warmup = rss_kib();
+    // One loop of engines on the process's shared wgpu instance, one with an instance per
+    // engine (what every engine had before the instance was shared): bytes of RSS per cycle.
+    let run = |private: bool| -> anyhow::Result<(f64, u64, u64, f64)> {
+        let mut rss_after_warmup = 0;
+        let t = Instant::now();
+        for i in 0..cycles {
+            let engine = Engine::new(EngineConfig {
+                private_instance: private,
+                ..EngineConfig::default()
+            })?;
+            let report = engine.shutdown();
+            anyhow::ensure!(report.ok(), "cycle {i}: {report}");
+            drop(engine);
+            if i + 1 == warmup {
+                rss_after_warmup = rss_kib();
+            }
         }
-    }
-    let ms = t.elapsed().as_secs_f64() * 1000.0 / cycles as f64;
-    let rss_end = rss_kib();
-    let per_cycle = (rss_end as f64 - rss_after_warmup as f64) * 1024.0 / (cycles - warmup) as f64;
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / cycles as f64;
+        let rss_end = rss_kib();
+        let per_cycle =
+            (rss_end as f64 - rss_after_warmup as f64) * 1024.0 / (cycles - warmup) as f64;
+        Ok((ms, rss_after_warmup, rss_end, per_cycle))
+    };
+    // The instance-per-engine loop first, so the shared loop cannot hide behind its high-water mark.
+    let private = run(true)?;
+    let shared = run(false)?;
     if args.json {
+        let j = |r: (f64, u64, u64, f64)| {
+            json!({ "ms_per_cycle": r.0, "rss_after_warmup_kib": r.1, "rss_end_kib": r.2,
+                    "bytes_per_cycle": r.3 })
+        };
         println!(
             "{}",
-            json!({ "cycles": cycles, "ms_per_cycle": ms, "rss_after_warmup_kib": rss_after_warmup,
-                    "rss_end_kib": rss_end, "bytes_per_cycle": per_cycle })
+            json!({ "cycles": cycles, "shared_instance": j(shared), "instance_per_engine": j(private) })
         );
     } else {
-        println!("engines bench: {cycles} engines created and shut down");
-        println!("  per cycle   {ms:8.2} ms");
-        println!(
-            "  RSS         {rss_after_warmup} KiB after {warmup} -> {rss_end} KiB ({per_cycle:+.0} bytes per cycle)"
-        );
+        println!("engines bench: {cycles} engines created and shut down, twice");
+        for (name, r) in [("shared instance", shared), ("instance per engine", private)] {
+            println!(
+                "  {name:<20} {:6.2} ms/cycle, RSS {} KiB after {warmup} -> {} KiB ({:+.0} bytes per cycle)",
+                r.0, r.1, r.2, r.3
+            );
+        }
     }
     Ok(())
 }
