@@ -437,7 +437,10 @@ fn engines(args: BenchArgs) -> anyhow::Result<()> {
         );
     } else {
         println!("engines bench: {cycles} engines created and shut down, twice");
-        for (name, r) in [("shared instance", shared), ("instance per engine", private)] {
+        for (name, r) in [
+            ("shared instance", shared),
+            ("instance per engine", private),
+        ] {
             println!(
                 "  {name:<20} {:6.2} ms/cycle, RSS {} KiB after {warmup} -> {} KiB ({:+.0} bytes per cycle)",
                 r.0, r.1, r.2, r.3

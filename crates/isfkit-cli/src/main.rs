@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use isfkit_output::{EncoderPool, ImageFormat, OutputError, PngCompression};
-use isfkit_render::format::{Diagnostic, IsfDocument};
+use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
 use isfkit_render::{
     AudioData, Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions,
 };
@@ -18,6 +18,7 @@ use serde_json::json;
 
 mod batch;
 mod bench;
+mod doctor;
 
 #[derive(Parser)]
 #[command(
@@ -40,8 +41,16 @@ enum Command {
     Info(InfoArgs),
     /// Render a job file: many shaders and frames, resumable, surviving bad shaders.
     Batch(batch::BatchArgs),
-    /// Measure the engine: `isf bench lifecycle`.
+    /// Measure the engine: `isf bench` (pipeline), `lifecycle`, `bindgroups`, `concurrency`,
+    /// `engines`.
     Bench(bench::BenchArgs),
+    /// Check what isfkit finds here: adapters, a test render, ffmpeg, display, Python.
+    Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script: `isf completions bash > /etc/bash_completion.d/isf`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args)]
@@ -160,18 +169,18 @@ impl Failure {
 }
 
 /// The usage failure for a shader file that could not be read (an I/O error, not an
-/// invalid shader), or `None` when `d` is about the shader's content. The message already
+/// invalid shader), or `None` when `e` is about the shader's content. The message already
 /// names the path, so it is not rendered compiler-style (`path: error: cannot read path`).
-fn unreadable(d: &Diagnostic) -> Option<Failure> {
-    (d.line == 0 && d.message.starts_with("cannot read"))
-        .then(|| Failure::usage(format!("error: {}", d.message)))
+fn unreadable(e: &FormatError) -> Option<Failure> {
+    (e.kind == FormatErrorKind::Unreadable)
+        .then(|| Failure::usage(format!("error: {}", e.diagnostic.message)))
 }
 
 /// Maps an engine error to a message (compiler-style for shader errors) and an exit code.
 fn engine_failure(e: Error, shader: &Path) -> Failure {
     let fs = shader.display().to_string();
     match e {
-        Error::Format(f) => unreadable(&f.diagnostic).unwrap_or_else(|| Failure {
+        Error::Format(f) => unreadable(&f).unwrap_or_else(|| Failure {
             code: 1,
             message: f.diagnostic.render(&fs),
         }),
@@ -486,7 +495,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             Ok(())
         }
         Err(LoadError::Format(e)) => {
-            if let Some(f) = unreadable(&e.diagnostic) {
+            if let Some(f) = unreadable(&e) {
                 return Err(f);
             }
             if args.json {
@@ -534,7 +543,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
 fn info(args: InfoArgs) -> Result<(), Failure> {
     let fs = args.shader.display().to_string();
     let doc = IsfDocument::parse_file(&args.shader).map_err(|e| {
-        unreadable(&e.diagnostic).unwrap_or_else(|| Failure {
+        unreadable(&e).unwrap_or_else(|| Failure {
             code: 1,
             message: e.diagnostic.render(&fs),
         })
@@ -581,6 +590,12 @@ fn main() -> ExitCode {
             code: 1,
             message: format!("error: {e}"),
         }),
+        Command::Doctor(a) => doctor::run(a),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "isf", &mut std::io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,9 +14,29 @@ use crate::model::{ImportedImage, Input, InputType, IsfDocument, IsfVersion, Pas
 #[error("{}", .diagnostic)]
 pub struct FormatError {
     pub diagnostic: Diagnostic,
+    /// What went wrong, for callers that act on it (the CLI maps it to an exit code).
+    pub kind: FormatErrorKind,
+}
+
+/// The kind of a [`FormatError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FormatErrorKind {
+    /// The file could not be read (missing, a directory, no permission): an I/O problem.
+    Unreadable,
+    /// The text is not a valid ISF document (no header, bad JSON, bad values).
+    Invalid,
 }
 
 impl FormatError {
+    /// An invalid-document error with `diagnostic`.
+    pub fn invalid(diagnostic: Diagnostic) -> FormatError {
+        FormatError {
+            diagnostic,
+            kind: FormatErrorKind::Invalid,
+        }
+    }
+
     /// The message without position.
     pub fn message(&self) -> &str {
         &self.diagnostic.message
@@ -59,6 +79,7 @@ impl IsfDocument {
                 Severity::Error,
                 format!("cannot read {}: {err}", path.display()),
             ),
+            kind: FormatErrorKind::Unreadable,
         })?;
         Self::parse_with_base(&source, path.parent())
     }
@@ -77,22 +98,19 @@ struct Header<'s> {
 }
 
 fn extract_header(source: &str) -> Result<Header<'_>, FormatError> {
-    let no_header = || FormatError {
-        diagnostic: Diagnostic::at(Severity::Error, source, 1, 1, NO_HEADER),
-    };
+    let no_header =
+        || FormatError::invalid(Diagnostic::at(Severity::Error, source, 1, 1, NO_HEADER));
     let open = source.find("/*").ok_or_else(no_header)?;
     let start = open + 2;
     let close = start + source[start..].find("*/").ok_or_else(no_header)?;
     let text = &source[start..close];
     if text.trim().is_empty() {
-        return Err(FormatError {
-            diagnostic: Diagnostic::at_offset(
-                Severity::Error,
-                source,
-                open,
-                "the ISF JSON header is empty",
-            ),
-        });
+        return Err(FormatError::invalid(Diagnostic::at_offset(
+            Severity::Error,
+            source,
+            open,
+            "the ISF JSON header is empty",
+        )));
     }
     Ok(Header { text, start, close })
 }
@@ -338,9 +356,12 @@ impl Ctx<'_> {
     }
 
     fn error(&self, off: usize, message: impl Into<String>) -> FormatError {
-        FormatError {
-            diagnostic: Diagnostic::at_offset(Severity::Error, self.src, off, message),
-        }
+        FormatError::invalid(Diagnostic::at_offset(
+            Severity::Error,
+            self.src,
+            off,
+            message,
+        ))
     }
 
     /// A number; numeric strings are accepted with a warning. `what` starts the message

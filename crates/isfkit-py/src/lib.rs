@@ -477,12 +477,40 @@ fn validate<'py>(
     Ok((errors_list, warnings))
 }
 
+/// Parses an ISF document without compiling it and without a GPU; returns it as JSON
+/// (inputs, passes, kind, metadata). With `path`, the file is read and `IMPORTED` paths
+/// resolve against its folder. Raises `ParseError` with the position in the file.
+#[pyfunction]
+#[pyo3(signature = (source = None, path = None))]
+fn parse_document(
+    py: Python<'_>,
+    source: Option<String>,
+    path: Option<PathBuf>,
+) -> PyResult<String> {
+    let label = path
+        .as_ref()
+        .map_or_else(|| "<source>".to_owned(), |p| p.display().to_string());
+    let parsed = py.detach(|| match &path {
+        Some(p) => IsfDocument::parse_file(p),
+        None => IsfDocument::parse(source.as_deref().unwrap_or("")),
+    });
+    match parsed {
+        Ok(doc) => Ok(json(&doc)),
+        Err(e) => Err(errors::to_py(
+            py,
+            isfkit_render::Error::Format(e),
+            Some(&label),
+        )),
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<PyScene>()?;
     m.add_class::<PyFrame>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_document, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -323,3 +323,30 @@ def test_save_jpeg_drops_alpha(engine, shaders, tmp_path):
     frame.save(tmp_path / "f.jpg")
     img = Image.open(tmp_path / "f.jpg")
     assert img.size == (32, 24) and img.mode == "RGB"
+
+
+def test_parse_reads_the_header_without_compiling_or_a_gpu(shaders):
+    # Issue 8: a parse-only call; a shader whose code does not compile still parses.
+    info = isfkit.parse(shaders / "inputs_all.fs")
+    assert {"flash", "enabled", "mode", "level", "amount"} <= set(info.input_names)
+    broken = '/*{ "ISFVSN": "2", "INPUTS": [{"NAME": "amount", "TYPE": "float"}] }*/\nvoid main() { nope; }\n'
+    info = isfkit.parse(broken)
+    assert info.input_names == ["amount"]
+    assert info.kind == "generator"
+    with pytest.raises(isfkit.ParseError) as e:
+        isfkit.parse('/*{ "INPUTS": [ }*/\nvoid main() {}\n')
+    assert "<source>:1:" in str(e.value)
+    with pytest.raises(FileNotFoundError):
+        isfkit.parse("no/such/file.fs")
+
+
+def test_vvisf_isfdoc_does_not_start_the_engine(shaders):
+    # Issue 8: reading a document's inputs used to start the process-wide GPU engine.
+    path = str(shaders / "inputs_all.fs")
+    code = (
+        "import isfkit, isfkit._process as p, isfkit.vvisf as v\n"
+        f"doc = v.ISFDoc(open({path!r}).read())\n"
+        f"print(len(doc.inputs()) == len(isfkit.parse({path!r}).inputs) > 0, p.last() is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr

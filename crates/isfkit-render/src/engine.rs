@@ -63,10 +63,51 @@ struct InstanceHandle {
     reported: Arc<Mutex<Vec<(String, u64)>>>,
 }
 
+/// Gives the process an `XDG_RUNTIME_DIR` when it has none (a server, a container, CI).
+///
+/// Without it, libwayland-client, which the Vulkan loader's WSI loads while an instance is
+/// created, prints "error: XDG_RUNTIME_DIR is invalid or not set in the environment." on
+/// stderr around every successful run; a new user reads "error" and stops trusting the tool.
+/// A set variable is left alone, whatever it holds. The directory made here is private
+/// (mode 0700) under the temporary folder, as the XDG spec asks of a runtime dir. Done once,
+/// before the first instance, while no wgpu or Vulkan thread exists yet.
+pub(crate) fn ensure_runtime_dir() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|v| !v.is_empty()) {
+            return;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+            let uid = std::fs::metadata("/proc/self").map_or(0, |m| m.uid());
+            let dir = std::env::temp_dir().join(format!("isfkit-runtime-{uid}"));
+            let made = std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&dir)
+                .or_else(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => Ok(()),
+                    _ => Err(e),
+                });
+            let private = std::fs::metadata(&dir)
+                .is_ok_and(|m| m.is_dir() && m.uid() == uid && m.permissions().mode() & 0o077 == 0);
+            match made {
+                Ok(()) if private => std::env::set_var("XDG_RUNTIME_DIR", &dir),
+                Ok(()) => tracing::debug!(
+                    "{} is not a private directory of this user; XDG_RUNTIME_DIR left unset",
+                    dir.display()
+                ),
+                Err(e) => tracing::debug!("cannot create {}: {e}", dir.display()),
+            }
+        }
+    });
+}
+
 impl InstanceHandle {
     /// The process's shared instance for `backends` (created on first use), or a new
     /// private one.
     fn get(backends: wgpu::Backends, private: bool) -> InstanceHandle {
+        ensure_runtime_dir();
         let make = || {
             let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
             desc.backends = backends;
@@ -281,8 +322,8 @@ impl Shared {
 /// everything made from the device is dropped before `gpu`, the device itself.
 ///
 /// Lock order (a thread holding one may take the next, never the reverse):
-/// engine state (`EngineInner::state`) -> a scene (`Scene::state`, one at a time) -> a pool
-/// slot (`PoolSlot`) -> the registry. Nothing waits for the GPU while holding a scene or a
+/// engine state (`EngineInner::state`) -> the scene list (`EngineInner::scenes`) -> a scene
+/// (`Scene::state`, one at a time) -> a pool slot (`PoolSlot`) -> the registry. Nothing waits for the GPU while holding a scene or a
 /// slot. The engine lock is held across a GPU wait only by re-initialisation and shutdown,
 /// which must see every frame finished; renders wait for their frame on their own `Arc<Gpu>`
 /// with no lock held, so loading, compiling, validating, setting inputs and reading

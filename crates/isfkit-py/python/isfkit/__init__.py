@@ -6,7 +6,8 @@
         shader.set(speed=2.0, color=(1, 0, 0, 1))
         shader.render(1920, 1080, time=1.5).save("out.png")
 
-``isfkit.validate(text_or_path)`` checks a shader without a GPU. ``import isfkit.vvisf as
+``isfkit.validate(text_or_path)`` checks a shader without a GPU; ``isfkit.parse(text_or_path)``
+reads its inputs, passes and kind without compiling it. ``import isfkit.vvisf as
 pyvvisf`` runs code written for pyvvisf 0.2.
 """
 
@@ -23,6 +24,7 @@ from ._api import (
     Shader,
     ShaderInfo,
     Validation,
+    parse,
     validate,
 )
 from ._errors import (
@@ -53,6 +55,7 @@ __all__ = [
     "Validation",
     "Diagnostic",
     "validate",
+    "parse",
     "live_resources",
     "ISFError",
     "ParseError",

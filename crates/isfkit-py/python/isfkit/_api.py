@@ -645,11 +645,9 @@ class Validation:
         return self.valid
 
 
-def validate(text_or_path: Union[str, "os.PathLike[str]"], vertex: Optional[str] = None) -> Validation:
-    """Parses and compiles a shader without a GPU, in milliseconds. Takes ISF source text or
-    a path to a ``.fs`` file (its ``.vs`` sibling is compiled too). Every error carries the
-    line and column in the user's own file and the stage: ``header``, ``fragment``,
-    ``vertex``."""
+def _source_or_path(text_or_path: Union[str, "os.PathLike[str]"]) -> Tuple[Optional[str], Optional[str]]:
+    """``(source, path)``: a path-like, or a string naming an existing file or that cannot be
+    ISF source (one line without braces or semicolons), is a path; anything else is source."""
     if isinstance(text_or_path, os.PathLike):
         path: Optional[str] = os.fspath(text_or_path)
     elif isinstance(text_or_path, str) and (
@@ -659,11 +657,25 @@ def validate(text_or_path: Union[str, "os.PathLike[str]"], vertex: Optional[str]
         # A path to a file, or a one-line string that cannot be ISF source: a missing path.
         path = text_or_path
     else:
-        path = None
-    if path is not None:
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"no such ISF file: {path}")
-        errors, warnings = _native.validate(None, path, vertex)
-    else:
-        errors, warnings = _native.validate(text_or_path, None, vertex)
+        return str(text_or_path), None
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no such ISF file: {path}")
+    return None, path
+
+
+def parse(text_or_path: Union[str, "os.PathLike[str]"]) -> ShaderInfo:
+    """Reads a shader's header (inputs, passes, kind, metadata) without compiling it and
+    without a GPU. Takes ISF source text or a path to a ``.fs`` file. Raises ``ParseError``
+    with the line and column of a header error."""
+    source, path = _source_or_path(text_or_path)
+    return _shader_info(json.loads(_native.parse_document(source, path)))
+
+
+def validate(text_or_path: Union[str, "os.PathLike[str]"], vertex: Optional[str] = None) -> Validation:
+    """Parses and compiles a shader without a GPU, in milliseconds. Takes ISF source text or
+    a path to a ``.fs`` file (its ``.vs`` sibling is compiled too). Every error carries the
+    line and column in the user's own file and the stage: ``header``, ``fragment``,
+    ``vertex``."""
+    source, path = _source_or_path(text_or_path)
+    errors, warnings = _native.validate(source, path, vertex)
     return Validation(valid=not errors, errors=list(errors), warnings=list(warnings))

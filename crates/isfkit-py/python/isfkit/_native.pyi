@@ -67,3 +67,7 @@ def validate(
     path: Optional[Union[str, PathLike[str]]] = None,
     vertex: Optional[str] = None,
 ) -> Tuple[List[Diagnostic], List[Diagnostic]]: ...
+def parse_document(
+    source: Optional[str] = None,
+    path: Optional[Union[str, PathLike[str]]] = None,
+) -> str: ...

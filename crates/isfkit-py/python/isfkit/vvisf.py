@@ -18,12 +18,13 @@ crashing. There is no atexit handler.
 
 from __future__ import annotations
 
+import json
 import os
 import time as _time
 from typing import Any, Dict, Iterator, List, Optional, Union
 
 from . import _native, _process
-from ._api import CleanupReport, Engine, Frame, Shader
+from ._api import CleanupReport, Engine, Frame, Shader, _shader_info
 from ._errors import CompileError, InputError, ISFError, ParseError, RenderError, ResourceError
 
 # pyvvisf's exception names
@@ -278,10 +279,8 @@ class ISFDoc:
 
     def _shader_info(self):
         if self._info is None:
-            # Parsing needs no GPU; a throwaway document engine is not needed: use the
-            # process engine only when rendering. Parse via a compile-less scene load.
-            shader = _load(_engine(), self)
-            self._info = shader.info
+            # Reading the header needs no GPU: the process engine starts only to render.
+            self._info = _shader_info(json.loads(_native.parse_document(self.source, None)))
         return self._info
 
     def name(self) -> str:

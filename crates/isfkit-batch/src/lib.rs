@@ -1,0 +1,24 @@
+//! isfkit-batch: batch jobs as schema, plan and executor, shared by `isf batch` and any other
+//! runner (the Python package's Ray runner) so they all run the same job files the same way.
+//!
+//! - [`schema`]: the job file as written (serde types, both layouts).
+//! - [`plan`]: [`Plan::load`] expands and checks a job file, listing every problem at once
+//!   ([`PlanError`]), and yields self-contained, serializable [`Task`]s.
+//! - [`executor`]: [`run_task`] runs one task on an [`isfkit_render::Engine`] (resume
+//!   included) and returns a [`TaskResult`]; [`Summary`] is the JSON `isf batch --json` prints.
+//! - [`worker`]: the messages of the isolated-worker protocol and the worker side ([`serve`]).
+//!
+//! Progress display, Ctrl-C handling, spawning and killing worker processes and exit codes are
+//! the runner's business (the CLI's `batch` module).
+
+pub mod executor;
+pub mod plan;
+pub mod schema;
+pub mod worker;
+
+pub use executor::{
+    engine_config, engine_error_message, run_task, Failure, RunOptions, Summary, TaskResult,
+};
+pub use plan::{parse_size, FrameAt, Output, Plan, PlanError, StillFormat, Task, VideoCodec};
+pub use schema::{Entry, FramesSpec, JobFile};
+pub use worker::{serve, WorkerEvent, WorkerRequest};

@@ -1,0 +1,805 @@
+//! The checked plan: a job file expanded (globs, defaults, paths) into [`Task`]s, with every
+//! problem of the file found before anything renders.
+//!
+//! A [`Task`] is self-contained (paths joined to the job file's folder, formats chosen,
+//! frames listed, whether the shader is stateful) and serializable, so it can be handed to an
+//! isolated worker process or another machine as JSON and run there without the job file.
+//! Paths are joined, not made absolute (messages show them as the user wrote them): a job
+//! loaded by a relative path gives relative task paths, so a runner elsewhere must start in
+//! the same folder, or load the job by an absolute path.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use isfkit_output::{ImageFormat, PngCompression, VideoFormat};
+use isfkit_render::format::InputType;
+use isfkit_render::{LoadError, Program, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{Entry, FramesSpec, JobFile};
+
+/// Every problem of a job file, each a full sentence naming its entry
+/// (`jobs[1] (shaders/x.fs): no input named "speed" (inputs: ...)`). Nothing may render
+/// while there is one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the job file has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct PlanError {
+    pub problems: Vec<String>,
+}
+
+impl From<Vec<String>> for PlanError {
+    fn from(problems: Vec<String>) -> PlanError {
+        PlanError { problems }
+    }
+}
+
+/// A checked job: the tasks in job-file order (a glob's matches in path order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub tasks: Vec<Task>,
+}
+
+impl Plan {
+    /// Reads, expands and checks the job file at `path`, listing every problem at once.
+    ///
+    /// Relative paths are relative to the job file's folder. Checking parses and compiles
+    /// each shader without a GPU, type-checks inputs, finds images, and creates missing
+    /// output folders (a folder that cannot be created is a problem). A shader that does
+    /// not parse or compile is not a problem of the job: its task is planned with
+    /// [`Task::broken`] set, and running it reports that as the task's failure.
+    pub fn load(path: &Path) -> Result<Plan, PlanError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+        let job = JobFile::parse(&text).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Plan::from_job(&job, base, &path.display().to_string())
+    }
+
+    /// [`Plan::load`] for a job already parsed; `base` is the folder relative paths start
+    /// from, `name` names the job in the "lists no shaders" problem.
+    pub fn from_job(job: &JobFile, base: &Path, name: &str) -> Result<Plan, PlanError> {
+        let entries = job.entries();
+        let mut problems = Vec::new();
+        if entries.is_empty() {
+            problems.push(format!(
+                "{name}: the job lists no shaders (add a `jobs:` or `shaders:` list)"
+            ));
+        }
+        let mut tasks = Vec::new();
+        for (origin, e) in entries {
+            let Some(pattern) = e.shader.clone() else {
+                problems.push(format!("{origin}: no `shader` (or `input`) given"));
+                continue;
+            };
+            let full = base.join(&pattern);
+            let shaders: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
+                match glob::glob(&full.to_string_lossy()) {
+                    Ok(paths) => paths.filter_map(Result::ok).collect(),
+                    Err(err) => {
+                        problems.push(format!("{origin}: bad glob \"{pattern}\": {err}"));
+                        continue;
+                    }
+                }
+            } else {
+                vec![full]
+            };
+            if shaders.is_empty() {
+                problems.push(format!("{origin}: \"{pattern}\" matches no file"));
+            }
+            for shader in shaders {
+                match expand_task(&origin, &shader, &e, base) {
+                    Ok(t) => tasks.push(t),
+                    Err(mut p) => problems.append(&mut p),
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Plan { tasks })
+        } else {
+            Err(PlanError { problems })
+        }
+    }
+
+    /// Frames the plan writes, over all tasks (lead-in frames of stateful shaders not counted).
+    pub fn frames(&self) -> u64 {
+        self.tasks.iter().map(|t| t.frames.len() as u64).sum()
+    }
+}
+
+/// One frame to write: its number (for file names and a stateful shader's lead-in) and its
+/// time in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FrameAt {
+    pub number: u64,
+    pub time: f64,
+}
+
+/// A still-image format with the settings the job chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum StillFormat {
+    Png {
+        bits: u8,
+    },
+    Jpeg {
+        quality: u8,
+    },
+    /// Lossless WebP.
+    Webp,
+    Exr,
+}
+
+impl StillFormat {
+    /// The encoder's format (PNG with fast compression).
+    pub fn image_format(self) -> ImageFormat {
+        match self {
+            StillFormat::Png { bits } => ImageFormat::Png {
+                bits,
+                compression: PngCompression::Fast,
+            },
+            StillFormat::Jpeg { quality } => ImageFormat::Jpeg { quality },
+            StillFormat::Webp => ImageFormat::WebP,
+            StillFormat::Exr => ImageFormat::Exr,
+        }
+    }
+}
+
+/// A video container and codec, through ffmpeg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VideoCodec {
+    /// H.264 in MP4.
+    Mp4,
+    /// VP9 in WebM.
+    Webm,
+}
+
+impl VideoCodec {
+    pub fn video_format(self) -> VideoFormat {
+        match self {
+            VideoCodec::Mp4 => VideoFormat::Mp4,
+            VideoCodec::Webm => VideoFormat::WebM,
+        }
+    }
+}
+
+/// Where a task's frames go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Output {
+    /// One file per frame; `template` holds `%04d`-style or `{frame}` numbering when the
+    /// task has more than one frame ([`Task::frame_path`] fills it in).
+    Stills {
+        template: String,
+        format: StillFormat,
+    },
+    /// One video file, written whole or not at all.
+    Video { path: PathBuf, codec: VideoCodec },
+    /// One animated GIF, written whole or not at all.
+    Gif { path: PathBuf },
+}
+
+/// A checked unit of work: one shader, its frames and where they go. Self-contained and
+/// serializable: a worker needs nothing else (not the job file) to run it, but it reads the
+/// shader, images and output paths as planned (see the module docs on relative paths).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// `jobs[2] (shaders/plasma.fs)`: names the job-file entry in messages.
+    pub origin: String,
+    pub shader: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    /// Time of frame 0 (`time:`); frame n is at `start + n / fps`.
+    pub start: f64,
+    /// Frames to write, in order.
+    pub frames: Vec<FrameAt>,
+    /// Input values in their command-line text form (`0.5`, `true`, `1,0,0,1`, a label),
+    /// already type-checked against the shader.
+    pub inputs: BTreeMap<String, String>,
+    /// Image inputs: input name to an image file that existed when the plan was made.
+    pub images: BTreeMap<String, PathBuf>,
+    /// Render to float textures.
+    pub float: bool,
+    pub output: Output,
+    /// The shader has persistent buffers or reads FRAMEINDEX or TIMEDELTA: each frame
+    /// depends on the ones before, so a range or a resumed run must also render (unwritten)
+    /// every frame before its first.
+    pub stateful: bool,
+    /// Why the shader cannot render (its parse or compile error, compiler-style), found
+    /// while planning. Running the task fails with this message without touching a GPU.
+    pub broken: Option<String>,
+}
+
+impl Task {
+    /// The file frame `number` is written to (for [`Output::Stills`]).
+    pub fn frame_path(template: &str, number: u64) -> PathBuf {
+        PathBuf::from(number_frame(template, number))
+    }
+
+    /// Every file this task writes: each still, or the one video or GIF.
+    pub fn output_files(&self) -> Vec<PathBuf> {
+        match &self.output {
+            Output::Stills { template, .. } => self
+                .frames
+                .iter()
+                .map(|f| Task::frame_path(template, f.number))
+                .collect(),
+            Output::Video { path, .. } | Output::Gif { path } => vec![path.clone()],
+        }
+    }
+
+    /// The shader's file name, for progress displays.
+    pub fn shader_name(&self) -> String {
+        self.shader
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Parses `WIDTHxHEIGHT` (`x` or `X`; spaces around the numbers are allowed).
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("size \"{s}\" is not WIDTHxHEIGHT"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("width \"{w}\" is not a whole number"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("height \"{h}\" is not a whole number"))?;
+    Ok((w, h))
+}
+
+/// Replaces `{frame}`, `{frame:04}` or a printf-style `%04d` with `frame`.
+fn number_frame(template: &str, frame: u64) -> String {
+    if let Some(start) = template.find("{frame") {
+        if let Some(len) = template[start..].find('}') {
+            let spec = &template[start + 6..start + len];
+            let width: usize = spec
+                .trim_start_matches(':')
+                .trim_start_matches('0')
+                .parse()
+                .unwrap_or(0);
+            return format!(
+                "{}{frame:0width$}{}",
+                &template[..start],
+                &template[start + len + 1..]
+            );
+        }
+    }
+    if let Some(start) = template.find('%') {
+        let rest = &template[start + 1..];
+        if let Some(end) = rest.find('d') {
+            let spec = &rest[..end];
+            if spec.chars().all(|c| c.is_ascii_digit()) {
+                let width: usize = spec.trim_start_matches('0').parse().unwrap_or(0);
+                return format!("{}{frame:0width$}{}", &template[..start], &rest[end + 1..]);
+            }
+        }
+    }
+    template.to_owned()
+}
+
+fn has_frame_pattern(template: &str) -> bool {
+    number_frame(template, 1) != number_frame(template, 2)
+}
+
+/// The command-line text form of a job-file input value (`0.5`, `true`, `1,0,0,1`, a label).
+fn value_text(v: &serde_json::Value) -> Option<String> {
+    Some(match v {
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_f64().map(|f| f.to_string()))
+            .collect::<Option<Vec<_>>>()?
+            .join(","),
+        _ => return None,
+    })
+}
+
+fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Task, Vec<String>> {
+    let name = shader
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let origin = format!("{origin} ({})", shader.display());
+    let mut problems = Vec::new();
+    if !shader.is_file() {
+        problems.push(format!("{origin}: shader file not found"));
+        return Err(problems);
+    }
+    // A shader that does not parse or compile is a bad shader, not a bad job: the batch
+    // reports it as that task's failure and goes on with the others.
+    let mut broken = None;
+    let mut stateful = false;
+    let doc = match Program::load(shader) {
+        Ok(program) => {
+            stateful = program.facts.stateful();
+            Some(program.doc)
+        }
+        Err(err @ LoadError::ReadVertex { .. }) => {
+            problems.push(format!("{origin}: {err}"));
+            None
+        }
+        Err(err) => {
+            broken = Some(err.render_at(shader));
+            None
+        }
+    };
+    let (width, height) = match (&e.size, e.width, e.height) {
+        (Some(s), _, _) => parse_size(s).unwrap_or_else(|m| {
+            problems.push(format!("{origin}: {m}"));
+            (0, 0)
+        }),
+        (None, Some(w), Some(h)) => (w, h),
+        (None, None, None) => (640, 360),
+        _ => {
+            problems.push(format!(
+                "{origin}: give both width and height (or size: WxH)"
+            ));
+            (0, 0)
+        }
+    };
+    if (width == 0 || height == 0) && problems.is_empty() {
+        problems.push(format!(
+            "{origin}: size {width}x{height} must be at least 1x1"
+        ));
+    }
+    let fps = e.fps.unwrap_or(30.0);
+    if !(fps > 0.0 && fps.is_finite()) {
+        problems.push(format!(
+            "{origin}: fps must be a positive number, not {fps}"
+        ));
+    }
+    let start = e.time.unwrap_or(0.0);
+    if !start.is_finite() {
+        problems.push(format!(
+            "{origin}: time must be a finite number, not {start}"
+        ));
+    }
+    let at = |number: u64| FrameAt {
+        number,
+        time: start + number as f64 / fps,
+    };
+    let frames: Vec<FrameAt> = match (&e.times, &e.frames) {
+        (Some(times), _) => {
+            if let Some(t) = times.iter().find(|t| !t.is_finite()) {
+                problems.push(format!("{origin}: times must be finite numbers, not {t}"));
+            }
+            times
+                .iter()
+                .enumerate()
+                .map(|(i, &time)| FrameAt {
+                    number: i as u64,
+                    time,
+                })
+                .collect()
+        }
+        (None, Some(FramesSpec::Count(n))) => (0..*n).map(at).collect(),
+        (None, Some(FramesSpec::Range(r))) => match r
+            .split_once("..")
+            .map(|(a, b)| (a.trim().parse::<u64>(), b.trim().parse::<u64>()))
+        {
+            Some((Ok(a), Ok(b))) if a < b => (a..b).map(at).collect(),
+            _ => {
+                problems.push(format!(
+                    "{origin}: frames \"{r}\" is not a count or a range like \"0..30\""
+                ));
+                Vec::new()
+            }
+        },
+        (None, None) => vec![FrameAt {
+            number: 0,
+            time: start,
+        }],
+    };
+    if frames.is_empty() && problems.is_empty() {
+        problems.push(format!("{origin}: no frames to render"));
+    }
+    let many = frames.len() > 1;
+    let mut template = e.output.clone().unwrap_or_else(|| {
+        if many {
+            "{name}_%04d.png".into()
+        } else {
+            "{name}.png".into()
+        }
+    });
+    template = template.replace("{name}", &name);
+    if let Some(fmt) = &e.format {
+        if Path::new(&template).extension().is_none() {
+            template = format!("{template}.{}", fmt.trim_start_matches('.'));
+        }
+    }
+    let out_path = base.join(&template);
+    let float = e.float.unwrap_or(false);
+    let output = if let Some(v) = VideoFormat::from_path(&out_path) {
+        Output::Video {
+            path: out_path,
+            codec: match v {
+                VideoFormat::Mp4 => VideoCodec::Mp4,
+                VideoFormat::WebM => VideoCodec::Webm,
+            },
+        }
+    } else if out_path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("gif"))
+    {
+        Output::Gif { path: out_path }
+    } else {
+        let format = match ImageFormat::from_path(&out_path) {
+            Some(ImageFormat::Jpeg { .. }) => Some(StillFormat::Jpeg {
+                quality: e.quality.unwrap_or(90),
+            }),
+            Some(ImageFormat::Png { .. }) => {
+                let bits = e.bits.unwrap_or(if float { 16 } else { 8 });
+                if bits != 8 && bits != 16 {
+                    problems.push(format!("{origin}: bits must be 8 or 16, not {bits}"));
+                }
+                Some(StillFormat::Png { bits })
+            }
+            Some(ImageFormat::WebP) => Some(StillFormat::Webp),
+            Some(ImageFormat::Exr) => Some(StillFormat::Exr),
+            None => None,
+        };
+        match format {
+            Some(format) => {
+                let mut template = out_path.to_string_lossy().into_owned();
+                if many && !has_frame_pattern(&template) {
+                    // One file per frame needs a number: the other tools' layout writes
+                    // `times` lists to one output name, so number them before the extension.
+                    let ext = out_path
+                        .extension()
+                        .map(|x| x.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    template = format!(
+                        "{}_%04d.{ext}",
+                        template.trim_end_matches(&format!(".{ext}"))
+                    );
+                }
+                Output::Stills { template, format }
+            }
+            None => {
+                problems.push(format!(
+                    "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)",
+                    out_path.display()
+                ));
+                Output::Gif { path: out_path }
+            }
+        }
+    };
+    if let Some(dir) = output_folder(&output) {
+        if let Err(err) = std::fs::create_dir_all(&dir) {
+            problems.push(format!(
+                "{origin}: cannot create output folder {}: {err}",
+                dir.display()
+            ));
+        }
+    }
+    let mut inputs = BTreeMap::new();
+    for (k, v) in e.inputs.clone().unwrap_or_default() {
+        let Some(text) = value_text(&v) else {
+            problems.push(format!("{origin}: input \"{k}\": value {v} is not a number, bool, string or list of numbers"));
+            continue;
+        };
+        if let Some(doc) = &doc {
+            match doc.input(&k) {
+                None => problems.push(format!(
+                    "{origin}: no input named \"{k}\" (inputs: {})",
+                    doc.inputs
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                Some(input) => {
+                    if let Err(err) = Value::parse_for(&k, &input.ty, &text) {
+                        problems.push(format!("{origin}: {err}"));
+                    }
+                }
+            }
+        }
+        inputs.insert(k, text);
+    }
+    let mut images = BTreeMap::new();
+    for (k, p) in e.images.clone().unwrap_or_default() {
+        let path = base.join(&p);
+        if !path.is_file() {
+            problems.push(format!(
+                "{origin}: image \"{k}\": file {} not found",
+                path.display()
+            ));
+        }
+        if let Some(doc) = &doc {
+            if !doc
+                .input(&k)
+                .is_some_and(|i| matches!(i.ty, InputType::Image))
+            {
+                problems.push(format!(
+                    "{origin}: \"{k}\" is not an image input of this shader"
+                ));
+            }
+        }
+        images.insert(k, path);
+    }
+    if problems.is_empty() {
+        Ok(Task {
+            origin,
+            shader: shader.to_owned(),
+            width,
+            height,
+            fps,
+            start,
+            frames,
+            inputs,
+            images,
+            float,
+            output,
+            stateful,
+            broken,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The folder `output` writes into, when it names one.
+pub(crate) fn output_folder(output: &Output) -> Option<PathBuf> {
+    let dir = match output {
+        Output::Stills { template, .. } => Path::new(template).parent(),
+        Output::Video { path, .. } | Output::Gif { path } => path.parent(),
+    };
+    dir.filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn shaders() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+    }
+
+    /// A fresh folder holding copies of the named test shaders.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str, copies: &[&str]) -> Dir {
+            let p = std::env::temp_dir()
+                .join("isfkit-batch-unit")
+                .join(format!("{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            for c in copies {
+                let from = shaders().join(c);
+                std::fs::copy(&from, p.join(from.file_name().unwrap())).unwrap();
+            }
+            Dir(p)
+        }
+        fn job(&self, text: &str) -> PathBuf {
+            let p = self.0.join("job.yaml");
+            std::fs::write(&p, text).unwrap();
+            p
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn frame_numbering() {
+        assert_eq!(number_frame("a_%04d.png", 7), "a_0007.png");
+        assert_eq!(number_frame("a_{frame:03}.png", 7), "a_007.png");
+        assert_eq!(number_frame("a_{frame}.png", 12), "a_12.png");
+        assert_eq!(number_frame("a.png", 3), "a.png");
+        assert!(!has_frame_pattern("x.png"));
+        assert!(has_frame_pattern("x_%d.png"));
+    }
+
+    #[test]
+    fn values_become_text() {
+        assert_eq!(value_text(&json!(0.5)).unwrap(), "0.5");
+        assert_eq!(value_text(&json!(true)).unwrap(), "true");
+        assert_eq!(value_text(&json!([1, 0, 0.5])).unwrap(), "1,0,0.5");
+        assert!(value_text(&json!({"a": 1})).is_none());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("32x24"), Ok((32, 24)));
+        assert_eq!(parse_size(" 8 X 4 "), Ok((8, 4)));
+        assert_eq!(
+            parse_size("big"),
+            Err("size \"big\" is not WIDTHxHEIGHT".into())
+        );
+    }
+
+    #[test]
+    fn every_problem_is_listed_at_once() {
+        let d = Dir::new("problems", &["gradient.fs", "inputs_all.fs"]);
+        let job = d.job(
+            "jobs:\n  - shader: missing.fs\n  - shader: inputs_all.fs\n    inputs: {nope: 1, amount: \"lots\"}\n  - shader: gradient.fs\n    output: out/x.bmp\n  - shader: gradient.fs\n    size: 0x5\n  - shader: gradient.fs\n    frames: \"9..3\"\n  - shader: gradient.fs\n    bits: 12\n  - output: y.png\n  - shader: gradient.fs\n    output: out/ok.png\n",
+        );
+        let problems = Plan::load(&job).unwrap_err().problems;
+        let has = |s: &str| problems.iter().any(|p| p.contains(s));
+        assert_eq!(problems.len(), 8, "{problems:#?}");
+        assert!(problems[0].starts_with("jobs[0] ("), "{problems:#?}");
+        assert!(has("missing.fs): shader file not found"), "{problems:#?}");
+        assert!(has("no input named \"nope\""), "{problems:#?}");
+        assert!(
+            has("input \"amount\" is of type float, but the value given is \"lots\""),
+            "{problems:#?}"
+        );
+        assert!(
+            has("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)"),
+            "{problems:#?}"
+        );
+        assert!(has("size 0x5 must be at least 1x1"), "{problems:#?}");
+        assert!(
+            has("frames \"9..3\" is not a count or a range like \"0..30\""),
+            "{problems:#?}"
+        );
+        assert!(has("bits must be 8 or 16, not 12"), "{problems:#?}");
+        assert!(
+            has("jobs[6]: no `shader` (or `input`) given"),
+            "{problems:#?}"
+        );
+        assert!(!d.0.join("out/ok.png").exists());
+    }
+
+    #[test]
+    fn a_job_without_entries_and_a_glob_without_matches_are_problems() {
+        let d = Dir::new("empty", &[]);
+        let problems = Plan::load(&d.job("defaults:\n  fps: 10\n"))
+            .unwrap_err()
+            .problems;
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].ends_with(": the job lists no shaders (add a `jobs:` or `shaders:` list)"),
+            "{problems:?}"
+        );
+        let problems = Plan::load(&d.job("jobs:\n  - shader: \"*.fs\"\n"))
+            .unwrap_err()
+            .problems;
+        assert_eq!(problems, ["jobs[0]: \"*.fs\" matches no file"]);
+    }
+
+    #[test]
+    fn globs_expand_to_one_task_per_shader_in_path_order() {
+        let d = Dir::new("glob", &["gradient.fs", "persistent.fs", "builtins.fs"]);
+        let plan = Plan::load(&d.job(
+            "defaults:\n  size: 8x4\njobs:\n  - shader: \"*.fs\"\n    frames: 5\n    output: out/{name}_%02d.png\n",
+        ))
+        .unwrap();
+        let names: Vec<String> = plan.tasks.iter().map(Task::shader_name).collect();
+        assert_eq!(names, ["builtins.fs", "gradient.fs", "persistent.fs"]);
+        assert_eq!(plan.frames(), 15);
+        let t = &plan.tasks[1];
+        assert_eq!((t.width, t.height), (8, 4));
+        assert!(t.origin.starts_with("jobs[0] ("), "{}", t.origin);
+        let Output::Stills { template, format } = &t.output else {
+            panic!("{:?}", t.output)
+        };
+        assert!(template.ends_with("out/gradient_%02d.png"), "{template}");
+        assert_eq!(*format, StillFormat::Png { bits: 8 });
+        assert!(t.output_files()[4].ends_with("out/gradient_04.png"));
+        assert!(d.0.join("out").is_dir(), "output folders are created");
+    }
+
+    /// Today's rule, kept: `defaults: inputs` apply to every entry, so a shader without that
+    /// input is a problem of its entry (not silently ignored).
+    #[test]
+    fn default_input_on_a_shader_without_it_is_a_problem() {
+        let d = Dir::new("default-input", &["gradient.fs", "inputs_all.fs"]);
+        let problems = Plan::load(&d.job(
+            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
+        ))
+        .unwrap_err()
+        .problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("jobs[1] ("), "{problems:?}");
+        assert!(
+            problems[0].contains("gradient.fs): no input named \"amount\" (inputs: "),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn stateful_shaders_give_stateful_tasks() {
+        let d = Dir::new("stateful", &["gradient.fs", "persistent.fs"]);
+        let plan = Plan::load(&d.job(
+            "jobs:\n  - shader: persistent.fs\n    frames: \"5..7\"\n  - shader: gradient.fs\n    frames: 2\n",
+        ))
+        .unwrap();
+        assert!(plan.tasks[0].stateful);
+        assert!(!plan.tasks[1].stateful);
+        assert_eq!(
+            plan.tasks[0]
+                .frames
+                .iter()
+                .map(|f| f.number)
+                .collect::<Vec<_>>(),
+            [5, 6]
+        );
+    }
+
+    #[test]
+    fn a_broken_shader_is_a_broken_task_not_a_job_problem() {
+        let d = Dir::new("broken", &["bad/compile_error.fs"]);
+        let plan = Plan::load(&d.job("jobs:\n  - shader: compile_error.fs\n")).unwrap();
+        let why = plan.tasks[0].broken.as_deref().unwrap();
+        assert!(why.contains("compile_error.fs:12:12: error:"), "{why}");
+    }
+
+    #[test]
+    fn other_layout_numbers_times_and_adds_the_format() {
+        let d = Dir::new("compat", &["gradient.fs"]);
+        let job = d.0.join("job.json");
+        std::fs::write(
+            &job,
+            r#"{"defaults": {"width": 40, "height": 20, "quality": 80, "output_format": "jpg"},
+                "shaders": [{"input": "gradient.fs", "output": "out/grad", "times": [0.0, 0.5]}]}"#,
+        )
+        .unwrap();
+        let plan = Plan::load(&job).unwrap();
+        let t = &plan.tasks[0];
+        assert_eq!(
+            t.frames,
+            [
+                FrameAt {
+                    number: 0,
+                    time: 0.0
+                },
+                FrameAt {
+                    number: 1,
+                    time: 0.5
+                }
+            ]
+        );
+        let files = t.output_files();
+        assert!(files[1].ends_with("out/grad_0001.jpg"), "{files:?}");
+        assert!(matches!(
+            t.output,
+            Output::Stills {
+                format: StillFormat::Jpeg { quality: 80 },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn tasks_round_trip_through_json() {
+        let d = Dir::new("json", &["persistent.fs", "inputs_all.fs"]);
+        let plan = Plan::load(&d.job(
+            "defaults:\n  fps: 7\n  time: 0.3\njobs:\n  - shader: persistent.fs\n    frames: \"3..9\"\n    output: out/p.webm\n  - shader: inputs_all.fs\n    inputs: { amount: 0.1 }\n    output: out/a.gif\n    frames: 2\n  - shader: inputs_all.fs\n    float: true\n    output: out/f_{frame}.png\n    frames: 2\n",
+        ))
+        .unwrap();
+        for task in &plan.tasks {
+            let text = serde_json::to_string(task).unwrap();
+            let back: Task = serde_json::from_str(&text).unwrap();
+            assert_eq!(&back, task, "{text}");
+        }
+        let v = serde_json::to_value(&plan.tasks[0]).unwrap();
+        assert_eq!(v["output"]["kind"], "video");
+        assert_eq!(v["output"]["codec"], "webm");
+        assert_eq!(v["stateful"], true);
+        assert_eq!(v["frames"][0]["number"], 3);
+        let v = serde_json::to_value(&plan.tasks[2]).unwrap();
+        assert_eq!(v["output"]["format"], json!({"type": "png", "bits": 16}));
+        let back: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+        assert_eq!(back, plan);
+    }
+}
