@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use isfkit_output::{remove_stale_temporaries, EncoderPool, GifWriter, OutputError, VideoWriter};
+use isfkit_output::{remove_stale_temporaries, EncoderPool, GifWriter, PipelineError, VideoWriter};
 use isfkit_render::{Engine, Error, RenderOptions};
 use serde::{Deserialize, Serialize};
 
@@ -168,24 +168,6 @@ pub fn engine_error_message(e: &Error, shader: &Path) -> String {
     }
 }
 
-/// What stops a pipelined render: the engine, or writing a frame.
-enum Stop {
-    Engine(Error),
-    Output(OutputError),
-}
-
-impl From<Error> for Stop {
-    fn from(e: Error) -> Self {
-        Stop::Engine(e)
-    }
-}
-
-impl From<OutputError> for Stop {
-    fn from(e: OutputError) -> Self {
-        Stop::Output(e)
-    }
-}
-
 /// Runs `task` on `engine`, encoding stills on `encoders`, and says what became of it.
 ///
 /// `on_frame` is called once per frame handed over for writing (for progress). Setting
@@ -335,9 +317,9 @@ fn render_task(
             Ok(())
         },
     );
-    result.map_err(|e: Stop| match e {
-        Stop::Engine(e) => engine_error_message(&e, &task.shader),
-        Stop::Output(e) => format!("error: {e}"),
+    result.map_err(|e: PipelineError| match e {
+        PipelineError::Engine(e) => engine_error_message(&e, &task.shader),
+        PipelineError::Output(e) => format!("error: {e}"),
     })?;
     // This task's frames are all written (or failed) before its result is reported, so a
     // write error is blamed on the task it belongs to.

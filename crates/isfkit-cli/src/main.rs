@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-use isfkit_output::{EncoderPool, ImageFormat, OutputError, PngCompression};
+use isfkit_batch::parse_size;
+use isfkit_output::{EncoderPool, ImageFormat, OutputError, PipelineError, PngCompression};
 use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
 use isfkit_render::{
     AudioData, Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions,
@@ -120,21 +121,6 @@ struct InfoArgs {
     shader: PathBuf,
 }
 
-fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s
-        .split_once(['x', 'X'])
-        .ok_or_else(|| format!("size \"{s}\" is not WIDTHxHEIGHT"))?;
-    let w: u32 = w
-        .trim()
-        .parse()
-        .map_err(|_| format!("width \"{w}\" is not a whole number"))?;
-    let h: u32 = h
-        .trim()
-        .parse()
-        .map_err(|_| format!("height \"{h}\" is not a whole number"))?;
-    Ok((w, h))
-}
-
 /// A positive, finite number of seconds (Duration would panic on inf, NaN or negatives).
 fn parse_seconds(s: &str) -> Result<f64, String> {
     let v: f64 = s
@@ -213,25 +199,6 @@ fn output_failure(e: OutputError) -> Failure {
             message: format!("error: {e}"),
         },
         e => Failure::usage(format!("error: {e}")),
-    }
-}
-
-/// What stops a pipelined render: the engine, or the sink writing a frame.
-#[derive(Debug)]
-enum PipelineError {
-    Engine(Error),
-    Output(OutputError),
-}
-
-impl From<Error> for PipelineError {
-    fn from(e: Error) -> Self {
-        PipelineError::Engine(e)
-    }
-}
-
-impl From<OutputError> for PipelineError {
-    fn from(e: OutputError) -> Self {
-        PipelineError::Output(e)
     }
 }
 

@@ -73,3 +73,14 @@ pub(crate) fn encode_err(path: &std::path::Path) -> impl Fn(image::ImageError) -
         source,
     }
 }
+
+/// What stops a pipelined render (`Engine::render_pipelined` with a sink that writes
+/// files): the engine, or writing a frame. Callers map each kind to their own answer (the
+/// CLI to an exit code) by type.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Engine(#[from] isfkit_render::Error),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}

@@ -18,6 +18,6 @@ pub use crate::image::{
     PngCompression,
 };
 pub use encoder_pool::EncoderPool;
-pub use error::{OutputError, Result};
+pub use error::{OutputError, PipelineError, Result};
 pub use frame_ext::FrameExt;
 pub use video::{GifWriter, VideoFormat, VideoWriter};
