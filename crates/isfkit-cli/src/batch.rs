@@ -130,10 +130,8 @@ fn run_isolated(
             .lines()
             .map_while(Result::ok)
         {
-            if !line.contains("XDG_RUNTIME_DIR") {
-                s.push_str(&line);
-                s.push('\n');
-            }
+            s.push_str(&line);
+            s.push('\n');
         }
         s
     });

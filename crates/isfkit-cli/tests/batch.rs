@@ -34,7 +34,10 @@ impl Dir {
     }
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-        c.args(args).current_dir(&self.0).env_remove("RUST_LOG");
+        c.args(args)
+            .current_dir(&self.0)
+            .env_remove("RUST_LOG")
+            .env_remove("XDG_RUNTIME_DIR");
         c
     }
     fn run(&self, args: &[&str]) -> Output {
@@ -60,11 +63,7 @@ impl Drop for Dir {
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json(o: &Output) -> serde_json::Value {
