@@ -9,6 +9,7 @@
 //! shutdown, PNG writing) releases the GIL with `py.detach`, so other Python threads run while
 //! the GPU works.
 
+mod convert;
 mod errors;
 
 use std::path::PathBuf;
@@ -224,28 +225,22 @@ impl PyScene {
         &self.label
     }
 
-    /// Sets a non-image input. `kind` is one of `bool`, `long`, `float`, `point2D`, `color`;
-    /// `values` holds 1, 1, 1, 2 or 4 numbers. The engine checks it against the declaration.
-    fn set_value(&self, py: Python<'_>, name: &str, kind: &str, values: Vec<f64>) -> PyResult<()> {
+    /// Sets a non-image input from a Python value (bool, number, label, sequence, numpy),
+    /// converted by the one conversion in Rust (`convert.rs`); `lenient` applies pyvvisf's
+    /// coercions.
+    #[pyo3(signature = (name, value, lenient = false))]
+    fn set_input(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+        lenient: bool,
+    ) -> PyResult<()> {
         self.check_alive(py)?;
-        let value = match (kind, values.as_slice()) {
-            ("bool", [v]) => Value::Bool(*v != 0.0),
-            ("long", [v])
-                if v.fract() == 0.0 && (i32::MIN as f64..=i32::MAX as f64).contains(v) =>
-            {
-                Value::Long(*v as i32)
-            }
-            ("float", [v]) => Value::Float(*v as f32),
-            ("point2D", [x, y]) => Value::Point2D([*x as f32, *y as f32]),
-            ("color", [r, g, b, a]) => Value::Color([*r as f32, *g as f32, *b as f32, *a as f32]),
-            _ => {
-                return Err(errors::input_error(
-                    py,
-                    format!("input \"{name}\": cannot make a {kind} value from {values:?}"),
-                ))
-            }
-        };
         let scene = &self.scene;
+        let input = py.detach(|| scene.input(name));
+        let input = self.map(py, input)?;
+        let value = convert::input_value(py, &input, value, lenient)?;
         let r = py.detach(|| scene.set(name, value));
         self.map(py, r)
     }
@@ -328,6 +323,40 @@ impl PyScene {
         Ok(PyFrame {
             frame: self.map(py, r)?,
         })
+    }
+
+    /// Renders one frame per time, in order, pipelined like `isf render`: up to `in_flight`
+    /// frames are on the GPU while the oldest is read back. Returns the frames in order.
+    #[pyo3(signature = (width, height, times, float_output = false, in_flight = 3))]
+    fn render_many(
+        &self,
+        py: Python<'_>,
+        width: u32,
+        height: u32,
+        times: Vec<f64>,
+        float_output: bool,
+        in_flight: usize,
+    ) -> PyResult<Vec<PyFrame>> {
+        self.check_alive(py)?;
+        let engine = &self.engine.get().engine;
+        let scene = &self.scene;
+        let r = py.detach(|| {
+            let mut frames = Vec::with_capacity(times.len());
+            let opts = times.iter().map(|&time| RenderOptions {
+                width,
+                height,
+                time,
+                float_output,
+                date: None,
+            });
+            engine
+                .render_pipelined(scene, opts, in_flight, |_, frame| {
+                    frames.push(PyFrame { frame });
+                    Ok::<(), isfkit_render::Error>(())
+                })
+                .map(|_| frames)
+        });
+        self.map(py, r)
     }
 
     /// Frames rendered so far (the next frame's FRAMEINDEX).

@@ -350,3 +350,37 @@ def test_vvisf_isfdoc_does_not_start_the_engine(shaders):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr
+
+
+def test_one_conversion_strict_and_lenient(engine, shaders):
+    # Issue 8: one Rust conversion serves isfkit (strict) and isfkit.vvisf (lenient).
+    shader = engine.load(shaders / "inputs_all.fs")
+    shader.set(amount=np.float32(0.5), tint=np.array([1.0, 0.0, 0.0]), spot=(0.25, 0.75))
+    assert shader.get("amount") == pytest.approx(0.5)
+    assert shader.get("tint") == (1.0, 0.0, 0.0, 1.0)
+    shader.set(enabled=np.bool_(False), level=np.int64(3), mode="Green")
+    assert (shader.get("enabled"), shader.get("level"), shader.get("mode")) == (False, 3, 1)
+    with pytest.raises(isfkit.InputError, match=r'input "level" is of type long, but the value given is True \(bool\)'):
+        shader.set(level=True)
+    with pytest.raises(isfkit.InputError, match='input "tint" is of type color and takes 3 or 4 numbers'):
+        shader.set(tint=(1, 0))
+    with pytest.raises(isfkit.InputError, match='no label "Purple"'):
+        shader.set(mode="Purple")
+    # pyvvisf coerces Python primitives: True for a long, 2 for a bool, True for a float.
+    shader._set_input("level", True, lenient=True)
+    shader._set_input("enabled", 2, lenient=True)
+    shader._set_input("amount", True, lenient=True)
+    assert (shader.get("level"), shader.get("enabled"), shader.get("amount")) == (1, True, 1.0)
+
+
+def test_frames_are_pipelined_and_equal_one_by_one(engine, shaders):
+    # Issue 8: Shader.frames() renders through the pipelined path (several frames per call);
+    # persistent buffers carry over exactly as when rendering one frame at a time.
+    a = engine.load(shaders / "persistent.fs")
+    b = engine.load(shaders / "persistent.fs")
+    piped = [f.to_numpy() for f in a.frames(range(11), fps=30, size=(24, 16))]
+    single = [b.render(24, 16, time=i / 30).to_numpy() for i in range(11)]
+    assert len(piped) == 11
+    for i, (p, s) in enumerate(zip(piped, single)):
+        assert np.array_equal(p, s), f"frame {i} differs"
+    assert a.frame_index == 11

@@ -259,3 +259,85 @@ pub(crate) fn wgpu_leaks(instance: &wgpu::Instance) -> Vec<Leak> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The coordinator's bookkeeping without a GPU: participants run once, in their phase's
+    //! order, failures are recorded and do not stop the others.
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    struct Probe {
+        name: String,
+        phase: Phase,
+        log: Arc<Mutex<Vec<String>>>,
+        fail: bool,
+    }
+
+    impl Participant for Probe {
+        fn name(&self) -> &str {
+            &self.name
+        }
+        fn phase(&self) -> Phase {
+            self.phase
+        }
+        fn release(&mut self) -> Result<Released, String> {
+            self.log.lock().unwrap().push(self.name.clone());
+            if self.fail {
+                Err("could not stop".into())
+            } else {
+                Ok(Released {
+                    count: 1,
+                    bytes: 10,
+                })
+            }
+        }
+    }
+
+    #[test]
+    fn participants_run_in_phase_order_and_failures_are_recorded() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let probe = |name: &str, phase, fail| -> Box<dyn Participant> {
+            Box::new(Probe {
+                name: name.into(),
+                phase,
+                log: log.clone(),
+                fail,
+            })
+        };
+        // Registered out of order on purpose.
+        let mut parts = vec![
+            probe("temp files", Phase::ReleaseSystem, false),
+            probe("window", Phase::CloseSurfaces, false),
+            probe("encoder", Phase::StopWorkers, true),
+            probe("watcher", Phase::StopWorkers, false),
+            probe("ui", Phase::ReleaseUi, false),
+        ];
+        let reports: Vec<PhaseReport> = Phase::ALL
+            .iter()
+            .map(|&phase| {
+                let mut r = new_phase_report(phase);
+                run_participants(phase, &mut parts, &mut r);
+                r
+            })
+            .collect();
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["encoder", "watcher", "window", "ui", "temp files"]
+        );
+        let stop = &reports[0];
+        assert_eq!(stop.errors, ["encoder: could not stop"]);
+        assert_eq!((stop.released_count, stop.released_bytes), (1, 10));
+        let report = CleanupReport {
+            phases: reports,
+            ..CleanupReport::default()
+        };
+        assert!(!report.ok());
+        assert_eq!(report.errors().count(), 1);
+        assert!(report
+            .to_string()
+            .contains("error: encoder: could not stop"));
+        assert!(Phase::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+}

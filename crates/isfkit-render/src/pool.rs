@@ -33,6 +33,9 @@ enum Key {
 enum Object {
     Texture(Tracked<TextureAndView>),
     Buffer(Tracked<wgpu::Buffer>),
+    /// A stand-in of `bytes` bytes, so the pool's bookkeeping is tested without a GPU.
+    #[cfg(test)]
+    Fake(Tracked<u64>),
 }
 
 impl Object {
@@ -44,6 +47,8 @@ impl Object {
                     * t.format.block_copy_size(None).unwrap_or(4) as u64
             }
             Object::Buffer(b) => b.size(),
+            #[cfg(test)]
+            Object::Fake(n) => **n,
         }
     }
 }
@@ -190,24 +195,38 @@ impl Pool {
             format,
             usage,
         };
-        if let Some(s) = self.take_idle(key, gpu.generation) {
+        let label = || format!("pool texture {width}x{height} {format:?}");
+        self.get_or_insert(key, gpu.generation, label, |label| {
+            Object::Texture(gpu.texture(label, width, height, format, usage))
+        })
+    }
+
+    /// An idle object of `key` made for `generation`, or a new one from `make` (given its
+    /// label). The one path every request takes: hits, misses and `last_used` are counted here.
+    #[track_caller]
+    fn get_or_insert(
+        &mut self,
+        key: Key,
+        generation: u64,
+        label: impl FnOnce() -> String,
+        make: impl FnOnce(&str) -> Object,
+    ) -> Arc<PoolSlot> {
+        if let Some(s) = self.take_idle(key, generation) {
             return s;
         }
-        let label = format!("pool texture {width}x{height} {format:?}");
-        let t = gpu.texture(&label, width, height, format, usage);
-        self.insert(key, label, Object::Texture(t), gpu.generation)
+        let label = label();
+        let object = make(&label);
+        self.insert(key, label, object, generation)
     }
 
     /// A buffer of this size and usage.
     #[track_caller]
     pub fn buffer(&mut self, gpu: &Gpu, size: u64, usage: wgpu::BufferUsages) -> PooledTexture {
         let key = Key::Buffer { size, usage };
-        if let Some(s) = self.take_idle(key, gpu.generation) {
-            return s;
-        }
-        let label = format!("pool buffer {size} bytes");
-        let b = gpu.buffer(&label, size, usage);
-        self.insert(key, label, Object::Buffer(b), gpu.generation)
+        let label = || format!("pool buffer {size} bytes");
+        self.get_or_insert(key, gpu.generation, label, |label| {
+            Object::Buffer(gpu.buffer(label, size, usage))
+        })
     }
 
     /// Ends a frame: objects idle for more than `max_idle_frames` frames are freed.
@@ -270,5 +289,108 @@ impl Pool {
             }
         }
         st
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The pool's bookkeeping on stand-in objects: no GPU needed.
+    use std::panic::Location;
+
+    use super::*;
+    use crate::registry::{Registry, ResourceKind};
+
+    fn key(n: u64) -> Key {
+        Key::Buffer {
+            size: n,
+            usage: wgpu::BufferUsages::COPY_DST,
+        }
+    }
+
+    fn get(pool: &mut Pool, reg: &Registry, n: u64, generation: u64) -> Arc<PoolSlot> {
+        pool.get_or_insert(
+            key(n),
+            generation,
+            || format!("fake {n}"),
+            |label| {
+                Object::Fake(reg.track(
+                    n,
+                    ResourceKind::Buffer,
+                    label,
+                    n,
+                    generation,
+                    Location::caller(),
+                ))
+            },
+        )
+    }
+
+    #[test]
+    fn reuses_by_descriptor_and_generation_only_when_idle() {
+        let (mut pool, reg) = (Pool::new(), Registry::default());
+        let a = get(&mut pool, &reg, 100, 1);
+        let b = get(&mut pool, &reg, 100, 1); // `a` is held: a second object
+        assert!(!Arc::ptr_eq(&a, &b));
+        drop(a);
+        let c = get(&mut pool, &reg, 100, 1); // idle now: reused
+        assert_eq!(pool.stats().hits, 1);
+        let d = get(&mut pool, &reg, 200, 1); // another descriptor
+        let e = get(&mut pool, &reg, 100, 2); // another device generation
+        drop((b, c, d, e));
+        let st = pool.stats();
+        assert_eq!((st.hits, st.misses, st.live, st.idle), (1, 4, 0, 4));
+        assert_eq!(st.bytes, 100 + 100 + 200 + 100);
+        assert_eq!(reg.summary().total_count(), 4);
+    }
+
+    #[test]
+    fn idle_objects_age_out_after_max_idle_frames() {
+        let (mut pool, reg) = (Pool::new(), Registry::default());
+        pool.max_idle_frames = 2;
+        let held = get(&mut pool, &reg, 1, 1);
+        drop(get(&mut pool, &reg, 2, 1));
+        for _ in 0..2 {
+            pool.end_frame();
+        }
+        assert_eq!(pool.stats().idle, 1, "kept for max_idle_frames frames");
+        pool.end_frame();
+        let st = pool.stats();
+        assert_eq!((st.idle, st.live, st.aged_out), (0, 1, 1));
+        assert_eq!(
+            reg.summary().total_count(),
+            1,
+            "the aged-out object was released"
+        );
+        // A held object never ages out, however long.
+        for _ in 0..10 {
+            pool.end_frame();
+        }
+        assert_eq!(pool.stats().live, 1);
+        assert!(!held.is_released());
+    }
+
+    #[test]
+    fn cleanup_frees_idle_and_force_cleanup_frees_everything() {
+        let (mut pool, reg) = (Pool::new(), Registry::default());
+        let held = get(&mut pool, &reg, 10, 1);
+        drop(get(&mut pool, &reg, 20, 1));
+        let freed = pool.cleanup();
+        assert_eq!((freed.count, freed.bytes), (1, 20));
+        assert!(!held.is_released());
+        assert_eq!(reg.summary().total_count(), 1);
+        let freed = pool.force_cleanup();
+        assert_eq!((freed.count, freed.bytes), (1, 10));
+        assert!(held.is_released());
+        assert_eq!(reg.summary().total_count(), 0);
+        // A held handle answers Released, naming the object.
+        match held.with_buffer(|_| ()) {
+            Err(Error::Released { label }) => assert_eq!(label, "fake 10"),
+            other => panic!("expected Released, got {other:?}"),
+        }
+        // And a released slot is never handed out again.
+        drop(held);
+        let fresh = get(&mut pool, &reg, 10, 1);
+        assert!(!fresh.is_released());
+        assert_eq!(pool.stats().hits, 0);
     }
 }

@@ -157,6 +157,14 @@ impl SceneState {
 }
 
 impl Scene {
+    /// The declaration of input `name`; `Error::UnknownInput` (listing the inputs) if there
+    /// is none.
+    pub fn input(&self, name: &str) -> Result<isfkit_format::Input> {
+        let s = lock_scene(&self.state);
+        s.input_type(name)?;
+        Ok(s.doc.input(name).cloned().expect("checked above"))
+    }
+
     /// The parsed document.
     pub fn document(&self) -> IsfDocument {
         lock_scene(&self.state).doc.clone()

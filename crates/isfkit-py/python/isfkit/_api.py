@@ -7,6 +7,7 @@ engine's JSON reports into dataclasses.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -356,51 +357,6 @@ def _is_number(v: Any) -> bool:
     return hasattr(v, "dtype") and getattr(v, "shape", None) == () and v.dtype.kind in "iuf"
 
 
-def _numbers(v: Any, counts: Sequence[int], name: str, type_name: str) -> List[float]:
-    if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
-        v = v.tolist()
-    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
-        raise InputError(f'input "{name}" is of type {type_name}, but the value given is {v!r}')
-    if len(v) not in counts or not all(_is_number(x) for x in v):
-        want = " or ".join(str(c) for c in counts)
-        raise InputError(
-            f'input "{name}" is of type {type_name} and takes {want} numbers, but the value given is {v!r}'
-        )
-    return [float(x) for x in v]
-
-
-def _convert(info: InputInfo, value: Any) -> Tuple[str, List[float]]:
-    """(kind, numbers) for the native set_value, or InputError naming both types."""
-    name, ty = info.name, info.type
-    bad = InputError(f'input "{name}" is of type {ty}, but the value given is {value!r} ({type(value).__name__})')
-    if ty in ("event", "bool"):
-        if hasattr(value, "dtype") and getattr(value, "shape", None) == () and value.dtype.kind == "b":
-            value = bool(value)
-        if isinstance(value, bool):
-            return "bool", [1.0 if value else 0.0]
-        if _is_number(value) and float(value) in (0.0, 1.0):
-            return "bool", [float(value)]
-        raise bad
-    if ty == "long":
-        if isinstance(value, str):
-            if value in info.labels:
-                return "long", [float(info.values[info.labels.index(value)])]
-            raise InputError(f'input "{name}": no label "{value}" (labels: {", ".join(info.labels) or "none"})')
-        if _is_number(value) and float(value).is_integer():
-            return "long", [float(value)]
-        raise bad
-    if ty == "float":
-        if _is_number(value):
-            return "float", [float(value)]
-        raise bad
-    if ty == "point2D":
-        return "point2D", _numbers(value, (2,), name, ty)
-    if ty == "color":
-        c = _numbers(value, (3, 4), name, ty)
-        return "color", c if len(c) == 4 else c + [1.0]
-    raise bad
-
-
 def _image_rgba(name: str, value: Any) -> Tuple[int, int, bytes]:
     """(width, height, RGBA8 rows top first) from a PIL image or an array-like."""
     if hasattr(value, "convert") and hasattr(value, "size") and hasattr(value, "tobytes"):
@@ -500,6 +456,11 @@ class Shader:
 
     def set_input(self, name: str, value: Any) -> None:
         """Sets one input (for names that are not Python identifiers)."""
+        self._set_input(name, value, lenient=False)
+
+    def _set_input(self, name: str, value: Any, lenient: bool) -> None:
+        """Images and audio are converted here; every other value by the one conversion in
+        Rust (``lenient``: pyvvisf's coercions, for ``isfkit.vvisf``)."""
         self._engine._check_alive()
         info = self.info.input(name)
         if info is None:
@@ -517,8 +478,7 @@ class Shader:
         elif info.type in ("audio", "audioFFT"):
             self._native.set_audio(name, _audio_channels(name, value))
         else:
-            kind, numbers = _convert(info, value)
-            self._native.set_value(name, kind, numbers)
+            self._native.set_input(name, value, lenient)
 
     def get(self, name: str) -> Any:
         """The current value of a non-image input (None for images and unknown names)."""
@@ -548,15 +508,28 @@ class Shader:
         float: bool = False,  # noqa: A002
     ) -> Iterator["Frame"]:
         """Renders frame numbers ``frames`` (an int n means ``range(n)``) at ``time = i / fps``,
-        one after another on this shader, so persistent buffers carry over."""
+        one after another on this shader, so persistent buffers carry over. Pipelined like
+        ``isf render``: the GPU renders the next frames while earlier ones are read back, a
+        chunk of frames per call with the GIL released (memory stays bounded by the chunk)."""
         if isinstance(frames, int):
             frames = range(frames)
         w, h = size
-        for i in frames:
-            yield self.render(w, h, time=i / fps, float=float)
+        numbers = iter(frames)
+        while True:
+            chunk = list(itertools.islice(numbers, _FRAMES_PER_CALL))
+            if not chunk:
+                return
+            self._engine._check_alive()
+            times = [i / fps for i in chunk]
+            for native in self._native.render_many(int(w), int(h), times, bool(float)):
+                yield Frame(native)
 
 
 builtins_float = float
+
+# Frames rendered per native call by Shader.frames(): enough to keep the GPU busy with three
+# in flight, few enough to bound memory at large sizes.
+_FRAMES_PER_CALL = 8
 
 
 class Frame:

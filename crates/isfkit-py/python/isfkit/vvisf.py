@@ -247,18 +247,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _coerce(value: Any, type_name: str) -> Any:
-    """pyvvisf's auto-coercion: a bool for a bool input from any number, 3-tuples for colors."""
-    v = _plain(value)
-    if type_name in ("bool", "event") and not isinstance(v, bool) and isinstance(v, (int, float)):
-        return bool(v)
-    if type_name == "long" and isinstance(v, float) and v.is_integer():
-        return int(v)
-    if type_name == "float" and isinstance(v, bool):
-        return float(v)
-    return v
-
-
 # ---------------------------------------------------------------------------------------------
 # Documents, scenes, buffers
 
@@ -410,7 +398,7 @@ class ISFScene:
             # document on the live engine and re-apply the inputs set so far.
             shader = _load(engine, self._doc)
             for name, value in self._values.items():
-                shader.set_input(name, value)
+                shader._set_input(name, value, lenient=True)
             self._shader = shader
         return self._shader
 
@@ -430,9 +418,8 @@ class ISFScene:
             self._render_size = [float(v[0]), float(v[1])]
             return
         shader = self._ensure_shader()
-        info = shader.info.input(name)
-        v = _coerce(value, info.type) if info is not None else v
-        shader.set_input(name, v)
+        # pyvvisf coerces Python primitives (a number for a bool, True for a long, ...).
+        shader._set_input(name, v, lenient=True)
         self._values[name] = v
 
     def value_for_input_named(self, name: str) -> Any:
