@@ -74,15 +74,110 @@ impl IsfDocument {
 
     /// Reads and parses the file at `path`; `IMPORTED` paths are resolved against its folder.
     pub fn parse_file(path: &Path) -> Result<IsfDocument, FormatError> {
-        let source = std::fs::read_to_string(path).map_err(|err| FormatError {
+        let bytes = std::fs::read(path).map_err(|err| FormatError {
             diagnostic: Diagnostic::bare(
                 Severity::Error,
                 format!("cannot read {}: {err}", path.display()),
             ),
             kind: FormatErrorKind::Unreadable,
         })?;
+        let source = decode_glsl(&bytes).map_err(FormatError::invalid)?;
         Self::parse_with_base(&source, path.parent())
     }
+}
+
+/// GLSL source bytes as text, read the way GL drivers read them: bytes that are not UTF-8 are
+/// ignored inside `//` and `/* */` comments (each becomes a space, so offsets, lines and
+/// columns stay those of the file) and are an error, at their line and column, anywhere else.
+pub fn decode_glsl(bytes: &[u8]) -> Result<String, Diagnostic> {
+    // Comment ranges, found on bytes (GLSL has no string literals).
+    let mut in_comment = vec![false; bytes.len()];
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                in_comment[i] = true;
+                i += 1;
+            }
+        } else if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            let start = i;
+            i += 2;
+            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i = (i + 2).min(bytes.len());
+            in_comment[start..i].fill(true);
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = bytes.to_vec();
+    let mut pos = 0;
+    loop {
+        match std::str::from_utf8(&out[pos..]) {
+            Ok(_) => break,
+            Err(e) => {
+                let bad = pos + e.valid_up_to();
+                let len = e.error_len().unwrap_or(out.len() - bad);
+                if in_comment[bad..bad + len].iter().all(|&c| c) {
+                    out[bad..bad + len].fill(b' ');
+                    pos = bad + len;
+                } else {
+                    let before = &bytes[..bad];
+                    let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+                    let line_start = before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
+                    let column = String::from_utf8_lossy(&bytes[line_start..bad])
+                        .chars()
+                        .count() as u32
+                        + 1;
+                    let lossy = String::from_utf8_lossy(bytes);
+                    return Err(Diagnostic::at(
+                        Severity::Error,
+                        &lossy,
+                        line,
+                        column,
+                        format!(
+                            "byte 0x{:02X} is not UTF-8 text; outside comments GLSL source must be ASCII or UTF-8",
+                            bytes[bad]
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(String::from_utf8(out).expect("invalid bytes were replaced"))
+}
+
+/// Names an input, pass target or imported image must not take: the ISF built-ins (the name
+/// would hide them) and `main`.
+const RESERVED_ISF_NAMES: &[&str] = &[
+    "TIME",
+    "TIMEDELTA",
+    "RENDERSIZE",
+    "PASSINDEX",
+    "FRAMEINDEX",
+    "DATE",
+    "isf_FragNormCoord",
+    "vv_FragNormCoord",
+    "main",
+];
+
+fn check_reserved_name(ctx: &Ctx, what: &str, name: &str, off: usize) -> Result<(), FormatError> {
+    if RESERVED_ISF_NAMES.contains(&name) {
+        let why = if name == "main" {
+            "the shader's `main` function"
+        } else {
+            "an ISF built-in"
+        };
+        return Err(ctx.error(
+            off,
+            format!("{what} \"{name}\" has the name of {why}; choose another name"),
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,9 +639,20 @@ fn build_document(
         }
     }
 
+    for (input, off) in &inputs {
+        check_reserved_name(ctx, "input", &input.name, *off)?;
+    }
+    for (image, off) in &imported {
+        check_reserved_name(ctx, "imported image", &image.name, *off)?;
+    }
     let mut passes = parse_passes(ctx, get(obj, "PASSES"))?;
     if let Some(j) = get(obj, "PERSISTENT_BUFFERS") {
         apply_persistent_buffers(ctx, j, &mut passes)?;
+    }
+    for pass in &passes {
+        if let Some((target, off)) = &pass.target {
+            check_reserved_name(ctx, "pass TARGET", target, *off)?;
+        }
     }
     check_passes(ctx, &passes, &inputs, &imported)?;
 
@@ -1274,9 +1380,12 @@ fn parse_imported(
     };
     let mut out: Vec<(ImportedImage, usize)> = Vec::new();
     for (key, entry, label) in entries {
-        let (name, path) = match &entry.v {
-            JV::Str(path) if key.is_some() => (key.map(str::to_owned), Some(path.clone())),
+        let (name, path, name_off) = match &entry.v {
+            JV::Str(path) if key.is_some() => {
+                (key.map(str::to_owned), Some(path.clone()), entry.off)
+            }
             JV::Obj(attrs) => {
+                let name_off = get(attrs, "NAME").map_or(entry.off, |n| n.off);
                 let name = match get(attrs, "NAME") {
                     Some(n) => match n.as_str() {
                         Some(s) => Some(s.to_owned()),
@@ -1301,7 +1410,7 @@ fn parse_imported(
                     },
                     None => None,
                 };
-                (name, path)
+                (name, path, name_off)
             }
             _ => {
                 return Err(ctx.error(
@@ -1335,7 +1444,7 @@ fn parse_imported(
                 path,
                 resolved_path,
             },
-            entry.off,
+            name_off,
         ));
     }
     Ok(out)

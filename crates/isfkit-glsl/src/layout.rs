@@ -9,6 +9,8 @@
 //! The block holds no arrays, so std430 lays it out exactly as std140 would.
 
 use isfkit_format::{InputType, IsfDocument};
+
+use crate::words::glsl_name;
 use serde::Serialize;
 
 /// Binding of the uniform block (set 0).
@@ -92,7 +94,11 @@ pub enum TextureSource {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TextureSlot {
+    /// The ISF name (input, imported image or pass target).
     pub name: String,
+    /// The texture's name in the generated GLSL: the ISF name, or `isf_id_NAME` when GLSL 4.50
+    /// cannot use it (see [`crate::words::glsl_name`]).
+    pub glsl_name: String,
     pub binding: u32,
     pub source: TextureSource,
 }
@@ -122,14 +128,18 @@ impl Layout {
                 InputType::Event | InputType::Bool { .. } => {
                     fields.push((bool_member(&input.name), FieldType::Int, role))
                 }
-                InputType::Long { .. } => fields.push((input.name.clone(), FieldType::Int, role)),
+                InputType::Long { .. } => {
+                    fields.push((glsl_name(&input.name), FieldType::Int, role))
+                }
                 InputType::Float { .. } => {
-                    fields.push((input.name.clone(), FieldType::Float, role))
+                    fields.push((glsl_name(&input.name), FieldType::Float, role))
                 }
                 InputType::Point2D { .. } => {
-                    fields.push((input.name.clone(), FieldType::Vec2, role))
+                    fields.push((glsl_name(&input.name), FieldType::Vec2, role))
                 }
-                InputType::Color { .. } => fields.push((input.name.clone(), FieldType::Vec4, role)),
+                InputType::Color { .. } => {
+                    fields.push((glsl_name(&input.name), FieldType::Vec4, role))
+                }
                 InputType::Image => textures.push((input.name.clone(), TextureSource::Input)),
                 InputType::Audio { .. } | InputType::AudioFft { .. } => {
                     textures.push((input.name.clone(), TextureSource::Audio))
@@ -188,6 +198,7 @@ impl Layout {
             .into_iter()
             .enumerate()
             .map(|(i, (name, source))| TextureSlot {
+                glsl_name: glsl_name(&name),
                 name,
                 binding: FIRST_TEXTURE_BINDING + i as u32,
                 source,
@@ -215,14 +226,34 @@ impl Layout {
         for t in &self.textures {
             s.push_str(&format!(
                 "layout(set = 0, binding = {}) uniform texture2D {};\n",
-                t.binding, t.name
+                t.binding, t.glsl_name
             ));
         }
         s
     }
 
+    /// The texture with ISF name `name`.
     pub fn texture(&self, name: &str) -> Option<&TextureSlot> {
         self.textures.iter().find(|t| t.name == name)
+    }
+
+    /// The texture whose generated GLSL name is `name`.
+    pub fn texture_by_glsl(&self, name: &str) -> Option<&TextureSlot> {
+        self.textures.iter().find(|t| t.glsl_name == name)
+    }
+
+    /// Every ISF name the block or a texture carries (inputs, imported images, targets).
+    pub fn isf_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .fields
+            .iter()
+            .filter_map(|f| match &f.role {
+                FieldRole::Input(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
+        names.extend(self.textures.iter().map(|t| t.name.clone()));
+        names
     }
 }
 

@@ -9,7 +9,9 @@ mod emit;
 pub mod layout;
 mod lex;
 mod program;
+mod rename;
 mod rewrite;
+pub mod words;
 
 use std::fmt;
 
@@ -102,22 +104,62 @@ const DEFAULT_VERTEX: &str = "void main()\n{\n\tisf_vertShaderInit();\n}\n";
 /// Translates `doc` (and the user's vertex shader text, if any) into GLSL 450.
 pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation, CompileError> {
     let layout = Layout::for_document(doc);
-    let fs_src = lex::strip_comments(&doc.code);
+    let header_names = layout.isf_names();
+    let fs_src = rename::blank_precision(&lex::strip_comments(&doc.code));
     let fs_toks = lex::tokenize(&fs_src);
+    let fs_renames = rename::token_renames(&fs_src, &fs_toks, &header_names);
     let vs_user = vertex.unwrap_or(DEFAULT_VERTEX);
-    let vs_src = lex::strip_comments(vs_user);
+    let vs_src = rename::blank_precision(&lex::strip_comments(vs_user));
     let vs_toks = lex::tokenize(&vs_src);
+    let vs_renames = rename::token_renames(&vs_src, &vs_toks, &header_names);
 
     let mut varyings = rewrite::Varyings::new();
-    rewrite::collect_varyings(&vs_src, &vs_toks, Stage::Vertex, &mut varyings, &layout);
-    rewrite::collect_varyings(&fs_src, &fs_toks, Stage::Fragment, &mut varyings, &layout);
+    rewrite::collect_varyings(
+        &vs_src,
+        &vs_toks,
+        &vs_renames,
+        Stage::Vertex,
+        &mut varyings,
+        &layout,
+    );
+    rewrite::collect_varyings(
+        &fs_src,
+        &fs_toks,
+        &fs_renames,
+        Stage::Fragment,
+        &mut varyings,
+        &layout,
+    );
 
-    let fs_out =
-        rewrite::Rewriter::new(&fs_src, &fs_toks, Stage::Fragment, &layout).run(&mut varyings);
-    let vs_out =
-        rewrite::Rewriter::new(&vs_src, &vs_toks, Stage::Vertex, &layout).run(&mut varyings);
+    let fs_out = rewrite::Rewriter::new(&fs_src, &fs_toks, &fs_renames, Stage::Fragment, &layout)
+        .run(&mut varyings);
+    let vs_out = rewrite::Rewriter::new(&vs_src, &vs_toks, &vs_renames, Stage::Vertex, &layout)
+        .run(&mut varyings);
 
     let mut errors = Vec::new();
+    for (stage, user, src, out) in [
+        (Stage::Fragment, doc.code.as_str(), &fs_src, &fs_out),
+        (Stage::Vertex, vs_user, &vs_src, &vs_out),
+    ] {
+        // A NUL byte outside comments: GL drivers stop reading there or reject it.
+        if let Some(off) = src.find('\0') {
+            errors.push(StageDiagnostic {
+                stage,
+                diagnostic: Diagnostic::at_offset(
+                    Severity::Error,
+                    user,
+                    off,
+                    "a NUL byte is not allowed in GLSL source",
+                ),
+            });
+        }
+        for (off, message) in &out.errors {
+            errors.push(StageDiagnostic {
+                stage,
+                diagnostic: Diagnostic::at_offset(Severity::Error, user, *off, message.clone()),
+            });
+        }
+    }
     if !fs_out.has_main {
         let (line, column) = end_position(&doc.code);
         errors.push(StageDiagnostic {
@@ -194,8 +236,8 @@ fn assemble(
     let mut bools = Vec::new();
     for f in &layout.fields {
         match &f.role {
-            FieldRole::Input(name) if f.glsl_name != *name => {
-                bools.push((name.clone(), f.glsl_name.clone()))
+            FieldRole::Input(name) if f.glsl_name == layout::bool_member(name) => {
+                bools.push((words::glsl_name(name), f.glsl_name.clone()))
             }
             FieldRole::ImgFlip(name) => bools.push((format!("_{name}_flip"), f.glsl_name.clone())),
             _ => {}
@@ -204,6 +246,7 @@ fn assemble(
     for (name, _) in &bools {
         pre.push_str(&format!("bool {name};\n"));
     }
+    pre.push_str(&rewrite::pow_helpers(&out.pows));
     match stage {
         Stage::Fragment => {
             if !out.user_output {
@@ -337,7 +380,7 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
                 out.push(map_diagnostic(
                     src,
                     err.meta.to_range().map(|r| r.start),
-                    err.kind.to_string(),
+                    words::unrename(&err.kind.to_string()),
                 ));
             }
             return None;
@@ -369,7 +412,7 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
             source = s.source();
         }
         // The user's `main` is renamed in the generated code; say so in their terms.
-        let message = message.replace("'isf_user_main'", "'main'");
+        let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
         out.push(map_diagnostic(src, offset, message));
         return None;
     }

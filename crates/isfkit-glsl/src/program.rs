@@ -157,12 +157,20 @@ impl Program {
         let vertex_path = vertex_shader_path(path);
         let vertex = match &vertex_path {
             Some(p) => {
-                Some(
-                    std::fs::read_to_string(p).map_err(|source| LoadError::ReadVertex {
+                let bytes = std::fs::read(p).map_err(|source| LoadError::ReadVertex {
+                    path: p.clone(),
+                    source,
+                })?;
+                // Non-UTF-8 bytes: ignored in comments, an error (with its position) elsewhere.
+                let text =
+                    isfkit_format::decode_glsl(&bytes).map_err(|d| LoadError::ReadVertex {
                         path: p.clone(),
-                        source,
-                    })?,
-                )
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!("line {}, column {}: {}", d.line, d.column, d.message),
+                        ),
+                    })?;
+                Some(text)
             }
             None => None,
         };

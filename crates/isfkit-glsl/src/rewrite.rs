@@ -56,6 +56,45 @@ pub struct Output {
     /// of its type plus one located column varying per column (see [`located_decls`]); the
     /// generated `main` copies between them.
     pub matrices: Vec<(String, String, u32)>,
+    /// Exponents of the `isf_powN` helpers the code calls.
+    pub pows: std::collections::BTreeSet<i32>,
+    /// Errors found while rewriting: (byte offset in the user's text, message).
+    pub errors: Vec<(usize, String)>,
+}
+
+/// The helper that computes `pow(x, n)` for an integer literal `n`.
+pub fn pow_helper(n: i32) -> String {
+    if n < 0 {
+        format!("isf_pow_neg{}", -n)
+    } else {
+        format!("isf_pow{n}")
+    }
+}
+
+/// Definitions of the `pow(x, n)` helpers for `exponents`, for float and vectors: repeated
+/// multiplication, `1 / x^n` for negative `n`, 1 for `n = 0`.
+pub fn pow_helpers(exponents: &std::collections::BTreeSet<i32>) -> String {
+    let mut s = String::new();
+    for &n in exponents {
+        let m = n.unsigned_abs();
+        let product = if m == 0 {
+            None
+        } else {
+            Some(vec!["x"; m as usize].join(" * "))
+        };
+        for ty in ["float", "vec2", "vec3", "vec4"] {
+            let body = match (&product, n < 0) {
+                (None, _) => format!("{ty}(1.0)"),
+                (Some(p), false) => p.clone(),
+                (Some(p), true) => format!("{ty}(1.0) / ({p})"),
+            };
+            s.push_str(&format!(
+                "{ty} {}({ty} x) {{ return {body}; }}\n",
+                pow_helper(n)
+            ));
+        }
+    }
+    s
 }
 
 /// `(columns, column type)` of a matrix type: `mat3` -> `(3, "vec3")`, `mat2x4` -> `(2, "vec4")`.
@@ -158,11 +197,26 @@ pub struct Rewriter<'a> {
     shadowed: Vec<(String, i32)>,
     varyings_declared: Vec<String>,
     matrices: Vec<(String, String, u32)>,
+    /// Per token: its generated spelling when renamed (see [`crate::rename`]).
+    renames: &'a [Option<String>],
+    /// Exponents of `pow(x, N)` calls turned into `isf_powN(x)`.
+    pows: std::collections::BTreeSet<i32>,
+    /// Errors found while rewriting: (byte offset in the user's text, message).
+    errors: Vec<(usize, String)>,
 }
 
 impl<'a> Rewriter<'a> {
-    pub fn new(src: &'a str, toks: &'a [Token], stage: Stage, layout: &'a Layout) -> Self {
+    pub fn new(
+        src: &'a str,
+        toks: &'a [Token],
+        renames: &'a [Option<String>],
+        stage: Stage,
+        layout: &'a Layout,
+    ) -> Self {
         Rewriter {
+            renames,
+            pows: Default::default(),
+            errors: Vec::new(),
             src,
             toks,
             stage,
@@ -176,6 +230,9 @@ impl<'a> Rewriter<'a> {
     }
 
     fn text(&self, i: usize) -> &'a str {
+        if let Some(Some(r)) = self.renames.get(i) {
+            return r;
+        }
         let t = self.toks[i];
         &self.src[t.start..t.end]
     }
@@ -196,8 +253,19 @@ impl<'a> Rewriter<'a> {
     fn tok_verbatim(&mut self, e: &mut Emitter, i: usize) {
         let t = self.toks[i];
         self.gap(e, t.start);
-        e.verbatim(&self.src[t.start..t.end], t.start);
+        match self.renames.get(i) {
+            Some(Some(r)) => e.replaced(r, t.start),
+            _ => e.verbatim(&self.src[t.start..t.end], t.start),
+        }
         self.cursor = t.end;
+    }
+
+    /// Writes token `i`'s (possibly renamed) text into `e` without moving the cursor.
+    fn name_into(&self, e: &mut Emitter, i: usize) {
+        match self.renames.get(i) {
+            Some(Some(r)) => e.replaced(r, self.toks[i].start),
+            _ => e.verbatim(self.text(i), self.toks[i].start),
+        }
     }
 
     fn tok_replace(&mut self, e: &mut Emitter, i: usize, with: &str) {
@@ -346,11 +414,15 @@ impl<'a> Rewriter<'a> {
                     return None;
                 }
                 self.gap(e, start);
-                let image = self.src[self.toks[ia].start..self.toks[ib - 1].end]
-                    .trim()
-                    .to_owned();
-                let size = match self.layout.texture(&image) {
-                    Some(_) => format!("_{image}_imgSize"),
+                let image = if ib == ia + 1 {
+                    self.text(ia).to_owned()
+                } else {
+                    self.src[self.toks[ia].start..self.toks[ib - 1].end]
+                        .trim()
+                        .to_owned()
+                };
+                let size = match self.layout.texture_by_glsl(&image) {
+                    Some(slot) => format!("_{}_imgSize", slot.name),
                     None => format!("vec2(textureSize(sampler2D({image}, isf_sampler), 0))"),
                 };
                 let sampled = format!("texture(sampler2D({image}, isf_sampler), ");
@@ -397,7 +469,7 @@ impl<'a> Rewriter<'a> {
                 let (a0, b0) = args[0];
                 self.cursor = self.toks[a0].start;
                 let tex_from = e.out.len();
-                if b0 == a0 + 1 && self.layout.texture(self.text(a0)).is_some() {
+                if b0 == a0 + 1 && self.layout.texture_by_glsl(self.text(a0)).is_some() {
                     // A texture's name here is the texture, even where a local shadows it.
                     self.tok_verbatim(e, a0);
                 } else {
@@ -424,8 +496,54 @@ impl<'a> Rewriter<'a> {
                 self.tok_verbatim(e, close);
                 Some(close + 1)
             }
+            "pow" if args.len() == 2 => {
+                let n = self.integer_literal(args[1].0, args[1].1)?;
+                // Desktop GL compilers turn `pow(x, n)` with a small integer literal into
+                // multiplications (defined for a negative x, never a constant-folding error).
+                self.pows.insert(n);
+                self.gap(e, start);
+                e.replaced(&format!("{}(", pow_helper(n)), start);
+                let (a0, b0) = args[0];
+                self.cursor = self.toks[a0].start;
+                self.emit_range(e, a0, b0);
+                e.replaced(")", self.toks[close].start);
+                self.cursor = self.toks[close].end;
+                Some(close + 1)
+            }
             _ => None,
         }
+    }
+
+    /// The value of tokens `[a, b)` when they are an integer-valued literal from -8 to 8
+    /// (`3.0`, `2.`, `4`, `-1.0`, `3.0f`).
+    fn integer_literal(&self, a: usize, b: usize) -> Option<i32> {
+        // `vecN(k)`: the same literal in every component.
+        if b >= a + 4
+            && matches!(self.text(a), "vec2" | "vec3" | "vec4")
+            && self.is(a + 1, "(")
+            && self.matching(a + 1, b) == Some(b - 1)
+        {
+            return self.integer_literal(a + 2, b - 1);
+        }
+        let (neg, k) = match self.text(a) {
+            "-" => (true, a + 1),
+            "+" => (false, a + 1),
+            _ => (false, a),
+        };
+        if k + 1 != b || self.toks[k].kind != Kind::Number {
+            return None;
+        }
+        let t = self.text(k);
+        let t = t.trim_end_matches(['f', 'F', 'u', 'U']);
+        if t.starts_with("0x")
+            || t.starts_with("0X")
+            || (t.len() > 1 && t.starts_with('0') && !t.contains(['.', 'e', 'E']))
+        {
+            return None;
+        }
+        let v: f64 = t.parse().ok()?;
+        let v = if neg { -v } else { v };
+        (v.fract() == 0.0 && v.abs() <= 8.0).then_some(v as i32)
     }
 
     /// The size of the unsized array whose `[` `]` are at `open`, `open + 1`, when an array
@@ -493,6 +611,14 @@ impl<'a> Rewriter<'a> {
         };
         match name.as_str() {
             // We set the version, extensions do not apply to naga, pragmas are hints.
+            "include" => {
+                self.errors.push((
+                    self.toks[i].start,
+                    "#include is not supported: GLSL 1.x has no #include (ARB_shading_language_include is not available to ISF shaders); paste the code in".into(),
+                ));
+                self.gap(e, self.toks[i].start);
+                self.cursor = self.toks[end - 1].end;
+            }
             "version" | "extension" | "pragma" => {
                 self.gap(e, self.toks[i].start);
                 self.cursor = self.toks[end - 1].end;
@@ -623,6 +749,8 @@ impl<'a> Rewriter<'a> {
             user_output,
             varyings_declared: self.varyings_declared,
             matrices: self.matrices,
+            pows: self.pows,
+            errors: self.errors,
         }
     }
 
@@ -631,12 +759,12 @@ impl<'a> Rewriter<'a> {
             name,
             "TIME" | "TIMEDELTA" | "RENDERSIZE" | "PASSINDEX" | "FRAMEINDEX" | "DATE"
         ) || self.layout.fields.iter().any(|f| f.glsl_name == name)
-            || self.layout.texture(name).is_some()
+            || self.layout.texture_by_glsl(name).is_some()
             || self
                 .layout
                 .fields
                 .iter()
-                .any(|f| matches!(&f.role, crate::layout::FieldRole::Input(n) if n == name))
+                .any(|f| matches!(&f.role, crate::layout::FieldRole::Input(n) if n == name || crate::words::glsl_name(n) == name))
     }
 
     /// `uniform T a, b;` of a value type the ISF header does not declare: nothing would ever
@@ -675,7 +803,9 @@ impl<'a> Rewriter<'a> {
         self.emit_range(e, k + 1, end + 1);
         for (name, ..) in decls {
             self.inits.generated("    ");
-            self.inits.verbatim(self.text(name), self.toks[name].start);
+            let mut inits = std::mem::take(&mut self.inits);
+            self.name_into(&mut inits, name);
+            self.inits = inits;
             self.inits.generated(&format!(" = {ty}(0);\n"));
         }
         true
@@ -765,7 +895,7 @@ impl<'a> Rewriter<'a> {
                 let mut inits = std::mem::take(&mut self.inits);
                 let saved = self.cursor;
                 inits.generated("    ");
-                inits.verbatim(self.text(name), self.toks[name].start);
+                self.name_into(&mut inits, name);
                 inits.generated(" =");
                 self.cursor = self.toks[eq].end;
                 self.emit_range(&mut inits, eq + 1, dend);
@@ -862,7 +992,7 @@ impl<'a> Rewriter<'a> {
             if builtin_value_type(s)
                 && i + 2 < close
                 && self.toks[i + 1].kind == Kind::Ident
-                && self.layout.texture(self.text(i + 1)).is_some()
+                && self.layout.texture_by_glsl(self.text(i + 1)).is_some()
                 && matches!(self.text(i + 2), "=" | ";" | "," | "[")
             {
                 self.shadowed.push((self.text(i + 1).to_owned(), depth));
@@ -944,11 +1074,12 @@ impl<'a> Rewriter<'a> {
 pub fn collect_varyings(
     src: &str,
     toks: &[Token],
+    renames: &[Option<String>],
     stage: Stage,
     varyings: &mut Varyings,
     layout: &Layout,
 ) {
-    let rw = Rewriter::new(src, toks, stage, layout);
+    let rw = Rewriter::new(src, toks, renames, stage, layout);
     let n = toks.len();
     let mut i = 0;
     let mut depth = 0;

@@ -11,6 +11,7 @@
 
 mod convert;
 mod errors;
+mod reports;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,9 +77,9 @@ impl PyEngine {
     }
 
     /// Runs the cleanup coordinator; returns the report as JSON. Idempotent.
-    fn shutdown(&self, py: Python<'_>) -> String {
+    fn shutdown(&self, py: Python<'_>) -> reports::PyCleanupReport {
         let engine = &self.engine;
-        py.detach(|| engine.shutdown().to_json())
+        reports::PyCleanupReport::new(py.detach(|| engine.shutdown()))
     }
 
     /// Never waits: an atomic flag, not the engine lock.
@@ -88,10 +89,10 @@ impl PyEngine {
     }
 
     /// Replaces the device; returns the re-initialisation report as JSON.
-    fn reinitialize(&self, py: Python<'_>) -> PyResult<String> {
+    fn reinitialize(&self, py: Python<'_>) -> PyResult<reports::PyReinitReport> {
         let engine = &self.engine;
         py.detach(|| engine.reinitialize())
-            .map(|r| json(&r))
+            .map(reports::PyReinitReport::from)
             .map_err(|e| errors::to_py(py, e, None))
     }
 
@@ -111,21 +112,24 @@ impl PyEngine {
         Ok((f.count, f.bytes))
     }
 
-    /// Every live GPU object, in creation order, as JSON (works after shutdown too).
-    fn live_resources(&self, py: Python<'_>) -> String {
+    /// Every live GPU object, in creation order (works after shutdown too).
+    fn live_resources(&self, py: Python<'_>) -> Vec<reports::PyLiveResource> {
         let engine = &self.engine;
-        py.detach(|| json(&engine.live_resources()))
+        py.detach(|| engine.live_resources())
+            .iter()
+            .map(reports::PyLiveResource::from)
+            .collect()
     }
 
-    /// Live GPU objects by kind, as JSON.
-    fn resources(&self, py: Python<'_>) -> String {
+    /// Live GPU objects by kind.
+    fn resources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let engine = &self.engine;
-        py.detach(|| json(&engine.resources()))
+        reports::resources_dict(py, py.detach(|| engine.resources()))
     }
 
-    fn pool_stats(&self, py: Python<'_>) -> String {
+    fn pool_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let engine = &self.engine;
-        py.detach(|| json(&engine.pool_stats()))
+        reports::pool_stats_dict(py, py.detach(|| engine.pool_stats()))
     }
 
     fn adapter_name(&self, py: Python<'_>) -> String {
@@ -538,6 +542,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<PyScene>()?;
     m.add_class::<PyFrame>()?;
+    m.add_class::<reports::PyCleanupReport>()?;
+    m.add_class::<reports::PyPhaseReport>()?;
+    m.add_class::<reports::PyLeak>()?;
+    m.add_class::<reports::PyLiveResource>()?;
+    m.add_class::<reports::PyReinitReport>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native
@@ -128,112 +128,12 @@ def _shader_info(doc: Dict[str, Any]) -> ShaderInfo:
 # Reports
 
 
-@dataclass(frozen=True)
-class PhaseReport:
-    phase: int
-    name: str
-    duration_ms: float
-    released_count: int
-    released_bytes: int
-    errors: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Leak:
-    """A GPU object that outlived shutdown. ``source`` is ``"registry"`` (isfkit's own
-    registry, with ``created_at``) or ``"wgpu"`` (wgpu's allocation report)."""
-
-    source: str
-    kind: str
-    label: str
-    bytes: int
-    count: int = 1
-    created_at: Optional[str] = None
-
-
-_PHASE_NUMBERS = {
-    "stop_workers": 1,
-    "close_surfaces": 2,
-    "release_gpu": 3,
-    "release_ui": 4,
-    "release_system": 5,
-    "verify": 6,
-}
-
-
-@dataclass(frozen=True)
-class CleanupReport:
-    """What ``Engine.shutdown()`` did: each phase (in order, timed) and every leak found."""
-
-    phases: Tuple[PhaseReport, ...] = ()
-    leaks: List[Leak] = field(default_factory=list)
-    total_ms: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when no phase failed and nothing leaked."""
-        return not self.leaks and all(not p.errors for p in self.phases)
-
-    @property
-    def errors(self) -> List[str]:
-        return [f"{p.name}: {e}" for p in self.phases for e in p.errors]
-
-    def to_dict(self) -> Dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "total_ms": self.total_ms,
-            "phases": [dict(asdict(p), errors=list(p.errors)) for p in self.phases],
-            "leaks": [asdict(leak) for leak in self.leaks],
-        }
-
-    def __bool__(self) -> bool:  # a report is always a report, even an empty one
-        return True
-
-    def __str__(self) -> str:
-        lines = [f"cleanup report ({self.total_ms:.2f} ms): {'ok' if self.ok else 'PROBLEMS'}"]
-        for p in self.phases:
-            lines.append(
-                f"  {p.phase} {p.name:<28} {p.duration_ms:8.2f} ms  released {p.released_count}"
-                f" ({p.released_bytes} bytes)  errors {len(p.errors)}"
-            )
-            lines.extend(f"      error: {e}" for e in p.errors)
-        for leak in self.leaks:
-            where = f" created at {leak.created_at}" if leak.created_at else ""
-            lines.append(f"  leak ({leak.source}): {leak.kind} \"{leak.label}\" {leak.bytes} bytes{where}")
-        return "\n".join(lines)
-
-    @classmethod
-    def from_json(cls, text: str) -> "CleanupReport":
-        d = json.loads(text)
-        phases = tuple(
-            PhaseReport(
-                phase=_PHASE_NUMBERS.get(p["phase"], 0) if isinstance(p["phase"], str) else int(p["phase"]),
-                name=p["name"],
-                duration_ms=float(p["duration_ms"]),
-                released_count=int(p["released_count"]),
-                released_bytes=int(p["released_bytes"]),
-                errors=tuple(p.get("errors", ())),
-            )
-            for p in d.get("phases", [])
-        )
-        leaks = [Leak(**leak) for leak in d.get("leaks", [])]
-        return cls(phases=phases, leaks=leaks, total_ms=float(d.get("total_ms", 0.0)))
-
-
-@dataclass(frozen=True)
-class LiveResource:
-    """A live GPU object in the engine's registry."""
-
-    kind: str
-    label: str
-    bytes: int
-    generation: int
-    order: int
-    created_at: str
-
-
-def _live_resources(text: str) -> List[LiveResource]:
-    return [LiveResource(**r) for r in json.loads(text)]
+# The reports are classes of the native module, made from the engine's own values.
+CleanupReport = _native.CleanupReport
+PhaseReport = _native.PhaseReport
+Leak = _native.Leak
+LiveResource = _native.LiveResource
+ReinitReport = _native.ReinitReport
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,16 +188,16 @@ class Engine:
     def shutdown(self) -> CleanupReport:
         """Runs the cleanup coordinator (idempotent: later calls return the first report)."""
         if self._report is None:
-            self._report = CleanupReport.from_json(self._native.shutdown())
+            self._report = self._native.shutdown()
         return self._report
 
     @property
     def is_shut_down(self) -> bool:
         return self._native.is_shut_down
 
-    def reinitialize(self) -> Dict[str, Any]:
+    def reinitialize(self) -> ReinitReport:
         """Replaces the GPU device; scenes rebuild lazily and keep persistent buffers."""
-        return json.loads(self._native.reinitialize())
+        return self._native.reinitialize()
 
     def cleanup(self) -> Dict[str, int]:
         """Frees pooled GPU objects nobody holds."""
@@ -313,14 +213,14 @@ class Engine:
 
     def live_resources(self) -> List[LiveResource]:
         """Every live GPU object of this engine, oldest first (empty after shutdown)."""
-        return _live_resources(self._native.live_resources())
+        return self._native.live_resources()
 
     def resources(self) -> Dict[str, Any]:
         """Live GPU objects by kind: ``{"by_kind": {"texture": {"count": .., "bytes": ..}}}``."""
-        return json.loads(self._native.resources())
+        return self._native.resources()
 
     def pool_stats(self) -> Dict[str, int]:
-        return json.loads(self._native.pool_stats())
+        return self._native.pool_stats()
 
     @property
     def adapter(self) -> str:

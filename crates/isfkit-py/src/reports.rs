@@ -1,0 +1,315 @@
+//! The engine's reports as Python classes made here, from the Rust values: the schema lives
+//! once (in isfkit-render), nothing crosses as JSON to be rebuilt on the Python side.
+
+use isfkit_render::{CleanupReport, LeakSource, LiveResource, PoolStats, ReinitReport};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+/// One phase of a shutdown, in the order phases run.
+#[pyclass(name = "PhaseReport", module = "isfkit", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyPhaseReport {
+    /// 1 (stop workers) .. 6 (verify).
+    pub phase: u8,
+    pub name: String,
+    pub duration_ms: f64,
+    pub released_count: u64,
+    pub released_bytes: u64,
+    pub errors: Vec<String>,
+}
+
+#[pymethods]
+impl PyPhaseReport {
+    fn __repr__(&self) -> String {
+        format!(
+            "PhaseReport(phase={}, name={:?}, duration_ms={:.3}, released_count={}, released_bytes={}, errors={:?})",
+            self.phase, self.name, self.duration_ms, self.released_count, self.released_bytes, self.errors
+        )
+    }
+}
+
+/// A GPU object that outlived shutdown. `source` is `"registry"` (isfkit's own registry,
+/// with `created_at`) or `"wgpu"` (wgpu's allocation report).
+#[pyclass(name = "Leak", module = "isfkit", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyLeak {
+    pub source: &'static str,
+    pub kind: String,
+    pub label: String,
+    pub bytes: u64,
+    pub count: u64,
+    pub created_at: Option<String>,
+}
+
+#[pymethods]
+impl PyLeak {
+    fn __repr__(&self) -> String {
+        format!(
+            "Leak(source={:?}, kind={:?}, label={:?}, bytes={}, count={}, created_at={:?})",
+            self.source, self.kind, self.label, self.bytes, self.count, self.created_at
+        )
+    }
+}
+
+/// What `Engine.shutdown()` did: each phase (in order, timed) and every leak found.
+#[pyclass(name = "CleanupReport", module = "isfkit", frozen)]
+pub struct PyCleanupReport {
+    report: CleanupReport,
+}
+
+impl PyCleanupReport {
+    pub fn new(report: CleanupReport) -> Self {
+        PyCleanupReport { report }
+    }
+
+    fn leak_objects(&self) -> Vec<PyLeak> {
+        self.report
+            .leaks
+            .iter()
+            .map(|l| PyLeak {
+                source: match l.source {
+                    LeakSource::Registry => "registry",
+                    LeakSource::Wgpu => "wgpu",
+                },
+                kind: l.kind.clone(),
+                label: l.label.clone(),
+                bytes: l.bytes,
+                count: l.count,
+                created_at: l.created_at.clone(),
+            })
+            .collect()
+    }
+
+    fn phase_objects(&self) -> Vec<PyPhaseReport> {
+        self.report
+            .phases
+            .iter()
+            .map(|p| PyPhaseReport {
+                phase: p.phase as u8,
+                name: p.name.to_owned(),
+                duration_ms: p.duration_ms,
+                released_count: p.released_count,
+                released_bytes: p.released_bytes,
+                errors: p.errors.clone(),
+            })
+            .collect()
+    }
+}
+
+#[pymethods]
+impl PyCleanupReport {
+    /// An empty report (no phase ran, nothing leaked): what shutting down nothing returns.
+    #[new]
+    fn empty() -> Self {
+        PyCleanupReport::new(CleanupReport::default())
+    }
+
+    /// True when no phase failed and nothing leaked.
+    #[getter]
+    fn ok(&self) -> bool {
+        self.report.ok()
+    }
+
+    #[getter]
+    fn phases(&self) -> Vec<PyPhaseReport> {
+        self.phase_objects()
+    }
+
+    #[getter]
+    fn leaks(&self) -> Vec<PyLeak> {
+        self.leak_objects()
+    }
+
+    #[getter]
+    fn total_ms(&self) -> f64 {
+        self.report.total_ms
+    }
+
+    /// Why wgpu's own report was not checked (another engine shared the wgpu instance), or
+    /// None when it was.
+    #[getter]
+    fn wgpu_report_skipped(&self) -> Option<String> {
+        self.report.wgpu_report_skipped.clone()
+    }
+
+    /// Every phase error as `"phase name: error"`.
+    #[getter]
+    fn errors(&self) -> Vec<String> {
+        self.report
+            .errors()
+            .map(|(p, e)| format!("{}: {e}", p.name))
+            .collect()
+    }
+
+    /// The report as plain dicts and lists (for JSON or logs).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("ok", self.report.ok())?;
+        d.set_item("total_ms", self.report.total_ms)?;
+        d.set_item("wgpu_report_skipped", &self.report.wgpu_report_skipped)?;
+        let phases = PyList::empty(py);
+        for p in self.phase_objects() {
+            let pd = PyDict::new(py);
+            pd.set_item("phase", p.phase)?;
+            pd.set_item("name", p.name)?;
+            pd.set_item("duration_ms", p.duration_ms)?;
+            pd.set_item("released_count", p.released_count)?;
+            pd.set_item("released_bytes", p.released_bytes)?;
+            pd.set_item("errors", p.errors)?;
+            phases.append(pd)?;
+        }
+        d.set_item("phases", phases)?;
+        let leaks = PyList::empty(py);
+        for l in self.leak_objects() {
+            let ld = PyDict::new(py);
+            ld.set_item("source", l.source)?;
+            ld.set_item("kind", l.kind)?;
+            ld.set_item("label", l.label)?;
+            ld.set_item("bytes", l.bytes)?;
+            ld.set_item("count", l.count)?;
+            ld.set_item("created_at", l.created_at)?;
+            leaks.append(ld)?;
+        }
+        d.set_item("leaks", leaks)?;
+        Ok(d)
+    }
+
+    /// The report as JSON, exactly as `isf render --json-report` prints it.
+    fn to_json(&self) -> String {
+        self.report.to_json()
+    }
+
+    /// A report is always a report, even an empty one.
+    fn __bool__(&self) -> bool {
+        true
+    }
+
+    /// The table `isf render --cleanup-report` prints.
+    fn __str__(&self) -> String {
+        self.report.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CleanupReport(ok={}, phases={}, leaks={}, total_ms={:.3})",
+            if self.report.ok() { "True" } else { "False" },
+            self.report.phases.len(),
+            self.report.leaks.len(),
+            self.report.total_ms
+        )
+    }
+}
+
+/// A live GPU object in the engine's registry.
+#[pyclass(name = "LiveResource", module = "isfkit", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyLiveResource {
+    pub kind: String,
+    pub label: String,
+    pub bytes: u64,
+    pub generation: u64,
+    pub order: u64,
+    pub created_at: String,
+}
+
+#[pymethods]
+impl PyLiveResource {
+    fn __repr__(&self) -> String {
+        format!(
+            "LiveResource(kind={:?}, label={:?}, bytes={}, generation={}, order={}, created_at={:?})",
+            self.kind, self.label, self.bytes, self.generation, self.order, self.created_at
+        )
+    }
+}
+
+/// A kind's name as the engine serialises it (`texture`, `shader_module`, ...).
+fn kind_name(kind: isfkit_render::ResourceKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| kind.to_string())
+}
+
+impl From<&LiveResource> for PyLiveResource {
+    fn from(r: &LiveResource) -> Self {
+        PyLiveResource {
+            kind: kind_name(r.kind),
+            label: r.label.clone(),
+            bytes: r.bytes,
+            generation: r.generation,
+            order: r.order,
+            created_at: r.created_at.clone(),
+        }
+    }
+}
+
+/// What `Engine.reinitialize()` did.
+#[pyclass(name = "ReinitReport", module = "isfkit", frozen, get_all)]
+pub struct PyReinitReport {
+    /// The new device generation.
+    pub generation: u64,
+    pub duration_ms: f64,
+    /// GPU objects of the old device that were released.
+    pub released_count: u64,
+    pub released_bytes: u64,
+    /// Persistent buffers saved to memory and restored on the next render.
+    pub persistent_saved: usize,
+    pub adapter: String,
+}
+
+#[pymethods]
+impl PyReinitReport {
+    fn __repr__(&self) -> String {
+        format!(
+            "ReinitReport(generation={}, duration_ms={:.3}, released_count={}, released_bytes={}, persistent_saved={}, adapter={:?})",
+            self.generation,
+            self.duration_ms,
+            self.released_count,
+            self.released_bytes,
+            self.persistent_saved,
+            self.adapter
+        )
+    }
+}
+
+impl From<ReinitReport> for PyReinitReport {
+    fn from(r: ReinitReport) -> Self {
+        PyReinitReport {
+            generation: r.generation,
+            duration_ms: r.duration_ms,
+            released_count: r.released.count,
+            released_bytes: r.released.bytes,
+            persistent_saved: r.persistent_saved,
+            adapter: r.adapter,
+        }
+    }
+}
+
+/// Pool statistics as a dict (`hits`, `misses`, `live`, `idle`, `bytes`, `aged_out`).
+pub fn pool_stats_dict(py: Python<'_>, s: PoolStats) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("hits", s.hits)?;
+    d.set_item("misses", s.misses)?;
+    d.set_item("live", s.live)?;
+    d.set_item("idle", s.idle)?;
+    d.set_item("bytes", s.bytes)?;
+    d.set_item("aged_out", s.aged_out)?;
+    Ok(d)
+}
+
+/// Live GPU objects by kind: `{"by_kind": {"texture": {"count": .., "bytes": ..}}}`.
+pub fn resources_dict(
+    py: Python<'_>,
+    s: isfkit_render::ResourceSummary,
+) -> PyResult<Bound<'_, PyDict>> {
+    let by_kind = PyDict::new(py);
+    for (kind, k) in &s.by_kind {
+        let kd = PyDict::new(py);
+        kd.set_item("count", k.count)?;
+        kd.set_item("bytes", k.bytes)?;
+        by_kind.set_item(kind_name(*kind), kd)?;
+    }
+    let d = PyDict::new(py);
+    d.set_item("by_kind", by_kind)?;
+    Ok(d)
+}
