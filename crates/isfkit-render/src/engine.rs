@@ -1,21 +1,20 @@
 //! The engine: instance, device generations, registry, pool, scenes, and the lifecycle.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use isfkit_glsl::Program;
 use serde::Serialize;
-use wgpu::naga;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::gpu::{Backend, Gpu, TextureAndView, BYTE_FORMAT};
 use crate::lifecycle::{self, CleanupReport, Leak, Participant, Phase};
+use crate::passes;
 use crate::pool::{Freed, Pool, PoolStats, PooledTexture};
-use crate::registry::{LiveResource, Registry, ResourceKind, ResourceSummary, Tracked};
-use crate::scene::{self, lock_scene, RenderOptions, SavedTexture, Scene, SceneState};
+use crate::registry::{LiveResource, Registry, ResourceSummary};
+use crate::scene_state::{lock_scene, RenderOptions, SavedTexture, SceneState};
+use crate::shared::Shared;
 
 /// How to create an engine.
 #[derive(Debug, Clone)]
@@ -175,149 +174,6 @@ impl InstanceHandle {
     }
 }
 
-/// Objects every scene of a device generation shares: the sampler, the transparent
-/// placeholder for unset images, and the blit pipeline that scales persistent buffers.
-pub(crate) struct Shared {
-    pub placeholder: Tracked<TextureAndView>,
-    pub sampler: Tracked<wgpu::Sampler>,
-    blit_pipelines: Mutex<Vec<(wgpu::TextureFormat, Tracked<wgpu::RenderPipeline>)>>,
-    blit_layout: Tracked<wgpu::BindGroupLayout>,
-    blit_pipeline_layout: Tracked<wgpu::PipelineLayout>,
-    blit_vs: Tracked<wgpu::ShaderModule>,
-    blit_fs: Tracked<wgpu::ShaderModule>,
-}
-
-impl Shared {
-    fn new(gpu: &Gpu) -> Result<Shared> {
-        gpu.capture(|| Shared::create(gpu))
-    }
-
-    fn create(gpu: &Gpu) -> Result<Shared> {
-        let placeholder = gpu.texture(
-            "placeholder (unset image)",
-            1,
-            1,
-            BYTE_FORMAT,
-            wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-        );
-        scene::write_texture(gpu, &placeholder, &[0, 0, 0, 0], 4);
-        let sampler = gpu.device.create_sampler(&wgpu::SamplerDescriptor {
-            label: Some("isf sampler (linear, clamp)"),
-            address_mode_u: wgpu::AddressMode::ClampToEdge,
-            address_mode_v: wgpu::AddressMode::ClampToEdge,
-            address_mode_w: wgpu::AddressMode::ClampToEdge,
-            mag_filter: wgpu::FilterMode::Linear,
-            min_filter: wgpu::FilterMode::Linear,
-            mipmap_filter: wgpu::MipmapFilterMode::Nearest,
-            ..Default::default()
-        });
-        let sampler = gpu.track(sampler, ResourceKind::Sampler, "isf sampler");
-        let (vs, fs) = isfkit_glsl::blit_modules();
-        let module = |m: naga::Module, what: &str| {
-            let sm = gpu
-                .device
-                .create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(what),
-                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(m)),
-                });
-            gpu.track(sm, ResourceKind::ShaderModule, what)
-        };
-        let blit_vs = module(vs, "blit vertex");
-        let blit_fs = module(fs, "blit fragment");
-        let bgl = gpu
-            .device
-            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some("blit"),
-                entries: &[
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 0,
-                        visibility: wgpu::ShaderStages::FRAGMENT,
-                        ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-                        count: None,
-                    },
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 1,
-                        visibility: wgpu::ShaderStages::FRAGMENT,
-                        ty: wgpu::BindingType::Texture {
-                            sample_type: wgpu::TextureSampleType::Float { filterable: true },
-                            view_dimension: wgpu::TextureViewDimension::D2,
-                            multisampled: false,
-                        },
-                        count: None,
-                    },
-                ],
-            });
-        let blit_layout = gpu.track(bgl, ResourceKind::BindGroupLayout, "blit bind group layout");
-        let pl = gpu
-            .device
-            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some("blit"),
-                bind_group_layouts: &[Some(&blit_layout)],
-                immediate_size: 0,
-            });
-        let blit_pipeline_layout =
-            gpu.track(pl, ResourceKind::PipelineLayout, "blit pipeline layout");
-        Ok(Shared {
-            placeholder,
-            sampler,
-            blit_pipelines: Mutex::new(Vec::new()),
-            blit_layout,
-            blit_pipeline_layout,
-            blit_vs,
-            blit_fs,
-        })
-    }
-
-    /// Draws `src` scaled into `dst` (linear filtering).
-    pub fn blit(
-        &self,
-        gpu: &Gpu,
-        encoder: &mut wgpu::CommandEncoder,
-        src: &PooledTexture,
-        dst: &PooledTexture,
-    ) -> Result<()> {
-        let format = dst.with_texture(|t| t.format)?;
-        let mut pipes = self
-            .blit_pipelines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if !pipes.iter().any(|(f, _)| *f == format) {
-            let p = gpu.quad_pipeline(
-                &format!("blit pipeline {format:?}"),
-                &self.blit_pipeline_layout,
-                &self.blit_vs,
-                &self.blit_fs,
-                format,
-            );
-            pipes.push((format, p));
-        }
-        let pipeline = &pipes
-            .iter()
-            .find(|(f, _)| *f == format)
-            .expect("inserted above")
-            .1;
-        let src_view = src.with_texture(|t| t.view.clone())?;
-        let dst_view = dst.with_texture(|t| t.view.clone())?;
-        let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("blit"),
-            layout: &self.blit_layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: wgpu::BindingResource::Sampler(&self.sampler),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: wgpu::BindingResource::TextureView(&src_view),
-                },
-            ],
-        });
-        let bg = gpu.track(bg, ResourceKind::BindGroup, "blit bind group");
-        crate::gpu::draw_quad(encoder, "blit", &dst_view, pipeline, &bg);
-        Ok(())
-    }
-}
-
 /// Mutable engine state, behind the engine's one lock. Field order is drop order:
 /// everything made from the device is dropped before `gpu`, the device itself.
 ///
@@ -414,7 +270,7 @@ pub struct ReinitReport {
 
 /// The isfkit engine. Create one, load scenes, render, and `shutdown()` (or drop it).
 pub struct Engine {
-    inner: Arc<EngineInner>,
+    pub(crate) inner: Arc<EngineInner>,
 }
 
 fn lock_state(inner: &EngineInner) -> MutexGuard<'_, State> {
@@ -489,32 +345,6 @@ impl Engine {
             u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
         );
-    }
-
-    /// Loads an ISF file (and its `.vs`/`.vert` sibling, if any).
-    pub fn load(&self, path: &Path) -> Result<Scene> {
-        self.check_alive()?;
-        self.create_scene(Program::load(path)?)
-    }
-
-    /// Loads ISF source text.
-    pub fn load_source(&self, source: &str, vertex: Option<&str>) -> Result<Scene> {
-        self.check_alive()?;
-        self.create_scene(Program::from_source(source, vertex)?)
-    }
-
-    /// Makes a scene of a compiled program (see [`Program::load`]). Takes no engine lock:
-    /// GPU objects are built on the scene's first render.
-    pub fn create_scene(&self, program: Program) -> Result<Scene> {
-        self.check_alive()?;
-        let state = Arc::new(Mutex::new(SceneState::new(program)?));
-        let mut scenes = self.inner.lock_scenes();
-        scenes.retain(|w| w.strong_count() > 0);
-        scenes.push(Arc::downgrade(&state));
-        Ok(Scene {
-            state,
-            engine: self.inner.clone(),
-        })
     }
 
     fn check_alive(&self) -> Result<()> {
@@ -621,54 +451,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Renders `frames` in order with up to `in_flight` frames submitted at once: while the
-    /// oldest is read back and handed to `sink`, the GPU already renders the next ones.
-    /// `sink` receives the frames in order with their index. Memory is bounded by
-    /// `in_flight` read-back buffers whatever the frame count. Returns the frames rendered.
-    ///
-    /// `sink`'s error type is the caller's (e.g. an output crate's error, or `anyhow::Error`):
-    /// any type that an engine [`Error`] converts into. The first error stops the pipeline.
-    pub fn render_pipelined<I, F, E>(
-        &self,
-        scene: &Scene,
-        frames: I,
-        in_flight: usize,
-        mut sink: F,
-    ) -> std::result::Result<u64, E>
-    where
-        I: IntoIterator<Item = RenderOptions>,
-        F: FnMut(u64, Frame) -> std::result::Result<(), E>,
-        E: From<Error>,
-    {
-        let in_flight = in_flight.max(1);
-        let mut pending = std::collections::VecDeque::with_capacity(in_flight);
-        let mut done = 0u64;
-        for opts in frames {
-            let submitted = self.inner.submit_frame(scene, &opts, true)?;
-            pending.push_back(submitted.readback.expect("read-back requested"));
-            if pending.len() >= in_flight {
-                let oldest = pending.pop_front().expect("non-empty");
-                sink(done, self.inner.finish_readback(scene, oldest)?)?;
-                done += 1;
-            }
-        }
-        while let Some(p) = pending.pop_front() {
-            sink(done, self.inner.finish_readback(scene, p)?)?;
-            done += 1;
-        }
-        Ok(done)
-    }
-
     /// Waits until the GPU has finished everything submitted (up to the deadline).
     pub fn wait_idle(&self) -> Result<()> {
         self.inner.wait_idle()
-    }
-
-    /// Renders `scene` into a pooled texture without reading it back (for GPU-only timing).
-    pub fn render_to_texture(&self, scene: &Scene, opts: &RenderOptions) -> Result<PooledTexture> {
-        self.inner
-            .submit_frame(scene, opts, false)
-            .map(|s| s.output)
     }
 }
 
@@ -710,7 +495,7 @@ impl EngineInner {
         Duration::from_nanos(self.deadline_ns.load(Ordering::Relaxed))
     }
 
-    fn lock_scenes(&self) -> MutexGuard<'_, Vec<Weak<Mutex<SceneState>>>> {
+    pub(crate) fn lock_scenes(&self) -> MutexGuard<'_, Vec<Weak<Mutex<SceneState>>>> {
         self.scenes.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -856,7 +641,11 @@ impl EngineInner {
         Ok(())
     }
 
-    pub(crate) fn render(&self, scene: &Scene, opts: &RenderOptions) -> Result<Frame> {
+    pub(crate) fn render(
+        &self,
+        scene: &Arc<Mutex<SceneState>>,
+        opts: &RenderOptions,
+    ) -> Result<Frame> {
         let submitted = self.submit_frame(scene, opts, true)?;
         let pending = submitted.readback.expect("read-back requested");
         self.finish_readback(scene, pending)
@@ -867,7 +656,7 @@ impl EngineInner {
     /// (FRAMEINDEX, TIMEDELTA, events) advances here.
     pub(crate) fn submit_frame(
         &self,
-        scene: &Scene,
+        scene: &Arc<Mutex<SceneState>>,
         opts: &RenderOptions,
         readback: bool,
     ) -> Result<Submitted> {
@@ -888,11 +677,11 @@ impl EngineInner {
             });
         }
         let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
-        let mut s = lock_scene(&scene.state);
+        let mut s = lock_scene(scene);
         let pool = &mut st.pool;
         let (output, readback) = gpu.capture(|| {
             let cache = self.cache_bind_groups.load(Ordering::Relaxed);
-            let (output, commands) = scene::encode_frame(&gpu, shared, pool, &mut s, opts, cache)?;
+            let (output, commands) = passes::encode_frame(&gpu, shared, pool, &mut s, opts, cache)?;
             let readback = if readback {
                 Some(start_readback(&gpu, pool, &output, commands)?)
             } else {
@@ -926,7 +715,7 @@ impl EngineInner {
     /// in the meantime cannot be confused with this frame's.
     pub(crate) fn finish_readback(
         &self,
-        scene: &Scene,
+        scene: &Arc<Mutex<SceneState>>,
         mut pending: PendingReadback,
     ) -> Result<Frame> {
         let result = self.wait_and_read(scene, &mut pending);
@@ -940,12 +729,16 @@ impl EngineInner {
         }
     }
 
-    fn wait_and_read(&self, scene: &Scene, pending: &mut PendingReadback) -> Result<Frame> {
+    fn wait_and_read(
+        &self,
+        scene: &Arc<Mutex<SceneState>>,
+        pending: &mut PendingReadback,
+    ) -> Result<Frame> {
         if let Err(e) = wait_readback(pending, self.deadline()) {
             if matches!(e, Error::Timeout(_)) {
                 let generation = pending.gpu.generation;
                 self.tainted_generation.store(generation, Ordering::SeqCst);
-                let mut s = lock_scene(&scene.state);
+                let mut s = lock_scene(scene);
                 if s.gpu.as_ref().is_some_and(|g| g.generation == generation) {
                     s.gpu = None;
                 }
@@ -960,7 +753,7 @@ impl EngineInner {
         );
         // Rows are flipped straight out of the mapped memory: one copy, not two.
         let pixels = take_mapped(pending, |data| {
-            scene::read_pixels(format, data, w, h, padded)
+            passes::read_pixels(format, data, w, h, padded)
         })?;
         Ok(Frame {
             width: w,
@@ -1131,7 +924,7 @@ fn read_raw(
         });
     let mut pending = start_readback(gpu, pool, tex, enc.finish())?;
     wait_readback(&pending, deadline)?;
-    let row = pending.width as usize * scene::bytes_per_texel(pending.format) as usize;
+    let row = pending.width as usize * passes::bytes_per_texel(pending.format) as usize;
     let (h, padded) = (pending.height as usize, pending.padded);
     take_mapped(&mut pending, |data| {
         (0..h)
@@ -1149,7 +942,7 @@ fn start_readback(
     commands: wgpu::CommandBuffer,
 ) -> Result<PendingReadback> {
     let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-    let padded = (w as usize * scene::bytes_per_texel(format) as usize).div_ceil(256) * 256;
+    let padded = (w as usize * passes::bytes_per_texel(format) as usize).div_ceil(256) * 256;
     let buffer = pool.buffer(
         gpu,
         (padded * h as usize) as u64,

@@ -192,6 +192,29 @@ impl Gpu {
         }
     }
 
+    /// Uploads `data` (rows of `bytes_per_row` bytes) into the whole of texture `t`.
+    pub fn write_texture(&self, t: &TextureAndView, data: &[u8], bytes_per_row: u32) {
+        self.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &t.texture,
+                mip_level: 0,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            data,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(bytes_per_row),
+                rows_per_image: None,
+            },
+            wgpu::Extent3d {
+                width: t.width,
+                height: t.height,
+                depth_or_array_layers: 1,
+            },
+        );
+    }
+
     #[track_caller]
     pub fn texture(
         &self,

@@ -14,10 +14,13 @@ mod error;
 mod frame;
 mod gpu;
 pub mod lifecycle;
+mod passes;
 pub mod pool;
 mod probe;
 pub mod registry;
 mod scene;
+mod scene_state;
+mod shared;
 mod value;
 
 pub use engine::{Engine, EngineConfig, ReinitReport};
@@ -29,7 +32,8 @@ pub use lifecycle::{CleanupReport, Leak, LeakSource, Participant, Phase, PhaseRe
 pub use pool::{Freed, PoolStats, PooledTexture};
 pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};
-pub use scene::{RenderOptions, Scene};
+pub use scene::Scene;
+pub use scene_state::RenderOptions;
 pub use value::{AudioData, ImageData, Value};
 
 pub use isfkit_format as format;

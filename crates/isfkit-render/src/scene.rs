@@ -1,159 +1,25 @@
-//! A loaded ISF shader with its inputs and per-frame state, and how a frame is rendered.
-//!
-//! GPU objects of a scene live in [`SceneGpu`], tagged with the device generation that made
-//! them. After a re-initialisation the engine has already dropped them (while the old device
-//! was valid) and saved persistent buffers to memory; the next render rebuilds lazily and
-//! uploads the saved contents, so a multi-frame effect continues where it was.
+//! The public handle of a loaded shader ([`Scene`]) and the engine calls that make and
+//! render scenes. The state behind the handle is in `scene_state`, the frame encoding in
+//! `passes`; neither knows the engine, so the modules form no cycle.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use isfkit_format::{InputType, IsfDocument};
-use isfkit_glsl::{FieldRole, FieldType, Program, TextureSource};
-use wgpu::naga;
+use isfkit_glsl::Program;
 
-use crate::engine::{EngineInner, Shared};
+use crate::engine::{Engine, EngineInner};
 use crate::error::{Error, Result};
-use crate::frame::{Frame, Pixels};
-use crate::gpu::{Gpu, TextureAndView, BYTE_FORMAT};
+use crate::frame::Frame;
 use crate::pool::PooledTexture;
-use crate::registry::{ResourceKind, Tracked};
+use crate::scene_state::{lock_scene, RenderOptions, SceneState};
 use crate::value::{AudioData, ImageData, Value};
-
-/// What to render.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RenderOptions {
-    pub width: u32,
-    pub height: u32,
-    /// Seconds; TIMEDELTA is the difference to the previous frame's time.
-    pub time: f64,
-    /// Read the output back as RGBA32F (the last pass renders to a float target).
-    pub float_output: bool,
-    /// `DATE` (year, month, day, seconds since midnight); local time when `None`.
-    pub date: Option<[f32; 4]>,
-}
-
-impl RenderOptions {
-    pub fn new(width: u32, height: u32, time: f64) -> Self {
-        RenderOptions {
-            width,
-            height,
-            time,
-            float_output: false,
-            date: None,
-        }
-    }
-}
-
-/// Persistent buffer contents saved in memory across a device re-initialisation.
-#[derive(Debug, Clone)]
-pub(crate) struct SavedTexture {
-    pub width: u32,
-    pub height: u32,
-    pub format: wgpu::TextureFormat,
-    /// Tightly packed rows in texture memory order.
-    pub data: Vec<u8>,
-}
-
-/// The GPU objects of one scene for one device generation. Field order is drop order:
-/// textures and bind-group users first, pipelines, then layouts and modules.
-pub(crate) struct SceneGpu {
-    pub generation: u64,
-    /// Bind groups by pass and the texture views bound (in binding order): a frame that binds
-    /// what an earlier frame bound (the pool hands the same textures back) reuses its bind
-    /// group instead of creating one per pass per frame. Cleared when it outgrows
-    /// [`MAX_CACHED_BIND_GROUPS`] (entries for textures the pool freed are never hit again).
-    pub bind_groups: HashMap<(usize, Vec<wgpu::TextureView>), Tracked<wgpu::BindGroup>>,
-    pub persistent: HashMap<String, PooledTexture>,
-    pub inputs: HashMap<String, Tracked<TextureAndView>>,
-    pub uniforms: Vec<Tracked<wgpu::Buffer>>,
-    pub pipelines: HashMap<wgpu::TextureFormat, Tracked<wgpu::RenderPipeline>>,
-    pub pipeline_layout: Tracked<wgpu::PipelineLayout>,
-    pub bind_group_layout: Tracked<wgpu::BindGroupLayout>,
-    pub fragment: Tracked<wgpu::ShaderModule>,
-    pub vertex: Tracked<wgpu::ShaderModule>,
-}
-
-pub(crate) struct SceneState {
-    pub doc: IsfDocument,
-    pub program: Program,
-    pub label: String,
-    pub values: HashMap<String, Value>,
-    pub images: HashMap<String, ImageData>,
-    pub audio: HashMap<String, AudioData>,
-    /// Inputs whose texture must be (re)uploaded before the next render.
-    pub dirty_textures: Vec<String>,
-    pub frame_index: u64,
-    pub last_time: Option<f64>,
-    pub saved_persistent: HashMap<String, SavedTexture>,
-    pub gpu: Option<SceneGpu>,
-}
 
 /// A loaded shader. Cheap to clone; all clones share the inputs and the frame state.
 #[derive(Clone)]
 pub struct Scene {
     pub(crate) state: Arc<Mutex<SceneState>>,
     pub(crate) engine: Arc<EngineInner>,
-}
-
-pub(crate) fn lock_scene(s: &Mutex<SceneState>) -> MutexGuard<'_, SceneState> {
-    s.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl SceneState {
-    pub fn new(program: Program) -> Result<SceneState> {
-        let doc = program.doc.clone();
-        let label = program.label.clone();
-        let mut values = HashMap::new();
-        for input in &doc.inputs {
-            if let Some(v) = Value::default_for(&input.ty) {
-                values.insert(input.name.clone(), v);
-            }
-        }
-        let mut images = HashMap::new();
-        for imp in &doc.imported {
-            images.insert(imp.name.clone(), ImageData::load(&imp.resolved_path)?);
-        }
-        let dirty_textures = images.keys().cloned().collect();
-        Ok(SceneState {
-            doc,
-            program,
-            label,
-            values,
-            images,
-            audio: HashMap::new(),
-            dirty_textures,
-            frame_index: 0,
-            last_time: None,
-            saved_persistent: HashMap::new(),
-            gpu: None,
-        })
-    }
-
-    fn input_names(&self) -> String {
-        let names: Vec<String> = self
-            .doc
-            .inputs
-            .iter()
-            .map(|i| format!("{} ({})", i.name, i.ty.type_name()))
-            .collect();
-        if names.is_empty() {
-            "none".into()
-        } else {
-            names.join(", ")
-        }
-    }
-
-    fn input_type(&self, name: &str) -> Result<&InputType> {
-        self.doc
-            .input(name)
-            .map(|i| &i.ty)
-            .ok_or_else(|| Error::UnknownInput {
-                name: name.to_owned(),
-                available: self.input_names(),
-            })
-    }
 }
 
 impl Scene {
@@ -256,7 +122,7 @@ impl Scene {
 
     /// Renders one frame: every pass in order, then reads the output back.
     pub fn render(&self, opts: &RenderOptions) -> Result<Frame> {
-        self.engine.render(self, opts)
+        self.engine.render(&self.state, opts)
     }
 
     /// What the shader uses (persistent buffers, FRAMEINDEX, TIMEDELTA, DATE, audio and
@@ -271,618 +137,75 @@ impl Scene {
     }
 }
 
-/// Builds the scene's GPU objects for the current device generation.
-pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
-    let label = s.label.clone();
-    let layout = &s.program.translation.layout;
-    let module = |m: &naga::Module, what: &str| {
-        let sm = gpu
-            .device
-            .create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(&format!("{label} {what}")),
-                source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(m.clone())),
-            });
-        gpu.track(
-            sm,
-            ResourceKind::ShaderModule,
-            &format!("{label} {what} shader"),
-        )
-    };
-    let fragment = module(&s.program.fragment_module, "fragment");
-    let vertex = module(&s.program.vertex_module, "vertex");
-    let vis = wgpu::ShaderStages::VERTEX_FRAGMENT;
-    let mut entries = vec![
-        wgpu::BindGroupLayoutEntry {
-            binding: isfkit_glsl::layout::UNIFORM_BINDING,
-            visibility: vis,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Storage { read_only: true },
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        },
-        wgpu::BindGroupLayoutEntry {
-            binding: isfkit_glsl::layout::SAMPLER_BINDING,
-            visibility: vis,
-            ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-            count: None,
-        },
-    ];
-    for t in &layout.textures {
-        entries.push(wgpu::BindGroupLayoutEntry {
-            binding: t.binding,
-            visibility: vis,
-            ty: wgpu::BindingType::Texture {
-                sample_type: wgpu::TextureSampleType::Float { filterable: true },
-                view_dimension: wgpu::TextureViewDimension::D2,
-                multisampled: false,
-            },
-            count: None,
-        });
+impl Engine {
+    /// Loads an ISF file (and its `.vs`/`.vert` sibling, if any).
+    pub fn load(&self, path: &Path) -> Result<Scene> {
+        self.inner.check_alive()?;
+        self.create_scene(Program::load(path)?)
     }
-    let bgl = gpu
-        .device
-        .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some(&format!("{label} bind group layout")),
-            entries: &entries,
-        });
-    let bind_group_layout = gpu.track(
-        bgl,
-        ResourceKind::BindGroupLayout,
-        &format!("{label} bind group layout"),
-    );
-    let pl = gpu
-        .device
-        .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some(&format!("{label} pipeline layout")),
-            bind_group_layouts: &[Some(&bind_group_layout)],
-            immediate_size: 0,
-        });
-    let pipeline_layout = gpu.track(
-        pl,
-        ResourceKind::PipelineLayout,
-        &format!("{label} pipeline layout"),
-    );
-    let uniforms = (0..s.doc.passes.len())
-        .map(|i| {
-            gpu.buffer(
-                &format!("{label} uniforms pass {i}"),
-                layout.block_size as u64,
-                wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-            )
+
+    /// Loads ISF source text.
+    pub fn load_source(&self, source: &str, vertex: Option<&str>) -> Result<Scene> {
+        self.inner.check_alive()?;
+        self.create_scene(Program::from_source(source, vertex)?)
+    }
+
+    /// Makes a scene of a compiled program (see [`Program::load`]). Takes no engine lock:
+    /// GPU objects are built on the scene's first render.
+    pub fn create_scene(&self, program: Program) -> Result<Scene> {
+        self.inner.check_alive()?;
+        let state = Arc::new(Mutex::new(SceneState::new(program)?));
+        let mut scenes = self.inner.lock_scenes();
+        scenes.retain(|w| w.strong_count() > 0);
+        scenes.push(Arc::downgrade(&state));
+        Ok(Scene {
+            state,
+            engine: self.inner.clone(),
         })
-        .collect();
-    let sg = SceneGpu {
-        generation: gpu.generation,
-        bind_groups: HashMap::new(),
-        persistent: HashMap::new(),
-        inputs: HashMap::new(),
-        uniforms,
-        pipelines: HashMap::new(),
-        pipeline_layout,
-        bind_group_layout,
-        fragment,
-        vertex,
-    };
-    // Every image, audio and imported texture is uploaded on a new device.
-    s.dirty_textures = s.images.keys().chain(s.audio.keys()).cloned().collect();
-    Ok(sg)
-}
-
-pub(crate) fn pipeline_for<'a>(
-    gpu: &Gpu,
-    sg: &'a mut SceneGpu,
-    label: &str,
-    format: wgpu::TextureFormat,
-) -> Result<&'a wgpu::RenderPipeline> {
-    if !sg.pipelines.contains_key(&format) {
-        // Its own error scope: a pipeline that failed is not cached.
-        let tracked = gpu.capture(|| {
-            Ok(gpu.quad_pipeline(
-                &format!("{label} pipeline {format:?}"),
-                &sg.pipeline_layout,
-                &sg.vertex,
-                &sg.fragment,
-                format,
-            ))
-        })?;
-        sg.pipelines.insert(format, tracked);
     }
-    Ok(&sg.pipelines[&format])
-}
 
-/// Uploads inputs whose data changed (or all, after a new device).
-pub(crate) fn upload_textures(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu) {
-    let dirty = std::mem::take(&mut s.dirty_textures);
-    for name in dirty {
-        if let Some(img) = s.images.get(&name) {
-            let t = gpu.texture(
-                &format!("{} image {name}", s.label),
-                img.width,
-                img.height,
-                BYTE_FORMAT,
-                wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-            );
-            // Texture memory row 0 is the bottom of the image, as in GL.
-            let row = img.width as usize * 4;
-            let flipped: Vec<u8> = img
-                .rgba
-                .chunks_exact(row)
-                .rev()
-                .flatten()
-                .copied()
-                .collect();
-            write_texture(gpu, &t, &flipped, row as u32);
-            sg.inputs.insert(name, t);
-        } else if let Some(audio) = s.audio.get(&name) {
-            let (max, fft) = match s.doc.input(&name).map(|i| &i.ty) {
-                Some(InputType::Audio { max }) => (*max, false),
-                Some(InputType::AudioFft { max }) => (*max, true),
-                _ => (None, false),
-            };
-            let n = audio.channels[0].len();
-            let width = max.map_or(n, |m| m as usize).max(1);
-            let height = audio.channels.len();
-            let mut data: Vec<f32> = Vec::with_capacity(width * height * 4);
-            for ch in &audio.channels {
-                for x in 0..width {
-                    // Resample to `width` by nearest sample when MAX asks for another length.
-                    let v = ch.get(x * ch.len() / width).copied().unwrap_or(0.0);
-                    // Waveforms are stored 0..1 with 0.5 as silence; FFT magnitudes as given.
-                    let v = if fft { v } else { v * 0.5 + 0.5 };
-                    data.extend_from_slice(&[v, v, v, 1.0]);
-                }
-            }
-            let t = gpu.texture(
-                &format!("{} audio {name}", s.label),
-                width as u32,
-                height as u32,
-                gpu.float_format,
-                wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-            );
-            let bytes = encode_float_texels(&data, gpu.float_format);
-            write_texture(
-                gpu,
-                &t,
-                &bytes,
-                width as u32 * bytes_per_texel(gpu.float_format),
-            );
-            sg.inputs.insert(name, t);
-        }
-    }
-}
-
-pub(crate) fn bytes_per_texel(format: wgpu::TextureFormat) -> u32 {
-    format.block_copy_size(None).unwrap_or(4)
-}
-
-/// Floats into the bytes of `format` (Rgba32Float, or Rgba16Float when that is the fallback).
-pub(crate) fn encode_float_texels(data: &[f32], format: wgpu::TextureFormat) -> Vec<u8> {
-    if format == wgpu::TextureFormat::Rgba16Float {
-        data.iter()
-            .flat_map(|&f| f32_to_f16(f).to_le_bytes())
-            .collect()
-    } else {
-        data.iter().flat_map(|f| f.to_le_bytes()).collect()
-    }
-}
-
-pub(crate) fn write_texture(gpu: &Gpu, t: &TextureAndView, data: &[u8], bytes_per_row: u32) {
-    gpu.queue.write_texture(
-        wgpu::TexelCopyTextureInfo {
-            texture: &t.texture,
-            mip_level: 0,
-            origin: wgpu::Origin3d::ZERO,
-            aspect: wgpu::TextureAspect::All,
-        },
-        data,
-        wgpu::TexelCopyBufferLayout {
-            offset: 0,
-            bytes_per_row: Some(bytes_per_row),
-            rows_per_image: None,
-        },
-        wgpu::Extent3d {
-            width: t.width,
-            height: t.height,
-            depth_or_array_layers: 1,
-        },
-    );
-}
-
-/// Evaluates a pass's WIDTH/HEIGHT expression: symbols WIDTH, HEIGHT and numeric inputs;
-/// NaN or an unknown symbol gives 1, as in VVISF; the result is at least 1 and at most `max`.
-fn eval_size(
-    expr: Option<&isfkit_format::SizeExpr>,
-    render: u32,
-    w: u32,
-    h: u32,
-    values: &HashMap<String, Value>,
-    max: u32,
-) -> u32 {
-    let Some(e) = expr else { return render };
-    let var = |name: &str| -> Option<f64> {
-        match name {
-            "WIDTH" => Some(w as f64),
-            "HEIGHT" => Some(h as f64),
-            _ => match values.get(name)? {
-                Value::Float(v) => Some(*v as f64),
-                Value::Long(v) => Some(*v as f64),
-                Value::Bool(b) => Some(*b as i32 as f64),
-                _ => None,
-            },
-        }
-    };
-    let v = e.eval(&var).unwrap_or(f64::NAN);
-    if v.is_nan() {
-        1
-    } else {
-        (v.floor().max(1.0) as u64).min(max as u64) as u32
-    }
-}
-
-fn f32_to_f16(f: f32) -> u16 {
-    let bits = f.to_bits();
-    let sign = ((bits >> 16) & 0x8000) as u16;
-    let exp = ((bits >> 23) & 0xff) as i32 - 127 + 15;
-    let mant = bits & 0x7f_ffff;
-    if exp >= 31 {
-        sign | 0x7c00
-    } else if exp <= 0 {
-        sign
-    } else {
-        sign | ((exp as u16) << 10) | (mant >> 13) as u16
-    }
-}
-
-pub(crate) fn f16_to_f32(h: u16) -> f32 {
-    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
-    let exp = ((h >> 10) & 0x1f) as i32;
-    let mant = (h & 0x3ff) as f32;
-    sign * match exp {
-        0 => mant * 2f32.powi(-24),
-        31 => f32::INFINITY,
-        e => (1.0 + mant / 1024.0) * 2f32.powi(e - 15),
-    }
-}
-
-/// Texture sizes of one frame, per texture name, for `_NAME_imgSize` and IMG_PIXEL.
-type Sizes = HashMap<String, (u32, u32)>;
-
-/// The frame's clock values: TIME, TIMEDELTA, DATE.
-struct Clock {
-    time: f64,
-    delta: f64,
-    date: [f32; 4],
-}
-
-fn write_uniforms(
-    layout: &isfkit_glsl::Layout,
-    s: &SceneState,
-    pass_index: usize,
-    size: (u32, u32),
-    clock: &Clock,
-    sizes: &Sizes,
-) -> Vec<u8> {
-    let mut buf = vec![0u8; layout.block_size];
-    let mut put =
-        |offset: usize, bytes: &[u8]| buf[offset..offset + bytes.len()].copy_from_slice(bytes);
-    for f in &layout.fields {
-        let floats: Vec<f32> = match &f.role {
-            FieldRole::PassIndex => {
-                put(f.offset, &(pass_index as i32).to_le_bytes());
-                continue;
-            }
-            FieldRole::FrameIndex => {
-                put(f.offset, &(s.frame_index as i32).to_le_bytes());
-                continue;
-            }
-            FieldRole::RenderSize => vec![size.0 as f32, size.1 as f32],
-            FieldRole::Time => vec![clock.time as f32],
-            FieldRole::TimeDelta => vec![clock.delta as f32],
-            FieldRole::Date => clock.date.to_vec(),
-            FieldRole::Input(name) => match s.values.get(name) {
-                Some(Value::Bool(b)) => {
-                    put(f.offset, &(*b as i32).to_le_bytes());
-                    continue;
-                }
-                Some(Value::Long(v)) => {
-                    put(f.offset, &v.to_le_bytes());
-                    continue;
-                }
-                Some(Value::Float(v)) => vec![*v],
-                Some(Value::Point2D(p)) => p.to_vec(),
-                Some(Value::Color(c)) => c.to_vec(),
-                None => continue,
-            },
-            FieldRole::ImgSize(name) => {
-                let (w, h) = sizes.get(name).copied().unwrap_or((1, 1));
-                vec![w as f32, h as f32]
-            }
-            FieldRole::ImgRect(name) => {
-                let (w, h) = sizes.get(name).copied().unwrap_or((1, 1));
-                vec![0.0, 0.0, w as f32, h as f32]
-            }
-            FieldRole::ImgFlip(_) => {
-                put(f.offset, &0i32.to_le_bytes());
-                continue;
-            }
-        };
-        debug_assert!(matches!(
-            f.ty,
-            FieldType::Float | FieldType::Vec2 | FieldType::Vec4
-        ));
-        let bytes: Vec<u8> = floats.iter().flat_map(|v| v.to_le_bytes()).collect();
-        put(f.offset, &bytes);
-    }
-    buf
-}
-
-/// Bind groups a scene keeps (see [`SceneGpu::bind_groups`]): enough for every pass of a
-/// multipass shader with several frames in flight.
-pub(crate) const MAX_CACHED_BIND_GROUPS: usize = 64;
-
-/// Renders all passes of a frame and returns the output texture (not yet read back).
-pub(crate) fn encode_frame(
-    gpu: &Gpu,
-    shared: &Shared,
-    pool: &mut crate::pool::Pool,
-    s: &mut SceneState,
-    opts: &RenderOptions,
-    cache_bind_groups: bool,
-) -> Result<(PooledTexture, wgpu::CommandBuffer)> {
-    if s.gpu
-        .as_ref()
-        .is_none_or(|g| g.generation != gpu.generation)
+    /// Renders `frames` in order with up to `in_flight` frames submitted at once: while the
+    /// oldest is read back and handed to `sink`, the GPU already renders the next ones.
+    /// `sink` receives the frames in order with their index. Memory is bounded by
+    /// `in_flight` read-back buffers whatever the frame count. Returns the frames rendered.
+    ///
+    /// `sink`'s error type is the caller's (e.g. an output crate's error, or `anyhow::Error`):
+    /// any type that an engine [`Error`] converts into. The first error stops the pipeline.
+    pub fn render_pipelined<I, F, E>(
+        &self,
+        scene: &Scene,
+        frames: I,
+        in_flight: usize,
+        mut sink: F,
+    ) -> std::result::Result<u64, E>
+    where
+        I: IntoIterator<Item = RenderOptions>,
+        F: FnMut(u64, Frame) -> std::result::Result<(), E>,
+        E: From<Error>,
     {
-        s.gpu = None;
-        // Its own error scope: objects that failed to build are not kept.
-        let sg = gpu.capture(|| build_gpu(gpu, s))?;
-        s.gpu = Some(sg);
-    }
-    let mut sg = s.gpu.take().expect("scene GPU state just built");
-    if !cache_bind_groups {
-        sg.bind_groups.clear();
-    }
-    let result = encode_passes(gpu, shared, pool, s, &mut sg, opts);
-    s.gpu = Some(sg);
-    result
-}
-
-fn encode_passes(
-    gpu: &Gpu,
-    shared: &Shared,
-    pool: &mut crate::pool::Pool,
-    s: &mut SceneState,
-    sg: &mut SceneGpu,
-    opts: &RenderOptions,
-) -> Result<(PooledTexture, wgpu::CommandBuffer)> {
-    upload_textures(gpu, s, sg);
-    let label = s.label.clone();
-    let layout = s.program.translation.layout.clone();
-    let max = gpu.max_texture_size;
-    let time = opts.time;
-    let delta = s.last_time.map_or(0.0, |t| (time - t).abs());
-    let date = opts.date.unwrap_or_else(local_date);
-    let clock = Clock { time, delta, date };
-    let mut encoder = gpu
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some(&label),
-        });
-
-    // Restore persistent buffers saved across a re-initialisation.
-    for (name, saved) in std::mem::take(&mut s.saved_persistent) {
-        let t = pool.texture(gpu, saved.width, saved.height, saved.format);
-        t.with_texture(|tv| {
-            write_texture(
-                gpu,
-                tv,
-                &saved.data,
-                saved.width * bytes_per_texel(saved.format),
-            )
-        })?;
-        sg.persistent.insert(name, t);
+        let in_flight = in_flight.max(1);
+        let mut pending = std::collections::VecDeque::with_capacity(in_flight);
+        let mut done = 0u64;
+        for opts in frames {
+            let submitted = self.inner.submit_frame(&scene.state, &opts, true)?;
+            pending.push_back(submitted.readback.expect("read-back requested"));
+            if pending.len() >= in_flight {
+                let oldest = pending.pop_front().expect("non-empty");
+                sink(done, self.inner.finish_readback(&scene.state, oldest)?)?;
+                done += 1;
+            }
+        }
+        while let Some(p) = pending.pop_front() {
+            sink(done, self.inner.finish_readback(&scene.state, p)?)?;
+            done += 1;
+        }
+        Ok(done)
     }
 
-    // Textures the passes read, by name: persistent targets from earlier frames first.
-    let mut current: HashMap<String, PooledTexture> = sg.persistent.clone();
-    let mut output: Option<PooledTexture> = None;
-    let n = s.doc.passes.len();
-    for (i, pass) in s.doc.passes.clone().iter().enumerate() {
-        let last = i + 1 == n;
-        let w = eval_size(
-            pass.width.as_ref(),
-            opts.width,
-            opts.width,
-            opts.height,
-            &s.values,
-            max,
-        );
-        let h = eval_size(
-            pass.height.as_ref(),
-            opts.height,
-            opts.width,
-            opts.height,
-            &s.values,
-            max,
-        );
-        let format = if last && opts.float_output || pass.float {
-            gpu.float_format
-        } else {
-            BYTE_FORMAT
-        };
-        let target = pool.texture(gpu, w, h, format);
-        if let (true, Some(name)) = (pass.persistent, pass.target.as_ref()) {
-            // A persistent target whose size changed keeps its content, scaled.
-            if let Some(old) = current.get(name) {
-                let (ow, oh, of) = old.with_texture(|t| (t.width, t.height, t.format))?;
-                if (ow, oh) != (w, h) || of != format {
-                    let scaled = pool.texture(gpu, w, h, format);
-                    shared.blit(gpu, &mut encoder, old, &scaled)?;
-                    current.insert(name.clone(), scaled);
-                }
-            }
-        }
-        // Sizes of everything bound this pass.
-        let mut sizes: Sizes = HashMap::new();
-        let mut views: Vec<(u32, PooledOrTracked)> = Vec::new();
-        for slot in &layout.textures {
-            let bound = match slot.source {
-                TextureSource::Target => current
-                    .get(&slot.name)
-                    .cloned()
-                    .map(PooledOrTracked::Pooled),
-                _ => sg
-                    .inputs
-                    .get(&slot.name)
-                    .map(|t| PooledOrTracked::Input(slot.name.clone(), t.width, t.height)),
-            };
-            let bound = bound.unwrap_or(PooledOrTracked::Placeholder);
-            match &bound {
-                PooledOrTracked::Pooled(p) => {
-                    sizes.insert(slot.name.clone(), p.with_texture(|t| (t.width, t.height))?);
-                }
-                PooledOrTracked::Input(_, tw, th) => {
-                    sizes.insert(slot.name.clone(), (*tw, *th));
-                }
-                PooledOrTracked::Placeholder => {}
-            }
-            views.push((slot.binding, bound));
-        }
-        let data = write_uniforms(&layout, s, i, (w, h), &clock, &sizes);
-        gpu.queue.write_buffer(&sg.uniforms[i], 0, &data);
-        // Hold the guards of pooled textures while building the bind group.
-        let pooled_views: Vec<(u32, wgpu::TextureView)> = views
-            .iter()
-            .map(|(b, v)| -> Result<(u32, wgpu::TextureView)> {
-                Ok((
-                    *b,
-                    match v {
-                        PooledOrTracked::Pooled(p) => p.with_texture(|t| t.view.clone())?,
-                        PooledOrTracked::Input(name, _, _) => sg.inputs[name].view.clone(),
-                        PooledOrTracked::Placeholder => shared.placeholder.view.clone(),
-                    },
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let pipeline = pipeline_for(gpu, sg, &label, format)?.clone();
-        let key = (i, pooled_views.iter().map(|(_, v)| v.clone()).collect());
-        let bind_group: wgpu::BindGroup = match sg.bind_groups.get(&key) {
-            Some(bg) => (**bg).clone(),
-            None => {
-                let mut entries = vec![
-                    wgpu::BindGroupEntry {
-                        binding: 0,
-                        resource: sg.uniforms[i].as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 1,
-                        resource: wgpu::BindingResource::Sampler(&shared.sampler),
-                    },
-                ];
-                for (b, v) in &pooled_views {
-                    entries.push(wgpu::BindGroupEntry {
-                        binding: *b,
-                        resource: wgpu::BindingResource::TextureView(v),
-                    });
-                }
-                let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-                    label: Some(&format!("{label} pass {i}")),
-                    layout: &sg.bind_group_layout,
-                    entries: &entries,
-                });
-                let tracked = gpu.track(
-                    bg,
-                    ResourceKind::BindGroup,
-                    &format!("{label} bind group pass {i}"),
-                );
-                let bg = (*tracked).clone();
-                if sg.bind_groups.len() >= MAX_CACHED_BIND_GROUPS {
-                    sg.bind_groups.clear();
-                }
-                sg.bind_groups.insert(key, tracked);
-                bg
-            }
-        };
-        let target_view = target.with_texture(|t| t.view.clone())?;
-        crate::gpu::draw_quad(
-            &mut encoder,
-            &format!("{label} pass {i}"),
-            &target_view,
-            &pipeline,
-            &bind_group,
-        );
-        if let Some(name) = &pass.target {
-            current.insert(name.clone(), target.clone());
-            if pass.persistent {
-                sg.persistent.insert(name.clone(), target.clone());
-            }
-        }
-        if last {
-            output = Some(target);
-        }
-    }
-    Ok((
-        output.expect("a document has at least one pass"),
-        encoder.finish(),
-    ))
-}
-
-enum PooledOrTracked {
-    Pooled(PooledTexture),
-    Input(String, u32, u32),
-    Placeholder,
-}
-
-/// `DATE` from local time: year, month, day, seconds since midnight.
-fn local_date() -> [f32; 4] {
-    use chrono::{Datelike, Local, Timelike};
-    let now = Local::now();
-    [
-        now.year() as f32,
-        now.month() as f32,
-        now.day() as f32,
-        now.num_seconds_from_midnight() as f32 + now.nanosecond() as f32 / 1e9,
-    ]
-}
-
-pub(crate) fn read_pixels(
-    format: wgpu::TextureFormat,
-    data: &[u8],
-    width: u32,
-    height: u32,
-    padded_row: usize,
-) -> Pixels {
-    let bpp = bytes_per_texel(format) as usize;
-    let row = width as usize * bpp;
-    // Memory row 0 is the bottom of the frame (GL convention); the frame's row 0 is the top.
-    let rows = (0..height as usize)
-        .rev()
-        .map(|y| &data[y * padded_row..y * padded_row + row]);
-    match format {
-        wgpu::TextureFormat::Rgba32Float => Pixels::Rgba32F(
-            rows.flat_map(|r| {
-                r.chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            })
-            .collect(),
-        ),
-        wgpu::TextureFormat::Rgba16Float => Pixels::Rgba32F(
-            rows.flat_map(|r| {
-                r.chunks_exact(2)
-                    .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
-            })
-            .collect(),
-        ),
-        _ => {
-            // Row by row with memcpy: the per-byte iterator was a visible share of 1080p
-            // read-back time.
-            let mut out = Vec::with_capacity(row * height as usize);
-            for r in rows {
-                out.extend_from_slice(r);
-            }
-            Pixels::Rgba8(out)
-        }
+    /// Renders `scene` into a pooled texture without reading it back (for GPU-only timing).
+    pub fn render_to_texture(&self, scene: &Scene, opts: &RenderOptions) -> Result<PooledTexture> {
+        self.inner
+            .submit_frame(&scene.state, opts, false)
+            .map(|s| s.output)
     }
 }
