@@ -39,8 +39,8 @@ pub struct PyEngine {
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (backend = "auto", deadline = 10.0))]
-    fn new(py: Python<'_>, backend: &str, deadline: f64) -> PyResult<Self> {
+    #[pyo3(signature = (backend = "auto", deadline = 10.0, private_instance = false))]
+    fn new(py: Python<'_>, backend: &str, deadline: f64, private_instance: bool) -> PyResult<Self> {
         let backend = Backend::parse(backend).ok_or_else(|| {
             errors::input_error(
                 py,
@@ -49,7 +49,12 @@ impl PyEngine {
         })?;
         let deadline = deadline_from(py, deadline)?;
         let engine = py
-            .detach(|| Engine::new(EngineConfig::new(backend, deadline)))
+            .detach(|| {
+                Engine::new(EngineConfig {
+                    private_instance,
+                    ..EngineConfig::new(backend, deadline)
+                })
+            })
             .map_err(|e| errors::to_py(py, e, None))?;
         Ok(PyEngine { engine })
     }

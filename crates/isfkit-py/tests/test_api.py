@@ -11,7 +11,7 @@ from PIL import Image
 
 import isfkit
 
-from conftest import GREY
+from conftest import GREY, REPO
 
 STRIPES = 7
 
@@ -100,13 +100,25 @@ def test_image_inputs_numpy_and_pil(engine, shaders, tmp_path, kind):
     assert np.abs(out.astype(int) - expected.astype(int)).max() <= 1
 
 
+def _white_rows(a):
+    """Rows of an RGBA frame (top = row 0) that are white in every column."""
+    return [y for y in range(a.shape[0]) if (a[y, :, :3] == 255).all()]
+
+
 def test_audio_input(engine, shaders):
+    # Issue 16: where the line is, not only that something is white. Samples are -1..1 and
+    # reach the shader as 0..1 (s * 0.5 + 0.5); the line is at that height, 3 pixels thick
+    # (|y - v * 32| < 1.5 covers two pixel centres), everything else black.
     shader = engine.load(shaders / "audio.fs")
-    shader.set(wave=np.full(64, 0.5, np.float32))
+    shader.set(wave=np.full(64, 0.5, np.float32))  # 0.75: 24 px up, rows 7-8 from the top
     a = shader.render(32, 32).to_numpy()
-    assert a[:, :, :3].max() == 255  # a white line
-    shader.set(wave=[[0.5] * 32, [0.1] * 32])  # two channels
-    shader.render(32, 32)
+    assert _white_rows(a) == [7, 8], _white_rows(a)
+    assert (np.delete(a, [7, 8], axis=0)[:, :, :3] == 0).all()
+    # Two channels: the line follows the first (-0.5 -> 0.25: 8 px up), not the second.
+    shader.set(wave=[[-0.5] * 32, [0.9] * 32])
+    a = shader.render(32, 32).to_numpy()
+    assert _white_rows(a) == [23, 24], _white_rows(a)
+    assert (np.delete(a, [23, 24], axis=0)[:, :, :3] == 0).all()
 
 
 def test_persistent_buffer_over_frames(engine, shaders):
@@ -128,6 +140,17 @@ def test_float_render_numpy(engine, shaders):
     a = frame.to_numpy()
     assert a.dtype == np.float32 and a.shape == (16, 16, 4) and frame.is_float
     assert frame.to_pil().mode == "RGBA"
+    # Issue 16: the values. The shader stores 100*x and 0.001*y in a FLOAT pass and divides
+    # them back, so the output is the gradient (red = x, green = y, row 0 at the top) with
+    # float precision; an 8-bit buffer would give solid red.
+    xs = (np.arange(16) + 0.5) / 16
+    assert np.allclose(a[8, :, 0], xs, atol=1e-3), a[8, :, 0]
+    assert np.allclose(a[:, 8, 1], xs[::-1], atol=1e-3), a[:, 8, 1]
+    assert np.allclose(a[:, :, 2], 0) and np.allclose(a[:, :, 3], 1)
+    # Not quantised to 8 bits.
+    assert np.abs(a[8, :, 0] * 255 - np.round(a[8, :, 0] * 255)).max() > 0.01
+    pil = np.asarray(frame.to_pil())
+    assert np.abs(pil.astype(int) - np.round(a * 255).astype(int)).max() <= 1
 
 
 def test_numpy_and_pil_round_trip(engine, shaders, tmp_path):
@@ -143,6 +166,15 @@ def test_numpy_and_pil_round_trip(engine, shaders, tmp_path):
     assert np.array_equal(np.asarray(Image.open(tmp_path / "f.png").convert("RGBA")), frame.to_numpy())
     frame.save(tmp_path / "f16.png", bits=16)
     frame.save(tmp_path / "f.bmp")
+    # Issue 16: both read back with the frame's pixels. The PNG's header says 16-bit RGBA,
+    # and Pillow (which keeps the high byte of each 16-bit sample) reads the frame back.
+    head = (tmp_path / "f16.png").read_bytes()[:33]
+    assert head[12:16] == b"IHDR" and (head[24], head[25]) == (16, 6), head
+    wide = np.asarray(Image.open(tmp_path / "f16.png").convert("RGBA"))
+    assert wide.shape == (17, 33, 4)
+    assert np.abs(wide.astype(int) - frame.to_numpy().astype(int)).max() <= 1
+    bmp = np.asarray(Image.open(tmp_path / "f.bmp").convert("RGBA"))
+    assert np.array_equal(bmp[..., :3], frame.to_numpy()[..., :3])
     assert np.array_equal(np.asarray(frame), frame.to_numpy())
     # the output, fed back in as an image input, is read back unchanged (inverted twice)
     inv = engine.load(shaders / "filter_invert.fs")
@@ -287,34 +319,79 @@ def test_context_manager_shuts_down_and_force_cleanup_keeps_shaders_working(shad
 
 
 def test_leak_is_reported_by_label():
-    engine = isfkit.Engine()
+    # A private wgpu instance: the deliberate leak must not stay on the instance the other
+    # tests' engines share (their reports would see it), and wgpu's own report is checked
+    # whatever else is alive.
+    engine = isfkit.Engine(private_instance=True)
     engine._native._debug_leak_texture("leaked on purpose")
     report = engine.shutdown()
     assert not report.ok
     assert any(leak.label == "leaked on purpose" for leak in report.leaks)
+    assert any(leak.source == "wgpu" and leak.kind == "texture" for leak in report.leaks)
+    assert report.wgpu_report_skipped is None
     assert report.to_dict()["leaks"]
 
 
-def test_gil_is_released_during_renders(shaders):
+def _ticks_inside(call):
+    """Runs `call()` while a pure-Python thread ticks every 1 ms; returns (ticks that ran
+    entirely inside the call, seconds the call took). The ticker reads the call's state
+    before and after each 1 ms sleep and counts a tick only when both reads saw the call
+    running: an order of events. A call that holds the GIL lets no such tick happen (the
+    ticker cannot run while it holds the GIL), however long it takes."""
     import threading
+    import time
 
+    state = {"running": False}
+    stop = threading.Event()
+    ready = threading.Event()
+    inside = [0]
+
+    def tick():
+        ready.set()
+        while not stop.is_set():
+            before = state["running"]
+            time.sleep(0.001)
+            if before and state["running"]:
+                inside[0] += 1
+
+    t = threading.Thread(target=tick)
+    t.start()
+    ready.wait()
+    state["running"] = True
+    t0 = time.perf_counter()
+    call()
+    took = time.perf_counter() - t0
+    state["running"] = False
+    stop.set()
+    t.join()
+    return inside[0], took
+
+
+def test_gil_holding_call_gives_no_ticks():
+    """The check below can fail: a C call holding the GIL (sum over a range runs in C and
+    never lets another thread in) as long as a render gets at most a tick or two."""
+    ticks, took = _ticks_inside(lambda: sum(range(30_000_000)))
+    assert took > 0.1, took  # long enough to have ticked ~100 times were the GIL free
+    assert ticks <= 2, (ticks, took)
+
+
+def test_gil_is_released_during_renders(shaders):
+    """Issue 16: render() and frames() release the GIL while they wait: a 1 ms ticker runs
+    many times inside one call (test_concurrency.py measures the same for loads)."""
     with isfkit.Engine() as engine:
-        shader = engine.load(shaders / "gradient.fs")
-        ticks = []
-        stop = threading.Event()
-
-        def tick():
-            while not stop.is_set():
-                ticks.append(1)
-                stop.wait(0.001)
-
-        t = threading.Thread(target=tick)
-        t.start()
-        for _ in range(20):
-            shader.render(256, 256)
-        stop.set()
-        t.join()
-        assert len(ticks) > 5
+        heavy = engine.load(REPO / "examples" / "heavy.fs")
+        heavy.render(64, 64)  # compile and warm up outside the measured calls
+        ticks, took = _ticks_inside(lambda: heavy.render(1920, 1080, time=1.0))
+        seq_ticks, seq_took = _ticks_inside(
+            lambda: list(heavy.frames(range(3), fps=30, size=(1280, 720)))
+        )
+    print(f"\nticks inside render: {ticks} in {took * 1000:.0f} ms; frames(): {seq_ticks} in {seq_took * 1000:.0f} ms")
+    # A fast GPU may finish within a few ms, leaving nothing to tell; where the call is
+    # long (lavapipe: hundreds of ms), a GIL-holding render gives 0-2 ticks (see above).
+    if took > 0.1:
+        assert ticks > 20, (ticks, took)
+    if seq_took > 0.1:
+        assert seq_ticks > 20, (seq_ticks, seq_took)
 
 
 def test_save_jpeg_drops_alpha(engine, shaders, tmp_path):

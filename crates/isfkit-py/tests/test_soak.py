@@ -2,6 +2,7 @@
 a render loop must keep memory flat (a generous bound; benches/python_soak.py reports the
 figure for 2,000 renders)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -30,20 +31,32 @@ RANDOM_SCRIPT = textwrap.dedent(
     values = [0, 1, -3, 0.5, 1e9, True, "Red", (0.1, 0.2), (1, 0, 0), (1, 0, 0, 1), None,
               np.zeros((4, 4, 4), np.uint8), np.ones((3, 5)), "x", [0.5] * 16]
     errors = 0
+    outcomes = {}  # op -> {"ok": n, "ErrorClass": n, ...}
     for step in range(steps):
         op = rng.choice(["load", "load", "set", "render", "render", "reinit", "cleanup",
                          "force", "shutdown", "frame", "validate", "vv_render", "vv_reinit",
                          "vv_cleanup", "vv_pool", "vv_buffer", "drop"])
+        outcome = "ok"
+        # The errors this call may raise: a shut-down engine answers ResourceError, a bad
+        # file its parse or compile error, a bad value InputError, a zero size RenderError.
+        # Any other error (or one of these where it does not belong) fails the run.
+        allowed = {"ResourceError"} if engine.is_shut_down and not op.startswith("vv_") else set()
         try:
             if op == "load":
-                shaders_live.append(engine.load(os.path.join(shaders, rng.choice(files))))
+                f = rng.choice(files)
+                allowed |= {"bad/compile_error.fs": {"CompileError"},
+                            "bad/malformed_json.fs": {"ParseError"}}.get(f, set())
+                shaders_live.append(engine.load(os.path.join(shaders, f)))
             elif op == "set" and shaders_live:
                 s = rng.choice(shaders_live)
                 names = [i.name for i in s.info.inputs] + ["nope"]
+                allowed.add("InputError")
                 s.set_input(rng.choice(names), rng.choice(values))
             elif op == "render" and shaders_live:
                 s = rng.choice(shaders_live)
                 w, h = rng.choice([(1, 1), (0, 4), (17, 9), (64, 32), (5, 300)])
+                if w == 0 or h == 0:
+                    allowed.add("RenderError")
                 frames.append(s.render(w, h, time=rng.random(), float=rng.random() < 0.2))
             elif op == "reinit":
                 engine.reinitialize()
@@ -76,16 +89,23 @@ RANDOM_SCRIPT = textwrap.dedent(
                 rng.choice([pyvvisf.GLBufferPool().cleanup, pyvvisf.GLBufferPool().force_cleanup,
                             pyvvisf.GLBufferPool().housekeeping])()
             elif op == "vv_buffer" and buffers:
+                allowed.add("ResourceError")  # its frame went with a vvisf cleanup
                 rng.choice(buffers).to_pil_image()
             elif op == "drop":
                 for lst in (shaders_live, frames, buffers):
                     if lst:
                         lst.pop(rng.randrange(len(lst)))
-        except isfkit.ISFError:
+        except isfkit.ISFError as e:
             errors += 1
+            outcome = type(e).__name__
+            assert outcome in allowed, f"step {step}: {op} raised {outcome} ({e}); allowed: {allowed}"
+        counts = outcomes.setdefault(op, {})
+        counts[outcome] = counts.get(outcome, 0) + 1
     report = engine.shutdown()
     assert report.ok, str(report)
     assert pyvvisf.cleanup_glfw_context().ok
+    import json
+    print("outcomes", json.dumps(outcomes, sort_keys=True))
     print("done", steps, "steps", errors, "errors")
     """
 )
@@ -104,6 +124,13 @@ def test_random_api_sequence_never_crashes(tmp_path, seed):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "done 150 steps" in proc.stdout
+    # Issue 16: the run exercised the API (renders and loads succeeded, errors were raised
+    # and each was one its call may raise: the script asserts that per call).
+    outcomes = json.loads(proc.stdout.split("outcomes ", 1)[1].splitlines()[0])
+    errors = int(proc.stdout.split(" steps ", 1)[1].split()[0])
+    assert outcomes["render"]["ok"] > 0 and outcomes["load"]["ok"] > 0, outcomes
+    assert 0 < errors < 150 / 2, (errors, outcomes)
+    assert errors == sum(n for o in outcomes.values() for k, n in o.items() if k != "ok")
 
 
 SOAK_SCRIPT = textwrap.dedent(

@@ -153,8 +153,11 @@ class Engine:
     :class:`isfkit.TimeoutError`.
     """
 
-    def __init__(self, backend: str = "auto", deadline: float = 10.0):
-        self._native = _native.Engine(backend, float(deadline))
+    def __init__(self, backend: str = "auto", deadline: float = 10.0, *, private_instance: bool = False):
+        # Engines share one wgpu instance per process; ``private_instance=True`` gives this
+        # one its own, so the shutdown report checks wgpu's allocation report exactly even
+        # while other engines are alive (and a leak of this engine stays with it).
+        self._native = _native.Engine(backend, float(deadline), bool(private_instance))
         self._report: Optional[CleanupReport] = None
         #: Bumped by force_cleanup(); buffers of the pyvvisf layer compare against it.
         self._release_epoch = 0
