@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cargo build --release -p isfkit-cli
+echo "setup.sh: building isf (release; a few minutes the first time)"
+cargo build -q --release -p isfkit-cli
 mkdir -p out
 ./target/release/isf render examples/plasma.fs -o out/plasma.png --size 1280x720 --time 2
 ./target/release/isf render examples/plasma.fs -o out/plasma_%04d.png --size 640x360 --frames 30 --fps 30 --cleanup-report

@@ -21,7 +21,8 @@ profile=()
 if [[ "${ISFKIT_PY_RELEASE:-0}" == "1" ]]; then
     profile=(--release)
 fi
-maturin build "${profile[@]}" -m crates/isfkit-py/Cargo.toml -o "$work/wheels" --interpreter "$python"
+echo "test-python.sh: building the wheel"
+maturin build --quiet "${profile[@]}" -m crates/isfkit-py/Cargo.toml -o "$work/wheels" --interpreter "$python"
 
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip

@@ -8,11 +8,11 @@
 //! loaded by a relative path gives relative task paths, so a runner elsewhere must start in
 //! the same folder, or load the job by an absolute path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use isfkit_output::{ImageFormat, PngCompression, VideoFormat};
-use isfkit_render::format::InputType;
+use isfkit_render::format::{InputType, IsfDocument};
 use isfkit_render::{LoadError, Program, Value};
 use serde::{Deserialize, Serialize};
 
@@ -43,10 +43,16 @@ impl Plan {
     /// Reads, expands and checks the job file at `path`, listing every problem at once.
     ///
     /// Relative paths are relative to the job file's folder. Checking parses and compiles
-    /// each shader without a GPU, type-checks inputs, finds images, and creates missing
-    /// output folders (a folder that cannot be created is a problem). A shader that does
-    /// not parse or compile is not a problem of the job: its task is planned with
+    /// each shader without a GPU, type-checks inputs, finds images, and checks that each
+    /// output folder exists or can be made (an ancestor that is a file is a problem); it
+    /// writes nothing: the executor creates output folders when it renders. A shader that
+    /// does not parse or compile is not a problem of the job: its task is planned with
     /// [`Task::broken`] set, and running it reports that as the task's failure.
+    ///
+    /// Inputs: an entry's own `inputs` are strict (every name must be an input of each of
+    /// its shaders, of the right type). `defaults: inputs` apply to the shaders that declare
+    /// them (type-checked there) and are left out for the others; a default name that no
+    /// shader of the job declares is a problem, so a typo does not pass silently.
     pub fn load(path: &Path) -> Result<Plan, PlanError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
@@ -68,8 +74,19 @@ impl Plan {
                 "{name}: the job lists no shaders (add a `jobs:` or `shaders:` list)"
             ));
         }
+        // Which input names each entry gives itself (strict), in `entries()` order; the
+        // other names of a merged entry came from `defaults`.
+        let own: Vec<BTreeSet<String>> = job
+            .jobs
+            .iter()
+            .chain(&job.shaders)
+            .map(|e| e.inputs.iter().flatten().map(|(k, _)| k.clone()).collect())
+            .collect();
+        // Input names declared by any shader of the job (header only, so a shader that does
+        // not compile still counts).
+        let mut declared = BTreeSet::new();
         let mut tasks = Vec::new();
-        for (origin, e) in entries {
+        for ((origin, e), own) in entries.into_iter().zip(own) {
             let Some(pattern) = e.shader.clone() else {
                 problems.push(format!("{origin}: no `shader` (or `input`) given"));
                 continue;
@@ -90,10 +107,29 @@ impl Plan {
                 problems.push(format!("{origin}: \"{pattern}\" matches no file"));
             }
             for shader in shaders {
-                match expand_task(&origin, &shader, &e, base) {
+                match expand_task(&origin, &shader, &e, &own, base, &mut declared) {
                     Ok(t) => tasks.push(t),
                     Err(mut p) => problems.append(&mut p),
                 }
+            }
+        }
+        let defaults = job.defaults.inputs.iter().flatten().map(|(k, _)| k);
+        let undeclared: Vec<&String> = defaults.filter(|k| !declared.contains(*k)).collect();
+        // Only when every entry found its shaders: otherwise that problem says more.
+        if !undeclared.is_empty() && problems.is_empty() {
+            for k in undeclared {
+                problems.push(format!(
+                    "defaults: input \"{k}\" is not an input of any shader of the job (inputs: {})",
+                    if declared.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        declared
+                            .iter()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ));
             }
         }
         if problems.is_empty() {
@@ -306,7 +342,17 @@ fn value_text(v: &serde_json::Value) -> Option<String> {
     })
 }
 
-fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Task, Vec<String>> {
+/// Expands one shader of an entry. `own` names the inputs the entry gives itself (strict);
+/// the entry's other inputs came from `defaults` and apply only when the shader declares
+/// them. Adds the shader's input names to `declared`.
+fn expand_task(
+    origin: &str,
+    shader: &Path,
+    e: &Entry,
+    own: &BTreeSet<String>,
+    base: &Path,
+    declared: &mut BTreeSet<String>,
+) -> Result<Task, Vec<String>> {
     let name = shader
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -335,6 +381,14 @@ fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Ta
             None
         }
     };
+    match &doc {
+        Some(doc) => declared.extend(doc.inputs.iter().map(|i| i.name.clone())),
+        None => {
+            if let Ok(header) = IsfDocument::parse_file(shader) {
+                declared.extend(header.inputs.iter().map(|i| i.name.clone()));
+            }
+        }
+    }
     let (width, height) = match (&e.size, e.width, e.height) {
         (Some(s), _, _) => parse_size(s).unwrap_or_else(|m| {
             problems.push(format!("{origin}: {m}"));
@@ -477,21 +531,26 @@ fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Ta
         }
     };
     if let Some(dir) = output_folder(&output) {
-        if let Err(err) = std::fs::create_dir_all(&dir) {
+        if let Some(blocker) = folder_blocker(&dir) {
             problems.push(format!(
-                "{origin}: cannot create output folder {}: {err}",
-                dir.display()
+                "{origin}: cannot create output folder {}: {} is not a folder",
+                dir.display(),
+                blocker.display()
             ));
         }
     }
     let mut inputs = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
+        let strict = own.contains(&k);
         let Some(text) = value_text(&v) else {
-            problems.push(format!("{origin}: input \"{k}\": value {v} is not a number, bool, string or list of numbers"));
+            let from = if strict { "" } else { " (defaults)" };
+            problems.push(format!("{origin}: input \"{k}\"{from}: value {v} is not a number, bool, string or list of numbers"));
             continue;
         };
         if let Some(doc) = &doc {
             match doc.input(&k) {
+                // A default for an input this shader does not have: not for this shader.
+                None if !strict => continue,
                 None => problems.push(format!(
                     "{origin}: no input named \"{k}\" (inputs: {})",
                     doc.inputs
@@ -502,10 +561,14 @@ fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Ta
                 )),
                 Some(input) => {
                     if let Err(err) = Value::parse_for(&k, &input.ty, &text) {
-                        problems.push(format!("{origin}: {err}"));
+                        let from = if strict { "" } else { " (from defaults)" };
+                        problems.push(format!("{origin}: {err}{from}"));
                     }
                 }
             }
+        } else if !strict {
+            // A broken shader (it fails without rendering): keep only what it gives itself.
+            continue;
         }
         inputs.insert(k, text);
     }
@@ -549,6 +612,17 @@ fn expand_task(origin: &str, shader: &Path, e: &Entry, base: &Path) -> Result<Ta
     } else {
         Err(problems)
     }
+}
+
+/// The first ancestor of `dir` (itself included) that exists but is not a folder, which
+/// makes `dir` impossible to create; `None` when `dir` exists or could be made. Creates
+/// nothing.
+fn folder_blocker(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir())
+        .map(Path::to_owned)
 }
 
 /// The folder `output` writes into, when it names one.
@@ -696,16 +770,76 @@ mod tests {
         assert!(template.ends_with("out/gradient_%02d.png"), "{template}");
         assert_eq!(*format, StillFormat::Png { bits: 8 });
         assert!(t.output_files()[4].ends_with("out/gradient_04.png"));
-        assert!(d.0.join("out").is_dir(), "output folders are created");
+        assert!(
+            !d.0.join("out").exists(),
+            "planning creates no folder (the executor does, when it renders)"
+        );
     }
 
-    /// Today's rule, kept: `defaults: inputs` apply to every entry, so a shader without that
-    /// input is a problem of its entry (not silently ignored).
+    /// Issue 16: `defaults: inputs` apply to the shaders that declare them; the others
+    /// render without them (the README's example: `speed` for a glob of mixed shaders).
     #[test]
-    fn default_input_on_a_shader_without_it_is_a_problem() {
+    fn issue16_default_inputs_apply_only_to_shaders_that_declare_them() {
         let d = Dir::new("default-input", &["gradient.fs", "inputs_all.fs"]);
+        let plan = Plan::load(&d.job(
+            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: \"*.fs\"\n  - shader: inputs_all.fs\n    inputs: { amount: 0.75 }\n",
+        ))
+        .unwrap();
+        let inputs: Vec<(String, Option<&str>)> = plan
+            .tasks
+            .iter()
+            .map(|t| (t.shader_name(), t.inputs.get("amount").map(String::as_str)))
+            .collect();
+        assert_eq!(
+            inputs,
+            [
+                ("gradient.fs".into(), None),
+                ("inputs_all.fs".into(), Some("0.25")),
+                ("inputs_all.fs".into(), Some("0.75")),
+            ]
+        );
+    }
+
+    /// Issue 16: a default that no shader of the job declares is a typo, reported once
+    /// under `defaults`; a default of the wrong type for a shader that declares it is that
+    /// entry's problem.
+    #[test]
+    fn issue16_default_input_no_shader_declares_is_a_problem() {
+        let d = Dir::new("default-typo", &["gradient.fs", "inputs_all.fs"]);
         let problems = Plan::load(&d.job(
-            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
+            "defaults:\n  inputs: { amuont: 0.25 }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
+        ))
+        .unwrap_err()
+        .problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "defaults: input \"amuont\" is not an input of any shader of the job (inputs: "
+            ),
+            "{problems:?}"
+        );
+        assert!(problems[0].contains("amount"), "{problems:?}");
+        let problems = Plan::load(&d.job(
+            "defaults:\n  inputs: { amount: \"lots\" }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
+        ))
+        .unwrap_err()
+        .problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("jobs[0] (")
+                && problems[0].ends_with(
+                    "input \"amount\" is of type float, but the value given is \"lots\" (from defaults)"
+                ),
+            "{problems:?}"
+        );
+    }
+
+    /// Issue 16: an entry's own `inputs` stay strict.
+    #[test]
+    fn issue16_per_job_inputs_stay_strict() {
+        let d = Dir::new("own-input", &["gradient.fs", "inputs_all.fs"]);
+        let problems = Plan::load(&d.job(
+            "jobs:\n  - shader: inputs_all.fs\n    inputs: { amount: 0.5 }\n  - shader: gradient.fs\n    inputs: { amount: 0.5 }\n",
         ))
         .unwrap_err()
         .problems;
@@ -713,6 +847,32 @@ mod tests {
         assert!(problems[0].starts_with("jobs[1] ("), "{problems:?}");
         assert!(
             problems[0].contains("gradient.fs): no input named \"amount\" (inputs: "),
+            "{problems:?}"
+        );
+    }
+
+    /// Issue 16: checking a job, valid or not, creates no folder; an output folder under a
+    /// file is a problem.
+    #[test]
+    fn issue16_planning_creates_nothing() {
+        let d = Dir::new("creates-nothing", &["gradient.fs"]);
+        Plan::load(&d.job("jobs:\n  - shader: gradient.fs\n    output: a/b/x.png\n")).unwrap();
+        let problems = Plan::load(&d.job(
+            "jobs:\n  - shader: gradient.fs\n    output: c/d/x.png\n  - shader: missing.fs\n",
+        ))
+        .unwrap_err()
+        .problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(!d.0.join("a").exists() && !d.0.join("c").exists());
+        std::fs::write(d.0.join("file"), "").unwrap();
+        let problems =
+            Plan::load(&d.job("jobs:\n  - shader: gradient.fs\n    output: file/sub/x.png\n"))
+                .unwrap_err()
+                .problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("cannot create output folder ")
+                && problems[0].ends_with("file is not a folder"),
             "{problems:?}"
         );
     }

@@ -45,7 +45,7 @@ pub struct BatchArgs {
     /// Encoder threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Validate the job file and exit.
+    /// Check the job file (every problem listed) and exit; writes nothing.
     #[arg(long)]
     check: bool,
     /// Print the summary as JSON on stdout.

@@ -106,6 +106,10 @@ struct RenderArgs {
     /// Seconds a frame may take on the GPU before it is abandoned.
     #[arg(long, default_value_t = 10.0, value_parser = parse_seconds)]
     deadline: f64,
+    /// Test hook: leak a GPU texture with this label before shutdown, so the cleanup report
+    /// and exit code 3 can be tested. Never useful otherwise.
+    #[arg(long, hide = true, value_name = "LABEL")]
+    debug_leak_texture: Option<String>,
 }
 
 #[derive(Args)]
@@ -296,6 +300,11 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
         message: format!("error: {e}"),
     })?;
     let result = render_with(&engine, &args, width, height, bits, sequence);
+    if let Some(label) = &args.debug_leak_texture {
+        engine
+            .debug_leak_texture(label)
+            .map_err(|e| engine_failure(e, &args.shader))?;
+    }
     let report = engine.shutdown();
     let report_wanted = args.cleanup_report || args.json_report;
     if report_wanted {

@@ -253,12 +253,33 @@ fn render_float_writes_16_bit_png() {
         .expect_code(0);
     let img = image::open(dir.join("out.png")).expect("decode");
     assert_eq!(img.color(), image::ColorType::Rgba16);
+    let wide = img.to_rgba16();
     dir.isf(&[
         "render", &fs, "-o", "out8.png", "--size", "8x8", "--bits", "8",
     ])
     .expect_code(0);
     let img = image::open(dir.join("out8.png")).expect("decode");
     assert_eq!(img.color(), image::ColorType::Rgba8);
+    let narrow = img.to_rgba8();
+    // Issue 16: the contents, not only the type. The 16-bit float render is the 8-bit one
+    // with more precision: the same gradient (top-left green, bottom-right red), each
+    // channel within one 8-bit step, and values an 8-bit render cannot hold.
+    assert_eq!(wide.dimensions(), (8, 8));
+    let (tl, br) = (wide.get_pixel(0, 0).0, wide.get_pixel(7, 7).0);
+    assert!(tl[0] < 8000 && tl[1] > 57000, "top-left {tl:?}");
+    assert!(br[0] > 57000 && br[1] < 8000, "bottom-right {br:?}");
+    let mut finer = 0;
+    for (w, n) in wide.pixels().zip(narrow.pixels()) {
+        for c in 0..4 {
+            let scaled = f64::from(w.0[c]) / 257.0;
+            assert!(
+                (scaled - f64::from(n.0[c])).abs() <= 1.0,
+                "16-bit {w:?} vs 8-bit {n:?}"
+            );
+            finer += usize::from(w.0[c] % 257 != 0);
+        }
+    }
+    assert!(finer > 0, "a 16-bit PNG holding only 8-bit values");
 }
 
 #[test]
@@ -274,7 +295,8 @@ fn render_bad_options_are_usage_errors() {
             "error: invalid value 'foo' for '--backend <BACKEND>': unknown backend \"foo\" (auto, vulkan, gl, metal, dx12)",
         );
     dir.isf(&["render", &fs, "-o", "out.png", "--bits", "12"])
-        .expect_code(2);
+        .expect_code(2)
+        .expect_stderr_line_starting("error: invalid value '12' for '--bits <BITS>'");
     assert!(!dir.join("out.png").exists());
 }
 
@@ -842,7 +864,45 @@ fn render_cleanup_report_text() {
             i + 1
         );
     }
-    assert!(dir.join("out.png").exists());
+    assert_eq!(dir.png("out.png").dimensions(), (8, 8));
+}
+
+/// Issue 16: exit code 3 when the cleanup report finds a leak (a texture leaked on purpose
+/// through a hidden test hook); the frame is still written and the leak named by its label.
+#[test]
+fn issue16_a_leak_in_the_cleanup_report_exits_3() {
+    let dir = TestDir::new("leak-exit-3");
+    let fs = dir.copy("gradient.fs");
+    let run = dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "--cleanup-report",
+        "--debug-leak-texture",
+        "left behind",
+    ]);
+    run.expect_code(3)
+        .expect_stderr_line("error: the cleanup report shows problems (see above)");
+    assert!(
+        run.stderr().contains("\"left behind\""),
+        "the leak is not named: {run:?}"
+    );
+    assert_eq!(dir.png("out.png").dimensions(), (8, 8));
+    // Without a report asked for, the same run exits 0: the report is what fails it.
+    let quiet = dir.isf(&[
+        "render",
+        &fs,
+        "-o",
+        "out2.png",
+        "--size",
+        "8x8",
+        "--debug-leak-texture",
+        "left behind",
+    ]);
+    quiet.expect_code(0);
 }
 
 #[test]
@@ -885,7 +945,7 @@ fn render_json_report() {
         v["phases"][2]["released_count"].as_u64().unwrap_or(0) > 0,
         "{v}"
     );
-    assert!(dir.join("out.png").exists());
+    assert_eq!(dir.png("out.png").dimensions(), (8, 8));
 }
 
 #[test]
@@ -977,6 +1037,25 @@ fn help_exits_zero() {
     }
 }
 
+/// Issue 16: `isf --help` says what `isf bench` runs by default (the pipeline bench), as
+/// `isf bench --help` does.
+#[test]
+fn issue16_help_names_the_default_bench() {
+    let dir = TestDir::new("help-bench");
+    let run = dir.isf(&["--help"]);
+    run.expect_code(0);
+    let line = run
+        .stdout()
+        .lines()
+        .find(|l| l.trim_start().starts_with("bench "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no bench line: {run:?}"));
+    assert!(line.contains("`isf bench` (pipeline)"), "{line}");
+    let run = dir.isf(&["bench", "--help"]);
+    run.expect_code(0);
+    assert!(run.stdout().contains("[default: pipeline]"), "{run:?}");
+}
+
 #[test]
 fn no_arguments_is_usage_error() {
     let dir = TestDir::new("no-args");
@@ -1029,7 +1108,7 @@ fn issue14_successful_runs_print_no_error_lines() {
             run.args
         );
     }
-    assert!(dir.join("out/g_01.png").is_file());
+    assert_eq!(dir.png("out/g_01.png").dimensions(), (32, 16));
 }
 
 /// Issue 14: `isf doctor --json` parses, names the adapter `auto` picks, and reports a test
