@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Python tests of the `isfkit` package, run against the INSTALLED wheel, not the source tree:
 # build the wheel with maturin, install it into a fresh virtualenv with pytest, numpy and
-# Pillow, and run crates/isfkit-py/tests from a directory where the source is not importable.
+# Pillow (and Ray), and run crates/isfkit-py/tests from a directory where the source is not importable.
 #
 #   scripts/test-python.sh            # debug-profile wheel (fast to build; what CI runs)
 #   ISFKIT_PY_RELEASE=1 scripts/test-python.sh   # release wheel
@@ -27,6 +27,11 @@ maturin build --quiet "${profile[@]}" -m crates/isfkit-py/Cargo.toml -o "$work/w
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip
 "$work/venv/bin/python" -m pip install --quiet "$work"/wheels/isfkit-*.whl pytest numpy pillow
+# Ray, for isfkit.distributed's tests (issue 12). Without it they fail, unless
+# ISFKIT_SKIP_RAY_TESTS=1 says to skip them on purpose.
+if [[ "${ISFKIT_SKIP_RAY_TESTS:-0}" != "1" ]]; then
+    "$work/venv/bin/python" -m pip install --quiet ray
+fi
 
 # From an empty directory, so `import isfkit` can only find the installed package.
 cd "$work"

@@ -63,6 +63,30 @@ impl TaskResult {
     }
 }
 
+impl TaskResult {
+    /// One result for a task run in pieces (a distributed runner's chunks): frames and
+    /// seconds added up, the pieces' errors joined. `shader` names the task when `parts` is
+    /// empty.
+    pub fn combine(shader: &str, parts: &[TaskResult]) -> TaskResult {
+        let errors: Vec<&str> = parts.iter().filter_map(|p| p.error.as_deref()).collect();
+        let mut unique: Vec<&str> = Vec::new();
+        for e in errors {
+            if !unique.contains(&e) {
+                unique.push(e);
+            }
+        }
+        TaskResult {
+            shader: parts
+                .first()
+                .map_or_else(|| shader.to_owned(), |p| p.shader.clone()),
+            frames_written: parts.iter().map(|p| p.frames_written).sum(),
+            frames_skipped: parts.iter().map(|p| p.frames_skipped).sum(),
+            error: (!unique.is_empty()).then(|| unique.join("\n")),
+            seconds: parts.iter().map(|p| p.seconds).sum(),
+        }
+    }
+}
+
 /// One failed task, as the summary lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
@@ -285,11 +309,17 @@ fn render_task(
         Output::Gif { path } => Some(GifWriter::new(path, task.fps).map_err(|e| e.to_string())?),
         _ => None,
     };
+    let date = task
+        .date
+        .as_deref()
+        .map(isfkit_render::parse_date)
+        .transpose()?;
     let opts: Vec<RenderOptions> = plan
         .iter()
         .map(|&(_, t, _)| {
             let mut o = RenderOptions::new(task.width, task.height, t);
             o.float_output = task.float;
+            o.date = date.map(|d| isfkit_render::date_uniform(d, t - task.start));
             o
         })
         .collect();
@@ -367,6 +397,23 @@ mod tests {
         }
     }
 
+    /// Issue 12: a task run in chunks gives one result.
+    #[test]
+    fn issue12_chunk_results_combine() {
+        let c = TaskResult::combine(
+            "a.fs",
+            &[
+                result("a.fs", 2, 1, None),
+                result("a.fs", 1, 0, Some("x")),
+                result("a.fs", 0, 0, Some("x")),
+            ],
+        );
+        assert_eq!((c.frames_written, c.frames_skipped), (3, 1));
+        assert_eq!(c.error.as_deref(), Some("x"));
+        assert_eq!(c.seconds, 1.5);
+        assert_eq!(TaskResult::combine("b.fs", &[]).shader, "b.fs");
+    }
+
     #[test]
     fn summary_totals_and_json_keys() {
         let s = Summary::new(
@@ -425,6 +472,7 @@ mod tests {
             height: 4,
             fps: 30.0,
             start: 0.0,
+            date: None,
             frames: vec![
                 crate::FrameAt {
                     number: 0,

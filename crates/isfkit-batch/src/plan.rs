@@ -143,6 +143,35 @@ impl Plan {
     pub fn frames(&self) -> u64 {
         self.tasks.iter().map(|t| t.frames.len() as u64).sum()
     }
+
+    /// The plan cut into pieces a worker can do alone, for a distributed runner: each piece
+    /// is `(index of its task in [`Plan::tasks`], a task)`, in plan order.
+    ///
+    /// The rule: a stateless task writing stills is cut into chunks of at most `max_frames`
+    /// frames. A video or GIF stays whole (one file, written whole or not at all). A
+    /// stateful task stays whole unless `split_stateful` is set: every chunk of it must render
+    /// (unwritten) all frames before its first to look as in a full run (the executor does
+    /// that lead-in), so the chunk holding the last frame renders the whole sequence anyway;
+    /// splitting adds GPU work and never shortens the longest piece. With `split_stateful`,
+    /// stateful stills are cut like stateless ones, each chunk rendering its own lead-in.
+    /// A broken task stays whole (it fails once). `max_frames` 0 means no cutting.
+    pub fn chunks(&self, max_frames: usize, split_stateful: bool) -> Vec<(usize, Task)> {
+        let mut pieces = Vec::new();
+        for (i, task) in self.tasks.iter().enumerate() {
+            let stills = matches!(task.output, Output::Stills { .. });
+            let cut = max_frames > 0
+                && stills
+                && task.broken.is_none()
+                && (!task.stateful || split_stateful)
+                && task.frames.len() > max_frames;
+            if cut {
+                pieces.extend(task.split(max_frames).into_iter().map(|t| (i, t)));
+            } else {
+                pieces.push((i, task.clone()));
+            }
+        }
+        pieces
+    }
 }
 
 /// One frame to write: its number (for file names and a stateful shader's lead-in) and its
@@ -231,6 +260,10 @@ pub struct Task {
     pub fps: f64,
     /// Time of frame 0 (`time:`); frame n is at `start + n / fps`.
     pub start: f64,
+    /// `DATE` at `start` (`date:`, checked: `YYYY-MM-DDTHH:MM:SS`); a frame at time `t`
+    /// gets this date plus `t - start`. `None`: the wall clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Frames to write, in order.
     pub frames: Vec<FrameAt>,
     /// Input values in their command-line text form (`0.5`, `true`, `1,0,0,1`, a label),
@@ -266,6 +299,20 @@ impl Task {
                 .collect(),
             Output::Video { path, .. } | Output::Gif { path } => vec![path.clone()],
         }
+    }
+
+    /// This task's frames in consecutive chunks of at most `max_frames` (at least 1), each a
+    /// task of its own with the same shader, inputs and output. A chunk of a stateful task
+    /// stays stateful, so running it renders its lead-in (every frame before its first)
+    /// unwritten. Only meaningful for stills: a video or GIF chunk would overwrite the file.
+    pub fn split(&self, max_frames: usize) -> Vec<Task> {
+        self.frames
+            .chunks(max_frames.max(1))
+            .map(|frames| Task {
+                frames: frames.to_vec(),
+                ..self.clone()
+            })
+            .collect()
     }
 
     /// The shader's file name, for progress displays.
@@ -419,6 +466,9 @@ fn expand_task(
         problems.push(format!(
             "{origin}: time must be a finite number, not {start}"
         ));
+    }
+    if let Some(Err(msg)) = e.date.as_deref().map(isfkit_render::parse_date) {
+        problems.push(format!("{origin}: {msg}"));
     }
     let at = |number: u64| FrameAt {
         number,
@@ -601,6 +651,7 @@ fn expand_task(
             height,
             fps,
             start,
+            date: e.date.clone(),
             frames,
             inputs,
             images,
@@ -894,6 +945,45 @@ mod tests {
                 .collect::<Vec<_>>(),
             [5, 6]
         );
+    }
+
+    /// Issue 12: stateless stills are cut into chunks; stateful tasks, videos and broken
+    /// tasks stay whole unless stateful splitting is asked for.
+    #[test]
+    fn issue12_chunks_cut_stateless_stills_and_keep_stateful_whole() {
+        let d = Dir::new("chunks", &["gradient.fs", "persistent.fs"]);
+        let plan = Plan::load(&d.job(
+            "jobs:\n  - shader: gradient.fs\n    frames: 5\n    output: out/g_%02d.png\n  - shader: persistent.fs\n    frames: 5\n    output: out/p_%02d.png\n  - shader: gradient.fs\n    frames: 5\n    output: out/g.gif\n",
+        ))
+        .unwrap();
+        let shape = |pieces: Vec<(usize, Task)>| -> Vec<(usize, Vec<u64>)> {
+            pieces
+                .into_iter()
+                .map(|(i, t)| (i, t.frames.iter().map(|f| f.number).collect()))
+                .collect()
+        };
+        assert_eq!(
+            shape(plan.chunks(2, false)),
+            [
+                (0, vec![0, 1]),
+                (0, vec![2, 3]),
+                (0, vec![4]),
+                (1, vec![0, 1, 2, 3, 4]),
+                (2, vec![0, 1, 2, 3, 4]),
+            ]
+        );
+        let split = plan.chunks(3, true);
+        assert_eq!(
+            shape(split.clone())[..4],
+            [
+                (0, vec![0, 1, 2]),
+                (0, vec![3, 4]),
+                (1, vec![0, 1, 2]),
+                (1, vec![3, 4])
+            ]
+        );
+        assert!(split[3].1.stateful, "a stateful chunk renders its lead-in");
+        assert_eq!(plan.chunks(0, true).len(), 3);
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct Entry {
     /// Time of frame 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
+    /// `DATE` of frame 0, `YYYY-MM-DDTHH:MM:SS`; later frames add their time since frame 0.
+    /// Default: the wall clock as each frame renders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// `WIDTHxHEIGHT`, or use `width` and `height`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
@@ -99,6 +103,7 @@ impl Entry {
                 }
             }),
             time: self.time.or(d.time),
+            date: self.date.clone().or_else(|| d.date.clone()),
             size: self.size.clone().or_else(|| d.size.clone()),
             width: self.width.or(d.width),
             height: self.height.or(d.height),

@@ -146,6 +146,7 @@ mod tests {
                 height: 8,
                 fps: 30.0,
                 start: 0.25,
+                date: None,
                 frames: vec![FrameAt {
                     number: 0,
                     time: 0.25,

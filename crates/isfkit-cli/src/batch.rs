@@ -45,9 +45,17 @@ pub struct BatchArgs {
     /// Encoder threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// DATE of frame 0 for jobs whose entry (or `defaults`) sets no `date:`:
+    /// YYYY-MM-DDTHH:MM:SS. Default: the wall clock as each frame renders.
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
+    date: Option<String>,
     /// Check the job file (every problem listed) and exit; writes nothing.
     #[arg(long)]
     check: bool,
+    /// With --check: also check each task against the GPU adapter's limits (opens the
+    /// adapter; plain --check needs no GPU).
+    #[arg(long, requires = "check")]
+    limits: bool,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -211,8 +219,18 @@ pub fn run(args: BatchArgs) -> ExitCode {
         eprintln!("error: give the job file");
         return ExitCode::from(2);
     };
+    if let Some(Err(e)) = args.date.as_deref().map(isfkit_render::parse_date) {
+        eprintln!("error: --date: {e}");
+        return ExitCode::from(2);
+    }
     let tasks = match Plan::load(&job) {
-        Ok(plan) => plan.tasks,
+        Ok(mut plan) => {
+            // The job file's own `date:` wins over --date.
+            for t in plan.tasks.iter_mut().filter(|t| t.date.is_none()) {
+                t.date.clone_from(&args.date);
+            }
+            plan.tasks
+        }
         Err(e) => {
             let problems = e.problems;
             if args.json {
@@ -229,6 +247,37 @@ pub fn run(args: BatchArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.check && args.limits {
+        let limits = match isfkit_render::AdapterLimits::probe(isfkit_render::Backend::Auto) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: --limits: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let mut problems = Vec::new();
+        for t in tasks.iter().filter(|t| t.broken.is_none()) {
+            if let Ok(program) = isfkit_render::Program::load(&t.shader) {
+                for m in limits.check(&program, Some((t.width, t.height))) {
+                    problems.push(format!("{}: {m} (adapter: {})", t.origin, limits.adapter));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            if args.json {
+                println!("{}", json!({ "valid": false, "problems": problems }));
+            } else {
+                eprintln!(
+                    "error: the job file has {} problem(s); nothing was rendered:",
+                    problems.len()
+                );
+                for p in &problems {
+                    eprintln!("  - {p}");
+                }
+            }
+            return ExitCode::from(2);
+        }
+    }
     if args.check {
         let frames: usize = tasks.iter().map(|t| t.frames.len()).sum();
         if args.json {

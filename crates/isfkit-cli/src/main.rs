@@ -67,6 +67,10 @@ struct RenderArgs {
     /// Time of the (first) frame, in seconds.
     #[arg(long, default_value_t = 0.0)]
     time: f64,
+    /// DATE of the (first) frame: YYYY-MM-DDTHH:MM:SS (later frames add their time since the
+    /// first). Default: the wall clock as each frame renders.
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
+    date: Option<String>,
     /// Number of frames to render.
     #[arg(long, default_value_t = 1)]
     frames: u64,
@@ -118,6 +122,16 @@ struct ValidateArgs {
     /// Print {"valid", "errors": [{line, column, message, stage}], "warnings"} as JSON.
     #[arg(long)]
     json: bool,
+    /// Also check the adapter's limits (opens the GPU adapter; without it validate needs no
+    /// GPU): textures bound per pass, fixed pass sizes, IMPORTED image sizes, uniform size.
+    #[arg(long)]
+    limits: bool,
+    /// With --limits: the render size to check (pass sizes that depend on it, too).
+    #[arg(long, value_parser = parse_size, requires = "limits")]
+    size: Option<(u32, u32)>,
+    /// With --limits: the graphics backend whose adapter is checked.
+    #[arg(long, default_value = "auto", value_parser = parse_backend)]
+    backend: Backend,
 }
 
 #[derive(Args)]
@@ -272,6 +286,12 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
         return Err(Failure::usage("error: --fps must be a positive number"));
     }
     let sequence = args.frames > 1;
+    // Checked before the engine starts: a bad date is a usage error.
+    args.date
+        .as_deref()
+        .map(isfkit_render::parse_date)
+        .transpose()
+        .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
     if ImageFormat::from_path(&args.output).is_none() {
         return Err(Failure::usage(format!(
             "error: output {} must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)",
@@ -395,6 +415,12 @@ fn render_with(
         },
         Some(other) => other,
     };
+    let date = args
+        .date
+        .as_deref()
+        .map(isfkit_render::parse_date)
+        .transpose()
+        .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
     let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
     let mut start = 0;
     while start < args.frames {
@@ -408,6 +434,7 @@ fn render_with(
         let opts = (start..end).map(|i| {
             let mut o = RenderOptions::new(width, height, args.time + i as f64 / args.fps);
             o.float_output = args.float;
+            o.date = date.map(|d| isfkit_render::date_uniform(d, i as f64 / args.fps));
             o
         });
         engine
@@ -457,6 +484,31 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
     match Program::load(&args.shader) {
         Ok(program) => {
             let warnings = header_warnings(&program.doc.warnings);
+            if args.limits {
+                let limits =
+                    isfkit_render::AdapterLimits::probe(args.backend).map_err(|e| Failure {
+                        code: 1,
+                        message: format!("error: --limits: {e}"),
+                    })?;
+                let problems = limits.check(&program, args.size);
+                if !problems.is_empty() {
+                    if args.json {
+                        let errors: Vec<serde_json::Value> = problems
+                            .iter()
+                            .map(|m| json!({ "line": null, "column": null, "message": m, "stage": "limits" }))
+                            .collect();
+                        println!(
+                            "{}",
+                            json!({ "valid": false, "errors": errors, "warnings": warnings, "adapter": limits.adapter })
+                        );
+                    } else {
+                        for m in &problems {
+                            eprintln!("{fs}: error: {m} (adapter: {})", limits.adapter);
+                        }
+                    }
+                    return Err(failed());
+                }
+            }
             if args.json {
                 println!(
                     "{}",

@@ -1160,3 +1160,145 @@ fn issue14_completions_for_each_shell() {
     }
     dir.isf(&["completions", "tcsh"]).expect_code(2);
 }
+
+/// Issue 9: DATE as pixels, 2x1: left (year - 2000, month, day), right (hours, minutes,
+/// seconds), each as n/255 so 8-bit output holds it exactly.
+const DATE_SHADER: &str = "/*{ \"ISFVSN\": \"2\" }*/\n\
+void main() {\n\
+  vec3 ymd = vec3(DATE.x - 2000.0, DATE.y, DATE.z);\n\
+  vec3 hms = vec3(floor(DATE.w / 3600.0), mod(floor(DATE.w / 60.0), 60.0), mod(floor(DATE.w), 60.0));\n\
+  gl_FragColor = vec4((gl_FragCoord.x < 1.0 ? ymd : hms) / 255.0, 1.0);\n\
+}\n";
+
+fn date_pixels(img: &RgbaImage) -> [u8; 6] {
+    let (a, b) = (img.get_pixel(0, 0).0, img.get_pixel(1, 0).0);
+    [a[0], a[1], a[2], b[0], b[1], b[2]]
+}
+
+#[test]
+fn issue9_render_date_is_reproducible_and_advances_with_time() {
+    let dir = TestDir::new("date");
+    std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
+    dir.isf(&[
+        "render",
+        "date.fs",
+        "-o",
+        "d_%d.png",
+        "--size",
+        "2x1",
+        "--frames",
+        "2",
+        "--fps",
+        "0.5",
+        "--date",
+        "2024-06-15T23:59:58",
+    ])
+    .expect_code(0);
+    assert_eq!(date_pixels(&dir.png("d_0.png")), [24, 6, 15, 23, 59, 58]);
+    // Frame 1 is 2 s later: past midnight, the next day.
+    assert_eq!(date_pixels(&dir.png("d_1.png")), [24, 6, 16, 0, 0, 0]);
+}
+
+#[test]
+fn issue9_bad_date_is_a_usage_error() {
+    let dir = TestDir::new("bad-date");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["render", &fs, "-o", "out.png", "--date", "2024-02-30T00:00:00"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: --date: date \"2024-02-30T00:00:00\" is not a date and time like YYYY-MM-DDTHH:MM:SS, e.g. 2024-12-31T23:59:30",
+        );
+    assert!(!dir.join("out.png").exists());
+    std::fs::write(dir.join("job.yaml"), "jobs:\n  - shader: gradient.fs\n").unwrap();
+    dir.isf(&["batch", "job.yaml", "--date", "tomorrow"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: --date: date \"tomorrow\" is not a date and time like YYYY-MM-DDTHH:MM:SS, e.g. 2024-12-31T23:59:30",
+        );
+    std::fs::write(
+        dir.join("job.yaml"),
+        "jobs:\n  - shader: gradient.fs\n    date: 2024-01-01\n",
+    )
+    .unwrap();
+    dir.isf(&["batch", "job.yaml", "--check"])
+        .expect_code(2)
+        .expect_stderr_line(
+            "  - jobs[0] (./gradient.fs): date \"2024-01-01\" is not a date and time like YYYY-MM-DDTHH:MM:SS, e.g. 2024-12-31T23:59:30",
+        );
+}
+
+#[test]
+fn issue9_batch_date_from_job_file_and_flag() {
+    let dir = TestDir::new("batch-date");
+    std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
+    std::fs::write(
+        dir.join("job.yaml"),
+        "defaults:\n  size: 2x1\n  date: \"2030-01-02T03:04:05\"\njobs:\n  - shader: date.fs\n    output: a.png\n  - shader: date.fs\n    output: b_%d.png\n    date: \"2031-12-31T10:20:30\"\n    time: 5\n    times: [5, 7]\n",
+    )
+    .unwrap();
+    dir.isf(&["batch", "job.yaml", "-q", "--date", "2001-01-01T00:00:00"])
+        .expect_code(0);
+    assert_eq!(date_pixels(&dir.png("a.png")), [30, 1, 2, 3, 4, 5]);
+    assert_eq!(date_pixels(&dir.png("b_0.png")), [31, 12, 31, 10, 20, 30]);
+    assert_eq!(date_pixels(&dir.png("b_1.png")), [31, 12, 31, 10, 20, 32]);
+    // --date stands in for the wall clock where the job file sets no date.
+    std::fs::write(
+        dir.join("job2.yaml"),
+        "jobs:\n  - shader: date.fs\n    size: 2x1\n    output: c.png\n",
+    )
+    .unwrap();
+    dir.isf(&["batch", "job2.yaml", "-q", "--date", "2001-02-03T04:05:06"])
+        .expect_code(0);
+    assert_eq!(date_pixels(&dir.png("c.png")), [1, 2, 3, 4, 5, 6]);
+}
+
+/// Issue 9: `validate --limits` reports what the adapter forbids, naming the limit; plain
+/// `validate` stays GPU-free and does not.
+#[test]
+fn issue9_validate_limits_reports_oversized_passes() {
+    let dir = TestDir::new("limits");
+    std::fs::write(
+        dir.join("huge.fs"),
+        "/*{ \"ISFVSN\": \"2\", \"PASSES\": [ { \"TARGET\": \"big\", \"WIDTH\": \"100000\", \"HEIGHT\": \"$HEIGHT\" }, {} ] }*/\n\
+         void main() { gl_FragColor = PASSINDEX == 0 ? vec4(1.0) : IMG_THIS_NORM_PIXEL(big); }\n",
+    )
+    .unwrap();
+    dir.isf(&["validate", "huge.fs"]).expect_code(0);
+    let run = dir.isf(&["validate", "huge.fs", "--limits"]);
+    run.expect_code(1).expect_stderr_line_starting(
+        "huge.fs: error: pass 0 (big): WIDTH 100000 is 100000, over the adapter's ",
+    );
+    assert!(
+        run.stderr()
+            .contains("pixels per side (max_texture_dimension_2d) (adapter: "),
+        "{run:?}"
+    );
+    let run = dir.isf(&["validate", "huge.fs", "--limits", "--json"]);
+    run.expect_code(1);
+    let v = run.json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["errors"][0]["stage"], "limits");
+    let run = dir.isf(&["validate", "huge.fs", "--limits", "--size", "100000x8"]);
+    run.expect_code(1)
+        .expect_stderr_line_starting("huge.fs: error: render size 100000x8 exceeds the adapter's ");
+    let fs = dir.copy("gradient.fs");
+    dir.isf(&["validate", &fs, "--limits", "--size", "64x64"])
+        .expect_code(0);
+}
+
+#[test]
+fn issue9_batch_check_limits() {
+    let dir = TestDir::new("batch-limits");
+    let fs = dir.copy("gradient.fs");
+    std::fs::write(
+        dir.join("job.yaml"),
+        format!("jobs:\n  - shader: {fs}\n    size: 100000x4\n"),
+    )
+    .unwrap();
+    dir.isf(&["batch", "job.yaml", "--check"]).expect_code(0);
+    dir.isf(&["batch", "job.yaml", "--check", "--limits"])
+        .expect_code(2)
+        .expect_stderr_line_starting(
+            "  - jobs[0] (./gradient.fs): render size 100000x4 exceeds the adapter's ",
+        );
+}

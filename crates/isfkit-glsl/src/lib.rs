@@ -7,7 +7,7 @@
 mod blit;
 mod emit;
 pub mod layout;
-mod lex;
+pub mod lex;
 mod program;
 mod rename;
 mod rewrite;
@@ -247,6 +247,9 @@ fn assemble(
         pre.push_str(&format!("bool {name};\n"));
     }
     pre.push_str(&rewrite::pow_helpers(&out.pows));
+    if out.pow_wrapper {
+        pre.push_str(rewrite::POW_WRAPPER);
+    }
     match stage {
         Stage::Fragment => {
             if !out.user_output {

@@ -58,6 +58,8 @@ pub struct Output {
     pub matrices: Vec<(String, String, u32)>,
     /// Exponents of the `isf_powN` helpers the code calls.
     pub pows: std::collections::BTreeSet<i32>,
+    /// The code calls the general `isf_pow` wrapper (see [`POW_WRAPPER`]).
+    pub pow_wrapper: bool,
     /// Errors found while rewriting: (byte offset in the user's text, message).
     pub errors: Vec<(usize, String)>,
 }
@@ -96,6 +98,18 @@ pub fn pow_helpers(exponents: &std::collections::BTreeSet<i32>) -> String {
     }
     s
 }
+
+/// The general `pow` wrapper: `pow(x, y)` for every genType, plus `pow(vecN, float)` as some
+/// desktop drivers accept it, evaluated at run time so no constant argument is a compile error.
+pub const POW_WRAPPER: &str = concat!(
+    "float isf_pow(float x, float y) { return pow(x, y); }\n",
+    "vec2 isf_pow(vec2 x, vec2 y) { return pow(x, y); }\n",
+    "vec3 isf_pow(vec3 x, vec3 y) { return pow(x, y); }\n",
+    "vec4 isf_pow(vec4 x, vec4 y) { return pow(x, y); }\n",
+    "vec2 isf_pow(vec2 x, float y) { return pow(x, vec2(y)); }\n",
+    "vec3 isf_pow(vec3 x, float y) { return pow(x, vec3(y)); }\n",
+    "vec4 isf_pow(vec4 x, float y) { return pow(x, vec4(y)); }\n",
+);
 
 /// `(columns, column type)` of a matrix type: `mat3` -> `(3, "vec3")`, `mat2x4` -> `(2, "vec4")`.
 pub fn matrix_columns(ty: &str) -> Option<(u32, String)> {
@@ -201,6 +215,8 @@ pub struct Rewriter<'a> {
     renames: &'a [Option<String>],
     /// Exponents of `pow(x, N)` calls turned into `isf_powN(x)`.
     pows: std::collections::BTreeSet<i32>,
+    /// Some other `pow(x, y)` was turned into `isf_pow(x, y)`.
+    pow_wrapper: bool,
     /// Errors found while rewriting: (byte offset in the user's text, message).
     errors: Vec<(usize, String)>,
 }
@@ -216,6 +232,7 @@ impl<'a> Rewriter<'a> {
         Rewriter {
             renames,
             pows: Default::default(),
+            pow_wrapper: false,
             errors: Vec::new(),
             src,
             toks,
@@ -497,7 +514,18 @@ impl<'a> Rewriter<'a> {
                 Some(close + 1)
             }
             "pow" if args.len() == 2 => {
-                let n = self.integer_literal(args[1].0, args[1].1)?;
+                let Some(n) = self.integer_literal(args[1].0, args[1].1) else {
+                    // Any other `pow` goes through a function: naga folds built-in calls on
+                    // constants and rejects `pow(-0.5, 2.5)` (or a negative constant base with
+                    // a `const` exponent) as a compile error, where desktop GL compiles it
+                    // (the value is undefined, as GLSL says). naga does not fold through
+                    // user functions; the arguments are rewritten as usual.
+                    self.pow_wrapper = true;
+                    self.gap(e, start);
+                    e.replaced("isf_pow", start);
+                    self.cursor = self.toks[i].end;
+                    return Some(i + 1);
+                };
                 // Desktop GL compilers turn `pow(x, n)` with a small integer literal into
                 // multiplications (defined for a negative x, never a constant-folding error).
                 self.pows.insert(n);
@@ -750,6 +778,7 @@ impl<'a> Rewriter<'a> {
             varyings_declared: self.varyings_declared,
             matrices: self.matrices,
             pows: self.pows,
+            pow_wrapper: self.pow_wrapper,
             errors: self.errors,
         }
     }

@@ -292,3 +292,44 @@ fn issue9_include_and_nul_are_errors_at_the_users_line() {
     assert!(dg.message.contains("NUL"), "{dg}");
     assert!(!e.to_string().contains("please report"));
 }
+
+/// Issue 9: any `pow` not turned into products goes through `isf_pow`, so a negative constant
+/// base with a non-integer or non-literal exponent compiles (naga folds built-in calls on
+/// constants and rejects them; desktop GL compiles them, the value being undefined).
+#[test]
+fn issue9_pow_with_a_negative_constant_base_and_other_exponents_compiles() {
+    for code in [
+        "void main() { gl_FragColor = vec4(pow(-0.5, 2.5), 0.0, 0.0, 1.0); }\n",
+        "const float e = 3.0;\nvoid main() { gl_FragColor = vec4(pow(-0.5, e), 0.0, 0.0, 1.0); }\n",
+        "void main() { const float e = 2.5; vec3 v = pow(vec3(-0.5), vec3(e)) + pow(vec3(-1.0, 2.0, 3.0), 9.0);\n\
+           vec2 w = pow(vec2(-0.5, 0.5), vec2(0.5, pow(-2.0, 1.5)));\n\
+           gl_FragColor = vec4(v.x + w.y, pow(-isf_FragNormCoord, vec2(1.5)), 1.0); }\n",
+        "float f(float b) { return pow(b, 0.5) + pow(-b, 10.0); }\n\
+         void main() { float k = pow(2.0, pow(-1.0, 0.5)); gl_FragColor = vec4(f(-1.0), k, 0.0, 1.0); }\n",
+    ] {
+        compiles(V2, code).unwrap_or_else(|e| panic!("{code}\n{e}"));
+        let p = compile(&doc(V2, code), None).unwrap();
+        let glsl = &p.translation.fragment.glsl;
+        assert!(
+            glsl.contains("float isf_pow(float x, float y) { return pow(x, y); }"),
+            "{glsl}"
+        );
+        assert!(!glsl.contains(" pow(-"), "{glsl}");
+    }
+    let p = compile(
+        &doc(
+            V2,
+            "const float e = 3.0;\nvoid main() { gl_FragColor = vec4(pow(-0.5, e)); }\n",
+        ),
+        None,
+    )
+    .unwrap();
+    assert!(p.translation.fragment.glsl.contains("isf_pow(-0.5, e)"));
+    // A shader with only literal integer exponents gets no wrapper.
+    let p = compile(
+        &doc(V2, "void main() { gl_FragColor = vec4(pow(-0.5, 3.0)); }\n"),
+        None,
+    )
+    .unwrap();
+    assert!(!p.translation.fragment.glsl.contains("isf_pow("));
+}

@@ -2,14 +2,16 @@
 //!
 //! The Python package `isfkit` (in `python/isfkit`) builds the pythonic API and the pyvvisf
 //! compatibility layer on top of these classes; nothing here renders or decides anything the
-//! engine does not. Structured results (document info, cleanup reports, live resources) cross
-//! the boundary as the engine's own serde JSON, which the Python side turns into dataclasses.
+//! engine does not. Structured results (document info, cleanup reports, live resources) are
+//! Python classes made here from the engine's own values (`document.rs`, `reports.rs`).
 //!
 //! Every call that may wait for the GPU (engine creation, render, re-initialisation, cleanup,
 //! shutdown, PNG writing) releases the GIL with `py.detach`, so other Python threads run while
 //! the GPU works.
 
+mod batch;
 mod convert;
+mod document;
 mod errors;
 mod reports;
 
@@ -24,10 +26,6 @@ use isfkit_render::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-}
 
 /// The engine: one wgpu device generation at a time, the registry, the pool, the cleanup
 /// coordinator. `shutdown()` is idempotent; afterwards every call raises `ResourceError`.
@@ -217,10 +215,11 @@ impl PyScene {
 
 #[pymethods]
 impl PyScene {
-    /// The parsed document as JSON (inputs, passes, kind, metadata).
-    fn document_json(&self, py: Python<'_>) -> String {
+    /// The parsed document (inputs, passes, kind, metadata).
+    fn info(&self, py: Python<'_>) -> PyResult<document::PyShaderInfo> {
         let scene = &self.scene;
-        py.detach(|| json(&scene.document()))
+        let doc = py.detach(|| scene.document());
+        document::shader_info(py, &doc)
     }
 
     /// The generated GLSL 450 of the fragment and vertex stages.
@@ -515,16 +514,16 @@ fn validate<'py>(
     Ok((errors_list, warnings))
 }
 
-/// Parses an ISF document without compiling it and without a GPU; returns it as JSON
-/// (inputs, passes, kind, metadata). With `path`, the file is read and `IMPORTED` paths
-/// resolve against its folder. Raises `ParseError` with the position in the file.
+/// Parses an ISF document without compiling it and without a GPU: inputs, passes, kind,
+/// metadata. With `path`, the file is read and `IMPORTED` paths resolve against its folder.
+/// Raises `ParseError` with the position in the file.
 #[pyfunction]
 #[pyo3(signature = (source = None, path = None))]
 fn parse_document(
     py: Python<'_>,
     source: Option<String>,
     path: Option<PathBuf>,
-) -> PyResult<String> {
+) -> PyResult<document::PyShaderInfo> {
     let label = path
         .as_ref()
         .map_or_else(|| "<source>".to_owned(), |p| p.display().to_string());
@@ -533,7 +532,7 @@ fn parse_document(
         None => IsfDocument::parse(source.as_deref().unwrap_or("")),
     });
     match parsed {
-        Ok(doc) => Ok(json(&doc)),
+        Ok(doc) => document::shader_info(py, &doc),
         Err(e) => Err(errors::to_py(
             py,
             isfkit_render::Error::Format(e),
@@ -548,12 +547,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScene>()?;
     m.add_class::<PyFrame>()?;
     m.add_class::<reports::PyCleanupReport>()?;
+    m.add_class::<document::PyShaderInfo>()?;
+    m.add_class::<document::PyInputInfo>()?;
+    m.add_class::<document::PyPassInfo>()?;
+    m.add_class::<document::PyImportedInfo>()?;
     m.add_class::<reports::PyPhaseReport>()?;
     m.add_class::<reports::PyLeak>()?;
     m.add_class::<reports::PyLiveResource>()?;
     m.add_class::<reports::PyReinitReport>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
+    batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -9,11 +9,13 @@
 //! so row 0 of every texture is the bottom of the image, `gl_FragCoord` starts at the
 //! bottom-left, and read-back flips rows so a frame's row 0 is its top.
 
+mod date;
 mod engine;
 mod error;
 mod frame;
 mod gpu;
 pub mod lifecycle;
+mod limits;
 mod passes;
 pub mod pool;
 mod probe;
@@ -23,12 +25,14 @@ mod scene_state;
 mod shared;
 mod value;
 
+pub use date::{date_uniform, parse_date, DATE_FORMAT_HINT};
 pub use engine::{Engine, EngineConfig, ReinitReport};
 pub use error::{Error, Result};
 pub use frame::{Frame, Pixels};
 pub use gpu::Backend;
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
 pub use lifecycle::{CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport, Released};
+pub use limits::AdapterLimits;
 pub use pool::{Freed, PoolStats, PooledTexture};
 pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};

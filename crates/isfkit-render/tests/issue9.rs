@@ -86,3 +86,218 @@ fn issue9_texture_function_and_sample_names_render() {
     drop(scene);
     assert!(engine.shutdown().ok());
 }
+
+/// Type words that come before a declared name (`float name = ...`, `vec3 name(...)`).
+const DECL_TYPES: &[&str] = &[
+    "void", "float", "int", "bool", "vec2", "vec3", "vec4", "ivec2", "ivec3", "ivec4", "bvec2",
+    "bvec3", "bvec4", "mat2", "mat3", "mat4",
+];
+
+/// One user-declared local, global or function name of `code` (the GLSL after the header)
+/// that is safe to rename everywhere it appears as a token: declared after a type word, not
+/// `main`, not an interface variable, never after a `.`, absent from the header and from the
+/// vertex shader (a varying's name must match across stages).
+fn renamable_name(
+    code: &str,
+    header: &str,
+    vertex: Option<&str>,
+) -> Option<(String, Vec<(usize, usize)>)> {
+    use isfkit_render::glsl::lex::{strip_comments, tokenize, Kind};
+    let src = strip_comments(code);
+    let toks = tokenize(&src);
+    let text = |i: usize| &src[toks[i].start..toks[i].end];
+    let vs_words: Vec<String> = vertex
+        .map(|v| {
+            let v = strip_comments(v);
+            tokenize(&v)
+                .iter()
+                .map(|t| v[t.start..t.end].to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut candidates = Vec::new();
+    for (i, t) in toks
+        .iter()
+        .enumerate()
+        .take(toks.len().saturating_sub(1))
+        .skip(1)
+    {
+        if t.kind != Kind::Ident || t.directive {
+            continue;
+        }
+        let name = text(i);
+        let interface = i >= 2
+            && matches!(
+                text(i - 2),
+                "uniform" | "varying" | "in" | "out" | "attribute" | "inout" | "const"
+            );
+        if DECL_TYPES.contains(&text(i - 1))
+            && matches!(text(i + 1), "(" | "=" | ";" | "," | "[")
+            && !interface
+            && name != "main"
+            && !name.starts_with("gl_")
+            && !name.starts_with("isf_")
+            && !name.starts_with("vv_")
+            && !header.contains(name)
+            && !vs_words.iter().any(|w| w == name)
+            && !candidates.contains(&name)
+        {
+            candidates.push(name);
+        }
+    }
+    candidates.into_iter().find_map(|name| {
+        let uses: Vec<usize> = (0..toks.len())
+            .filter(|&i| toks[i].kind == Kind::Ident && text(i) == name)
+            .collect();
+        if uses.iter().any(|&i| i > 0 && text(i - 1) == ".") {
+            return None;
+        }
+        Some((
+            name.to_owned(),
+            uses.iter().map(|&i| (toks[i].start, toks[i].end)).collect(),
+        ))
+    })
+}
+
+/// Issue 9, as a property over every test shader (tests/shaders, not bad/): translation is
+/// deterministic and naga validates it; renaming one user identifier everywhere (chosen with
+/// the lexer) leaves the rendered pixels exactly as they were.
+#[test]
+fn issue9_property_translation_is_deterministic_and_renaming_keeps_pixels() {
+    use isfkit_render::format::InputType;
+    use isfkit_render::Program;
+
+    let dir = repo_root().join("tests/shaders");
+    let tmp = std::env::temp_dir().join(format!("isfkit-issue9-rename-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut shaders = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            // Siblings (.vs, IMPORTED images) go along so the renamed copy loads the same.
+            std::fs::copy(&path, tmp.join(path.file_name().unwrap())).unwrap();
+            if path.extension().is_some_and(|e| e == "fs") {
+                shaders.push(path);
+            }
+        }
+    }
+    shaders.sort();
+    assert!(shaders.len() >= 10, "{shaders:?}");
+    let engine = test_engine();
+    let mut opts = RenderOptions::new(32, 24, 0.5);
+    opts.date = Some([2024.0, 6.0, 15.0, 3600.0]);
+    let render = |path: &std::path::Path| {
+        let scene = engine
+            .load(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for input in &scene.document().inputs {
+            if matches!(input.ty, InputType::Image) {
+                scene.set_image(&input.name, quadrant_image()).unwrap();
+            }
+        }
+        let frame = scene.render(&opts).unwrap();
+        (frame, scene.generated_glsl())
+    };
+    let mut renamed = Vec::new();
+    for path in &shaders {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let a = Program::load(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let b = Program::load(path).unwrap();
+        assert_eq!(
+            a.translation.fragment.glsl, b.translation.fragment.glsl,
+            "{name}"
+        );
+        assert_eq!(
+            a.translation.vertex.glsl, b.translation.vertex.glsl,
+            "{name}"
+        );
+
+        let source = &a.doc.source;
+        let code = &a.doc.code;
+        // `code` is the header's lines blanked to newlines, then the rest of the file.
+        let header_end = (0..=source.len())
+            .find(|&end| {
+                source.is_char_boundary(end)
+                    && source[..end].matches('\n').count() + source.len() - end == code.len()
+                    && code.ends_with(&source[end..])
+            })
+            .expect("the code is the file after its header");
+        let blank = code.len() - (source.len() - header_end);
+        let Some((word, uses)) =
+            renamable_name(code, &source[..header_end], a.vertex_source.as_deref())
+        else {
+            continue;
+        };
+        let fresh = format!("zq_renamed_{word}");
+        assert!(!source.contains(&fresh));
+        let mut new_code = String::new();
+        let mut at = 0;
+        for &(s, e) in &uses {
+            new_code.push_str(&code[at..s]);
+            new_code.push_str(&fresh);
+            at = e;
+        }
+        new_code.push_str(&code[at..]);
+        let copy = tmp.join(name);
+        std::fs::write(
+            &copy,
+            format!("{}{}", &source[..header_end], &new_code[blank..]),
+        )
+        .unwrap();
+        let (fa, ga) = render(path);
+        let (fb, gb) = render(&copy);
+        assert_ne!(ga, gb, "{name}: renaming {word} changed nothing");
+        assert_eq!(
+            max_diff(&fa, &fb),
+            0,
+            "{name}: renaming {word} changed the pixels"
+        );
+        renamed.push(format!("{name}:{word}"));
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(engine.shutdown().ok());
+    // Most test shaders declare a renamable name; the property is vacuous otherwise.
+    assert!(
+        renamed.len() * 2 >= shaders.len(),
+        "renamed only {renamed:?}"
+    );
+    eprintln!("renamed: {renamed:?}");
+}
+
+/// Issue 9: [`AdapterLimits::check`] names the limit each problem meets (GPU-free, with
+/// made-up limits).
+#[test]
+fn issue9_limits_check_names_the_limit() {
+    use isfkit_render::format::IsfDocument;
+    use isfkit_render::AdapterLimits;
+    let inputs: Vec<String> = (0..5)
+        .map(|i| format!("{{ \"NAME\": \"img{i}\", \"TYPE\": \"image\" }}"))
+        .collect();
+    let doc = IsfDocument::parse(&format!(
+        "/*{{ \"ISFVSN\": \"2\", \"INPUTS\": [{}], \"PASSES\": [ {{ \"TARGET\": \"t\", \"WIDTH\": \"$WIDTH * 2.0\", \"HEIGHT\": \"10\" }}, {{}} ] }}*/\n\
+         void main() {{ gl_FragColor = IMG_THIS_PIXEL(img0) + IMG_THIS_PIXEL(t); }}\n",
+        inputs.join(", ")
+    ))
+    .unwrap();
+    let program = isfkit_render::glsl::compile(&doc, None).unwrap();
+    let limits = AdapterLimits {
+        adapter: "test".into(),
+        max_texture_dimension_2d: 1000,
+        max_sampled_textures_per_shader_stage: 4,
+        max_uniform_buffer_binding_size: 65536,
+    };
+    assert_eq!(
+        limits.check(&program, Some((600, 400))),
+        [
+            "the shader binds 6 textures in each pass (image and audio inputs, pass targets, IMPORTED images), but the adapter allows 4 (max_sampled_textures_per_shader_stage)",
+            "pass 0 (t): WIDTH $WIDTH * 2.0 is 1200, over the adapter's 1000 pixels per side (max_texture_dimension_2d)",
+        ]
+    );
+    assert_eq!(limits.check(&program, Some((400, 400))).len(), 1);
+    assert_eq!(
+        limits.check(&program, Some((1001, 1))).len(),
+        3,
+        "render size and pass 0"
+    );
+}

@@ -7,8 +7,8 @@ engine's JSON reports into dataclasses.
 
 from __future__ import annotations
 
+import datetime
 import itertools
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -22,106 +22,11 @@ PathLike = Union[str, "os.PathLike[str]"]
 # Shader info
 
 
-@dataclass(frozen=True)
-class InputInfo:
-    """One declared input, normalised the way VVISF does it (ranges defaulted, defaults
-    clamped). Attributes that do not apply to the type are ``None`` (or empty)."""
-
-    name: str
-    type: str
-    label: Optional[str] = None
-    default: Any = None
-    min: Any = None
-    max: Any = None
-    identity: Any = None
-    values: Tuple[int, ...] = ()
-    labels: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PassInfo:
-    """One render pass. ``width``/``height`` are the size expressions as written, or None
-    for the render size."""
-
-    target: Optional[str]
-    persistent: bool
-    float: bool
-    width: Optional[str] = None
-    height: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class ImportedInfo:
-    name: str
-    path: str
-
-
-@dataclass(frozen=True)
-class ShaderInfo:
-    kind: str  # "generator", "filter" or "transition"
-    inputs: Tuple[InputInfo, ...]
-    passes: Tuple[PassInfo, ...]
-    imported: Tuple[ImportedInfo, ...] = ()
-    description: Optional[str] = None
-    credit: Optional[str] = None
-    categories: Tuple[str, ...] = ()
-    isf_version: str = "2"
-
-    def input(self, name: str) -> Optional[InputInfo]:
-        """The input named ``name``, or None."""
-        return next((i for i in self.inputs if i.name == name), None)
-
-    @property
-    def input_names(self) -> List[str]:
-        return [i.name for i in self.inputs]
-
-
-def _tuple(v: Any) -> Any:
-    return tuple(v) if isinstance(v, list) else v
-
-
-def _shader_info(doc: Dict[str, Any]) -> ShaderInfo:
-    inputs = []
-    for raw in doc.get("inputs", []):
-        ty = raw["type"]
-        inputs.append(
-            InputInfo(
-                name=raw["name"],
-                type=ty,
-                label=raw.get("label"),
-                default=_tuple(raw.get("default", False if ty == "event" else None)),
-                min=_tuple(raw.get("min")),
-                max=_tuple(raw.get("max")),
-                identity=_tuple(raw.get("identity")),
-                values=tuple(raw.get("values") or ()),
-                labels=tuple(raw.get("labels") or ()),
-            )
-        )
-    passes = tuple(
-        PassInfo(
-            target=p.get("target"),
-            persistent=bool(p.get("persistent")),
-            float=bool(p.get("float")),
-            width=p.get("width"),
-            height=p.get("height"),
-        )
-        for p in doc.get("passes", [])
-    )
-    version = doc.get("isf_version")
-    if isinstance(version, dict):  # {"v2": "2.0"}
-        version = next(iter(version.values()), "2")
-    elif version == "v1":
-        version = "1"
-    return ShaderInfo(
-        kind=doc.get("kind", "generator"),
-        inputs=tuple(inputs),
-        passes=passes,
-        imported=tuple(ImportedInfo(i["name"], i["path"]) for i in doc.get("imported", [])),
-        description=doc.get("description"),
-        credit=doc.get("credit"),
-        categories=tuple(doc.get("categories", ())),
-        isf_version=str(version or "2"),
-    )
+# The document's classes are made by the native module from the Rust model.
+ShaderInfo = _native.ShaderInfo
+InputInfo = _native.InputInfo
+PassInfo = _native.PassInfo
+ImportedInfo = _native.ImportedInfo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +240,7 @@ class Shader:
     def info(self) -> ShaderInfo:
         """Inputs, passes, kind and metadata, as dataclasses."""
         if self._info is None:
-            self._info = _shader_info(json.loads(self._native.document_json()))
+            self._info = self._native.info()
         return self._info
 
     @property
@@ -394,13 +299,16 @@ class Shader:
         time: float = 0.0,
         *,
         float: bool = False,  # noqa: A002 - reads naturally at the call site
-        date: Optional[Tuple[float, float, float, float]] = None,
+        date: Union[None, "datetime.datetime", Tuple[float, float, float, float]] = None,
     ) -> "Frame":
         """Renders one frame of ``width`` x ``height`` at ``time`` seconds. ``float=True``
-        reads the output back as 32-bit floats. ``date``: (year, month, day, seconds since
-        midnight) for DATE, local time when None."""
+        reads the output back as 32-bit floats. ``date`` for DATE: a ``datetime.datetime``
+        (its wall time, time zone ignored) or (year, month, day, seconds since midnight);
+        local time when None."""
         self._engine._check_alive()
-        return Frame(self._native.render(int(width), int(height), builtins_float(time), bool(float), date))
+        return Frame(
+            self._native.render(int(width), int(height), builtins_float(time), bool(float), _date_uniform(date, 0.0))
+        )
 
     def frames(
         self,
@@ -409,14 +317,24 @@ class Shader:
         size: Tuple[int, int] = (640, 360),
         *,
         float: bool = False,  # noqa: A002
+        date: Union[None, "datetime.datetime", Tuple[float, float, float, float]] = None,
     ) -> Iterator["Frame"]:
         """Renders frame numbers ``frames`` (an int n means ``range(n)``) at ``time = i / fps``,
         one after another on this shader, so persistent buffers carry over. Pipelined like
         ``isf render``: the GPU renders the next frames while earlier ones are read back, a
-        chunk of frames per call with the GIL released (memory stays bounded by the chunk)."""
+        chunk of frames per call with the GIL released (memory stays bounded by the chunk).
+        ``date``: DATE at time 0 as a ``datetime.datetime`` (frame i gets it plus i / fps
+        seconds, like ``isf render --date``), or a (year, month, day, seconds) tuple used as
+        is for every frame; local time when None. With a date, frames render one per call."""
         if isinstance(frames, int):
             frames = range(frames)
         w, h = size
+        if date is not None:
+            for i in frames:
+                self._engine._check_alive()
+                t = i / fps
+                yield Frame(self._native.render(int(w), int(h), t, bool(float), _date_uniform(date, t)))
+            return
         numbers = iter(frames)
         while True:
             chunk = list(itertools.islice(numbers, _FRAMES_PER_CALL))
@@ -429,6 +347,21 @@ class Shader:
 
 
 builtins_float = float
+
+
+def _date_uniform(date: Any, offset: float) -> Optional[Tuple[float, float, float, float]]:
+    """DATE (year, month, day, seconds since midnight) for a ``datetime.datetime`` plus
+    ``offset`` seconds; a tuple passes through unchanged, None stays None (local time)."""
+    if date is None:
+        return None
+    if isinstance(date, datetime.datetime):
+        d = date + datetime.timedelta(seconds=offset)
+        seconds = d.hour * 3600 + d.minute * 60 + d.second + d.microsecond / 1e6
+        return (builtins_float(d.year), builtins_float(d.month), builtins_float(d.day), seconds)
+    if isinstance(date, datetime.date):
+        raise TypeError("date must be a datetime.datetime (with a time of day) or a 4-tuple, not a date")
+    return date
+
 
 # Frames rendered per native call by Shader.frames(): enough to keep the GPU busy with three
 # in flight, few enough to bound memory at large sizes.
@@ -544,7 +477,7 @@ def parse(text_or_path: Union[str, "os.PathLike[str]"]) -> ShaderInfo:
     without a GPU. Takes ISF source text or a path to a ``.fs`` file. Raises ``ParseError``
     with the line and column of a header error."""
     source, path = _source_or_path(text_or_path)
-    return _shader_info(json.loads(_native.parse_document(source, path)))
+    return _native.parse_document(source, path)
 
 
 def validate(text_or_path: Union[str, "os.PathLike[str]"], vertex: Optional[str] = None) -> Validation:

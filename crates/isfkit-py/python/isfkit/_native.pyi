@@ -31,7 +31,7 @@ class Engine:
     def _debug_leak_texture(self, label: str) -> None: ...
 
 class Scene:
-    def document_json(self) -> str: ...
+    def info(self) -> ShaderInfo: ...
     def generated_glsl(self) -> Tuple[str, str]: ...
     @property
     def label(self) -> str: ...
@@ -78,7 +78,7 @@ def validate(
 def parse_document(
     source: Optional[str] = None,
     path: Optional[Union[str, PathLike[str]]] = None,
-) -> str: ...
+) -> ShaderInfo: ...
 
 class PhaseReport:
     phase: int
@@ -128,3 +128,38 @@ class ReinitReport:
     released_bytes: int
     persistent_saved: int
     adapter: str
+
+class InputInfo:
+    name: str
+    type: str
+    label: Optional[str]
+    default: Any
+    min: Any
+    max: Any
+    identity: Any
+    values: Tuple[int, ...]
+    labels: Tuple[str, ...]
+
+class PassInfo:
+    target: Optional[str]
+    persistent: bool
+    float: bool
+    width: Optional[str]
+    height: Optional[str]
+
+class ImportedInfo:
+    name: str
+    path: str
+
+class ShaderInfo:
+    kind: str
+    inputs: Tuple[InputInfo, ...]
+    passes: Tuple[PassInfo, ...]
+    imported: Tuple[ImportedInfo, ...]
+    description: Optional[str]
+    credit: Optional[str]
+    categories: Tuple[str, ...]
+    isf_version: str
+    def input(self, name: str) -> Optional[InputInfo]: ...
+    @property
+    def input_names(self) -> List[str]: ...

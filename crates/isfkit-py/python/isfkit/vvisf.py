@@ -25,7 +25,6 @@ crashing. There is no atexit handler.
 
 from __future__ import annotations
 
-import json
 import os
 import sys as _sys
 import time as _time
@@ -35,7 +34,7 @@ from . import _errors, _native, _process
 from . import vvisf_errors as errors
 from . import vvisf_parser as parser
 from . import vvisf_types as types
-from ._api import CleanupReport, Engine, Frame, Shader, _shader_info
+from ._api import CleanupReport, Engine, Frame, Shader
 from ._errors import InputError, ResourceError
 from .vvisf_errors import (
     ContextError,
@@ -299,7 +298,7 @@ class ISFDoc:
     def _shader_info(self):
         if self._info is None:
             # Reading the header needs no GPU: the process engine starts only to render.
-            self._info = _shader_info(json.loads(_native.parse_document(self.source, None)))
+            self._info = _native.parse_document(self.source, None)
         return self._info
 
     def name(self) -> str:

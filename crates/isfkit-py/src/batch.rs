@@ -1,0 +1,235 @@
+//! Batch jobs for Python runners (the Ray runner, `isfkit.distributed`): the job file is
+//! read, checked and cut into tasks by `isfkit-batch` (the code `isf batch` runs), tasks go
+//! to and from Python as JSON, and the summary is built by `isfkit_batch::Summary`, so
+//! nothing of the job format, the executor or the summary's schema is re-implemented in
+//! Python.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use isfkit_batch::{engine_config, run_task, Plan, RunOptions, Summary, Task, TaskResult};
+use isfkit_output::EncoderPool;
+use isfkit_render::Engine;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::errors;
+
+/// The message `isf batch` prints (after `error: `) for a job file with problems.
+fn problems_message(problems: &[String]) -> String {
+    let mut text = format!(
+        "the job file has {} problem(s); nothing was rendered:",
+        problems.len()
+    );
+    for p in problems {
+        text.push_str("\n  - ");
+        text.push_str(&p.replace('\n', "\n    "));
+    }
+    text
+}
+
+fn load_plan(py: Python<'_>, path: PathBuf) -> PyResult<Plan> {
+    match py.detach(|| Plan::load(&path)) {
+        Ok(plan) => Ok(plan),
+        Err(e) => {
+            let err = PyValueError::new_err(problems_message(&e.problems));
+            err.value(py)
+                .setattr("problems", PyList::new(py, &e.problems)?)?;
+            Err(err)
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+/// Reads and checks the job file at `path` as `isf batch --check` does, and returns its
+/// tasks as JSON strings (`isfkit_batch::Task`), in plan order. Problems raise `ValueError`
+/// with `isf batch`'s message and a `problems` list.
+#[pyfunction]
+pub fn plan_job(py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
+    load_plan(py, path)?.tasks.iter().map(json).collect()
+}
+
+/// The job's pieces for workers: `(task index, task JSON)` pairs, stateless stills cut into
+/// chunks of at most `chunk_frames` frames, stateful tasks whole unless `split_stateful`
+/// (then each chunk renders its own lead-in unwritten). See `Plan::chunks`.
+#[pyfunction]
+#[pyo3(signature = (path, chunk_frames = 8, split_stateful = false))]
+pub fn plan_chunks(
+    py: Python<'_>,
+    path: PathBuf,
+    chunk_frames: usize,
+    split_stateful: bool,
+) -> PyResult<Vec<(usize, String)>> {
+    load_plan(py, path)?
+        .chunks(chunk_frames, split_stateful)
+        .iter()
+        .map(|(i, t)| Ok((*i, json(t)?)))
+        .collect()
+}
+
+/// The files a task (JSON) writes: each still, or the one video or GIF.
+#[pyfunction]
+pub fn task_output_files(task_json: &str) -> PyResult<Vec<PathBuf>> {
+    let task: Task =
+        serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(task.output_files())
+}
+
+/// A failed result (JSON) for a task (JSON) that could not run: a worker lost too often.
+#[pyfunction]
+pub fn failed_result_json(task_json: &str, error: &str) -> PyResult<String> {
+    let task: Task =
+        serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    json(&TaskResult::failed(&task, error, 0.0))
+}
+
+/// The summary `isf batch --json` prints, as JSON, for a run over `tasks` planned tasks:
+/// `results[i]` holds the result JSONs of task i's pieces (empty: the task did not run).
+/// Tasks that did not run are left out, as `isf batch` leaves them out when interrupted.
+#[pyfunction]
+pub fn summary_json(
+    tasks_json: Vec<String>,
+    results: Vec<Vec<String>>,
+    seconds: f64,
+    interrupted: bool,
+    cleanup_ok: bool,
+) -> PyResult<String> {
+    let mut combined = Vec::new();
+    for (i, parts) in results.iter().enumerate() {
+        if parts.is_empty() {
+            continue;
+        }
+        let parts: Vec<TaskResult> = parts
+            .iter()
+            .map(|p| serde_json::from_str(p))
+            .collect::<Result<_, _>>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let shader = tasks_json
+            .get(i)
+            .and_then(|t| serde_json::from_str::<Task>(t).ok())
+            .map(|t| t.shader.display().to_string())
+            .unwrap_or_default();
+        combined.push(TaskResult::combine(&shader, &parts));
+    }
+    let summary = Summary::new(tasks_json.len(), combined, seconds, interrupted, cleanup_ok);
+    // Through a JSON value: its keys sorted, as `isf batch --json` prints them.
+    let value =
+        serde_json::to_value(&summary).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    json(&value)
+}
+
+/// What a batch worker owns: an engine and the pool encoding its stills, set up as
+/// `isf batch` sets them up (the pool takes part in the engine's shutdown).
+struct Runner {
+    engine: Engine,
+    encoders: EncoderPool,
+}
+
+/// One process's batch runner: an engine (batch settings, `deadline` seconds per frame) and
+/// an encoder pool, for running planned tasks in this process. `shutdown()` returns the
+/// engine's cleanup report as JSON; afterwards running raises `RuntimeError`.
+#[pyclass(name = "BatchRunner", module = "isfkit._native", frozen)]
+pub struct PyBatchRunner {
+    runner: Mutex<Option<Runner>>,
+    interrupted: AtomicBool,
+}
+
+#[pymethods]
+impl PyBatchRunner {
+    #[new]
+    #[pyo3(signature = (deadline = 10.0, threads = 0, in_flight = 3))]
+    fn new(py: Python<'_>, deadline: f64, threads: usize, in_flight: usize) -> PyResult<Self> {
+        if !(deadline.is_finite() && deadline > 0.0) {
+            return Err(errors::input_error(
+                py,
+                format!("deadline must be a positive number of seconds, not {deadline}"),
+            ));
+        }
+        let runner = py.detach(|| -> Result<Runner, String> {
+            let engine = Engine::new(engine_config(Duration::from_secs_f64(deadline)))
+                .map_err(|e| e.to_string())?;
+            let encoders = EncoderPool::new(threads, in_flight.max(2) * 2);
+            if let Err(e) =
+                engine.register_participant(encoders.participant(Duration::from_secs(30)))
+            {
+                tracing_warn(&format!("encoder pool not registered for shutdown: {e}"));
+            }
+            Ok(Runner { engine, encoders })
+        });
+        let runner = runner.map_err(PyRuntimeError::new_err)?;
+        Ok(PyBatchRunner {
+            runner: Mutex::new(Some(runner)),
+            interrupted: AtomicBool::new(false),
+        })
+    }
+
+    /// Runs one task (JSON from `plan_job`/`plan_chunks`) and returns its result as JSON
+    /// (`shader`, `frames_written`, `frames_skipped`, `error`, `seconds`). Stills are written
+    /// under a temporary name and renamed; a broken shader is a failed result, not an
+    /// exception.
+    #[pyo3(signature = (task_json, resume = false, in_flight = 3))]
+    fn run_task_json(
+        &self,
+        py: Python<'_>,
+        task_json: &str,
+        resume: bool,
+        in_flight: usize,
+    ) -> PyResult<String> {
+        let task: Task =
+            serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let options = RunOptions { resume, in_flight };
+        let result = py.detach(|| {
+            let guard = self.runner.lock().unwrap_or_else(|e| e.into_inner());
+            let runner = guard.as_ref().ok_or("the batch runner is shut down")?;
+            Ok::<_, &str>(run_task(
+                &runner.engine,
+                &task,
+                &options,
+                &runner.encoders,
+                &self.interrupted,
+                &mut || {},
+            ))
+        });
+        json(&result.map_err(PyRuntimeError::new_err)?)
+    }
+
+    /// Finishes the encoder pool and shuts the engine down; returns the cleanup report as
+    /// JSON (`ok`, `leaks`, `phases`, `text`). Idempotent: later calls return an empty
+    /// report.
+    fn shutdown(&self, py: Python<'_>) -> PyResult<String> {
+        let taken = self.runner.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(runner) = taken else {
+            return Ok(r#"{"ok": true, "leaks": [], "phases": [], "text": ""}"#.to_owned());
+        };
+        let (report, pool_error) = py.detach(|| {
+            let pool_error = runner.encoders.finish().err().map(|e| e.to_string());
+            (runner.engine.shutdown(), pool_error)
+        });
+        let mut value =
+            serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        value["ok"] = (report.ok() && pool_error.is_none()).into();
+        value["text"] = report.to_string().into();
+        value["pool_error"] = pool_error.into();
+        json(&value)
+    }
+}
+
+fn tracing_warn(message: &str) {
+    eprintln!("isfkit: warning: {message}");
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyBatchRunner>()?;
+    m.add_function(wrap_pyfunction!(plan_job, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_chunks, m)?)?;
+    m.add_function(wrap_pyfunction!(task_output_files, m)?)?;
+    m.add_function(wrap_pyfunction!(summary_json, m)?)?;
+    m.add_function(wrap_pyfunction!(failed_result_json, m)?)?;
+    Ok(())
+}
