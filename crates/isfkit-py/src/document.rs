@@ -140,10 +140,37 @@ fn tuple_f32<const N: usize>(py: Python<'_>, v: Option<[f32; N]>) -> PyResult<Py
     }
 }
 
+/// The attributes of a point2D or color input: tuples of N floats (None where absent).
+type Fields = (
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyTuple>,
+    Py<PyTuple>,
+);
+
+fn vector_fields<const N: usize>(
+    py: Python<'_>,
+    default: [f32; N],
+    min: Option<[f32; N]>,
+    max: Option<[f32; N]>,
+    identity: Option<[f32; N]>,
+) -> PyResult<Fields> {
+    Ok((
+        tuple_f32(py, Some(default))?,
+        tuple_f32(py, min)?,
+        tuple_f32(py, max)?,
+        tuple_f32(py, identity)?,
+        PyTuple::empty(py).unbind(),
+        PyTuple::empty(py).unbind(),
+    ))
+}
+
 fn input_info(py: Python<'_>, input: &isfkit_render::format::Input) -> PyResult<PyInputInfo> {
     let none = || py.None();
     let empty = || PyTuple::empty(py).unbind();
-    let (default, min, max, identity, values, labels) = match &input.ty {
+    let (default, min, max, identity, values, labels): Fields = match &input.ty {
         InputType::Event => (obj(py, false)?, none(), none(), none(), empty(), empty()),
         InputType::Bool { default, identity } => (
             obj(py, *default)?,
@@ -186,27 +213,13 @@ fn input_info(py: Python<'_>, input: &isfkit_render::format::Input) -> PyResult<
             min,
             max,
             identity,
-        } => (
-            tuple_f32(py, Some(*default))?,
-            tuple_f32(py, *min)?,
-            tuple_f32(py, *max)?,
-            tuple_f32(py, *identity)?,
-            empty(),
-            empty(),
-        ),
+        } => vector_fields(py, *default, *min, *max, *identity)?,
         InputType::Color {
             default,
             min,
             max,
             identity,
-        } => (
-            tuple_f32(py, Some(*default))?,
-            tuple_f32(py, *min)?,
-            tuple_f32(py, *max)?,
-            tuple_f32(py, *identity)?,
-            empty(),
-            empty(),
-        ),
+        } => vector_fields(py, *default, *min, *max, *identity)?,
         InputType::Image => (none(), none(), none(), none(), empty(), empty()),
         InputType::Audio { max } | InputType::AudioFft { max } => (
             none(),
