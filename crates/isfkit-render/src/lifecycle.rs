@@ -149,7 +149,7 @@ impl fmt::Display for CleanupReport {
         writeln!(f, "cleanup report ({:.2} ms)", self.total_ms)?;
         writeln!(
             f,
-            "  {:<2} {:<28} {:>9} {:>9} {:>12}  errors",
+            "  {:<2} {:<28} {:>9} {:>9} {:>12}  problems",
             "#", "phase", "ms", "released", "bytes"
         )?;
         for p in &self.phases {
