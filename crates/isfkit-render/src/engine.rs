@@ -69,7 +69,9 @@ struct InstanceHandle {
 /// stderr around every successful run; a new user reads "error" and stops trusting the tool.
 /// A set variable is left alone, whatever it holds. The directory made here is private
 /// (mode 0700) under the temporary folder, as the XDG spec asks of a runtime dir. Done once,
-/// before the first instance, while no wgpu or Vulkan thread exists yet.
+/// before the first instance, so before any wgpu or Vulkan thread exists. Setting the
+/// environment races with other threads reading it at that moment; a program that starts
+/// engines while its own threads call `getenv` should set `XDG_RUNTIME_DIR` itself.
 pub(crate) fn ensure_runtime_dir() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
