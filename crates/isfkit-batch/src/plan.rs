@@ -21,10 +21,25 @@ use crate::schema::{Entry, FramesSpec, JobFile};
 /// Every problem of a job file, each a full sentence naming its entry
 /// (`jobs[1] (shaders/x.fs): no input named "speed" (inputs: ...)`). Nothing may render
 /// while there is one.
+/// Its `Display` is the text `isf batch` prints after `error: ` (and Python raises): a count,
+/// then one problem a line, continuation lines indented.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("the job file has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
 pub struct PlanError {
     pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the job file has {} problem(s); nothing was rendered:",
+            self.problems.len()
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  - {}", p.replace('\n', "\n    "))?;
+        }
+        Ok(())
+    }
 }
 
 impl From<Vec<String>> for PlanError {

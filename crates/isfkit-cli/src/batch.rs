@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use isfkit_batch::{
-    engine_config, run_task, Plan, RunOptions, Summary, Task, TaskResult, WorkerEvent,
+    engine_config, run_task, Plan, PlanError, RunOptions, Summary, Task, TaskResult, WorkerEvent,
     WorkerRequest,
 };
 use isfkit_output::EncoderPool;
@@ -202,6 +202,20 @@ fn run_worker(interrupted: &AtomicBool) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Prints every problem of a rejected job (as JSON with `--json`) and gives exit code 2:
+/// nothing was rendered.
+fn reject_job(problems: PlanError, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            json!({ "valid": false, "problems": problems.problems })
+        );
+    } else {
+        eprintln!("error: {problems}");
+    }
+    ExitCode::from(2)
+}
+
 pub fn run(args: BatchArgs) -> ExitCode {
     let interrupted = Arc::new(AtomicBool::new(false));
     let catch_ctrl_c = || {
@@ -231,21 +245,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
             }
             plan.tasks
         }
-        Err(e) => {
-            let problems = e.problems;
-            if args.json {
-                println!("{}", json!({ "valid": false, "problems": problems }));
-            } else {
-                eprintln!(
-                    "error: the job file has {} problem(s); nothing was rendered:",
-                    problems.len()
-                );
-                for p in &problems {
-                    eprintln!("  - {}", p.replace('\n', "\n    "));
-                }
-            }
-            return ExitCode::from(2);
-        }
+        Err(e) => return reject_job(e, args.json),
     };
     if args.check && args.limits {
         let limits = match isfkit_render::AdapterLimits::probe(isfkit_render::Backend::Auto) {
@@ -256,26 +256,21 @@ pub fn run(args: BatchArgs) -> ExitCode {
             }
         };
         let mut problems = Vec::new();
+        // A shader with several tasks (outputs, sizes) is compiled once.
+        let mut programs = std::collections::HashMap::new();
         for t in tasks.iter().filter(|t| t.broken.is_none()) {
-            if let Ok(program) = isfkit_render::Program::load(&t.shader) {
-                for m in limits.check(&program, Some((t.width, t.height))) {
-                    problems.push(format!("{}: {m} (adapter: {})", t.origin, limits.adapter));
-                }
+            let program = programs
+                .entry(t.shader.clone())
+                .or_insert_with(|| isfkit_render::Program::load(&t.shader).ok());
+            for m in program
+                .iter()
+                .flat_map(|p| limits.check(p, Some((t.width, t.height))))
+            {
+                problems.push(format!("{}: {m} (adapter: {})", t.origin, limits.adapter));
             }
         }
         if !problems.is_empty() {
-            if args.json {
-                println!("{}", json!({ "valid": false, "problems": problems }));
-            } else {
-                eprintln!(
-                    "error: the job file has {} problem(s); nothing was rendered:",
-                    problems.len()
-                );
-                for p in &problems {
-                    eprintln!("  - {p}");
-                }
-            }
-            return ExitCode::from(2);
+            return reject_job(problems.into(), args.json);
         }
     }
     if args.check {

@@ -1,21 +1,12 @@
 //! The encoder pool writes every frame of a pipelined render and is stopped by the engine's
 //! cleanup coordinator; every still format round-trips a rendered frame.
 
+// The engine's test helpers, shared rather than copied.
+#[path = "../../isfkit-render/tests/common/mod.rs"]
 mod common;
 
 use common::*;
 use isfkit_output::{write_image, EncoderPool, ImageFormat, PngCompression};
-use isfkit_render::RenderOptions;
-
-fn opts(i: u64) -> RenderOptions {
-    RenderOptions {
-        width: 48,
-        height: 32,
-        time: i as f64 / 30.0,
-        float_output: false,
-        date: Some([2026.0, 1.0, 1.0, 0.0]),
-    }
-}
 
 #[test]
 fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
@@ -34,7 +25,7 @@ fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
     engine
         .render_pipelined(
             &scene,
-            (0..10).map(opts),
+            (0..10).map(frame_opts),
             3,
             |i, f| -> Result<(), Box<dyn std::error::Error>> {
                 pool.submit(f, dir.join(format!("{i}.png")), format)?;
@@ -59,7 +50,7 @@ fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
     let frame = {
         let e = test_engine();
         let s = e.load(&shader("gradient.fs")).unwrap();
-        s.render(&opts(0)).unwrap()
+        s.render(&frame_opts(0)).unwrap()
     };
     for (name, fmt) in [
         ("a.jpg", ImageFormat::Jpeg { quality: 95 }),

@@ -18,24 +18,11 @@ use pyo3::types::PyList;
 
 use crate::errors;
 
-/// The message `isf batch` prints (after `error: `) for a job file with problems.
-fn problems_message(problems: &[String]) -> String {
-    let mut text = format!(
-        "the job file has {} problem(s); nothing was rendered:",
-        problems.len()
-    );
-    for p in problems {
-        text.push_str("\n  - ");
-        text.push_str(&p.replace('\n', "\n    "));
-    }
-    text
-}
-
 fn load_plan(py: Python<'_>, path: PathBuf) -> PyResult<Plan> {
     match py.detach(|| Plan::load(&path)) {
         Ok(plan) => Ok(plan),
         Err(e) => {
-            let err = PyValueError::new_err(problems_message(&e.problems));
+            let err = PyValueError::new_err(e.to_string());
             err.value(py)
                 .setattr("problems", PyList::new(py, &e.problems)?)?;
             Err(err)

@@ -58,6 +58,25 @@ pub(crate) const FLOAT_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba32
 pub(crate) const FLOAT_FALLBACK_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba16Float;
 pub(crate) const BYTE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
+/// The adapter the engine renders on: the high-performance one of `instance`'s backends.
+pub(crate) fn request_adapter(
+    instance: &wgpu::Instance,
+    backend: Backend,
+) -> Result<wgpu::Adapter> {
+    pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+        power_preference: wgpu::PowerPreference::HighPerformance,
+        force_fallback_adapter: false,
+        compatible_surface: None,
+        apply_limit_buckets: false,
+    }))
+    .map_err(|e| Error::NoAdapter {
+        backend: backend.name().into(),
+        message: format!(
+            "{e}. On a machine without a GPU install Mesa's software Vulkan driver (Debian: apt-get install mesa-vulkan-drivers)"
+        ),
+    })
+}
+
 /// A device generation.
 pub(crate) struct Gpu {
     pub device: wgpu::Device,
@@ -80,18 +99,7 @@ impl Gpu {
         generation: u64,
         registry: Registry,
     ) -> Result<Gpu> {
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: None,
-            apply_limit_buckets: false,
-        }))
-        .map_err(|e| Error::NoAdapter {
-            backend: backend.name().into(),
-            message: format!(
-                "{e}. On a machine without a GPU install Mesa's software Vulkan driver (Debian: apt-get install mesa-vulkan-drivers)"
-            ),
-        })?;
+        let adapter = request_adapter(instance, backend)?;
         let float_filterable = adapter
             .features()
             .contains(wgpu::Features::FLOAT32_FILTERABLE);

@@ -10,7 +10,7 @@
 use isfkit_glsl::Program;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gpu::Backend;
 
 /// The adapter limits isfkit checks, from the adapter an [`crate::Engine`] with the same
@@ -31,16 +31,8 @@ impl AdapterLimits {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         desc.backends = backend.backends();
         let instance = wgpu::Instance::new(desc);
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: None,
-            apply_limit_buckets: false,
-        }))
-        .map_err(|e| Error::NoAdapter {
-            backend: backend.name().into(),
-            message: e.to_string(),
-        })?;
+        // The adapter an engine would pick (no device is created).
+        let adapter = crate::gpu::request_adapter(&instance, backend)?;
         let l = adapter.limits();
         Ok(AdapterLimits {
             adapter: adapter.get_info().name,

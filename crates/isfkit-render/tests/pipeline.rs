@@ -5,27 +5,17 @@ mod common;
 use common::*;
 use isfkit_render::RenderOptions;
 
-fn opts(i: u64) -> RenderOptions {
-    RenderOptions {
-        width: 48,
-        height: 32,
-        time: i as f64 / 30.0,
-        float_output: false,
-        date: Some([2026.0, 1.0, 1.0, 0.0]),
-    }
-}
-
 #[test]
 fn pipelined_frames_are_pixel_identical_to_one_by_one_frames() {
     let engine = test_engine();
     for name in ["persistent.fs", "multipass_sizes.fs", "builtins.fs"] {
         let a = engine.load(&shader(name)).unwrap();
-        let one_by_one: Vec<_> = (0..12).map(|i| a.render(&opts(i)).unwrap()).collect();
+        let one_by_one: Vec<_> = (0..12).map(|i| a.render(&frame_opts(i)).unwrap()).collect();
         for in_flight in [1, 3, 5] {
             let b = engine.load(&shader(name)).unwrap();
             let mut got = Vec::new();
             let n = engine
-                .render_pipelined(&b, (0..12).map(opts), in_flight, |i, f| {
+                .render_pipelined(&b, (0..12).map(frame_opts), in_flight, |i, f| {
                     assert_eq!(i as usize, got.len(), "frames must arrive in order");
                     got.push(f);
                     Ok::<(), isfkit_render::Error>(())

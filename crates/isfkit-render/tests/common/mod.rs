@@ -1,9 +1,10 @@
-//! Shared helpers for the engine's tests: a test engine, shader paths, golden images.
+//! Shared helpers for the engine's tests (and isfkit-output's, which include this file): a
+//! test engine, shader paths, golden images.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use isfkit_render::{Engine, EngineConfig, Frame, ImageData};
+use isfkit_render::{Engine, EngineConfig, Frame, ImageData, RenderOptions};
 
 /// An engine on whatever adapter the machine has (lavapipe in CI), with a wgpu instance of
 /// its own: tests run in parallel threads, and the verify phase checks wgpu's report exactly
@@ -14,6 +15,17 @@ pub fn test_engine() -> Engine {
         ..EngineConfig::default()
     })
     .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
+}
+
+/// Frame `i` of a small 30 fps sequence (48x32, fixed DATE), for comparing renders.
+pub fn frame_opts(i: u64) -> RenderOptions {
+    RenderOptions {
+        width: 48,
+        height: 32,
+        time: i as f64 / 30.0,
+        float_output: false,
+        date: Some([2026.0, 1.0, 1.0, 0.0]),
+    }
 }
 
 pub fn repo_root() -> PathBuf {
