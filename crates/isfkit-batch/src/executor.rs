@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use isfkit_output::{remove_stale_temporaries, EncoderPool, GifWriter, PipelineError, VideoWriter};
+use isfkit_render::format::FormatErrorKind;
 use isfkit_render::{Engine, Error, RenderOptions};
 use serde::{Deserialize, Serialize};
 
@@ -174,15 +175,11 @@ fn complete(path: &Path, width: u32, height: u32) -> bool {
 pub fn engine_error_message(e: &Error, shader: &Path) -> String {
     let fs = shader.display().to_string();
     match e {
-        Error::Format(f) => {
-            let d = &f.diagnostic;
-            if d.line == 0 && d.message.starts_with("cannot read") {
-                // The message already names the path.
-                format!("error: {}", d.message)
-            } else {
-                d.render(&fs)
-            }
+        // An unreadable file's message already names the path.
+        Error::Format(f) if f.kind == FormatErrorKind::Unreadable => {
+            format!("error: {}", f.diagnostic.message)
         }
+        Error::Format(f) => f.diagnostic.render(&fs),
         Error::Compile(c) => {
             let vs = isfkit_render::vertex_shader_path(shader)
                 .unwrap_or_else(|| shader.with_extension("vs"));

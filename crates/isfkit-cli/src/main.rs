@@ -180,31 +180,23 @@ fn unreadable(e: &FormatError) -> Option<Failure> {
         .then(|| Failure::usage(format!("error: {}", e.diagnostic.message)))
 }
 
-/// Maps an engine error to a message (compiler-style for shader errors) and an exit code.
+/// Maps an engine error to a message (compiler-style for shader errors; the text batch
+/// reports too) and an exit code: 2 for what the user gave wrong or could not be read, 1 for
+/// an invalid shader or a failed render.
 fn engine_failure(e: Error, shader: &Path) -> Failure {
-    let fs = shader.display().to_string();
-    match e {
-        Error::Format(f) => unreadable(&f).unwrap_or_else(|| Failure {
-            code: 1,
-            message: f.diagnostic.render(&fs),
-        }),
-        Error::Compile(c) => {
-            let vs = isfkit_render::vertex_shader_path(shader)
-                .unwrap_or_else(|| shader.with_extension("vs"));
-            Failure {
-                code: 1,
-                message: c.render(&fs, &vs.display().to_string()),
-            }
-        }
-        e @ (Error::UnknownInput { .. }
+    let message = isfkit_batch::engine_error_message(&e, shader);
+    let usage = match &e {
+        Error::Format(f) => f.kind == FormatErrorKind::Unreadable,
+        Error::UnknownInput { .. }
         | Error::InputType { .. }
         | Error::Image { .. }
         | Error::Size { .. }
-        | Error::Io { .. }) => Failure::usage(format!("error: {e}")),
-        e => Failure {
-            code: 1,
-            message: format!("error: {e}"),
-        },
+        | Error::Io { .. } => true,
+        _ => false,
+    };
+    Failure {
+        code: if usage { 2 } else { 1 },
+        message,
     }
 }
 
