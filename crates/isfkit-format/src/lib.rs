@@ -9,4 +9,4 @@ mod parse;
 pub use diag::{line_col, Diagnostic, Severity};
 pub use expr::SizeExpr;
 pub use model::*;
-pub use parse::{decode_glsl, FormatError, FormatErrorKind};
+pub use parse::{decode_glsl, FormatError, FormatErrorKind, RawHeader};

@@ -45,7 +45,34 @@ impl FormatError {
 
 const NO_HEADER: &str = "no ISF JSON header: the file must start with a /* { ... } */ comment";
 
+/// An ISF file's header as written: its JSON (strict, else tolerant of comments and trailing
+/// commas, as [`IsfDocument::parse`] reads it) and the byte range of the comment's text
+/// (between `/*` and `*/`), for readers with rules of their own (the pyvvisf layer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawHeader {
+    pub json: serde_json::Value,
+    pub text: std::ops::Range<usize>,
+}
+
 impl IsfDocument {
+    /// The header of `source` without building the document; `Ok(None)` when the file has
+    /// no `/* */` comment at all, a positioned error when its JSON is invalid.
+    pub fn raw_header(source: &str) -> Result<Option<RawHeader>, FormatError> {
+        if header_comment(source).is_none() {
+            return Ok(None);
+        }
+        let mut ctx = Ctx {
+            src: source,
+            warnings: Vec::new(),
+        };
+        let header = extract_header(source)?;
+        let root = parse_json(&mut ctx, &header)?;
+        Ok(Some(RawHeader {
+            json: root.to_value(),
+            text: header.start..header.close,
+        }))
+    }
+
     /// Parses an ISF file's text. `IMPORTED` paths stay as written.
     pub fn parse(source: &str) -> Result<IsfDocument, FormatError> {
         Self::parse_with_base(source, None)
@@ -192,12 +219,18 @@ struct Header<'s> {
     close: usize,
 }
 
+/// `(open, close)`: the byte offsets of the first `/*` and of the first `*/` after it.
+fn header_comment(source: &str) -> Option<(usize, usize)> {
+    let open = source.find("/*")?;
+    let close = open + 2 + source[open + 2..].find("*/")?;
+    Some((open, close))
+}
+
 fn extract_header(source: &str) -> Result<Header<'_>, FormatError> {
-    let no_header =
-        || FormatError::invalid(Diagnostic::at(Severity::Error, source, 1, 1, NO_HEADER));
-    let open = source.find("/*").ok_or_else(no_header)?;
+    let (open, close) = header_comment(source).ok_or_else(|| {
+        FormatError::invalid(Diagnostic::at(Severity::Error, source, 1, 1, NO_HEADER))
+    })?;
     let start = open + 2;
-    let close = start + source[start..].find("*/").ok_or_else(no_header)?;
     let text = &source[start..close];
     if text.trim().is_empty() {
         return Err(FormatError::invalid(Diagnostic::at_offset(
@@ -245,6 +278,29 @@ struct Prop {
 }
 
 impl J {
+    /// The value as plain JSON (numbers written as integers stay integers).
+    fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.v {
+            JV::Null => Value::Null,
+            JV::Bool(b) => Value::Bool(*b),
+            JV::Num(v, text) => text
+                .parse::<i64>()
+                .map(Value::from)
+                .ok()
+                .or_else(|| serde_json::Number::from_f64(*v).map(Value::Number))
+                .unwrap_or(Value::Null),
+            JV::Str(s) => Value::String(s.clone()),
+            JV::Arr(items) => Value::Array(items.iter().map(J::to_value).collect()),
+            JV::Obj(props) => Value::Object(
+                props
+                    .iter()
+                    .map(|p| (p.key.clone(), p.value.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
     fn as_obj(&self) -> Option<&[Prop]> {
         match &self.v {
             JV::Obj(p) => Some(p),

@@ -541,6 +541,26 @@ fn parse_document(
     }
 }
 
+/// The header of ISF source as written, for readers with rules of their own (the pyvvisf
+/// layer): `(json, start, end)` with the header's JSON as text and the character range of the
+/// comment's text, or None when the source has no `/* */` comment. Invalid JSON raises
+/// `ParseError` at its line and column, as loading does.
+#[pyfunction]
+fn raw_header(py: Python<'_>, source: &str) -> PyResult<Option<(String, usize, usize)>> {
+    match py.detach(|| IsfDocument::raw_header(source)) {
+        // Python indexes strings by character, not by byte.
+        Ok(h) => Ok(h.map(|h| {
+            let chars = |b: usize| source[..b].chars().count();
+            (h.json.to_string(), chars(h.text.start), chars(h.text.end))
+        })),
+        Err(e) => Err(errors::to_py(
+            py,
+            isfkit_render::Error::Format(e),
+            Some("<source>"),
+        )),
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
@@ -557,6 +577,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<reports::PyReinitReport>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
+    m.add_function(wrap_pyfunction!(raw_header, m)?)?;
     batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

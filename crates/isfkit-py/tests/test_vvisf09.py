@@ -155,3 +155,17 @@ def test_load_shader_file_names_the_file_in_errors(vvisf_process, tmp_path):
     with pytest.raises(pv.ShaderCompilationError) as info:
         pv.ISFRenderer(path=str(path))
     assert "broken.fs:3:" in str(info.value) and info.value.line == 3
+
+
+def test_headers_with_brace_and_comment_end_on_different_lines(vvisf_process):
+    # Regression (review): the 0.9 layer read headers with pyvvisf's `/*{...}*/` pattern,
+    # which misses VIDVOX's layout (`}` and `*/` on different lines) and refused shaders the
+    # engine renders. It reads them with isfkit's own header reader now.
+    src = '/*\n{\n  "ISFVSN": "2",\n  "INPUTS": [{"NAME": "x", "TYPE": "float", "DEFAULT": 0.25}]\n}\n*/\n' \
+          "void main() { gl_FragColor = vec4(x, 0.0, 0.0, 1.0); }\n"
+    glsl, metadata = pv.ISFParser().parse_content(src)
+    assert [i.name for i in metadata.inputs] == ["x"]
+    assert "void main()" in glsl and "ISFVSN" not in glsl
+    with pv.ISFRenderer(src) as renderer:
+        px = renderer.render(4, 4).to_numpy()[0, 0]
+    assert abs(int(px[0]) - 64) <= 1 and px[3] == 255

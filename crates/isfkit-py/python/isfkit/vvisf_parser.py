@@ -1,16 +1,15 @@
 """pyvvisf 0.9's header parser (``pyvvisf.parser``): ``ISFParser``, ``ISFMetadata``,
 ``ISFInput``, ``ISFPass``.
 
-The header is read the way pyvvisf reads it (the first ``/*{ ... }*/`` block, JSON with
-comments and trailing commas, the raw keys kept: NAME, VERTEX_SHADER, TAGS, ...), with
-pyvvisf's errors and messages. A header error carries the line and column in the user's file,
-from the engine's own parser where it has one. Needs neither json5 nor pydantic.
+The header is read by isfkit's own reader (``_native.raw_header``: the first ``/* */``
+comment, JSON with comments and trailing commas), and its raw keys are kept as pyvvisf keeps
+them (NAME, VERTEX_SHADER, TAGS, ...), with pyvvisf's errors and messages. A header error
+carries the line and column in the user's file. Needs neither json5 nor pydantic.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -158,60 +157,8 @@ class ISFMetadata(_Model):
                     raise ValueError(f"PASSES[{i}]: FILTER must be a string if specified.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Lenient JSON: comments and trailing commas become spaces, so positions are kept.
-
-
-def _relax_json(text: str) -> str:
-    out = list(text)
-    i, n = 0, len(text)
-    last_comma = -1  # index of a comma not yet followed by a value
-    while i < n:
-        c = text[i]
-        if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            last_comma = -1
-            i = j + 1
-            continue
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-            continue
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
-            continue
-        if c == ",":
-            last_comma = i
-        elif c in "}]":
-            if last_comma >= 0:
-                out[last_comma] = " "
-            last_comma = -1
-        elif not c.isspace():
-            last_comma = -1
-        i += 1
-    return "".join(out)
-
-
-def loads_header(text: str) -> Any:
-    """Parses JSON with comments and trailing commas (raises json.JSONDecodeError)."""
-    return json.loads(_relax_json(text))
-
-
 class ISFParser:
     """Parser of ISF shader files (pyvvisf's ``ISFParser``)."""
-
-    def __init__(self) -> None:
-        self.json_pattern = re.compile(r"/\*\{([\s\S]*?)\}\*/?")
 
     def parse_file(self, file_path: str) -> Tuple[str, ISFMetadata]:
         path = Path(file_path)
@@ -220,35 +167,29 @@ class ISFParser:
         return self.parse_content(path.read_text(encoding="utf-8"))
 
     def parse_content(self, content: str) -> Tuple[str, ISFMetadata]:
-        """``(glsl, metadata)``: the GLSL without the header, and the header's fields."""
-        match = self.json_pattern.search(content)
-        if match is None:
+        """``(glsl, metadata)``: the GLSL after the header, and the header's fields. The
+        header is read by isfkit's own reader (the first ``/* */`` comment, its ``}`` and
+        ``*/`` on any lines, comments and trailing commas allowed), not pyvvisf's pattern,
+        which misses headers whose ``}`` and ``*/`` are on different lines."""
+        try:
+            header = _native.raw_header(content)
+        except ParseError as e:
+            raise self._json_error(content, e) from e
+        if header is None:
             raise ISFParseError("No ISF JSON metadata block found in shader content.", json_block="")
-        block = match.group(1)
-        try:
-            raw = loads_header("{" + block + "}")
-        except ValueError as e:
-            raise self._json_error(content, block, match.start(), e) from e
-        glsl = self.json_pattern.sub("", content)
-        return glsl, self._parse_metadata(raw)
+        text, start, end = header
+        glsl = content[: start - 2] + content[end + 2 :]
+        return glsl, self._parse_metadata(json.loads(text))
 
-    def _json_error(self, content: str, block: str, start: int, e: ValueError) -> ISFParseError:
-        # Prefer the engine's diagnostic: its wording and its position in the user's file.
-        diags = []
-        try:
-            _native.parse_document(content, None)
-        except ParseError as pe:
-            diags = [d for d in pe.diagnostics if d.line > 0]
-        except Exception:
-            pass
-        if diags:
-            d = diags[0]
-            detail, line, column = d.message, d.line, d.column
-        else:
-            detail = str(e)
-            base = content.count("\n", 0, start)
-            line = base + getattr(e, "lineno", 1)
-            column = getattr(e, "colno", 0)
+    def _json_error(self, content: str, e: ParseError) -> ISFParseError:
+        # The engine's diagnostic: its wording and its position in the user's file.
+        diags = [d for d in e.diagnostics if d.line > 0]
+        d = diags[0] if diags else None
+        detail = d.message if d else str(e)
+        line, column = (d.line, d.column) if d else (1, 1)
+        start = content.find("/*")
+        end = content.find("*/", start + 2)
+        block = content[start + 2 : end] if start >= 0 and end >= 0 else ""
         return ISFParseError(
             f"Failed to parse ISF JSON metadata: {detail} (line {line}, column {column})",
             json_block=block,
@@ -329,10 +270,6 @@ class ISFParser:
             )
         except Exception as e:
             raise ShaderCompilationError(f"Failed to compile shader due to invalid ISF metadata: {e}") from e
-
-    def _find_json_line(self, content: str, json_block: str) -> Optional[int]:
-        pos = content.find(f"/*{{{json_block}}}*/")
-        return None if pos < 0 else content.count("\n", 0, pos) + 1
 
     def validate_inputs(self, metadata: ISFMetadata, input_values: Dict[str, Any]) -> Dict[str, ISFValue]:
         """The values of ``input_values`` that ``metadata`` declares, coerced to their ISF
