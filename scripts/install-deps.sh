@@ -18,6 +18,10 @@ if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && ! ls /etc/vulkan/icd.d
 fi
 dpkg -s libvulkan1 >/dev/null 2>&1 || apt_packages+=(libvulkan1)
 command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
+# The preview window's tests (isf preview): an X server, window control and capture.
+command -v Xvfb >/dev/null 2>&1 || apt_packages+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || apt_packages+=(xdotool)
+command -v import >/dev/null 2>&1 || apt_packages+=(imagemagick)
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
     echo "install-deps: installing ${apt_packages[*]}"

@@ -160,14 +160,17 @@ impl Task {
     }
 }
 
-/// A file written earlier is complete when its image header reads back with the right size
-/// (files are written under a temporary name and renamed, so a killed job leaves none).
-fn complete(path: &Path, width: u32, height: u32) -> bool {
+/// A file written earlier is complete when it decodes fully, at the right size. Files are
+/// written under a temporary name, flushed and renamed, so a killed job leaves none half
+/// written; a file damaged otherwise (a disk full, a copy cut short, a crash of a
+/// file system without ordered writes) may still have an intact header over truncated data,
+/// so the header alone is not trusted: every pixel is decoded.
+pub fn complete(path: &Path, width: u32, height: u32) -> bool {
     image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .ok()
-        .and_then(|r| r.into_dimensions().ok())
-        .is_some_and(|d| d == (width, height))
+        .and_then(|r| r.decode().ok())
+        .is_some_and(|img| (img.width(), img.height()) == (width, height))
 }
 
 /// The message for an engine error: compiler-style (`file:line:col: error: ...`) for a
@@ -205,7 +208,29 @@ pub fn run_task(
     on_frame: &mut dyn FnMut(),
 ) -> TaskResult {
     let started = std::time::Instant::now();
-    let outcome = render_task(engine, task, options, encoders, interrupted, on_frame);
+    let mut stills = Vec::new();
+    let outcome = render_task(
+        engine,
+        task,
+        options,
+        encoders,
+        interrupted,
+        on_frame,
+        &mut stills,
+    );
+    if outcome.is_err() && !stills.is_empty() {
+        // A failed task writes no frames: wait for the stills it queued, then remove them
+        // (their write errors, if any, belong to this failure).
+        encoders.flush();
+        let _ = encoders.take_errors();
+        for path in &stills {
+            if let Err(e) = std::fs::remove_file(path) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!("cannot remove {} of a failed task: {e}", path.display());
+                }
+            }
+        }
+    }
     let mut r = TaskResult {
         shader: task.shader.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
@@ -228,6 +253,7 @@ fn render_task(
     encoders: &EncoderPool,
     interrupted: &AtomicBool,
     on_frame: &mut dyn FnMut(),
+    stills: &mut Vec<std::path::PathBuf>,
 ) -> Result<(u64, u64), String> {
     if let Some(why) = &task.broken {
         return Err(why.clone());
@@ -241,6 +267,12 @@ fn render_task(
     }
     for (k, p) in &task.images {
         scene.set_image_file(k, p).map_err(|e| e.to_string())?;
+    }
+    // The first sound (by input name) is a video's sound track.
+    let mut sound = None;
+    for (k, p) in &task.audio {
+        let loaded = scene.set_sound_file(k, p).map_err(|e| e.to_string())?;
+        sound.get_or_insert(loaded);
     }
     // Which frames must be written: (number, time, write).
     let wanted: Vec<(u64, f64, bool)> = match &task.output {
@@ -290,16 +322,26 @@ fn render_task(
         plan.extend(wanted.iter().copied().filter(|w| w.2));
     }
     let mut video = match &task.output {
-        Output::Video { path, codec } => Some(
-            VideoWriter::new(
-                path,
-                codec.video_format(),
-                task.width,
-                task.height,
-                task.fps,
+        Output::Video { path, codec } => {
+            // The sound from the first written frame's time, as long as the video.
+            let written: Vec<f64> = wanted.iter().filter(|w| w.2).map(|w| w.1).collect();
+            let track = sound.map(|sound| isfkit_output::AudioTrack {
+                sound,
+                start: written.first().copied().unwrap_or(task.start),
+                duration: written.len() as f64 / task.fps,
+            });
+            Some(
+                VideoWriter::with_audio(
+                    path,
+                    codec.video_format(),
+                    task.width,
+                    task.height,
+                    task.fps,
+                    track.as_ref(),
+                )
+                .map_err(|e| e.to_string())?,
             )
-            .map_err(|e| e.to_string())?,
-        ),
+        }
         _ => None,
     };
     let mut gif = match &task.output {
@@ -330,11 +372,11 @@ fn render_task(
             let (n, _, write) = plan[i as usize];
             if write {
                 match &task.output {
-                    Output::Stills { template, format } => encoders.submit(
-                        frame,
-                        Task::frame_path(template, n),
-                        format.image_format(),
-                    )?,
+                    Output::Stills { template, format } => {
+                        let path = Task::frame_path(template, n);
+                        stills.push(path.clone());
+                        encoders.submit(frame, path, format.image_format())?
+                    }
                     Output::Video { .. } => video.as_mut().expect("video writer").write(&frame)?,
                     Output::Gif { .. } => gif.as_mut().expect("gif writer").write(&frame)?,
                 }
@@ -482,6 +524,7 @@ mod tests {
             ],
             inputs: Default::default(),
             images: Default::default(),
+            audio: Default::default(),
             float: false,
             output: Output::Stills {
                 template: dir.join("f_%04d.png").to_string_lossy().into_owned(),

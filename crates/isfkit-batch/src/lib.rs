@@ -12,6 +12,7 @@
 //! the runner's business (the CLI's `batch` module).
 
 pub mod executor;
+pub mod limits;
 pub mod plan;
 pub mod schema;
 pub mod worker;

@@ -69,8 +69,18 @@ impl Plan {
     /// them (type-checked there) and are left out for the others; a default name that no
     /// shader of the job declares is a problem, so a typo does not pass silently.
     pub fn load(path: &Path) -> Result<Plan, PlanError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+        let bytes = isfkit_render::format::limits::read_file_capped(
+            path,
+            crate::limits::MAX_JOB_FILE_BYTES,
+            "job file",
+        )
+        .map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            vec![format!(
+                "cannot read {}: the file is not UTF-8 text",
+                path.display()
+            )]
+        })?;
         let job = JobFile::parse(&text).map_err(|e| vec![format!("{}: {e}", path.display())])?;
         let base = path
             .parent()
@@ -101,6 +111,7 @@ impl Plan {
         // not compile still counts).
         let mut declared = BTreeSet::new();
         let mut tasks = Vec::new();
+        let mut planned_frames = 0u64;
         for ((origin, e), own) in entries.into_iter().zip(own) {
             let Some(pattern) = e.shader.clone() else {
                 problems.push(format!("{origin}: no `shader` (or `input`) given"));
@@ -123,7 +134,17 @@ impl Plan {
             }
             for shader in shaders {
                 match expand_task(&origin, &shader, &e, &own, base, &mut declared) {
-                    Ok(t) => tasks.push(t),
+                    Ok(t) => {
+                        planned_frames += t.frames.len() as u64;
+                        if planned_frames > crate::limits::MAX_PLAN_FRAMES {
+                            problems.push(format!(
+                                "{origin}: the job lists more than the limit of {} frames in all",
+                                crate::limits::MAX_PLAN_FRAMES
+                            ));
+                            return Err(PlanError { problems });
+                        }
+                        tasks.push(t)
+                    }
                     Err(mut p) => problems.append(&mut p),
                 }
             }
@@ -147,6 +168,7 @@ impl Plan {
                 ));
             }
         }
+        problems.extend(collisions(&tasks));
         if problems.is_empty() {
             Ok(Plan { tasks })
         } else {
@@ -286,6 +308,10 @@ pub struct Task {
     pub inputs: BTreeMap<String, String>,
     /// Image inputs: input name to an image file that existed when the plan was made.
     pub images: BTreeMap<String, PathBuf>,
+    /// Audio and audioFFT inputs: input name to a sound file that existed when the plan was
+    /// made. A video output carries the first one's sound.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub audio: BTreeMap<String, PathBuf>,
     /// Render to float textures.
     pub float: bool,
     pub output: Output,
@@ -296,6 +322,78 @@ pub struct Task {
     /// Why the shader cannot render (its parse or compile error, compiler-style), found
     /// while planning. Running the task fails with this message without touching a GPU.
     pub broken: Option<String>,
+}
+
+/// Tasks that would write the same file (a glob matching `a/x.fs` and `b/x.fs` with an
+/// output of `out/{name}_%02d.png`, two entries with one output): one problem per pair of
+/// tasks, naming both and the first file they share. Paths are compared after making them
+/// absolute and removing `.` and `..` lexically.
+fn collisions(tasks: &[Task]) -> Vec<String> {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let normal = |p: &Path| -> PathBuf {
+        let mut out = PathBuf::new();
+        for c in cwd.join(p).components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let hash = |p: &Path| {
+        let mut h = DefaultHasher::new();
+        p.hash(&mut h);
+        h.finish()
+    };
+    // (hash of the file's path, task): 16 bytes a frame, sorted so equal paths meet.
+    let mut all: Vec<(u64, u32)> = tasks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| {
+            t.output_files()
+                .into_iter()
+                .map(move |p| (hash(&normal(&p)), i as u32))
+        })
+        .collect();
+    all.sort_unstable();
+    let mut pairs: Vec<(u32, u32)> = all
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
+        .map(|w| (w[0].1.min(w[1].1), w[0].1.max(w[1].1)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut problems = Vec::new();
+    for (a, b) in pairs {
+        let (ta, tb) = (&tasks[a as usize], &tasks[b as usize]);
+        // A hash is not proof: name a file both really write.
+        let theirs: std::collections::HashSet<PathBuf> =
+            tb.output_files().iter().map(|p| normal(p)).collect();
+        let shared: Vec<PathBuf> = ta
+            .output_files()
+            .into_iter()
+            .filter(|p| theirs.contains(&normal(p)))
+            .collect();
+        let Some(first) = shared.first() else {
+            continue;
+        };
+        problems.push(format!(
+            "{} and {} would write the same file {}{}; give each task its own output",
+            ta.origin,
+            tb.origin,
+            first.display(),
+            match shared.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            }
+        ));
+    }
+    problems
 }
 
 impl Task {
@@ -352,6 +450,12 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
         .trim()
         .parse()
         .map_err(|_| format!("height \"{h}\" is not a whole number"))?;
+    let max = crate::limits::MAX_RENDER_SIDE;
+    if w > max || h > max {
+        return Err(format!(
+            "size {w}x{h} is over the limit of {max} pixels per side"
+        ));
+    }
     Ok((w, h))
 }
 
@@ -365,6 +469,7 @@ fn number_frame(template: &str, frame: u64) -> String {
                 .trim_start_matches('0')
                 .parse()
                 .unwrap_or(0);
+            let width = crate::limits::capped_width(width);
             return format!(
                 "{}{frame:0width$}{}",
                 &template[..start],
@@ -378,6 +483,7 @@ fn number_frame(template: &str, frame: u64) -> String {
             let spec = &rest[..end];
             if spec.chars().all(|c| c.is_ascii_digit()) {
                 let width: usize = spec.trim_start_matches('0').parse().unwrap_or(0);
+                let width = crate::limits::capped_width(width);
                 return format!("{}{frame:0width$}{}", &template[..start], &rest[end + 1..]);
             }
         }
@@ -470,6 +576,12 @@ fn expand_task(
             "{origin}: size {width}x{height} must be at least 1x1"
         ));
     }
+    let max_side = crate::limits::MAX_RENDER_SIDE;
+    if (width > max_side || height > max_side) && problems.is_empty() {
+        problems.push(format!(
+            "{origin}: size {width}x{height} is over the limit of {max_side} pixels per side"
+        ));
+    }
     let fps = e.fps.unwrap_or(30.0);
     if !(fps > 0.0 && fps.is_finite()) {
         problems.push(format!(
@@ -489,7 +601,21 @@ fn expand_task(
         number,
         time: start + number as f64 / fps,
     };
+    let max_frames = crate::limits::MAX_FRAMES;
     let frames: Vec<FrameAt> = match (&e.times, &e.frames) {
+        (Some(times), _) if times.len() as u64 > max_frames => {
+            problems.push(format!(
+                "{origin}: times lists {} times, over the limit of {max_frames} per task",
+                times.len()
+            ));
+            Vec::new()
+        }
+        (None, Some(FramesSpec::Count(n))) if *n > max_frames => {
+            problems.push(format!(
+                "{origin}: frames: {n} frames is over the limit of {max_frames} per task"
+            ));
+            Vec::new()
+        }
         (Some(times), _) => {
             if let Some(t) = times.iter().find(|t| !t.is_finite()) {
                 problems.push(format!("{origin}: times must be finite numbers, not {t}"));
@@ -508,6 +634,20 @@ fn expand_task(
             .split_once("..")
             .map(|(a, b)| (a.trim().parse::<u64>(), b.trim().parse::<u64>()))
         {
+            Some((Ok(a), Ok(b))) if a < b && b - a > max_frames => {
+                problems.push(format!(
+                    "{origin}: frames \"{r}\" holds {} frames, over the limit of {max_frames} per task",
+                    b - a
+                ));
+                Vec::new()
+            }
+            Some((Ok(a), Ok(b))) if a < b && b > crate::limits::MAX_FRAME_NUMBER => {
+                problems.push(format!(
+                    "{origin}: frames \"{r}\" ends past the limit of frame number {}",
+                    crate::limits::MAX_FRAME_NUMBER
+                ));
+                Vec::new()
+            }
             Some((Ok(a), Ok(b))) if a < b => (a..b).map(at).collect(),
             _ => {
                 problems.push(format!(
@@ -521,6 +661,16 @@ fn expand_task(
             time: start,
         }],
     };
+    // Every time reaches the shader as a 32-bit float (a tiny fps can push it to infinity).
+    if problems.is_empty() {
+        if let Some(Err(err)) = frames
+            .iter()
+            .map(|f| isfkit_render::finite_f32("time", f.time))
+            .find(Result::is_err)
+        {
+            problems.push(format!("{origin}: {err}"));
+        }
+    }
     if frames.is_empty() && problems.is_empty() {
         problems.push(format!("{origin}: no frames to render"));
     }
@@ -533,6 +683,9 @@ fn expand_task(
         }
     });
     template = template.replace("{name}", &name);
+    if let Err(m) = crate::limits::check_frame_pattern(&template) {
+        problems.push(format!("{origin}: output: {m}"));
+    }
     if let Some(fmt) = &e.format {
         if Path::new(&template).extension().is_none() {
             template = format!("{template}.{}", fmt.trim_start_matches('.'));
@@ -658,6 +811,26 @@ fn expand_task(
         }
         images.insert(k, path);
     }
+    let mut audio = BTreeMap::new();
+    for (k, p) in e.audio.clone().unwrap_or_default() {
+        let path = base.join(&p);
+        if !path.is_file() {
+            problems.push(format!(
+                "{origin}: audio \"{k}\": file {} not found",
+                path.display()
+            ));
+        }
+        if let Some(doc) = &doc {
+            if !doc.input(&k).is_some_and(|i| {
+                matches!(i.ty, InputType::Audio { .. } | InputType::AudioFft { .. })
+            }) {
+                problems.push(format!(
+                    "{origin}: \"{k}\" is not an audio or audioFFT input of this shader"
+                ));
+            }
+        }
+        audio.insert(k, path);
+    }
     if problems.is_empty() {
         Ok(Task {
             origin,
@@ -670,6 +843,7 @@ fn expand_task(
             frames,
             inputs,
             images,
+            audio,
             float,
             output,
             stateful,
@@ -747,6 +921,15 @@ mod tests {
         assert_eq!(number_frame("a.png", 3), "a.png");
         assert!(!has_frame_pattern("x.png"));
         assert!(has_frame_pattern("x_%d.png"));
+        // Widths past the limit are capped (planning refuses them; this never panics).
+        assert_eq!(
+            number_frame("a_%070000d.png", 7),
+            format!("a_{:020}.png", 7)
+        );
+        assert_eq!(
+            number_frame("a_{frame:070000}.png", 7),
+            format!("a_{:020}.png", 7)
+        );
     }
 
     #[test]
@@ -848,7 +1031,8 @@ mod tests {
     fn issue16_default_inputs_apply_only_to_shaders_that_declare_them() {
         let d = Dir::new("default-input", &["gradient.fs", "inputs_all.fs"]);
         let plan = Plan::load(&d.job(
-            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: \"*.fs\"\n  - shader: inputs_all.fs\n    inputs: { amount: 0.75 }\n",
+            // Its own output: two tasks writing one file are a job error (issue 13).
+            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: \"*.fs\"\n  - shader: inputs_all.fs\n    inputs: { amount: 0.75 }\n    output: other.png\n",
         ))
         .unwrap();
         let inputs: Vec<(String, Option<&str>)> = plan

@@ -66,6 +66,11 @@ pub struct Entry {
     /// Image inputs: input name to a file, relative to the job file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<BTreeMap<String, String>>,
+    /// Audio and audioFFT inputs: input name to a sound file (WAV, or anything ffmpeg
+    /// decodes), relative to the job file. Each frame sees the window that ends at its time;
+    /// a video output carries the first one's sound (by input name) from its first frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<BTreeMap<String, String>>,
     /// Render to float textures (16-bit PNG by default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub float: Option<bool>,
@@ -83,6 +88,8 @@ impl Entry {
         inputs.extend(self.inputs.clone().unwrap_or_default());
         let mut images = d.images.clone().unwrap_or_default();
         images.extend(self.images.clone().unwrap_or_default());
+        let mut audio = d.audio.clone().unwrap_or_default();
+        audio.extend(self.audio.clone().unwrap_or_default());
         Entry {
             shader: self.shader.clone().or_else(|| self.input.clone()),
             input: None,
@@ -111,6 +118,7 @@ impl Entry {
             format: self.format.clone().or_else(|| d.format.clone()),
             inputs: Some(inputs),
             images: Some(images),
+            audio: Some(audio),
             float: self.float.or(d.float),
             bits: self.bits.or(d.bits),
         }
@@ -132,10 +140,71 @@ pub struct JobFile {
     pub shaders: Vec<Entry>,
 }
 
+/// The deepest nesting of YAML flow collections (`[...]`, `{...}`) in a job file: 128, the
+/// depth at which serde_yaml_ng stops anyway. The YAML parser takes time quadratic in this
+/// depth (found by fuzzing: 45,000 `[` took 20 s, a 16 MiB file would take hours), so it is
+/// checked before parsing. Real job files nest 2 or 3 deep.
+pub const MAX_FLOW_NESTING: usize = 128;
+
+/// The line and column (1-based) of the first `[` or `{` that opens a flow collection deeper
+/// than `limit`, skipping quoted scalars and comments; `None` when none does. Brackets inside
+/// plain scalars count, so this is an upper bound of the YAML nesting.
+fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut chars = text.chars().peekable();
+    // The character before the current one (a quote opens a scalar only after a separator).
+    let mut prev = '\n';
+    while let Some(c) = chars.next() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '#' if prev.is_whitespace() => {
+                while chars.peek().is_some_and(|&c| c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '\'' if prev.is_whitespace() || matches!(prev, ':' | '[' | '{' | ',' | '-') => {
+                // To the closing quote (`\"` escapes in double quotes, `''` in single ones).
+                while let Some(q) = chars.next() {
+                    column += 1;
+                    if q == '\n' {
+                        (line, column) = (line + 1, 0);
+                    } else if q == '\\' && c == '"' {
+                        chars.next();
+                        column += 1;
+                    } else if q == c {
+                        if c == '\'' && chars.peek() == Some(&'\'') {
+                            chars.next();
+                            column += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
 impl JobFile {
     /// Parses a job file's text. The error is serde_yaml_ng's (it names the line and, for a
-    /// typo, the unknown field).
+    /// typo, the unknown field), or says that `[`/`{` nest deeper than [`MAX_FLOW_NESTING`].
     pub fn parse(text: &str) -> Result<JobFile, serde_yaml_ng::Error> {
+        if let Some((line, column)) = flow_too_deep(text, MAX_FLOW_NESTING) {
+            return Err(<serde_yaml_ng::Error as serde::de::Error>::custom(format!(
+                "[ and {{ nest deeper than the limit of {MAX_FLOW_NESTING} levels at line {line} column {column}"
+            )));
+        }
         serde_yaml_ng::from_str(text)
     }
 
@@ -215,6 +284,40 @@ mod tests {
             (e[1].1.frames.clone(), e[1].1.times.clone()),
             (Some(FramesSpec::Count(2)), None)
         );
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `job`): deeply nested flow collections took the
+    /// YAML parser quadratic time (45,000 `[` in a `bits:` value: 20 s).
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "jobs:\n  - shader: a.fs\n    bits: {}\n",
+            "[".repeat(200_000)
+        );
+        let start = std::time::Instant::now();
+        let err = JobFile::parse(&deep).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            err.to_string(),
+            "[ and { nest deeper than the limit of 128 levels at line 3 column 139"
+        );
+        let deep = format!("jobs: [{}]\n", "{a: ".repeat(200));
+        assert_eq!(
+            JobFile::parse(&deep).unwrap_err().to_string(),
+            "[ and { nest deeper than the limit of 128 levels at line 1 column 516"
+        );
+        // Brackets in quoted scalars and comments do not count; nesting up to the limit is
+        // left to serde_yaml_ng.
+        let quoted = format!(
+            "jobs:\n  - shader: \"{0}\"\n    output: '{0}''s.png' # {0}\n",
+            "[".repeat(300)
+        );
+        let job = JobFile::parse(&quoted).unwrap();
+        assert_eq!(
+            job.jobs[0].shader.as_deref(),
+            Some("[".repeat(300).as_str())
+        );
+        assert!(flow_too_deep(&format!("a: {}", "[".repeat(128)), 128).is_none());
     }
 
     #[test]

@@ -114,7 +114,10 @@ fn run_request(
         Ok(e) => e,
         Err(e) => return TaskResult::failed(task, e.to_string(), 0.0),
     };
-    let encoders = EncoderPool::new(request.threads, request.options.in_flight.max(2) * 2);
+    let encoders = EncoderPool::new(
+        request.threads,
+        request.options.in_flight.max(2).saturating_mul(2),
+    );
     let mut result = run_task(
         &engine,
         task,
@@ -153,6 +156,7 @@ mod tests {
                 }],
                 inputs: [("speed".to_owned(), "1.5".to_owned())].into(),
                 images: Default::default(),
+                audio: Default::default(),
                 float: false,
                 output: Output::Gif {
                     path: "out/a.gif".into(),

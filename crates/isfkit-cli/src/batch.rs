@@ -40,10 +40,10 @@ pub struct BatchArgs {
     #[arg(long, default_value_t = 10.0, value_parser = crate::parse_seconds)]
     deadline: f64,
     /// Frames kept in flight on the GPU.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = crate::limits::parse_in_flight)]
     in_flight: usize,
     /// Encoder threads (0 = one per core).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::parse_threads)]
     threads: usize,
     /// DATE of frame 0 for jobs whose entry (or `defaults`) sets no `date:`:
     /// YYYY-MM-DDTHH:MM:SS. Default: the wall clock as each frame renders.
@@ -76,6 +76,9 @@ impl BatchArgs {
         }
     }
 }
+
+/// How long a worker may take to exit after its last answer before it is killed.
+const WORKER_EXIT_GRACE: Duration = Duration::from_secs(2);
 
 /// Runs `task` in a child `isf batch --worker` process, killing it past `timeout`.
 /// The child gets Ctrl-C too (same process group) and finishes its frames itself.
@@ -143,19 +146,38 @@ fn run_isolated(
         }
         s
     });
+    // Frames already complete before the task ran (resume) are not this run's to remove.
+    let existed: std::collections::HashSet<std::path::PathBuf> = task
+        .output_files()
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect();
     let mut last: Option<WorkerEvent> = None;
+    let mut answered: Option<Instant> = None;
     let mut killed = false;
+    let mut lingered = false;
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(line) => match WorkerEvent::parse(&line) {
                 Some(WorkerEvent::Frame) => on_frame(),
-                Some(end) => last = Some(end),
+                Some(end) => {
+                    last = Some(end);
+                    answered = Some(Instant::now());
+                }
                 None => tracing::debug!("worker: {line}"),
             },
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if started.elapsed() > timeout && !killed {
+        // A worker that answered but does not exit (its GPU still runs abandoned work) has
+        // nothing more to say: its result stands and the process goes.
+        if answered.is_some_and(|t| t.elapsed() > WORKER_EXIT_GRACE) && !lingered && !killed {
+            if let Err(e) = child.kill() {
+                tracing::debug!("worker already gone: {e}");
+            }
+            lingered = true;
+        }
+        if started.elapsed() > timeout && !killed && !lingered {
             // The child may be stuck in a GPU wait that cannot be interrupted: kill it.
             if let Err(e) = child.kill() {
                 tracing::debug!("worker already gone: {e}");
@@ -172,15 +194,23 @@ fn run_isolated(
         Err(e) => return fail(format!("waiting for the worker: {e}")),
     };
     if killed {
-        // The killed worker cannot rename or remove its temporary files: do it for it.
+        // The killed worker cannot rename or remove its temporary files: do it for it. A
+        // failed task writes no frames: the ones it wrote in this run go too.
         task.remove_temporaries();
+        for path in task.output_files() {
+            if !existed.contains(&path) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
         return fail(format!(
             "did not finish within {:.0} s; the worker process was killed",
             timeout.as_secs_f64()
         ));
     }
     match last {
-        Some(WorkerEvent::Done { mut result }) if status.success() || result.error.is_some() => {
+        Some(WorkerEvent::Done { mut result })
+            if status.success() || result.error.is_some() || lingered =>
+        {
             result.seconds = started.elapsed().as_secs_f64();
             result
         }
@@ -324,6 +354,10 @@ pub fn run(args: BatchArgs) -> ExitCode {
     let options = args.run_options();
     let started = Instant::now();
     let mut results = Vec::new();
+    // Once a frame passed its deadline in this process, its work may still run on the GPU
+    // (lavapipe: on the rasterizer threads every device here shares) and later frames
+    // would not finish either: the remaining tasks run in worker processes.
+    let mut hung = false;
     for task in &tasks {
         if interrupted.load(Ordering::Relaxed) {
             break;
@@ -342,8 +376,17 @@ pub fn run(args: BatchArgs) -> ExitCode {
             _ if task.broken.is_some() => {
                 TaskResult::failed(task, task.broken.clone().unwrap_or_default(), 0.0)
             }
-            Some(engine) => run_task(engine, task, &options, &encoders, &interrupted, &mut tick),
-            None => run_isolated(
+            Some(engine) if !hung => {
+                let r = run_task(engine, task, &options, &encoders, &interrupted, &mut tick);
+                if engine.has_hung_work() {
+                    hung = true;
+                    if !args.json {
+                        bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks run in worker processes"));
+                    }
+                }
+                r
+            }
+            _ => run_isolated(
                 &args,
                 task,
                 Duration::from_secs_f64(args.task_timeout),

@@ -21,6 +21,9 @@ pub enum Which {
     Concurrency,
     /// Engines created and shut down in a loop (--renders cycles): RSS per cycle.
     Engines,
+    /// Load test of `isf serve` on 127.0.0.1: validate at 32 clients, render at 256x144, a
+    /// mixed run of 2,000 requests with 5% hanging and 5% broken shaders (--quick: seconds).
+    Serve,
 }
 
 #[derive(Args)]
@@ -48,6 +51,15 @@ pub struct BenchArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// `serve`: a seconds-long smoke run instead of the full load test.
+    #[arg(long)]
+    quick: bool,
+    /// `serve`: mixed requests (default 2000; 40 with --quick).
+    #[arg(long)]
+    requests: Option<usize>,
+    /// `serve`: render worker processes (0 = one per core).
+    #[arg(long)]
+    workers: Option<usize>,
 }
 
 /// A small two-pass shader with a persistent buffer: exercises targets, the pool and the
@@ -90,7 +102,41 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Which::Bindgroups => bind_groups(args),
         Which::Concurrency => concurrency(args),
         Which::Engines => engines(args),
+        Which::Serve => serve(args),
     }
+}
+
+/// `isf bench serve`: isfkit-serve's load test against a server in this process, its
+/// workers this executable (`isf __serve-worker`). Exits 1 when a request went unanswered,
+/// got a wrong answer, or a worker's cleanup report was not clean.
+fn serve(args: BenchArgs) -> anyhow::Result<()> {
+    use isfkit_serve::load;
+    let exe = std::env::current_exe()?;
+    let config = isfkit_serve::ServeConfig::new(exe, vec!["__serve-worker".into()]);
+    let mut opts = if args.quick {
+        load::LoadOptions::quick()
+    } else {
+        load::LoadOptions::full()
+    };
+    if let Some(n) = args.requests {
+        opts.mixed_requests = n.clamp(1, 100_000);
+    }
+    if let Some(w) = args.workers {
+        opts.workers = w.min(256);
+    }
+    if let Some(size) = args.size {
+        opts.render_size = size;
+    }
+    let v = load::run(config, &opts, !args.json).map_err(anyhow::Error::msg)?;
+    if args.json {
+        println!("{v}");
+    } else {
+        print!("{}", load::text(&v));
+    }
+    if v["ok"] != true {
+        anyhow::bail!("the load test found unanswered or wrong answers, or unclean workers");
+    }
+    Ok(())
 }
 
 /// The bundled heavy generator (also in examples/heavy.fs).
@@ -134,7 +180,7 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
 
     let dir = std::env::temp_dir().join(format!("isfkit-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let encoders = EncoderPool::new(0, args.in_flight.max(2) * 2);
+    let encoders = EncoderPool::new(0, args.in_flight.max(2).saturating_mul(2));
     let format = ImageFormat::Png {
         bits: 8,
         compression: PngCompression::Fast,

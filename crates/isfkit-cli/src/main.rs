@@ -10,16 +10,20 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use isfkit_batch::parse_size;
-use isfkit_output::{EncoderPool, ImageFormat, OutputError, PipelineError, PngCompression};
-use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
-use isfkit_render::{
-    AudioData, Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions,
+use isfkit_output::{
+    AudioTrack, EncoderPool, ImageFormat, OutputError, PipelineError, PngCompression, VideoFormat,
+    VideoWriter,
 };
+use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
+use isfkit_render::{Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions};
 use serde_json::json;
 
 mod batch;
 mod bench;
 mod doctor;
+mod limits;
+mod preview;
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +51,18 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Check what isfkit finds here: adapters, a test render, ffmpeg, display, Python.
     Doctor(doctor::DoctorArgs),
+    /// Open a live preview window: generated controls, hot reload on save, snapshot (S),
+    /// record (R); Esc closes it.
+    Preview(preview::PreviewArgs),
+    /// Serve validate, render and info as JSON over HTTP (POST /validate, /render, /info;
+    /// GET /healthz, /metrics), renders in worker processes with deadlines.
+    Serve(serve::ServeArgs),
+    /// Serve the Model Context Protocol on stdio (or --http ADDR): tools render_shader,
+    /// validate_shader, get_shader_info; example and reference resources.
+    Mcp(serve::McpArgs),
+    /// A render worker of `serve`/`mcp` (JSON lines on stdin/stdout); not for direct use.
+    #[command(name = "__serve-worker", hide = true)]
+    ServeWorker(serve::WorkerArgs),
     /// Print a shell completion script: `isf completions bash > /etc/bash_completion.d/isf`.
     Completions {
         #[arg(value_enum)]
@@ -57,16 +73,30 @@ enum Command {
 #[derive(Args)]
 struct RenderArgs {
     /// The ISF fragment shader (.fs); a .vs/.vert next to it is used as the vertex shader.
+    /// `-` reads the shader from standard input.
     shader: PathBuf,
-    /// Output PNG; with --frames, a pattern holding the frame number, e.g. out_%04d.png.
+    /// Output PNG (or JPEG, WebP, EXR); with --frames, a pattern holding the frame number,
+    /// e.g. out_%04d.png. Or a video (.mp4, .webm) of all the frames, with the first
+    /// --audio's sound muxed in from --time for the video's length.
     #[arg(short, long)]
     output: PathBuf,
     /// Render size.
     #[arg(long, default_value = "640x360", value_parser = parse_size)]
     size: (u32, u32),
-    /// Time of the (first) frame, in seconds.
-    #[arg(long, default_value_t = 0.0)]
+    /// Time of the (first) frame, in seconds. Given several times, one frame per time is
+    /// written, numbered in the order given (the output's %04d pattern, or `_0000`, `_0001`,
+    /// ... before its extension).
+    #[arg(long = "time", value_name = "SECONDS", allow_negative_numbers = true)]
+    times: Vec<f64>,
+    /// The (first) time: the only --time, or 0 (set from `times` before rendering).
+    #[arg(skip)]
     time: f64,
+    /// JPEG quality, 1 to 100 (default 90), for a .jpg/.jpeg output.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: Option<u8>,
+    /// The shader's text when SHADER is `-` (read from standard input before rendering).
+    #[arg(skip)]
+    stdin_source: Option<String>,
     /// DATE of the (first) frame: YYYY-MM-DDTHH:MM:SS (later frames add their time since the
     /// first). Default: the wall clock as each frame renders.
     #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
@@ -83,7 +113,8 @@ struct RenderArgs {
     /// Set an image input from a PNG/JPEG file: NAME=PATH.
     #[arg(long = "image", value_name = "NAME=PATH")]
     images: Vec<String>,
-    /// Set an audio/audioFFT input from a WAV file: NAME=FILE.wav.
+    /// Set an audio/audioFFT input from a sound file: NAME=FILE (WAV; mp3, flac, aac, ogg
+    /// and anything else ffmpeg decodes). Each frame sees the window that ends at its time.
     #[arg(long = "audio", value_name = "NAME=FILE")]
     audio: Vec<String>,
     /// Graphics backend.
@@ -190,6 +221,8 @@ fn engine_failure(e: Error, shader: &Path) -> Failure {
         Error::UnknownInput { .. }
         | Error::InputType { .. }
         | Error::Image { .. }
+        | Error::Audio(_)
+        | Error::Value { .. }
         | Error::Size { .. }
         | Error::Io { .. } => true,
         _ => false,
@@ -233,11 +266,17 @@ fn frame_path(pattern: &Path, n: u64) -> Option<PathBuf> {
     let rest = &s[start + 1..];
     let end = rest.find('d')?;
     let spec = &rest[..end];
-    let width: usize = if spec.is_empty() {
+    if !spec.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Capped, so an unchecked pattern cannot make formatting panic (render checks it).
+    let digits = spec.trim_start_matches('0');
+    let width = if digits.is_empty() {
         0
     } else {
-        spec.trim_start_matches('0').parse().ok()?
-    };
+        digits.parse::<usize>().unwrap_or(usize::MAX)
+    }
+    .min(isfkit_batch::limits::MAX_FRAME_DIGITS);
     Some(PathBuf::from(format!(
         "{}{:0width$}{}",
         &s[..start],
@@ -246,33 +285,21 @@ fn frame_path(pattern: &Path, n: u64) -> Option<PathBuf> {
     )))
 }
 
-fn read_wav(path: &Path) -> Result<AudioData, Failure> {
-    let reader = hound::WavReader::open(path)
-        .map_err(|e| Failure::usage(format!("error: cannot read WAV {}: {e}", path.display())))?;
-    let spec = reader.spec();
-    let channels = spec.channels.max(1) as usize;
-    let samples: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.into_samples::<f32>().collect::<Result<_, _>>(),
-        hound::SampleFormat::Int => {
-            let scale = (1i64 << (spec.bits_per_sample - 1)) as f32;
-            reader
-                .into_samples::<i32>()
-                .map(|s| s.map(|v| v as f32 / scale))
-                .collect()
-        }
-    }
-    .map_err(|e| Failure::usage(format!("error: cannot read WAV {}: {e}", path.display())))?;
-    let mut out = vec![Vec::with_capacity(samples.len() / channels); channels];
-    for (i, s) in samples.into_iter().enumerate() {
-        out[i % channels].push(s);
-    }
-    Ok(AudioData { channels: out })
-}
-
-fn render(args: RenderArgs) -> Result<(), Failure> {
+fn render(mut args: RenderArgs) -> Result<(), Failure> {
     let (width, height) = args.size;
+    render_gaps(&mut args)?;
     if args.frames == 0 {
         return Err(Failure::usage("error: --frames must be at least 1"));
+    }
+    let max_frames = isfkit_batch::limits::MAX_FRAMES;
+    if args.frames > max_frames {
+        return Err(Failure::usage(format!(
+            "error: --frames {} is over the limit of {max_frames}",
+            args.frames
+        )));
+    }
+    if let Err(m) = isfkit_batch::limits::check_frame_pattern(&args.output.to_string_lossy()) {
+        return Err(Failure::usage(format!("error: --output: {m}")));
     }
     if args.fps <= 0.0 || !args.fps.is_finite() {
         return Err(Failure::usage("error: --fps must be a positive number"));
@@ -284,13 +311,14 @@ fn render(args: RenderArgs) -> Result<(), Failure> {
         .map(isfkit_render::parse_date)
         .transpose()
         .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
-    if ImageFormat::from_path(&args.output).is_none() {
+    let video = VideoFormat::from_path(&args.output);
+    if ImageFormat::from_path(&args.output).is_none() && video.is_none() {
         return Err(Failure::usage(format!(
-            "error: output {} must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)",
+            "error: output {} must end in .png, .jpg, .webp, .exr, .mp4 or .webm (use `isf batch` for GIF)",
             args.output.display()
         )));
     }
-    if sequence && frame_path(&args.output, 0).is_none() {
+    if sequence && video.is_none() && frame_path(&args.output, 0).is_none() {
         return Err(Failure::usage(format!(
             "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got {})",
             args.output.display()
@@ -344,9 +372,11 @@ fn render_with(
     bits: u8,
     sequence: bool,
 ) -> Result<(), Failure> {
-    let scene = engine
-        .load(&args.shader)
-        .map_err(|e| engine_failure(e, &args.shader))?;
+    let scene = match &args.stdin_source {
+        Some(text) => engine.load_source(text, None),
+        None => engine.load(&args.shader),
+    }
+    .map_err(|e| engine_failure(e, &args.shader))?;
     for w in &scene.document().warnings {
         eprintln!("{}", w.render(&args.shader.display().to_string()));
     }
@@ -362,12 +392,14 @@ fn render_with(
             .set_image_file(name, Path::new(path))
             .map_err(|e| engine_failure(e, &args.shader))?;
     }
+    // The first --audio's sound is the video's sound track.
+    let mut sound = None;
     for s in &args.audio {
         let (name, path) = split_assignment(s, "--audio")?;
-        let audio = read_wav(Path::new(path))?;
-        scene
-            .set_audio(name, audio)
+        let loaded = scene
+            .set_sound_file(name, Path::new(path))
             .map_err(|e| engine_failure(e, &args.shader))?;
+        sound.get_or_insert(loaded);
     }
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
@@ -405,6 +437,9 @@ fn render_with(
             bits,
             compression: PngCompression::Fast,
         },
+        Some(ImageFormat::Jpeg { quality }) => ImageFormat::Jpeg {
+            quality: args.quality.unwrap_or(quality),
+        },
         Some(other) => other,
     };
     let date = args
@@ -413,6 +448,26 @@ fn render_with(
         .map(isfkit_render::parse_date)
         .transpose()
         .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
+    let mut video = match VideoFormat::from_path(&args.output) {
+        Some(format) => {
+            let track = sound.map(|sound| AudioTrack {
+                sound,
+                start: args.time,
+                duration: args.frames as f64 / args.fps,
+            });
+            let writer = VideoWriter::with_audio(
+                &args.output,
+                format,
+                width,
+                height,
+                args.fps,
+                track.as_ref(),
+            )
+            .map_err(output_failure)?;
+            Some(writer)
+        }
+        None => None,
+    };
     let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
     let mut start = 0;
     while start < args.frames {
@@ -424,9 +479,10 @@ fn render_with(
         }
         let end = (start + segment).min(args.frames);
         let opts = (start..end).map(|i| {
-            let mut o = RenderOptions::new(width, height, args.time + i as f64 / args.fps);
+            let t = frame_time(args, i);
+            let mut o = RenderOptions::new(width, height, t);
             o.float_output = args.float;
-            o.date = date.map(|d| isfkit_render::date_uniform(d, i as f64 / args.fps));
+            o.date = date.map(|d| isfkit_render::date_uniform(d, t - args.time));
             o
         });
         engine
@@ -437,13 +493,19 @@ fn render_with(
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
-                encoders.submit(frame, path, format)?;
+                match video.as_mut() {
+                    Some(v) => v.write(&frame)?,
+                    None => encoders.submit(frame, path, format)?,
+                }
                 Ok(())
             })
             .map_err(|e: PipelineError| pipeline_failure(e, &args.shader))?;
         start = end;
     }
     encoders.finish().map_err(output_failure)?;
+    if let Some(v) = video {
+        v.finish().map_err(output_failure)?;
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -457,6 +519,94 @@ fn render_with(
         );
     }
     Ok(())
+}
+
+/// Most bytes `isf render -` reads from standard input.
+const MAX_STDIN_SHADER: u64 = 16 << 20;
+
+/// The closing of the gaps with isf-shader-renderer's CLI (issue 11): the shader from
+/// standard input (`-`), several `--time`s (one numbered output each), `--quality`.
+/// Checks them and rewrites `args` so the render below needs no special case.
+fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
+    if let Some(t) = args.times.iter().find(|t| !t.is_finite()) {
+        return Err(Failure::usage(format!(
+            "error: --time {t} is not a finite number of seconds"
+        )));
+    }
+    args.time = args.times.first().copied().unwrap_or(0.0);
+    if args.times.len() > 1 {
+        if args.frames > 1 {
+            return Err(Failure::usage(
+                "error: --time given several times renders one frame per time; it cannot be combined with --frames",
+            ));
+        }
+        if isfkit_output::VideoFormat::from_path(&args.output).is_some() {
+            return Err(Failure::usage(
+                "error: several --time values write numbered images, not a video",
+            ));
+        }
+        args.frames = args.times.len() as u64;
+        if frame_path(&args.output, 0).is_none() {
+            // out.png -> out_%04d.png, as batch numbers a `times` list.
+            let stem = args
+                .output
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let ext = args
+                .output
+                .extension()
+                .map(|e| format!(".{}", e.to_string_lossy()))
+                .unwrap_or_default();
+            args.output = args.output.with_file_name(format!("{stem}_%04d{ext}"));
+        }
+    }
+    if args.quality.is_some()
+        && !matches!(
+            ImageFormat::from_path(&args.output),
+            Some(ImageFormat::Jpeg { .. })
+        )
+    {
+        return Err(Failure::usage(format!(
+            "error: --quality applies to JPEG output (.jpg, .jpeg), not {}",
+            args.output.display()
+        )));
+    }
+    if args.shader == Path::new("-") {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_STDIN_SHADER + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "error: cannot read the shader from standard input: {e}"
+                ))
+            })?;
+        if bytes.len() as u64 > MAX_STDIN_SHADER {
+            return Err(Failure::usage(format!(
+                "error: the shader on standard input is over the limit of {MAX_STDIN_SHADER} bytes"
+            )));
+        }
+        let text = isfkit_render::format::decode_glsl(&bytes).map_err(|d| {
+            Failure::usage(format!(
+                "error: the shader on standard input is not text: line {}, column {}: {}",
+                d.line, d.column, d.message
+            ))
+        })?;
+        args.stdin_source = Some(text);
+        args.shader = PathBuf::from("<stdin>");
+    }
+    Ok(())
+}
+
+/// The time of frame `i`: the i-th `--time` when several were given, else `--time + i/fps`.
+fn frame_time(args: &RenderArgs, i: u64) -> f64 {
+    if args.times.len() > 1 {
+        args.times[i as usize]
+    } else {
+        args.time + i as f64 / args.fps
+    }
 }
 
 fn diag_json(d: &Diagnostic, stage: &str) -> serde_json::Value {
@@ -590,7 +740,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // winit and egui-wgpu (isf preview) warn about what is normal under Xvfb and
+                // lavapipe (no XSETTINGS, a 0 mm screen, a software rasteriser).
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("warn,winit=error,egui_wgpu=error")
+                }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -603,6 +757,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Batch(a) => return batch::run(a),
+        Command::Preview(a) => return preview::run(a),
         Command::Render(a) => render(a),
         Command::Validate(a) => validate(a),
         Command::Info(a) => info(a),
@@ -611,6 +766,9 @@ fn main() -> ExitCode {
             message: format!("error: {e}"),
         }),
         Command::Doctor(a) => doctor::run(a),
+        Command::Serve(a) => serve::serve(a),
+        Command::Mcp(a) => serve::mcp(a),
+        Command::ServeWorker(a) => serve::worker(a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "isf", &mut std::io::stdout());
@@ -643,6 +801,11 @@ mod tests {
             Some(PathBuf::from("f12.png"))
         );
         assert_eq!(frame_path(Path::new("plain.png"), 1), None);
+        // Widths past the limit are capped, never a formatting panic.
+        assert_eq!(
+            frame_path(Path::new("f%070000d.png"), 3),
+            Some(PathBuf::from(format!("f{:020}.png", 3)))
+        );
     }
 
     #[test]

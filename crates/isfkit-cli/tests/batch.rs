@@ -551,7 +551,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     let o = d.run(&["render", "gradient.fs", "-o", "x.bmp", "--size", "8x8"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("error: output x.bmp must end in .png, .jpg, .webp or .exr (use `isf batch` for video and GIF)"),
+        stderr(&o).contains("error: output x.bmp must end in .png, .jpg, .webp, .exr, .mp4 or .webm (use `isf batch` for GIF)"),
         "{}",
         stderr(&o)
     );

@@ -12,10 +12,16 @@
 //!
 //! Symbols are written `$WIDTH`, `$HEIGHT`, `$myInput` (VVISF's form); the bare form `WIDTH`
 //! is accepted too.
+//!
+//! An expression is at most [`MAX_EXPR_CHARS`] characters long and nests parentheses,
+//! function calls and signs at most [`MAX_EXPR_DEPTH`] deep, so parsing, evaluating and
+//! dropping it recurse a bounded number of times whatever the file holds.
 
 use std::fmt;
 
 use serde::Serialize;
+
+pub use crate::limits::{MAX_EXPR_CHARS, MAX_EXPR_DEPTH};
 
 /// A parsed size expression. Serialises as its source text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,9 +111,17 @@ impl Func {
 impl SizeExpr {
     /// Parses `text`. The error says what is wrong and where (1-based character column).
     pub fn parse(text: &str) -> Result<SizeExpr, String> {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.len() > MAX_EXPR_CHARS {
+            return Err(format!(
+                "the expression is {} characters long, over the limit of {MAX_EXPR_CHARS}",
+                chars.len()
+            ));
+        }
         let mut p = Parser {
-            chars: text.chars().collect(),
+            chars,
             pos: 0,
+            depth: 0,
         };
         p.skip_ws();
         if p.at_end() {
@@ -228,6 +242,8 @@ fn eval_node(node: &Node, var: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Stri
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// Parentheses, calls and signs open around the current position.
+    depth: usize,
 }
 
 impl Parser {
@@ -237,6 +253,19 @@ impl Parser {
 
     fn at_end(&self) -> bool {
         self.pos >= self.chars.len()
+    }
+
+    /// Enters one level of nesting (a parenthesis, a call, a sign) at the current position;
+    /// an error past [`MAX_EXPR_DEPTH`]. Each `enter` is paired with `self.depth -= 1`.
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            return Err(format!(
+                "the expression nests deeper than the limit of {MAX_EXPR_DEPTH} levels at column {}",
+                self.pos + 1
+            ));
+        }
+        Ok(())
     }
 
     fn skip_ws(&mut self) {
@@ -288,12 +317,18 @@ impl Parser {
         self.skip_ws();
         match self.peek() {
             Some('-') => {
+                self.enter()?;
                 self.pos += 1;
-                Ok(Node::Neg(Box::new(self.unary()?)))
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(Node::Neg(Box::new(inner)))
             }
             Some('+') => {
+                self.enter()?;
                 self.pos += 1;
-                self.unary()
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(inner)
             }
             _ => self.primary(),
         }
@@ -304,9 +339,11 @@ impl Parser {
         match self.peek() {
             Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
             Some('(') => {
+                self.enter()?;
                 self.pos += 1;
                 let inner = self.expr()?;
                 self.expect(')')?;
+                self.depth -= 1;
                 Ok(inner)
             }
             Some('$') => {
@@ -326,6 +363,7 @@ impl Parser {
                     let func = Func::from_name(&name).ok_or_else(|| {
                         format!("unknown function \"{name}\" at column {}", start + 1)
                     })?;
+                    self.enter()?;
                     self.pos += 1;
                     let mut args = vec![self.expr()?];
                     loop {
@@ -344,6 +382,7 @@ impl Parser {
                             }
                         }
                     }
+                    self.depth -= 1;
                     if !func.arity_ok(args.len()) {
                         return Err(format!(
                             "{}() takes {}, got {}",
@@ -405,5 +444,56 @@ impl Parser {
         text.parse::<f64>()
             .map(Node::Num)
             .map_err(|_| format!("invalid number \"{text}\" at column {}", start + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+        let ok = format!(
+            "{}$WIDTH{}",
+            "(".repeat(MAX_EXPR_DEPTH),
+            ")".repeat(MAX_EXPR_DEPTH)
+        );
+        assert!(SizeExpr::parse(&ok).is_ok());
+        let deep = format!("{}1{}", "(".repeat(30_000), ")".repeat(30_000));
+        // Over the length limit first.
+        assert_eq!(
+            SizeExpr::parse(&deep).unwrap_err(),
+            "the expression is 60001 characters long, over the limit of 1000"
+        );
+        for (deep, column) in [
+            (format!("{}1{}", "(".repeat(400), ")".repeat(400)), 33),
+            (
+                format!("{}1{}", "floor(".repeat(100), ")".repeat(100)),
+                32 * 6 + 6,
+            ),
+            (format!("{}1", "-".repeat(900)), 33),
+            (format!("{}1", "+".repeat(900)), 33),
+        ] {
+            assert_eq!(
+                SizeExpr::parse(&deep).unwrap_err(),
+                format!(
+                    "the expression nests deeper than the limit of 32 levels at column {column}"
+                ),
+            );
+        }
+    }
+
+    #[test]
+    fn the_longest_chain_evaluates_on_a_small_stack() {
+        // 500 terms: a tree 500 deep, evaluated and dropped on a 128 KiB thread.
+        let chain = format!("1{}", "+1".repeat((MAX_EXPR_CHARS - 1) / 2));
+        let handle = std::thread::Builder::new()
+            .stack_size(128 << 10)
+            .spawn(move || {
+                let e = SizeExpr::parse(&chain).unwrap();
+                e.eval(&|_| None).unwrap()
+            })
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), 500.0);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod expr;
+pub mod limits;
 pub mod model;
 mod parse;
 

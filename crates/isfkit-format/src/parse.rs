@@ -101,13 +101,15 @@ impl IsfDocument {
 
     /// Reads and parses the file at `path`; `IMPORTED` paths are resolved against its folder.
     pub fn parse_file(path: &Path) -> Result<IsfDocument, FormatError> {
-        let bytes = std::fs::read(path).map_err(|err| FormatError {
-            diagnostic: Diagnostic::bare(
-                Severity::Error,
-                format!("cannot read {}: {err}", path.display()),
-            ),
-            kind: FormatErrorKind::Unreadable,
-        })?;
+        let bytes =
+            crate::limits::read_file_capped(path, crate::limits::MAX_SHADER_BYTES, "shader file")
+                .map_err(|err| FormatError {
+                diagnostic: Diagnostic::bare(
+                    Severity::Error,
+                    format!("cannot read {}: {err}", path.display()),
+                ),
+                kind: FormatErrorKind::Unreadable,
+            })?;
         let source = decode_glsl(&bytes).map_err(FormatError::invalid)?;
         Self::parse_with_base(&source, path.parent())
     }
@@ -192,7 +194,19 @@ const RESERVED_ISF_NAMES: &[&str] = &[
     "main",
 ];
 
+/// Also checks that `name` can be a GLSL identifier (it becomes one: a uniform, a texture):
+/// letters, digits and `_`, not starting with a digit.
 fn check_reserved_name(ctx: &Ctx, what: &str, name: &str, off: usize) -> Result<(), FormatError> {
+    let identifier = name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if !identifier {
+        return Err(ctx.error(
+            off,
+            format!(
+                "{what} \"{name}\" is not a valid name: use letters, digits and _, not starting with a digit"
+            ),
+        ));
+    }
     if RESERVED_ISF_NAMES.contains(&name) {
         let why = if name == "main" {
             "the shader's `main` function"
@@ -367,6 +381,16 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn parse_json(ctx: &mut Ctx, header: &Header) -> Result<J, FormatError> {
+    // The JSON readers and the conversions below recurse once per level.
+    let limit = crate::limits::MAX_JSON_DEPTH;
+    if let Some(at) = crate::limits::json_too_deep(header.text, limit) {
+        return Err(ctx.error(
+            header.start + at,
+            format!(
+                "the ISF header nests arrays and objects deeper than the limit of {limit} levels"
+            ),
+        ));
+    }
     let strict = serde_json::from_str::<serde_json::Value>(header.text);
     // Tolerate what hand-written headers commonly have (comments, trailing commas, unquoted
     // keys, 'single quotes', .5 and +1) but not a missing comma, which is usually a real
@@ -520,6 +544,14 @@ impl Ctx<'_> {
     fn number(&mut self, what: &str, j: &J) -> Result<f64, FormatError> {
         match &j.v {
             JV::Num(v, _) if v.is_finite() => Ok(*v),
+            // Only a literal past f64's range (`1e309`) reads as infinite.
+            JV::Num(..) => Err(self.error(
+                j.off,
+                format!(
+                    "{what}: {} is out of range (a number must be within ±1.7976931348623157e308)",
+                    j.describe()
+                ),
+            )),
             JV::Str(s) => match s.trim().parse::<f64>() {
                 Ok(v) if v.is_finite() => {
                     self.warn(
@@ -540,8 +572,47 @@ impl Ctx<'_> {
         }
     }
 
-    fn opt_number(&mut self, what: &str, j: Option<&J>) -> Result<Option<f64>, FormatError> {
-        j.map(|j| self.number(what, j)).transpose()
+    /// A number for a float, point2D or color value, which the shader receives as a 32-bit
+    /// float: beyond ±3.4028235e38 it would become infinite, so that is an error.
+    fn float32(&mut self, what: &str, j: &J) -> Result<f64, FormatError> {
+        let v = self.number(what, j)?;
+        if v.abs() > f32::MAX as f64 {
+            return Err(self.error(
+                j.off,
+                format!(
+                    "{what}: {} is out of range for a 32-bit float (within ±{:e})",
+                    j.describe(),
+                    f32::MAX
+                ),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn opt_float32(&mut self, what: &str, j: Option<&J>) -> Result<Option<f64>, FormatError> {
+        j.map(|j| self.float32(what, j)).transpose()
+    }
+
+    /// A number for a long value (a 32-bit integer in the shader), rounded to the nearest
+    /// integer; outside -2147483648..=2147483647 it is an error (it used to saturate).
+    fn long(&mut self, what: &str, j: &J) -> Result<i32, FormatError> {
+        let v = self.number(what, j)?.round();
+        if !(i32::MIN as f64..=i32::MAX as f64).contains(&v) {
+            return Err(self.error(
+                j.off,
+                format!(
+                    "{what}: {} is out of range for a long ({} to {})",
+                    j.describe(),
+                    i32::MIN,
+                    i32::MAX
+                ),
+            ));
+        }
+        Ok(v as i32)
+    }
+
+    fn opt_long(&mut self, what: &str, j: Option<&J>) -> Result<Option<i32>, FormatError> {
+        j.map(|j| self.long(what, j)).transpose()
     }
 
     /// A boolean given as a boolean, a number (`> 0`, or `!= 0` when `nonzero`) or a string
@@ -577,7 +648,7 @@ impl Ctx<'_> {
             JV::Arr(items) if items.len() == N => {
                 let mut out = [0.0f32; N];
                 for (i, item) in items.iter().enumerate() {
-                    out[i] = self.number(&format!("{what}[{i}]"), item)? as f32;
+                    out[i] = self.float32(&format!("{what}[{i}]"), item)? as f32;
                 }
                 Ok(Some(out))
             }
@@ -924,8 +995,8 @@ fn parse_input(
 fn parse_float(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, FormatError> {
     let what = |key: &str| format!("input \"{name}\": {key}");
     let (min_j, max_j) = (get(obj, "MIN"), get(obj, "MAX"));
-    let min = ctx.opt_number(&what("MIN"), min_j)?;
-    let max = ctx.opt_number(&what("MAX"), max_j)?;
+    let min = ctx.opt_float32(&what("MIN"), min_j)?;
+    let max = ctx.opt_float32(&what("MAX"), max_j)?;
     let (mut lo, mut hi) = match (min, max) {
         (Some(a), Some(b)) => (a, b),
         (None, None) => (0.0, 1.0),
@@ -958,11 +1029,11 @@ fn parse_float(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, For
     let default = match get(obj, "DEFAULT") {
         None => (lo + hi) / 2.0,
         Some(j) => {
-            let v = ctx.number(&what("DEFAULT"), j)?;
+            let v = ctx.float32(&what("DEFAULT"), j)?;
             clamp_warn(ctx, name, j.off, v, lo, hi)
         }
     };
-    let identity = ctx.opt_number(&what("IDENTITY"), get(obj, "IDENTITY"))?;
+    let identity = ctx.opt_float32(&what("IDENTITY"), get(obj, "IDENTITY"))?;
     Ok(InputType::Float {
         default: default as f32,
         min: lo as f32,
@@ -988,21 +1059,15 @@ fn clamp_warn(ctx: &mut Ctx, name: &str, off: usize, v: f64, lo: f64, hi: f64) -
     clamped
 }
 
-fn to_i32(v: f64) -> i32 {
-    v.round() as i32
-}
-
 fn parse_long(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, FormatError> {
     let what = |key: &str| format!("input \"{name}\": {key}");
-    let identity = ctx
-        .opt_number(&what("IDENTITY"), get(obj, "IDENTITY"))?
-        .map(to_i32);
+    let identity = ctx.opt_long(&what("IDENTITY"), get(obj, "IDENTITY"))?;
     let (values_j, labels_j) = (get(obj, "VALUES"), get(obj, "LABELS"));
     match (values_j.map(|j| &j.v), labels_j.map(|j| &j.v)) {
         (Some(JV::Arr(vs)), Some(JV::Arr(ls))) if vs.len() == ls.len() && !vs.is_empty() => {
             let mut values = Vec::with_capacity(vs.len());
             for (i, v) in vs.iter().enumerate() {
-                values.push(to_i32(ctx.number(&what(&format!("VALUES[{i}]")), v)?));
+                values.push(ctx.long(&what(&format!("VALUES[{i}]")), v)?);
             }
             let mut labels = Vec::with_capacity(ls.len());
             for (i, l) in ls.iter().enumerate() {
@@ -1025,7 +1090,7 @@ fn parse_long(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, Form
             let default = match get(obj, "DEFAULT") {
                 None => values[0],
                 Some(j) => {
-                    let d = to_i32(ctx.number(&what("DEFAULT"), j)?);
+                    let d = ctx.long(&what("DEFAULT"), j)?;
                     if values.contains(&d) {
                         d
                     } else {
@@ -1059,8 +1124,8 @@ fn parse_long(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, Form
         }
     }
     let (min_j, max_j) = (get(obj, "MIN"), get(obj, "MAX"));
-    let min = ctx.opt_number(&what("MIN"), min_j)?.map(to_i32);
-    let max = ctx.opt_number(&what("MAX"), max_j)?.map(to_i32);
+    let min = ctx.opt_long(&what("MIN"), min_j)?;
+    let max = ctx.opt_long(&what("MAX"), max_j)?;
     let (mut lo, mut hi) = match (min, max) {
         (Some(a), Some(b)) => (a, b),
         (Some(a), None) => (a, a.max(1)),
@@ -1077,7 +1142,7 @@ fn parse_long(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, Form
     let default = match get(obj, "DEFAULT") {
         None => lo,
         Some(j) => {
-            let v = to_i32(ctx.number(&what("DEFAULT"), j)?);
+            let v = ctx.long(&what("DEFAULT"), j)?;
             clamp_warn(ctx, name, j.off, v as f64, lo as f64, hi as f64) as i32
         }
     };
@@ -1158,14 +1223,29 @@ fn parse_size(
     let Some(j) = j else { return Ok(None) };
     let expr = match &j.v {
         JV::Num(v, _) if v.is_finite() => SizeExpr::constant(*v),
+        JV::Num(..) => {
+            return Err(ctx.error(
+                j.off,
+                format!(
+                    "{label}: {} is out of range (a number must be within ±1.7976931348623157e308)",
+                    j.describe()
+                ),
+            ))
+        }
         JV::Str(s) if s.trim().is_empty() => {
             ctx.warn(j.off, format!("{label} is empty; ignored"));
             return Ok(None);
         }
         JV::Str(s) => SizeExpr::parse(s).map_err(|e| {
+            // A hostile expression can be long: quote its start only.
+            let shown = if s.chars().count() > 60 {
+                format!("{:?}...", s.chars().take(40).collect::<String>())
+            } else {
+                format!("{s:?}")
+            };
             ctx.error(
                 j.off,
-                format!("{label} {s:?} is not a valid expression: {e}"),
+                format!("{label} {shown} is not a valid expression: {e}"),
             )
         })?,
         _ => {

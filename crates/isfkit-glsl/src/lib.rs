@@ -8,6 +8,7 @@ mod blit;
 mod emit;
 pub mod layout;
 pub mod lex;
+pub mod limits;
 mod program;
 mod rename;
 mod rewrite;
@@ -107,10 +108,24 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
     let header_names = layout.isf_names();
     let fs_src = rename::blank_precision(&lex::strip_comments(&doc.code));
     let fs_toks = lex::tokenize(&fs_src);
-    let fs_renames = rename::token_renames(&fs_src, &fs_toks, &header_names);
     let vs_user = vertex.unwrap_or(DEFAULT_VERTEX);
     let vs_src = rename::blank_precision(&lex::strip_comments(vs_user));
     let vs_toks = lex::tokenize(&vs_src);
+    // The nesting guard, before the rewriter or naga recurses over the code.
+    for (stage, user, src, toks) in [
+        (Stage::Fragment, doc.code.as_str(), &fs_src, &fs_toks),
+        (Stage::Vertex, vs_user, &vs_src, &vs_toks),
+    ] {
+        if let Err(v) = limits::check(src, toks) {
+            return Err(CompileError {
+                diagnostics: vec![StageDiagnostic {
+                    stage,
+                    diagnostic: Diagnostic::at_offset(Severity::Error, user, v.offset, v.message),
+                }],
+            });
+        }
+    }
+    let fs_renames = rename::token_renames(&fs_src, &fs_toks, &header_names);
     let vs_renames = rename::token_renames(&vs_src, &vs_toks, &header_names);
 
     let mut varyings = rewrite::Varyings::new();
@@ -280,7 +295,14 @@ fn assemble(
         let laid_out = e_decl_names(&e.out);
         for (name, decl, loc) in &varyings.entries {
             if !declared.contains(name) && !laid_out.contains(&name.as_str()) {
-                post.push_str(&rewrite::located_decls(decl, *loc, "", "out"));
+                // An integer varying is `flat` in the fragment shader; the output must match.
+                let ty = decl.split(' ').next().unwrap_or("");
+                let flat = if rewrite::is_integer_type(ty) {
+                    "flat "
+                } else {
+                    ""
+                };
+                post.push_str(&rewrite::located_decls(decl, *loc, flat, "out"));
                 post.push('\n');
             }
         }
@@ -357,8 +379,45 @@ pub(crate) fn compile_stages(
 ) -> Result<(Translation, naga::Module, naga::Module), CompileError> {
     let translation = translate(doc, vertex)?;
     let mut diagnostics = Vec::new();
-    let fragment_module = parse_stage(&translation.fragment, &mut diagnostics);
-    let vertex_module = parse_stage(&translation.vertex, &mut diagnostics);
+    // naga recurses per level of nesting: it runs on a thread with a known, large stack, so
+    // the guard's margin holds whatever thread called (see `limits`).
+    let (fragment_module, vertex_module) = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("isfkit-naga".into())
+            .stack_size(limits::NAGA_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let fragment = parse_stage(&translation.fragment, &mut diagnostics);
+                let vertex = parse_stage(&translation.vertex, &mut diagnostics);
+                (fragment, vertex)
+            })
+            .map(|h| h.join())
+    })
+    .map_err(|e| CompileError {
+        diagnostics: vec![StageDiagnostic {
+            stage: Stage::Fragment,
+            diagnostic: Diagnostic::bare(
+                Severity::Error,
+                format!("cannot start the compiler thread: {e}"),
+            ),
+        }],
+    })?
+    .map_err(|panic| {
+        // A bug of naga's on some input: the shader's error, not the caller's crash.
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        CompileError {
+            diagnostics: vec![StageDiagnostic {
+                stage: Stage::Fragment,
+                diagnostic: Diagnostic::bare(
+                    Severity::Error,
+                    format!("naga failed on this shader ({what}); please report this"),
+                ),
+            }],
+        }
+    })?;
     match (fragment_module, vertex_module) {
         (Some(fragment_module), Some(vertex_module)) if diagnostics.is_empty() => {
             Ok((translation, fragment_module, vertex_module))
@@ -379,12 +438,29 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
     let module = match frontend.parse(&options, &src.glsl) {
         Ok(m) => m,
         Err(errors) => {
+            // naga's lexer gives no position for a character GLSL does not have or a
+            // malformed number: find them (in order), rather than blame the generated code.
+            let mut unplaced = lexer_errors(&src.glsl).into_iter();
+            let mut lexer_error = false;
             for err in errors.errors {
-                out.push(map_diagnostic(
-                    src,
-                    err.meta.to_range().map(|r| r.start),
-                    words::unrename(&err.kind.to_string()),
-                ));
+                let text = err.kind.to_string();
+                let this_lexer =
+                    err.meta.to_range().is_none() && LEXER_ERRORS.contains(&text.as_str());
+                let (offset, message) = match err.meta.to_range() {
+                    None if this_lexer => match unplaced.find(|(_, kind, _)| *kind == text) {
+                        Some((at, _, message)) => (Some(at), message),
+                        None => (None, text),
+                    },
+                    range => (range.map(|r| r.start), words::unrename(&text)),
+                };
+                // The lexer drops the two characters after an unexpected one (a `}` at the
+                // end of the user's code, say): errors in the generated code after it follow
+                // from the user's error and say nothing more.
+                if !this_lexer && lexer_error && offset.and_then(|o| src.map.lookup(o)).is_none() {
+                    continue;
+                }
+                lexer_error |= this_lexer;
+                out.push(map_diagnostic(src, offset, message));
             }
             return None;
         }
@@ -420,6 +496,136 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
         return None;
     }
     Some(module)
+}
+
+/// The errors naga's GLSL lexer (pp-rs) reports without a position, by their text.
+const LEXER_ERRORS: [&str; 5] = [
+    "UnexpectedCharacter",
+    "FloatParsingError",
+    "IntegerOverflow",
+    "NotSupported64BitLiteral",
+    "NotSupported16BitLiteral",
+];
+
+/// The lexer errors of `glsl`, in order: byte offset, the error's name in
+/// [`LEXER_ERRORS`], and a message. It follows pp-rs's lexer (characters GLSL does not
+/// have: a backquote, `@`, `$`, a quote, a stray backslash; numbers the way `parse_number`
+/// reads them) over the code without comments.
+fn lexer_errors(glsl: &str) -> Vec<(usize, &'static str, String)> {
+    let code = lex::strip_comments(glsl);
+    let chars: Vec<(usize, char)> = code.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut errors = Vec::new();
+    let mut i = 0;
+    while let Some(c) = at(i) {
+        let start = chars[i].0;
+        if c.is_alphabetic() || c == '_' {
+            while at(i).is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                i += 1;
+            }
+        } else if c.is_ascii_digit() || (c == '.' && at(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            // pp-rs's `parse_number`.
+            let digits = |i: &mut usize| {
+                while at(*i).is_some_and(|d| d.is_ascii_digit()) {
+                    *i += 1;
+                }
+            };
+            let mut radix = 10;
+            let mut float = c == '.';
+            i += 1;
+            if c == '0' && matches!(at(i), Some('x' | 'X')) {
+                i += 1;
+                while at(i).is_some_and(|d| d.is_ascii_hexdigit()) {
+                    i += 1;
+                }
+                radix = 16;
+            } else if c == '0' && at(i).is_some_and(|d| d.is_ascii_digit()) {
+                radix = 8;
+            }
+            if !float {
+                digits(&mut i);
+                if at(i) == Some('.') {
+                    i += 1;
+                    float = true;
+                }
+            }
+            if float {
+                digits(&mut i);
+            }
+            let mut exponent_digits = true;
+            if (float || radix != 16) && matches!(at(i), Some('e' | 'E')) {
+                i += 1;
+                float = true;
+                if matches!(at(i), Some('+' | '-')) {
+                    i += 1;
+                }
+                let from = i;
+                digits(&mut i);
+                exponent_digits = i > from;
+            }
+            let end = chars.get(i).map_or(code.len(), |&(o, _)| o);
+            let text = &code[start..end];
+            let suffix = at(i);
+            let (kind, what) = match suffix {
+                Some('l' | 'L') => (
+                    "NotSupported64BitLiteral",
+                    "64-bit numbers are not supported",
+                ),
+                Some('h' | 'H') if float => (
+                    "NotSupported16BitLiteral",
+                    "16-bit numbers are not supported",
+                ),
+                Some('s' | 'S') if !float => (
+                    "NotSupported16BitLiteral",
+                    "16-bit numbers are not supported",
+                ),
+                _ if float && !exponent_digits => ("FloatParsingError", "malformed number"),
+                _ if !float => {
+                    let body = if radix == 10 { text } else { &text[1..] };
+                    let body = body.trim_start_matches(['x', 'X']);
+                    if u64::from_str_radix(body, radix).is_ok() {
+                        ("", "")
+                    } else if radix == 8 {
+                        (
+                            "IntegerOverflow",
+                            "invalid octal number (a leading 0 means octal)",
+                        )
+                    } else {
+                        ("IntegerOverflow", "the number is too large")
+                    }
+                }
+                _ => ("", ""),
+            };
+            if !kind.is_empty() {
+                errors.push((start, kind, format!("{what}: {text}")));
+            }
+            if matches!(suffix, Some('f' | 'F' | 'u' | 'U')) {
+                i += 1;
+            }
+        } else if c == '\\' && matches!(at(i + 1), Some('\n' | '\r')) {
+            i += 2;
+        } else if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+            || "+-*/%<>=!&|^(){}[],;:~?#.".contains(c)
+        {
+            i += 1;
+        } else {
+            // Invisible characters are shown as `\u{15}`.
+            let shown = if c.is_control() || c.is_whitespace() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            };
+            errors.push((
+                start,
+                "UnexpectedCharacter",
+                format!("unexpected character '{shown}'"),
+            ));
+            // pp-rs drops the character and the two after it.
+            i += 3;
+        }
+    }
+    errors
 }
 
 /// Moves a naga error at `offset` of the generated code to the user's file.

@@ -157,7 +157,12 @@ impl Program {
         let vertex_path = vertex_shader_path(path);
         let vertex = match &vertex_path {
             Some(p) => {
-                let bytes = std::fs::read(p).map_err(|source| LoadError::ReadVertex {
+                let bytes = isfkit_format::limits::read_file_capped(
+                    p,
+                    isfkit_format::limits::MAX_SHADER_BYTES,
+                    "shader file",
+                )
+                .map_err(|source| LoadError::ReadVertex {
                     path: p.clone(),
                     source,
                 })?;

@@ -144,6 +144,12 @@ fn varying_slots(ty: &str, suffix: &str) -> u32 {
     len * matrix_columns(ty).map_or(1, |m| m.0)
 }
 
+/// An integer scalar or vector type (`int`, `uint`, `ivecN`, `uvecN`): such a varying is
+/// `flat`.
+pub fn is_integer_type(ty: &str) -> bool {
+    matches!(ty, "int" | "uint") || ty.starts_with("ivec") || ty.starts_with("uvec")
+}
+
 /// Located declarations of varying `decl` (`TYPE name[N]`) starting at `loc`. naga rejects
 /// matrix varyings, so a matrix becomes one vector varying per column.
 pub fn located_decls(decl: &str, loc: u32, qualifiers: &str, dir: &str) -> String {
@@ -651,6 +657,19 @@ impl<'a> Rewriter<'a> {
                 self.gap(e, self.toks[i].start);
                 self.cursor = self.toks[end - 1].end;
             }
+            // A macro named like a function of the generated code would rewrite that code.
+            "define"
+                if i + 2 < end
+                    && (self.text(i + 2) == "main" || self.text(i + 2).starts_with("isf_")) =>
+            {
+                let macro_name = self.text(i + 2).to_owned();
+                self.errors.push((
+                    self.toks[i + 2].start,
+                    format!("a macro cannot be named \"{macro_name}\": `main` and names starting with isf_ are the shader's entry point and isfkit's own"),
+                ));
+                self.gap(e, self.toks[i].start);
+                self.cursor = self.toks[end - 1].end;
+            }
             _ => {
                 self.tok_verbatim(e, i);
                 if i + 1 < end {
@@ -966,6 +985,20 @@ impl<'a> Rewriter<'a> {
             return;
         }
         let ty = self.text(k);
+        // naga (like GLSL) passes only numbers between the stages, integers `flat`.
+        let float =
+            matches!(ty, "float" | "vec2" | "vec3" | "vec4") || matrix_columns(ty).is_some();
+        if !float && !is_integer_type(ty) {
+            self.errors.push((
+                self.toks[k].start,
+                format!("a varying cannot be of type {ty}: varyings are float, vec2-4, mat2-4 or flat integer types"),
+            ));
+        } else if is_integer_type(ty) && !interp.contains(&"flat") {
+            self.errors.push((
+                self.toks[k].start,
+                format!("a varying of integer type {ty} needs the \"flat\" qualifier (flat varying {ty} ...)"),
+            ));
+        }
         self.gap(e, self.toks[i].start);
         self.cursor = self.toks[end].end;
         for (name, name_end, _, _) in self.declarators(i, end) {

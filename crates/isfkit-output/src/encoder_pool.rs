@@ -36,15 +36,24 @@ pub struct EncoderPool {
     handled: Arc<std::sync::atomic::AtomicU64>,
 }
 
+/// The most encoder threads a pool starts: 256 (more are clamped to it; `isf batch
+/// --threads` refuses more with an error naming the limit).
+pub const MAX_ENCODER_THREADS: usize = 256;
+
+/// The longest queue of a pool, in frames: 1,024 (longer is clamped to it).
+pub const MAX_ENCODER_QUEUE: usize = 1_024;
+
 impl EncoderPool {
-    /// `threads` workers (0 = one per core) and a queue of `queue` frames.
+    /// `threads` workers (0 = one per core; at most [`MAX_ENCODER_THREADS`]) and a queue of
+    /// `queue` frames (1 to [`MAX_ENCODER_QUEUE`]).
     pub fn new(threads: usize, queue: usize) -> EncoderPool {
         let threads = if threads == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         } else {
             threads
-        };
-        let (tx, rx) = sync_channel::<Job>(queue.max(1));
+        }
+        .min(MAX_ENCODER_THREADS);
+        let (tx, rx) = sync_channel::<Job>(queue.clamp(1, MAX_ENCODER_QUEUE));
         let rx = Arc::new(Mutex::new(rx));
         let errors: Arc<Mutex<Vec<String>>> = Arc::default();
         let written = Arc::new(std::sync::atomic::AtomicU64::new(0));

@@ -88,17 +88,38 @@ pub fn remove_stale_temporaries(path: &Path) -> usize {
     removed
 }
 
-/// Runs `write` on a temporary file next to `path`, then renames it to `path`; on failure
-/// the temporary file is removed.
+/// Runs `write` on a temporary file next to `path`, flushes it to disk (fsync), renames it
+/// to `path` and flushes the folder, so that after a crash or power loss `path` holds the
+/// old file or the whole new one, never an empty or partial one. On failure the temporary
+/// file is removed.
 pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = temporary_path(path);
-    let result = write(&tmp).and_then(|_| std::fs::rename(&tmp, path).map_err(io_err(path)));
+    let result = write(&tmp)
+        .and_then(|_| {
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(io_err(path))
+        })
+        .and_then(|_| std::fs::rename(&tmp, path).map_err(io_err(path)))
+        .map(|_| sync_folder(path));
     if result.is_err() && tmp.exists() {
         if let Err(e) = std::fs::remove_file(&tmp) {
             tracing::warn!("could not remove temporary file {}: {e}", tmp.display());
         }
     }
     result
+}
+
+/// Flushes the folder holding `path` (its new directory entry) to disk. Some file systems
+/// cannot sync a folder; that is logged, not an error: the file itself is on disk.
+fn sync_folder(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::debug!("cannot flush folder {}: {e}", dir.display());
+    }
 }
 
 /// Writes `frame` to `path` in `format`, atomically.

@@ -17,7 +17,7 @@ pub use crate::image::{
     remove_stale_temporaries, temporary_path, write_atomically, write_image, ImageFormat,
     PngCompression,
 };
-pub use encoder_pool::EncoderPool;
+pub use encoder_pool::{EncoderPool, MAX_ENCODER_QUEUE, MAX_ENCODER_THREADS};
 pub use error::{OutputError, PipelineError, Result};
 pub use frame_ext::FrameExt;
-pub use video::{GifWriter, VideoFormat, VideoWriter};
+pub use video::{AudioTrack, GifWriter, VideoFormat, VideoWriter};

@@ -29,6 +29,47 @@ impl VideoFormat {
     }
 }
 
+/// A sound muxed into a video: `duration` seconds of `sound` from `start` seconds (the
+/// render's first frame time), silence where the sound has none, so the audio stream is as
+/// long as the video (AAC in MP4, Opus in WebM).
+#[derive(Debug, Clone)]
+pub struct AudioTrack {
+    pub sound: std::sync::Arc<isfkit_render::Sound>,
+    pub start: f64,
+    pub duration: f64,
+}
+
+/// The sound segment written for ffmpeg to read, removed when the writer is done.
+struct TempSound(PathBuf);
+
+impl TempSound {
+    fn write(track: &AudioTrack, video: &Path) -> Result<TempSound> {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("isfkit-sound-{}-{n}.wav", std::process::id()));
+        let tmp = TempSound(path);
+        track
+            .sound
+            .write_wav_segment(&tmp.0, track.start, track.duration)
+            .map_err(|e| OutputError::Ffmpeg {
+                path: video.to_owned(),
+                message: format!("cannot prepare the sound track: {e}"),
+            })?;
+        Ok(tmp)
+    }
+}
+
+impl Drop for TempSound {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            if let Err(e) = std::fs::remove_file(&self.0) {
+                tracing::warn!("could not remove {}: {e}", self.0.display());
+            }
+        }
+    }
+}
+
 /// Pipes raw RGBA frames into `ffmpeg`, writing a temporary file renamed on `finish`.
 pub struct VideoWriter {
     child: Option<Child>,
@@ -40,6 +81,8 @@ pub struct VideoWriter {
     frames: u64,
     /// Set once the file was renamed into place; otherwise `Drop` removes the temporary file.
     finished: bool,
+    /// The sound track ffmpeg reads (dropped, and so removed, with the writer).
+    _sound: Option<TempSound>,
 }
 
 impl VideoWriter {
@@ -50,6 +93,35 @@ impl VideoWriter {
         height: u32,
         fps: f64,
     ) -> Result<VideoWriter> {
+        VideoWriter::with_audio(path, format, width, height, fps, None)
+    }
+
+    /// [`VideoWriter::new`] with a sound track muxed in (see [`AudioTrack`]).
+    pub fn with_audio(
+        path: &Path,
+        format: VideoFormat,
+        width: u32,
+        height: u32,
+        fps: f64,
+        audio: Option<&AudioTrack>,
+    ) -> Result<VideoWriter> {
+        let sound = audio.map(|a| TempSound::write(a, path)).transpose()?;
+        let audio_args: Vec<std::ffi::OsString> = match (&sound, audio) {
+            (Some(t), Some(track)) => {
+                let codec: &[&str] = match format {
+                    VideoFormat::Mp4 => &["-c:a", "aac", "-b:a", "192k"],
+                    VideoFormat::WebM => &["-c:a", "libopus", "-b:a", "160k"],
+                };
+                let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), t.0.clone().into()];
+                a.extend(["-map", "0:v:0", "-map", "1:a:0"].map(Into::into));
+                a.extend(codec.iter().map(Into::into));
+                // The WAV's channel mask (hound writes mono as "FL") is not a layout the
+                // encoders take: ask for the standard layout of that many channels.
+                a.extend(["-ac".into(), track.sound.channel_count().to_string().into()]);
+                a
+            }
+            _ => Vec::new(),
+        };
         let tmp = temporary_path(path);
         let ext = match format {
             VideoFormat::Mp4 => "mp4",
@@ -92,9 +164,9 @@ impl VideoWriter {
                 &format!("{fps}"),
                 "-i",
                 "-",
-                "-vf",
-                pad,
             ])
+            .args(&audio_args)
+            .args(["-vf", pad])
             .args(codec)
             .args(["-f", ext])
             .arg(&tmp)
@@ -122,6 +194,7 @@ impl VideoWriter {
             height,
             frames: 0,
             finished: false,
+            _sound: sound,
         })
     }
 

@@ -4,17 +4,19 @@
 //! nothing of the job format, the executor or the summary's schema is re-implemented in
 //! Python.
 
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use isfkit_batch::{engine_config, run_task, Plan, RunOptions, Summary, Task, TaskResult};
+use isfkit_batch::{
+    engine_config, run_task, Output, Plan, RunOptions, Summary, Task, TaskResult,
+};
 use isfkit_output::EncoderPool;
 use isfkit_render::Engine;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyBytes, PyList};
 
 use crate::errors;
 
@@ -74,6 +76,75 @@ pub fn failed_result_json(task_json: &str, error: &str) -> PyResult<String> {
     let task: Task =
         serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
     json(&TaskResult::failed(&task, error, 0.0))
+}
+
+/// Whether the frame file at `path` is complete (`isf batch --resume`'s test): it decodes
+/// with the size `width`x`height`. The Ray driver uses it for `--collect --resume`, where
+/// workers do not see the driver's files.
+#[pyfunction]
+pub fn frame_complete(py: Python<'_>, path: PathBuf, width: u32, height: u32) -> bool {
+    py.detach(|| isfkit_batch::executor::complete(&path, width, height))
+}
+
+/// Writes `data` to `path` as every frame is written: under a temporary name next to it,
+/// then renamed (`isfkit_output::write_atomically`). Creates the folder when missing.
+#[pyfunction]
+pub fn write_file_atomic(py: Python<'_>, path: PathBuf, data: Vec<u8>) -> PyResult<()> {
+    py.detach(|| -> Result<(), String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create output folder {}: {e}", dir.display()))?;
+        }
+        isfkit_output::write_atomically(&path, |tmp| {
+            std::fs::write(tmp, &data).map_err(|source| isfkit_output::OutputError::Io {
+                path: tmp.to_path_buf(),
+                source,
+            })
+        })
+        .map_err(|e| e.to_string())
+    })
+    .map_err(pyo3::exceptions::PyOSError::new_err)
+}
+
+/// `task` with its output moved into `dir` (same file names): what a `--collect` worker
+/// renders, to read the files back and send them to the driver.
+fn redirected(task: &Task, dir: &Path) -> Task {
+    let inside = |p: &Path| dir.join(p.file_name().unwrap_or(p.as_os_str()));
+    let mut t = task.clone();
+    t.output = match &task.output {
+        Output::Stills { template, format } => Output::Stills {
+            template: inside(Path::new(template)).to_string_lossy().into_owned(),
+            format: *format,
+        },
+        Output::Video { path, codec } => Output::Video {
+            path: inside(path),
+            codec: *codec,
+        },
+        Output::Gif { path } => Output::Gif { path: inside(path) },
+    };
+    t
+}
+
+/// A folder of its own for one collected task, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> std::io::Result<ScratchDir> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "isfkit-collect-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(ScratchDir(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The summary `isf batch --json` prints, as JSON, for a run over `tasks` planned tasks:
@@ -141,7 +212,7 @@ impl PyBatchRunner {
         let runner = py.detach(|| -> Result<Runner, String> {
             let engine = Engine::new(engine_config(Duration::from_secs_f64(deadline)))
                 .map_err(|e| e.to_string())?;
-            let encoders = EncoderPool::new(threads, in_flight.max(2) * 2);
+            let encoders = EncoderPool::new(threads, in_flight.max(2).saturating_mul(2));
             if let Err(e) =
                 engine.register_participant(encoders.participant(Duration::from_secs(30)))
             {
@@ -186,6 +257,57 @@ impl PyBatchRunner {
         json(&result.map_err(PyRuntimeError::new_err)?)
     }
 
+    /// Runs one task as `run_task_json` does, but writes its files into a scratch folder
+    /// of this process and returns them instead: `(result JSON, [(planned path, bytes)])`,
+    /// for a driver that writes them (`isfkit.distributed --collect`: workers without the
+    /// shared file system). Only complete files come back; the scratch folder is removed.
+    #[pyo3(signature = (task_json, in_flight = 3))]
+    fn run_task_collect<'py>(
+        &self,
+        py: Python<'py>,
+        task_json: &str,
+        in_flight: usize,
+    ) -> PyResult<(String, Vec<(PathBuf, Bound<'py, PyBytes>)>)> {
+        let task: Task =
+            serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let options = RunOptions {
+            resume: false,
+            in_flight,
+        };
+        let outcome = py.detach(|| -> Result<_, String> {
+            let scratch = ScratchDir::new()
+                .map_err(|e| format!("error: cannot create a scratch folder: {e}"))?;
+            let local = redirected(&task, &scratch.0);
+            let guard = self.runner.lock().unwrap_or_else(|e| e.into_inner());
+            let runner = guard.as_ref().ok_or("the batch runner is shut down")?;
+            let result = run_task(
+                &runner.engine,
+                &local,
+                &options,
+                &runner.encoders,
+                &self.interrupted,
+                &mut || {},
+            );
+            drop(guard);
+            let mut files = Vec::new();
+            for (planned, made) in task.output_files().into_iter().zip(local.output_files()) {
+                match std::fs::read(&made) {
+                    Ok(bytes) => files.push((planned, bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(format!("error: cannot read {}: {e}", made.display())),
+                }
+            }
+            Ok((result, files))
+        });
+        let (mut result, files) = outcome.map_err(PyRuntimeError::new_err)?;
+        result.shader = task.shader.display().to_string();
+        let files = files
+            .into_iter()
+            .map(|(p, b)| (p, PyBytes::new(py, &b)))
+            .collect();
+        Ok((json(&result)?, files))
+    }
+
     /// Finishes the encoder pool and shuts the engine down; returns the cleanup report as
     /// JSON (`ok`, `leaks`, `phases`, `text`). Idempotent: later calls return an empty
     /// report.
@@ -218,5 +340,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(task_output_files, m)?)?;
     m.add_function(wrap_pyfunction!(summary_json, m)?)?;
     m.add_function(wrap_pyfunction!(failed_result_json, m)?)?;
+    m.add_function(wrap_pyfunction!(frame_complete, m)?)?;
+    m.add_function(wrap_pyfunction!(write_file_atomic, m)?)?;
     Ok(())
 }

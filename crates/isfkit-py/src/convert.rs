@@ -84,6 +84,13 @@ fn numbers(
     }
 }
 
+/// `v` as the 32-bit float the shader gets; NaN, infinities and numbers past ±3.4e38 (which
+/// would become infinite) raise InputError naming the input (the engine's own check).
+fn finite(py: Python<'_>, name: &str, v: f64) -> PyResult<f32> {
+    isfkit_render::finite_f32(&format!("input \"{name}\""), v)
+        .map_err(|e| errors::to_py(py, e, None))
+}
+
 /// Converts `value` for `input`; `lenient` applies pyvvisf's coercions.
 pub fn input_value(
     py: Python<'_>,
@@ -146,22 +153,24 @@ pub fn input_value(
             if is_bool && lenient {
                 return Ok(Value::Float(f32::from(u8::from(value.extract::<bool>()?))));
             }
-            number(&value)
-                .map(|v| Value::Float(v as f32))
-                .ok_or_else(bad)
+            let v = number(&value).ok_or_else(bad)?;
+            Ok(Value::Float(finite(py, name, v)?))
         }
         InputType::Point2D { .. } => {
             let v = numbers(py, &value, &[2], name, type_name)?;
-            Ok(Value::Point2D([v[0] as f32, v[1] as f32]))
+            Ok(Value::Point2D([
+                finite(py, name, v[0])?,
+                finite(py, name, v[1])?,
+            ]))
         }
         InputType::Color { .. } => {
             let v = numbers(py, &value, &[3, 4], name, type_name)?;
             let a = v.get(3).copied().unwrap_or(1.0);
             Ok(Value::Color([
-                v[0] as f32,
-                v[1] as f32,
-                v[2] as f32,
-                a as f32,
+                finite(py, name, v[0])?,
+                finite(py, name, v[1])?,
+                finite(py, name, v[2])?,
+                finite(py, name, a)?,
             ]))
         }
         _ => Err(errors::input_error(

@@ -9,8 +9,8 @@
 //! |------------------------------------------------|-------------------|
 //! | `Format`                                       | `ParseError`      |
 //! | `Compile`                                      | `CompileError`    |
-//! | `UnknownInput`, `InputType`, `Image`           | `InputError`      |
-//! | `Size`, `NoAdapter`, `Device`, `Gpu`           | `RenderError`     |
+//! | `UnknownInput`, `InputType`, `Image`, `Value`, `Audio` | `InputError` |
+//! | `Size`, `AudioSize`, `NoAdapter`, `Device`, `Gpu` | `RenderError`  |
 //! | `Timeout`                                      | `TimeoutError`    |
 //! | `Released`, `ShutDown`                         | `ResourceError`   |
 //! | `Io` and anything added later                  | `ISFError`        |
@@ -89,10 +89,13 @@ pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
                 let vs = vertex_name(fs);
                 raise(py, "CompileError", e.render(fs, &vs), Some(d))
             }
-            e @ (Error::UnknownInput { .. } | Error::InputType { .. } | Error::Image { .. }) => {
-                raise(py, "InputError", e.to_string(), None)
-            }
+            e @ (Error::UnknownInput { .. }
+            | Error::InputType { .. }
+            | Error::Image { .. }
+            | Error::Value { .. }
+            | Error::Audio(_)) => raise(py, "InputError", e.to_string(), None),
             e @ (Error::Size { .. }
+            | Error::AudioSize { .. }
             | Error::NoAdapter { .. }
             | Error::Device(_)
             | Error::Gpu(_)

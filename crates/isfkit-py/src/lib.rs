@@ -21,8 +21,8 @@ use std::time::Duration;
 use isfkit_output::FrameExt;
 use isfkit_render::format::IsfDocument;
 use isfkit_render::{
-    AudioData, Backend, Engine, EngineConfig, Frame, ImageData, LoadError, Pixels, Program,
-    RenderOptions, Scene, Value,
+    Backend, Engine, EngineConfig, Error, Frame, ImageData, LoadError, Pixels, Program,
+    RenderOptions, Scene, Sound, Value,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
@@ -291,19 +291,34 @@ impl PyScene {
         self.map(py, r)
     }
 
-    /// Sets an audio or audioFFT input: one list of samples per channel.
-    fn set_audio(&self, py: Python<'_>, name: &str, channels: Vec<Vec<f32>>) -> PyResult<()> {
+    /// Sets an audio or audioFFT input to a sound: one list of samples per channel at
+    /// `sample_rate`. Each frame sees the window that ends at its time.
+    fn set_audio(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        channels: Vec<Vec<f32>>,
+        sample_rate: u32,
+    ) -> PyResult<()> {
         self.check_alive(py)?;
-        if channels.iter().any(|c| c.len() != channels[0].len()) {
-            return Err(errors::input_error(
-                py,
-                format!(
-                    "input \"{name}\": every audio channel must have the same number of samples"
-                ),
-            ));
-        }
         let scene = &self.scene;
-        let r = py.detach(|| scene.set_audio(name, AudioData { channels }));
+        let r = py.detach(|| {
+            let expected = scene.input(name)?.ty.type_name();
+            let sound = Sound::new(sample_rate, channels).map_err(|e| Error::InputType {
+                name: name.to_owned(),
+                expected,
+                given: e.to_string(),
+            })?;
+            scene.set_sound(name, sound)
+        });
+        self.map(py, r)
+    }
+
+    /// Sets an audio or audioFFT input from a sound file (WAV, or anything ffmpeg decodes).
+    fn set_audio_file(&self, py: Python<'_>, name: &str, path: PathBuf) -> PyResult<()> {
+        self.check_alive(py)?;
+        let scene = &self.scene;
+        let r = py.detach(|| scene.set_sound_file(name, &path).map(|_| ()));
         self.map(py, r)
     }
 

@@ -108,15 +108,17 @@ def _white_rows(a):
 def test_audio_input(engine, shaders):
     # Issue 16: where the line is, not only that something is white. Samples are -1..1 and
     # reach the shader as 0..1 (s * 0.5 + 0.5); the line is at that height, 3 pixels thick
-    # (|y - v * 32| < 1.5 covers two pixel centres), everything else black.
+    # (|y - v * 32| < 1.5 covers two pixel centres), everything else black. Issue 9: a sound
+    # is (samples, sample_rate) and each frame sees the 1,024 samples before its time, so
+    # the render is at 2 s, after 2,000 samples at 1 kHz.
     shader = engine.load(shaders / "audio.fs")
-    shader.set(wave=np.full(64, 0.5, np.float32))  # 0.75: 24 px up, rows 7-8 from the top
-    a = shader.render(32, 32).to_numpy()
+    shader.set(wave=(np.full(2000, 0.5, np.float32), 1000))  # 0.75: 24 px up, rows 7-8
+    a = shader.render(32, 32, time=2.0).to_numpy()
     assert _white_rows(a) == [7, 8], _white_rows(a)
     assert (np.delete(a, [7, 8], axis=0)[:, :, :3] == 0).all()
     # Two channels: the line follows the first (-0.5 -> 0.25: 8 px up), not the second.
-    shader.set(wave=[[-0.5] * 32, [0.9] * 32])
-    a = shader.render(32, 32).to_numpy()
+    shader.set(wave=([[-0.5] * 2000, [0.9] * 2000], 1000))
+    a = shader.render(32, 32, time=2.0).to_numpy()
     assert _white_rows(a) == [23, 24], _white_rows(a)
     assert (np.delete(a, [23, 24], axis=0)[:, :, :3] == 0).all()
 

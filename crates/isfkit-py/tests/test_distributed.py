@@ -229,9 +229,88 @@ def test_ray_killed_worker_loses_nothing(tmp_path, ray_local):
         assert (pixels(tmp_path / "ray" / "out" / n) == pixels(tmp_path / "ref" / "out" / n)).all(), n
     lost = [r for r in reports if r["lost"]]
     assert [r["pid"] for r in lost] == killed
+    # The killed worker was replaced while the other went on: two workers stopped clean at
+    # the end, one of them new.
     stopped = [r for r in reports if not r["lost"]]
-    assert len(stopped) == 1 and all(r["ok"] and not r["leaks"] for r in stopped)
+    assert len(stopped) == 2 and all(r["ok"] and not r["leaks"] for r in stopped)
+    assert killed[0] not in [r["pid"] for r in stopped]
     assert summary["cleanup_ok"]
+
+
+def test_collect_workers_send_frames_and_the_driver_writes_them(tmp_path, ray_local):
+    from isfkit import _native
+    from isfkit.distributed import render_job
+
+    job = make_job(tmp_path / "ray")
+    ref_job = make_job(tmp_path / "ref")
+    reports = []
+    summary = render_job(job, workers=2, chunk_frames=2, reports=reports, collect=True)
+    reference(ref_job)
+    assert [r["frames_written"] for r in summary["results"]] == [7, 5, 6, 0]
+    assert "compile_error.fs:12:12: error:" in summary["failures"][0]["error"]
+    names = files(tmp_path / "ray" / "out")
+    assert names == files(tmp_path / "ref" / "out") and len(names) == 18
+    for n in names:
+        assert (pixels(tmp_path / "ray" / "out" / n) == pixels(tmp_path / "ref" / "out" / n)).all(), n
+    assert summary["cleanup_ok"] and all(r["ok"] for r in reports)
+    # No scratch folder is left behind by the workers.
+    import tempfile
+
+    assert not [d for d in os.listdir(tempfile.gettempdir()) if d.startswith("isfkit-collect-")
+                and os.path.isdir(os.path.join(tempfile.gettempdir(), d))
+                and int(d.split("-")[2]) in [r["pid"] for r in reports]]
+
+    # Resume on the driver: a deleted frame and a truncated one are rendered again, the
+    # rest skipped; the stateful shader's frames after its first missing one are rendered
+    # (its lead-in) but not written again.
+    out = tmp_path / "ray" / "out"
+    (out / "gradient_003.png").unlink()
+    data = (out / "persistent_004.png").read_bytes()
+    (out / "persistent_004.png").write_bytes(data[: len(data) // 2])
+    assert not _native.frame_complete(str(out / "persistent_004.png"), 24, 16)
+    again = render_job(job, workers=2, chunk_frames=2, resume=True, collect=True)
+    assert [r["frames_written"] for r in again["results"]] == [1, 0, 1, 0]
+    assert [r["frames_skipped"] for r in again["results"]] == [6, 5, 5, 0]
+    for n in names:
+        assert (pixels(out / n) == pixels(tmp_path / "ref" / "out" / n)).all(), n
+
+
+HANG = """/*{ "ISFVSN": "2" }*/
+void main() {
+    float a = 0.0;
+    for (int i = 0; i < 60000; i++) {
+        for (int j = 0; j < 60000; j++) {
+            a = fract(a * 1.0001 + float(i ^ j) * 0.37);
+        }
+    }
+    gl_FragColor = vec4(a);
+}
+"""
+
+
+def test_task_timeout_stops_a_hung_piece_and_replaces_its_worker(tmp_path, ray_local):
+    from isfkit.distributed import render_job
+
+    text = "defaults:\n  size: 16x16\n  fps: 10\njobs:\n  - shader: hang.fs\n" \
+           "    output: out/{name}.png\n  - shader: gradient.fs\n    frames: 6\n" \
+           "    output: out/{name}_%02d.png\n"
+    job = make_job(tmp_path, text)
+    (tmp_path / "hang.fs").write_text(HANG)
+    reports = []
+    started = time.monotonic()
+    summary = render_job(job, workers=2, chunk_frames=2, deadline=600, task_timeout=4,
+                         reports=reports)
+    took = time.monotonic() - started
+    assert took < 90, took
+    assert [f["shader"].endswith("hang.fs") for f in summary["failures"]] == [True]
+    assert summary["failures"][0]["error"] == (
+        "error: the task ran past its deadline of 4 s (--task-timeout); its worker was stopped")
+    assert [r["frames_written"] for r in summary["results"]] == [0, 6]
+    assert files(tmp_path / "out") == [f"gradient_{i:02d}.png" for i in range(6)]
+    lost = [r for r in reports if r["lost"]]
+    assert len(lost) == 1 and lost[0]["error"] == "stopped: its task ran past 4 s"
+    stopped = [r for r in reports if not r["lost"]]
+    assert len(stopped) == 2 and all(r["ok"] and not r["leaks"] for r in stopped)
 
 
 def test_resume_after_the_driver_is_killed(tmp_path):

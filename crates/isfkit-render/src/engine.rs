@@ -192,9 +192,35 @@ pub(crate) struct State {
     pub participants: Vec<Box<dyn Participant>>,
     pub report: Option<CleanupReport>,
     pub generation: u64,
+    /// Devices given up on after a deadline passed, for the cleanup report.
+    pub abandoned: Vec<AbandonedDevice>,
     /// Frames in flight hold clones: a device replaced or shut down while a frame waits
     /// for it stays alive until that frame has been read back or abandoned.
     pub gpu: Option<Arc<Gpu>>, // Last: the device outlives everything above.
+}
+
+/// A device given up on (see [`Gpu::abandon`]): the token tells whether its work still runs.
+pub(crate) struct AbandonedDevice {
+    generation: u64,
+    reason: String,
+    work: std::sync::Weak<()>,
+}
+
+/// Gives up on `gpu` (a frame on it passed its deadline) and records it for the report.
+fn abandon(abandoned: &mut Vec<AbandonedDevice>, gpu: &Gpu, reason: String) {
+    if abandoned.iter().any(|a| a.generation == gpu.generation) {
+        return;
+    }
+    tracing::info!(
+        generation = gpu.generation,
+        "device abandoned ({reason}); its work goes on until the GPU finishes it"
+    );
+    gpu.abandon();
+    abandoned.push(AbandonedDevice {
+        generation: gpu.generation,
+        reason,
+        work: gpu.work_token(),
+    });
 }
 
 pub(crate) struct EngineInner {
@@ -208,6 +234,8 @@ pub(crate) struct EngineInner {
     /// The generation of a device a frame timed out on (0: none). The next render replaces
     /// that device. Set by the waiting thread without the engine lock.
     tainted_generation: AtomicU64,
+    /// The deadline (ns) that the frame which tainted the device passed, for the report.
+    taint_deadline_ns: AtomicU64,
     /// Every scene, for re-initialisation and cleanup. Its own lock, so loading a shader
     /// never takes the engine lock. Order: after the engine lock, before any scene's.
     scenes: Mutex<Vec<Weak<Mutex<SceneState>>>>,
@@ -306,6 +334,7 @@ impl Engine {
             participants: Vec::new(),
             report: None,
             generation: 1,
+            abandoned: Vec::new(),
             gpu: Some(Arc::new(gpu)),
         };
         let deadline_ns =
@@ -316,6 +345,7 @@ impl Engine {
             shut_down: AtomicBool::new(false),
             cache_bind_groups: AtomicBool::new(true),
             tainted_generation: AtomicU64::new(0),
+            taint_deadline_ns: AtomicU64::new(0),
             scenes: Mutex::default(),
             generation: AtomicU64::new(1),
             registry,
@@ -339,6 +369,17 @@ impl Engine {
     /// How long a render may wait for the GPU.
     pub fn deadline(&self) -> Duration {
         self.inner.deadline()
+    }
+
+    /// Whether work that passed its deadline may still run on the GPU: the current device
+    /// is tainted, or a device given up on still runs its work. On lavapipe such work keeps
+    /// the CPU's rasterizer threads, which every device of this process shares, so later
+    /// frames in this process may not finish in time either; a caller that can (a batch)
+    /// runs further work in a fresh process.
+    pub fn has_hung_work(&self) -> bool {
+        let st = lock_state(&self.inner);
+        self.inner.tainted_generation.load(Ordering::SeqCst) == st.generation
+            || st.abandoned.iter().any(|a| a.work.strong_count() > 0)
     }
 
     /// Changes the render deadline.
@@ -497,6 +538,12 @@ impl EngineInner {
         Duration::from_nanos(self.deadline_ns.load(Ordering::Relaxed))
     }
 
+    /// Why the tainted device is given up, for the cleanup report.
+    fn taint_reason(&self) -> String {
+        let d = Duration::from_nanos(self.taint_deadline_ns.load(Ordering::Relaxed));
+        format!("tainted: a frame did not finish within its deadline of {d:?}")
+    }
+
     pub(crate) fn lock_scenes(&self) -> MutexGuard<'_, Vec<Weak<Mutex<SceneState>>>> {
         self.scenes.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -541,7 +588,8 @@ impl EngineInner {
                 }
             } else {
                 // A hung device cannot be waited for; its work is abandoned.
-                gpu.device.destroy();
+                let reason = self.taint_reason();
+                abandon(&mut st.abandoned, &gpu, reason);
             }
         }
         self.release_gpu_objects(st);
@@ -632,7 +680,7 @@ impl EngineInner {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        let mut pending = start_readback(gpu, pool, &t, enc.finish())?;
+        let mut pending = start_readback(gpu, pool, &t, enc.finish(), self.deadline())?;
         wait_readback(&pending, self.deadline())?;
         let first = take_mapped(&mut pending, |data| data[..4].to_vec())?;
         if first != [255, 0, 255, 255] {
@@ -681,17 +729,42 @@ impl EngineInner {
         let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
         let mut s = lock_scene(scene);
         let pool = &mut st.pool;
-        let (output, readback) = gpu.capture(|| {
+        let submitted = gpu.capture(|| {
             let cache = self.cache_bind_groups.load(Ordering::Relaxed);
             let (output, commands) = passes::encode_frame(&gpu, shared, pool, &mut s, opts, cache)?;
             let readback = if readback {
-                Some(start_readback(&gpu, pool, &output, commands)?)
+                Some(start_readback(
+                    &gpu,
+                    pool,
+                    &output,
+                    commands,
+                    self.deadline(),
+                )?)
             } else {
-                gpu.queue.submit([commands]);
+                gpu.submit(vec![commands], self.deadline())?;
                 None
             };
             Ok((output, readback))
-        })?;
+        });
+        let (output, readback) = match submitted {
+            Err(e @ Error::Timeout(_)) => {
+                // The submission itself did not return: the device is hung. Flagged before
+                // the scene's objects go, so nothing waits on a lock the submission holds.
+                gpu.abandon();
+                self.tainted_generation
+                    .store(gpu.generation, Ordering::SeqCst);
+                self.taint_deadline_ns
+                    .store(self.deadline_ns.load(Ordering::Relaxed), Ordering::Relaxed);
+                if s.gpu
+                    .as_ref()
+                    .is_some_and(|g| g.generation == gpu.generation)
+                {
+                    s.gpu = None;
+                }
+                return Err(e);
+            }
+            other => other?,
+        };
         // The frame is submitted: advance per-frame state.
         s.last_time = Some(opts.time);
         s.frame_index += 1;
@@ -739,7 +812,10 @@ impl EngineInner {
         if let Err(e) = wait_readback(pending, self.deadline()) {
             if matches!(e, Error::Timeout(_)) {
                 let generation = pending.gpu.generation;
+                pending.gpu.abandon();
                 self.tainted_generation.store(generation, Ordering::SeqCst);
+                self.taint_deadline_ns
+                    .store(self.deadline_ns.load(Ordering::Relaxed), Ordering::Relaxed);
                 let mut s = lock_scene(scene);
                 if s.gpu.as_ref().is_some_and(|g| g.generation == generation) {
                     s.gpu = None;
@@ -758,6 +834,39 @@ impl EngineInner {
             passes::read_pixels(format, data, w, h, padded)
         })?;
         Ok(Frame {
+            width: w,
+            height: h,
+            pixels,
+        })
+    }
+
+    /// Lets wgpu see which submissions on `pending`'s device have finished, without
+    /// waiting, so their read-backs complete. A pipelined run calls it before each
+    /// submission: once a submission blocks on a hung device, that device cannot be polled
+    /// any more (wgpu holds its submission lock), and finished frames could not be kept.
+    pub(crate) fn poll_finished(&self, pending: &PendingReadback) {
+        if let Err(e) = pending.gpu.device.poll(wgpu::PollType::Poll) {
+            tracing::debug!("polling for finished frames: {e}");
+        }
+    }
+
+    /// A submitted frame's pixels if its read-back already completed (see
+    /// [`Self::poll_finished`]); never waits, never polls.
+    pub(crate) fn take_if_ready(&self, mut pending: PendingReadback) -> Option<Frame> {
+        if !matches!(pending.mapped.try_recv(), Ok(Ok(()))) {
+            return None;
+        }
+        let (w, h, format, padded) = (
+            pending.width,
+            pending.height,
+            pending.format,
+            pending.padded,
+        );
+        let pixels = take_mapped(&mut pending, |data| {
+            passes::read_pixels(format, data, w, h, padded)
+        })
+        .ok()?;
+        Some(Frame {
             width: w,
             height: h,
             pixels,
@@ -791,19 +900,28 @@ impl EngineInner {
                 Phase::ReleaseGpu => {
                     let before = self.registry.summary();
                     lifecycle::run_participants(phase, &mut participants, &mut report);
-                    if let Some(gpu) = st.gpu.as_ref() {
+                    if let Some(gpu) = st.gpu.clone() {
                         if tainted {
-                            // A hung device: dropping it would block until its work ends.
-                            gpu.device.destroy();
+                            // A hung device: dropping its queue would wait until its work
+                            // ends, which may be never. It is reported, not waited for.
+                            let reason = self.taint_reason();
+                            abandon(&mut st.abandoned, &gpu, reason);
                         } else if let Err(e) = gpu.wait(self.deadline()) {
                             report.errors.push(format!(
-                                "waiting for the GPU before release: {e}; destroyed the device and released anyway"
+                                "waiting for the GPU before release: {e}; the device was abandoned with its work and released anyway"
                             ));
-                            gpu.device.destroy();
+                            abandon(
+                                &mut st.abandoned,
+                                &gpu,
+                                format!(
+                                    "its work did not finish within {:?} at shutdown",
+                                    self.deadline()
+                                ),
+                            );
                         }
                     }
                     self.release_gpu_objects(&mut st);
-                    if let Some(gpu) = st.gpu.as_ref().filter(|_| !tainted) {
+                    if let Some(gpu) = st.gpu.as_ref().filter(|g| !g.is_abandoned()) {
                         if let Err(e) = gpu.wait(self.deadline()) {
                             report
                                 .errors
@@ -826,9 +944,19 @@ impl EngineInner {
                 }
                 Phase::Verify => {
                     leaks.extend(self.registry.live().iter().map(Leak::from_registry));
+                    let running = st
+                        .abandoned
+                        .iter()
+                        .filter(|a| a.work.strong_count() > 0)
+                        .count();
                     // wgpu's report covers the whole instance: exact only while no other
-                    // engine shares it.
+                    // engine shares it, and no abandoned device still holds its objects.
                     match self.instance.other_users() {
+                        _ if running > 0 => {
+                            wgpu_report_skipped = Some(format!(
+                                "{running} abandoned device(s) still run their work and hold their objects until it ends"
+                            ))
+                        }
                         0 => leaks.extend(self.instance.new_wgpu_leaks()),
                         n => {
                             wgpu_report_skipped = Some(format!(
@@ -856,10 +984,20 @@ impl EngineInner {
             );
             phases.push(report);
         }
+        let abandoned = st
+            .abandoned
+            .iter()
+            .map(|a| crate::lifecycle::Abandoned {
+                generation: a.generation,
+                reason: a.reason.clone(),
+                still_running: a.work.strong_count() > 0,
+            })
+            .collect();
         let report = CleanupReport {
             phases,
             leaks,
             wgpu_report_skipped,
+            abandoned,
             total_ms: lifecycle::ms(t0.elapsed()),
         };
         st.report = Some(report.clone());
@@ -924,7 +1062,7 @@ fn read_raw(
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("persistent read-back"),
         });
-    let mut pending = start_readback(gpu, pool, tex, enc.finish())?;
+    let mut pending = start_readback(gpu, pool, tex, enc.finish(), deadline)?;
     wait_readback(&pending, deadline)?;
     let row = pending.width as usize * passes::bytes_per_texel(pending.format) as usize;
     let (h, padded) = (pending.height as usize, pending.padded);
@@ -942,6 +1080,7 @@ fn start_readback(
     pool: &mut Pool,
     tex: &PooledTexture,
     commands: wgpu::CommandBuffer,
+    deadline: Duration,
 ) -> Result<PendingReadback> {
     let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
     let padded = (w as usize * passes::bytes_per_texel(format) as usize).div_ceil(256) * 256;
@@ -957,7 +1096,7 @@ fn start_readback(
         });
     buffer
         .with_buffer(|b| tex.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32)))??;
-    let submission = gpu.queue.submit([commands, enc.finish()]);
+    let submission = gpu.submit(vec![commands, enc.finish()], deadline)?;
     let (tx, rx) = std::sync::mpsc::channel();
     buffer.with_buffer(|b| {
         b.map_async(wgpu::MapMode::Read, .., move |r| {
@@ -1066,5 +1205,40 @@ impl Engine {
             .into_iter()
             .map(|l| (l.kind, l.count))
             .collect()
+    }
+}
+
+impl Engine {
+    /// Carries frame state from `old` to `new`, a reload of the same shader (a live preview
+    /// after the file was saved): FRAMEINDEX and the previous frame's time (so TIMEDELTA and
+    /// multi-frame effects continue) and, when both have the same passes (targets,
+    /// persistence, float), the contents of their persistent buffers, which `new` uploads
+    /// on its next render. Returns whether persistent buffers were carried; with other
+    /// passes `new` starts from frame 0 with empty buffers, as a fresh load does.
+    pub fn carry_state(&self, old: &crate::Scene, new: &crate::Scene) -> Result<bool> {
+        self.check_alive()?;
+        if Arc::ptr_eq(&old.state, &new.state) {
+            return Ok(true);
+        }
+        let mut st = lock_state(&self.inner);
+        let mut o = lock_scene(&old.state);
+        let mut n = lock_scene(&new.state);
+        let shape = |s: &SceneState| -> Vec<(Option<String>, bool, bool)> {
+            s.doc
+                .passes
+                .iter()
+                .map(|p| (p.target.clone(), p.persistent, p.float))
+                .collect()
+        };
+        if shape(&o) != shape(&n) {
+            return Ok(false);
+        }
+        if let Some(gpu) = st.gpu.clone() {
+            save_persistent(&gpu, &mut st.pool, &mut o, self.inner.deadline())?;
+        }
+        n.saved_persistent = o.saved_persistent.clone();
+        n.frame_index = o.frame_index;
+        n.last_time = o.last_time;
+        Ok(true)
     }
 }

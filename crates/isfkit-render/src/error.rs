@@ -25,6 +25,10 @@ pub enum Error {
         expected: &'static str,
         given: String,
     },
+    /// A number that is not finite or out of range: an input value (`what` is
+    /// `input "speed"`) or a frame's `time`.
+    #[error("{what}: {reason}")]
+    Value { what: String, reason: String },
     #[error("cannot read image {path}: {message}")]
     Image { path: PathBuf, message: String },
     #[error("invalid render size {width}x{height}: {reason}")]
@@ -32,6 +36,18 @@ pub enum Error {
         width: u32,
         height: u32,
         reason: String,
+    },
+    /// A sound file could not be read, or samples given in memory are not a sound.
+    #[error(transparent)]
+    Audio(#[from] isfkit_audio::AudioError),
+    /// An audio or audioFFT input's texture (MAX or the host default wide, one row per
+    /// channel) does not fit the adapter.
+    #[error("audio input \"{name}\" needs a {width}x{height} texture ({width} from its MAX or the default, one row per channel), but the adapter allows {max} per side (max_texture_dimension_2d)")]
+    AudioSize {
+        name: String,
+        width: u32,
+        height: u32,
+        max: u32,
     },
     #[error("no GPU adapter for backend {backend}: {message}")]
     NoAdapter { backend: String, message: String },

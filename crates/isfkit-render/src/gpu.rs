@@ -2,7 +2,9 @@
 //! object they make.
 
 use std::panic::Location;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, Weak};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -77,10 +79,31 @@ pub(crate) fn request_adapter(
     })
 }
 
+/// One submission handed to a device's submission thread, and where its answer goes.
+type SubmitJob = (
+    Vec<wgpu::CommandBuffer>,
+    mpsc::SyncSender<Result<wgpu::SubmissionIndex>>,
+);
+
 /// A device generation.
+///
+/// Two wgpu calls can block for as long as the GPU runs a shader, whatever timeout the
+/// caller wants: `Queue::submit` (lavapipe waits there for earlier work when its queue of
+/// scenes is full) and dropping the last `Queue` (wgpu-core waits for the queue to go idle).
+/// So submissions run on a thread of the device's own ([`Gpu::submit`] waits for them up to
+/// a deadline), and a device that passed a deadline is *abandoned* ([`Gpu::abandon`]): its
+/// queue is let go on a detached thread, which ends when the GPU has finished the work (or
+/// with the process). Nothing else the engine calls waits for the GPU without a timeout.
 pub(crate) struct Gpu {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
+    submit_tx: Option<mpsc::Sender<SubmitJob>>,
+    submit_thread: Option<JoinHandle<()>>,
+    /// Alive while any thread still holds this device's queue; see [`Gpu::work_token`].
+    alive: Option<Arc<()>>,
+    /// Shared with every texture made here: an abandoned device's textures are not
+    /// destroyed explicitly (that takes a lock a blocked submission may hold).
+    abandoned: Arc<AtomicBool>,
     pub generation: u64,
     pub registry: Registry,
     /// Errors wgpu raised outside every error scope (see [`Gpu::capture`]), not yet reported.
@@ -138,9 +161,32 @@ impl Gpu {
         };
         let adapter_info = adapter.get_info();
         tracing::debug!(generation, adapter = %adapter_info.name, backend = ?adapter_info.backend, "device created");
+        let alive = Arc::new(());
+        let (submit_tx, submit_rx) = mpsc::channel::<SubmitJob>();
+        let submit_thread = {
+            let (device, queue, alive) = (device.clone(), queue.clone(), alive.clone());
+            std::thread::Builder::new()
+                .name(format!("isfkit-submit-{generation}"))
+                .spawn(move || {
+                    for (commands, answer) in submit_rx {
+                        let r = capture_on(&device, || Ok(queue.submit(commands)));
+                        // The caller stopped waiting (its deadline passed): nobody to tell.
+                        let _ = answer.send(r);
+                    }
+                    // The last clone of a hung queue waits here, not in the engine.
+                    drop(queue);
+                    drop(device);
+                    drop(alive);
+                })
+                .map_err(|e| Error::Device(format!("cannot start the submission thread: {e}")))?
+        };
         Ok(Gpu {
             device,
             queue,
+            submit_tx: Some(submit_tx),
+            submit_thread: Some(submit_thread),
+            alive: Some(alive),
+            abandoned: Arc::default(),
             generation,
             registry,
             errors,
@@ -155,31 +201,45 @@ impl Gpu {
     /// caused (validation, out-of-memory, internal), and only those: error scopes are
     /// per-thread in wgpu, so another thread's mistake never lands on this call. Scopes nest.
     pub fn capture<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let memory = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let internal = self.device.push_error_scope(wgpu::ErrorFilter::Internal);
-        let result = f();
-        // Popped in reverse order of pushing; wgpu-core resolves these futures at once.
-        let errors: Vec<wgpu::Error> = [internal, memory, validation]
-            .into_iter()
-            .filter_map(|scope| pollster::block_on(scope.pop()))
-            .collect();
-        if errors.is_empty() {
-            return result;
+        capture_on(&self.device, f)
+    }
+
+    /// Submits `commands` on the device's submission thread and waits for the submission
+    /// up to `deadline`. Past it the caller gets `Error::Timeout` at once and the device must
+    /// be treated as hung (the submission may still complete later, or never).
+    pub fn submit(
+        &self,
+        commands: Vec<wgpu::CommandBuffer>,
+        deadline: Duration,
+    ) -> Result<wgpu::SubmissionIndex> {
+        let ended = || Error::Device("the device's submission thread has ended".into());
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit_tx
+            .as_ref()
+            .ok_or_else(ended)?
+            .send((commands, tx))
+            .map_err(|_| ended())?;
+        match rx.recv_timeout(deadline) {
+            Ok(r) => r,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(Error::Timeout(deadline)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(ended()),
         }
-        let out_of_memory = errors
-            .iter()
-            .any(|e| matches!(e, wgpu::Error::OutOfMemory { .. }));
-        let message = errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        Err(if out_of_memory {
-            Error::GpuOutOfMemory(message)
-        } else {
-            Error::Gpu(message)
-        })
+    }
+
+    /// Marks the device as hung: when it is dropped, its queue (whose drop would wait for
+    /// the work to end) is let go on a detached thread, so nobody waits for it.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::SeqCst)
+    }
+
+    /// A handle that stays upgradable while some thread still holds this device's queue:
+    /// for an abandoned device, while the GPU still runs its work.
+    pub fn work_token(&self) -> Weak<()> {
+        self.alive.as_ref().map_or_else(Weak::new, Arc::downgrade)
     }
 
     /// GPU errors raised outside any [`capture`](Self::capture) scope (while dropping
@@ -255,6 +315,7 @@ impl Gpu {
                 width,
                 height,
                 format,
+                abandoned: self.abandoned.clone(),
             },
             ResourceKind::Texture,
             label,
@@ -342,6 +403,85 @@ impl Gpu {
     }
 }
 
+impl Drop for Gpu {
+    fn drop(&mut self) {
+        // Closing the channel ends the submission thread once its last submission returned.
+        drop(self.submit_tx.take());
+        let thread = self.submit_thread.take();
+        let alive = self.alive.take();
+        if self.abandoned.load(Ordering::SeqCst) {
+            // This thread's `queue` must not be the last one let go while the GPU still runs
+            // the work: a detached thread holds a clone until the queue is idle (the GPU
+            // finished, or the process ends). The submission thread, if a submission still
+            // blocks it, lets go of its clone when that returns.
+            let (device, queue) = (self.device.clone(), self.queue.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("isfkit-abandoned-{}", self.generation))
+                .spawn(move || {
+                    loop {
+                        match device.poll(wgpu::PollType::Wait {
+                            submission_index: None,
+                            timeout: Some(Duration::from_secs(1)),
+                        }) {
+                            Ok(status) if status.is_queue_empty() => break,
+                            Ok(_) | Err(wgpu::PollError::Timeout) => {}
+                            Err(e) => {
+                                tracing::debug!("abandoned device: {e}");
+                                break;
+                            }
+                        }
+                    }
+                    drop(queue);
+                    drop(device);
+                    drop(alive);
+                });
+            if let Err(e) = spawned {
+                tracing::warn!("cannot start a thread to release an abandoned device ({e}); it is kept until the process ends");
+                // Without that thread nothing may wait for the queue: keep it.
+                std::mem::forget(self.queue.clone());
+            }
+            drop(thread); // Detached.
+        } else {
+            if let Some(t) = thread {
+                if t.join().is_err() {
+                    tracing::warn!("the submission thread panicked");
+                }
+            }
+            drop(alive);
+        }
+    }
+}
+
+/// Runs `f` inside error scopes of this thread on `device` and returns the GPU errors its
+/// wgpu calls caused (see [`Gpu::capture`]).
+fn capture_on<T>(device: &wgpu::Device, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let memory = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    let internal = device.push_error_scope(wgpu::ErrorFilter::Internal);
+    let result = f();
+    // Popped in reverse order of pushing; wgpu-core resolves these futures at once.
+    let errors: Vec<wgpu::Error> = [internal, memory, validation]
+        .into_iter()
+        .filter_map(|scope| pollster::block_on(scope.pop()))
+        .collect();
+    if errors.is_empty() {
+        return result;
+    }
+    let out_of_memory = errors
+        .iter()
+        .any(|e| matches!(e, wgpu::Error::OutOfMemory { .. }));
+    let message = errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(if out_of_memory {
+        Error::GpuOutOfMemory(message)
+    } else {
+        Error::Gpu(message)
+    })
+}
+
 /// Records one pass that clears `view` to transparent black and draws the six-vertex quad
 /// with `pipeline` and `bind_group`: every ISF pass and the persistent-buffer blit.
 pub(crate) fn draw_quad(
@@ -380,11 +520,16 @@ pub(crate) struct TextureAndView {
     pub width: u32,
     pub height: u32,
     pub format: wgpu::TextureFormat,
+    /// The device's [`Gpu::abandon`] flag.
+    abandoned: Arc<AtomicBool>,
 }
 
 impl Drop for TextureAndView {
     fn drop(&mut self) {
-        // Free the memory now rather than when wgpu's last internal reference goes.
-        self.texture.destroy();
+        // Free the memory now rather than when wgpu's last internal reference goes; not on
+        // an abandoned device, where `destroy` waits for a lock its hung submission holds.
+        if !self.abandoned.load(Ordering::SeqCst) {
+            self.texture.destroy();
+        }
     }
 }

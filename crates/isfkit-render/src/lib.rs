@@ -30,15 +30,19 @@ pub use engine::{Engine, EngineConfig, ReinitReport};
 pub use error::{Error, Result};
 pub use frame::{Frame, Pixels};
 pub use gpu::Backend;
+pub use isfkit_audio::{AudioError, Sound};
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
-pub use lifecycle::{CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport, Released};
-pub use limits::AdapterLimits;
+pub use lifecycle::{
+    Abandoned, CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport, Released,
+};
+pub use limits::{AdapterLimits, MAX_IMAGE_SIDE, MAX_IN_FLIGHT};
 pub use pool::{Freed, PoolStats, PooledTexture};
 pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};
 pub use scene::Scene;
 pub use scene_state::RenderOptions;
-pub use value::{AudioData, ImageData, Value};
+pub use value::{finite_f32, AudioData, ImageData, Value};
 
+pub use isfkit_audio as audio;
 pub use isfkit_format as format;
 pub use isfkit_glsl as glsl;

@@ -124,13 +124,31 @@ pub struct CleanupReport {
     /// Why wgpu's own report was not checked (it covers the whole wgpu instance, which other
     /// live engines share); `None` when it was.
     pub wgpu_report_skipped: Option<String>,
+    /// Devices given up on because a frame passed its deadline (tainted), during the
+    /// engine's life or at shutdown. Their work cannot be cancelled: each is released by a
+    /// detached thread when the GPU finishes it, or with the process.
+    pub abandoned: Vec<Abandoned>,
     pub total_ms: f64,
 }
 
+/// A device the engine gave up on: a frame on it passed its deadline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Abandoned {
+    /// The device generation (see `Engine::generation`).
+    pub generation: u64,
+    /// Why it was given up (the deadline that passed).
+    pub reason: String,
+    /// Whether the GPU was still running its work when the report was made. Such a device
+    /// is not counted as a leak: it is released when its work ends or the process exits.
+    pub still_running: bool,
+}
+
 impl CleanupReport {
-    /// No phase failed and nothing leaked.
+    /// No phase failed, nothing leaked, and no abandoned device still runs work.
     pub fn ok(&self) -> bool {
-        self.leaks.is_empty() && self.phases.iter().all(|p| p.errors.is_empty())
+        self.leaks.is_empty()
+            && self.phases.iter().all(|p| p.errors.is_empty())
+            && self.abandoned.iter().all(|a| !a.still_running)
     }
 
     pub fn errors(&self) -> impl Iterator<Item = (&PhaseReport, &String)> {
@@ -166,6 +184,19 @@ impl fmt::Display for CleanupReport {
             for e in &p.errors {
                 writeln!(f, "       error: {e}")?;
             }
+        }
+        for a in &self.abandoned {
+            writeln!(
+                f,
+                "  abandoned: device generation {} ({}){}",
+                a.generation,
+                a.reason,
+                if a.still_running {
+                    "; its work is still running and is released when the GPU finishes it or the process exits"
+                } else {
+                    "; its work has ended and it was released"
+                }
+            )?;
         }
         if let (true, Some(why)) = (self.leaks.is_empty(), &self.wgpu_report_skipped) {
             write!(

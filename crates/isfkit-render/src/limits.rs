@@ -10,6 +10,17 @@
 use isfkit_glsl::Program;
 use serde::Serialize;
 
+/// The most frames [`crate::Engine::render_pipelined`] keeps in flight: 16. Each holds a
+/// read-back buffer of a whole frame (33 MB at 4K); a larger request is clamped to this
+/// (the CLI refuses it with an error naming the limit). Past 3 the pipeline gains nothing
+/// measurable.
+pub const MAX_IN_FLIGHT: usize = 16;
+
+/// The largest image input, in pixels per side: 16384 (most adapters' and lavapipe's
+/// `max_texture_dimension_2d`). Checked from the file's header before decoding, so a huge
+/// image is a clear error instead of gigabytes of memory and a GPU error.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+
 use crate::error::Result;
 use crate::gpu::Backend;
 
@@ -61,6 +72,20 @@ impl AdapterLimits {
                 "the shader's uniforms take {} bytes, but the adapter allows {} (max_uniform_buffer_binding_size)",
                 layout.block_size, self.max_uniform_buffer_binding_size
             ));
+        }
+        for input in &program.doc.inputs {
+            let (m, fft, what) = match input.ty {
+                isfkit_format::InputType::Audio { max: m } => (m, false, "samples"),
+                isfkit_format::InputType::AudioFft { max: m } => (m, true, "bins"),
+                _ => continue,
+            };
+            let width = isfkit_audio::texture_width(m, fft);
+            if width > max as usize {
+                out.push(format!(
+                    "audio input \"{}\" asks for {width} {what} (its MAX), one texel each, but the adapter allows textures {max} wide (max_texture_dimension_2d)",
+                    input.name
+                ));
+            }
         }
         if let Some((w, h)) = size {
             if w.max(h) > max {

@@ -7,7 +7,7 @@ use isfkit_format::InputType;
 use isfkit_glsl::{FieldRole, FieldType, TextureSource};
 use wgpu::naga;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::frame::Pixels;
 use crate::gpu::{Gpu, BYTE_FORMAT};
 use crate::pool::PooledTexture;
@@ -110,8 +110,8 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
         fragment,
         vertex,
     };
-    // Every image, audio and imported texture is uploaded on a new device.
-    s.dirty_textures = s.images.keys().chain(s.audio.keys()).cloned().collect();
+    // Every image and imported texture is uploaded on a new device (audio every frame).
+    s.dirty_textures = s.images.keys().cloned().collect();
     Ok(sg)
 }
 
@@ -137,8 +137,14 @@ pub(crate) fn pipeline_for<'a>(
     Ok(&sg.pipelines[&format])
 }
 
-/// Uploads inputs whose data changed (or all, after a new device).
-pub(crate) fn upload_textures(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu) {
+/// Uploads image inputs whose data changed (or all, after a new device), and the audio
+/// inputs' textures for a frame at `time`.
+pub(crate) fn upload_textures(
+    gpu: &Gpu,
+    s: &mut SceneState,
+    sg: &mut SceneGpu,
+    time: f64,
+) -> Result<()> {
     let dirty = std::mem::take(&mut s.dirty_textures);
     for name in dirty {
         if let Some(img) = s.images.get(&name) {
@@ -160,37 +166,62 @@ pub(crate) fn upload_textures(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu) 
                 .collect();
             gpu.write_texture(&t, &flipped, row as u32);
             sg.inputs.insert(name, t);
-        } else if let Some(audio) = s.audio.get(&name) {
-            let (max, fft) = match s.doc.input(&name).map(|i| &i.ty) {
-                Some(InputType::Audio { max }) => (*max, false),
-                Some(InputType::AudioFft { max }) => (*max, true),
-                _ => (None, false),
-            };
-            let n = audio.channels[0].len();
-            let width = max.map_or(n, |m| m as usize).max(1);
-            let height = audio.channels.len();
-            let mut data: Vec<f32> = Vec::with_capacity(width * height * 4);
-            for ch in &audio.channels {
-                for x in 0..width {
-                    // Resample to `width` by nearest sample when MAX asks for another length.
-                    let v = ch.get(x * ch.len() / width).copied().unwrap_or(0.0);
-                    // Waveforms are stored 0..1 with 0.5 as silence; FFT magnitudes as given.
-                    let v = if fft { v } else { v * 0.5 + 0.5 };
-                    data.extend_from_slice(&[v, v, v, 1.0]);
-                }
-            }
+        }
+    }
+    upload_audio(gpu, s, sg, time)
+}
+
+/// Audio follows time: each frame, every audio input gets the window of its sound that ends
+/// at `time` (audioFFT: its spectrum), one row per channel (row 0, the first channel, is at
+/// y = 0 in the shader). The texture is reused while its size stays the same.
+fn upload_audio(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu, time: f64) -> Result<()> {
+    let mut names: Vec<String> = s.audio.keys().cloned().collect();
+    names.sort();
+    for name in names {
+        let sound = s.audio[&name].clone();
+        let (max, fft) = match s.doc.input(&name).map(|i| &i.ty) {
+            Some(InputType::Audio { max }) => (*max, false),
+            Some(InputType::AudioFft { max }) => (*max, true),
+            _ => continue,
+        };
+        let width = isfkit_audio::texture_width(max, fft) as u64;
+        let height = sound.channel_count() as u64;
+        let limit = gpu.max_texture_size;
+        if width > limit as u64 || height > limit as u64 {
+            return Err(Error::AudioSize {
+                name,
+                width: width.min(u32::MAX as u64) as u32,
+                height: height.min(u32::MAX as u64) as u32,
+                max: limit,
+            });
+        }
+        let tex = if fft {
+            s.analyzer.spectrum(&sound, time, max)
+        } else {
+            s.analyzer.waveform(&sound, time, max)
+        };
+        let reuse = sg
+            .inputs
+            .get(&name)
+            .is_some_and(|t| t.width == tex.width && t.height == tex.height);
+        if !reuse {
             let t = gpu.texture(
                 &format!("{} audio {name}", s.label),
-                width as u32,
-                height as u32,
+                tex.width,
+                tex.height,
                 gpu.float_format,
                 wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
             );
-            let bytes = encode_float_texels(&data, gpu.float_format);
-            gpu.write_texture(&t, &bytes, width as u32 * bytes_per_texel(gpu.float_format));
-            sg.inputs.insert(name, t);
+            sg.inputs.insert(name.clone(), t);
         }
+        let bytes = encode_float_texels(&tex.rgba, gpu.float_format);
+        gpu.write_texture(
+            &sg.inputs[&name],
+            &bytes,
+            tex.width * bytes_per_texel(gpu.float_format),
+        );
     }
+    Ok(())
 }
 
 pub(crate) fn bytes_per_texel(format: wgpu::TextureFormat) -> u32 {
@@ -375,7 +406,7 @@ fn encode_passes(
     sg: &mut SceneGpu,
     opts: &RenderOptions,
 ) -> Result<(PooledTexture, wgpu::CommandBuffer)> {
-    upload_textures(gpu, s, sg);
+    upload_textures(gpu, s, sg, opts.time)?;
     let label = s.label.clone();
     let layout = s.program.translation.layout.clone();
     let max = gpu.max_texture_size;

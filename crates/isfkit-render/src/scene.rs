@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use isfkit_audio::Sound;
+
 use isfkit_format::{InputType, IsfDocument};
 use isfkit_glsl::Program;
 
@@ -96,32 +98,57 @@ impl Scene {
         self.set_image(name, ImageData::load(path)?)
     }
 
-    /// Sets an audio or audioFFT input: one row per channel.
-    pub fn set_audio(&self, name: &str, audio: AudioData) -> Result<()> {
+    /// Sets an audio or audioFFT input to a sound. It follows time: each frame the input
+    /// gets the window of samples that ends at the frame's time (silence before the sound's
+    /// start and past its end), one texture row per channel; an audioFFT input gets that
+    /// window's spectrum (see [`isfkit_audio::Analyzer`] for sizes and scaling).
+    pub fn set_sound(&self, name: &str, sound: impl Into<Arc<Sound>>) -> Result<()> {
         self.engine.check_alive()?;
+        let sound = sound.into();
         let mut s = lock_scene(&self.state);
         let ty = s.input_type(name)?;
         if !matches!(ty, InputType::Audio { .. } | InputType::AudioFft { .. }) {
             return Err(Error::InputType {
                 name: name.to_owned(),
                 expected: ty.type_name(),
-                given: format!("audio ({} channels)", audio.channels.len()),
+                given: format!(
+                    "a sound ({} channels, {} Hz)",
+                    sound.channel_count(),
+                    sound.sample_rate()
+                ),
             });
         }
-        if audio.channels.is_empty() || audio.channels[0].is_empty() {
-            return Err(Error::InputType {
-                name: name.to_owned(),
-                expected: ty.type_name(),
-                given: "no samples".into(),
-            });
-        }
-        s.audio.insert(name.to_owned(), audio);
-        s.dirty_textures.push(name.to_owned());
+        s.audio.insert(name.to_owned(), sound);
         Ok(())
+    }
+
+    /// Sets an audio or audioFFT input from a sound file (WAV, or anything ffmpeg decodes);
+    /// see [`Scene::set_sound`]. Returns the sound, e.g. to mux it into a video.
+    pub fn set_sound_file(&self, name: &str, path: &Path) -> Result<Arc<Sound>> {
+        // Check the name first so a typo is reported before a slow decode.
+        lock_scene(&self.state).input_type(name)?;
+        let sound = Arc::new(Sound::load(path)?);
+        self.set_sound(name, sound.clone())?;
+        Ok(sound)
+    }
+
+    /// Sets an audio or audioFFT input from samples at [`AudioData::SAMPLE_RATE`] (44.1 kHz):
+    /// a sound like any other (see [`Scene::set_sound`]), not a fixed texture.
+    pub fn set_audio(&self, name: &str, audio: AudioData) -> Result<()> {
+        self.engine.check_alive()?;
+        let expected = lock_scene(&self.state).input_type(name)?.type_name();
+        let sound =
+            Sound::new(AudioData::SAMPLE_RATE, audio.channels).map_err(|e| Error::InputType {
+                name: name.to_owned(),
+                expected,
+                given: e.to_string(),
+            })?;
+        self.set_sound(name, sound)
     }
 
     /// Renders one frame: every pass in order, then reads the output back.
     pub fn render(&self, opts: &RenderOptions) -> Result<Frame> {
+        check_options(opts)?;
         self.engine.render(&self.state, opts)
     }
 
@@ -167,7 +194,9 @@ impl Engine {
     /// Renders `frames` in order with up to `in_flight` frames submitted at once: while the
     /// oldest is read back and handed to `sink`, the GPU already renders the next ones.
     /// `sink` receives the frames in order with their index. Memory is bounded by
-    /// `in_flight` read-back buffers whatever the frame count. Returns the frames rendered.
+    /// `in_flight` read-back buffers whatever the frame count; `in_flight` is clamped to
+    /// 1..=[`crate::MAX_IN_FLIGHT`]. Returns the frames rendered. A frame whose time is not
+    /// a finite 32-bit float is an [`Error::Value`].
     ///
     /// `sink`'s error type is the caller's (e.g. an output crate's error, or `anyhow::Error`):
     /// any type that an engine [`Error`] converts into. The first error stops the pipeline.
@@ -183,11 +212,19 @@ impl Engine {
         F: FnMut(u64, Frame) -> std::result::Result<(), E>,
         E: From<Error>,
     {
-        let in_flight = in_flight.max(1);
+        let in_flight = in_flight.clamp(1, crate::MAX_IN_FLIGHT);
         let mut pending = std::collections::VecDeque::with_capacity(in_flight);
         let mut done = 0u64;
         for opts in frames {
-            let submitted = self.inner.submit_frame(&scene.state, &opts, true)?;
+            check_options(&opts)?;
+            if let Some(newest) = pending.back() {
+                self.inner.poll_finished(newest);
+            }
+            let submitted = match self.inner.submit_frame(&scene.state, &opts, true) {
+                Ok(s) => s,
+                // A submission past its deadline: keep the earlier frames that finished.
+                Err(e) => return Err(self.keep_finished(pending, done, &mut sink, e)),
+            };
             pending.push_back(submitted.readback.expect("read-back requested"));
             if pending.len() >= in_flight {
                 let oldest = pending.pop_front().expect("non-empty");
@@ -202,10 +239,51 @@ impl Engine {
         Ok(done)
     }
 
+    /// After a frame's submission failed (it passed its deadline, for example): hands
+    /// `sink` the frames submitted before it, numbered from `next`, that the GPU has already
+    /// finished, in order and without waiting, so no finished frame is lost. Returns the
+    /// error to report.
+    fn keep_finished<F, E>(
+        &self,
+        pending: std::collections::VecDeque<crate::engine::PendingReadback>,
+        mut next: u64,
+        sink: &mut F,
+        error: Error,
+    ) -> E
+    where
+        F: FnMut(u64, Frame) -> std::result::Result<(), E>,
+        E: From<Error>,
+    {
+        for p in pending {
+            // The GPU runs submissions in order: after the first unfinished one, none is.
+            let Some(frame) = self.inner.take_if_ready(p) else {
+                break;
+            };
+            if let Err(e) = sink(next, frame) {
+                return e;
+            }
+            next += 1;
+        }
+        E::from(error)
+    }
+
     /// Renders `scene` into a pooled texture without reading it back (for GPU-only timing).
     pub fn render_to_texture(&self, scene: &Scene, opts: &RenderOptions) -> Result<PooledTexture> {
+        check_options(opts)?;
         self.inner
             .submit_frame(&scene.state, opts, false)
             .map(|s| s.output)
     }
+}
+
+/// A frame's time (and DATE, when given) must be finite 32-bit floats, as the shader gets
+/// them: NaN or an infinity would render a black frame without a word.
+fn check_options(opts: &RenderOptions) -> Result<()> {
+    crate::value::finite_f32("time", opts.time)?;
+    if let Some(date) = opts.date {
+        for v in date {
+            crate::value::finite_f32("date", v as f64)?;
+        }
+    }
+    Ok(())
 }

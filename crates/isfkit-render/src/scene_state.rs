@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gpu::TextureAndView;
 use crate::pool::PooledTexture;
 use crate::registry::Tracked;
-use crate::value::{AudioData, ImageData, Value};
+use crate::value::{ImageData, Value};
 
 /// What to render.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +78,11 @@ pub(crate) struct SceneState {
     pub label: String,
     pub values: HashMap<String, Value>,
     pub images: HashMap<String, ImageData>,
-    pub audio: HashMap<String, AudioData>,
+    /// Sounds of audio and audioFFT inputs: every frame uploads the window that ends at
+    /// its time.
+    pub audio: HashMap<String, std::sync::Arc<isfkit_audio::Sound>>,
+    /// Waveform and spectrum textures of those sounds (keeps FFT plans).
+    pub analyzer: isfkit_audio::Analyzer,
     /// Inputs whose texture must be (re)uploaded before the next render.
     pub dirty_textures: Vec<String>,
     pub frame_index: u64,
@@ -113,6 +117,7 @@ impl SceneState {
             values,
             images,
             audio: HashMap::new(),
+            analyzer: isfkit_audio::Analyzer::new(),
             dirty_textures,
             frame_index: 0,
             last_time: None,

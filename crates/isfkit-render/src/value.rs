@@ -42,7 +42,17 @@ impl Value {
 
     /// Converts to the input's type where that loses nothing a user would mind (an integer
     /// float for a long, a number for a float or bool), else fails naming both types.
+    /// Floats must be finite (NaN or infinity is an [`Error::Value`] naming the input).
     pub fn coerce(self, name: &str, ty: &InputType) -> Result<Value> {
+        let floats: &[f32] = match &self {
+            Value::Float(v) => std::slice::from_ref(v),
+            Value::Point2D(p) => p,
+            Value::Color(c) => c,
+            Value::Bool(_) | Value::Long(_) => &[],
+        };
+        for &v in floats {
+            finite_f32(&format!("input \"{name}\""), v as f64)?;
+        }
         let bad = || Error::InputType {
             name: name.to_owned(),
             expected: ty.type_name(),
@@ -52,7 +62,11 @@ impl Value {
             (InputType::Event | InputType::Bool { .. }, Value::Bool(b)) => Value::Bool(b),
             (InputType::Event | InputType::Bool { .. }, Value::Long(v)) => Value::Bool(v != 0),
             (InputType::Long { .. }, Value::Long(v)) => Value::Long(v),
-            (InputType::Long { .. }, Value::Float(v)) if v.fract() == 0.0 => Value::Long(v as i32),
+            (InputType::Long { .. }, Value::Float(v))
+                if v.fract() == 0.0 && (-2_147_483_648.0..2_147_483_648.0).contains(&v) =>
+            {
+                Value::Long(v as i32)
+            }
             (InputType::Long { .. }, Value::Bool(b)) => Value::Long(b as i32),
             (InputType::Float { .. }, Value::Float(v)) => Value::Float(v),
             (InputType::Float { .. }, Value::Long(v)) => Value::Float(v as f32),
@@ -71,11 +85,13 @@ impl Value {
             expected: ty.type_name(),
             given: format!("\"{t}\""),
         };
-        let nums = || -> Result<Vec<f32>> {
-            t.split(',')
-                .map(|p| p.trim().parse::<f32>().map_err(|_| bad()))
-                .collect()
+        let what = format!("input \"{name}\"");
+        // Numbers are read as f64 and checked, so `1e39` is an error, not an infinity.
+        let num = |p: &str| -> Result<f32> {
+            let v = p.trim().parse::<f64>().map_err(|_| bad())?;
+            finite_f32(&what, v)
         };
+        let nums = || -> Result<Vec<f32>> { t.split(',').map(num).collect() };
         Ok(match ty {
             InputType::Event | InputType::Bool { .. } => match t.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => Value::Bool(true),
@@ -91,7 +107,7 @@ impl Value {
                     return Err(bad());
                 }
             }
-            InputType::Float { .. } => Value::Float(t.parse().map_err(|_| bad())?),
+            InputType::Float { .. } => Value::Float(num(t)?),
             InputType::Point2D { .. } => match nums()?.as_slice() {
                 [x, y] => Value::Point2D([*x, *y]),
                 _ => return Err(bad()),
@@ -108,6 +124,36 @@ impl Value {
     }
 }
 
+/// `v` as the 32-bit float a shader receives: NaN, an infinity or a number beyond
+/// ±3.4028235e38 (which would become infinite) is an [`Error::Value`] about `what`
+/// (`input "speed"`, `time`).
+pub fn finite_f32(what: &str, v: f64) -> Result<f32> {
+    let reason = if v.is_nan() || v.is_infinite() {
+        format!("{} is not a finite number", fmt_f64(v))
+    } else if v.abs() > f32::MAX as f64 {
+        format!(
+            "{} is out of range for a 32-bit float (within ±{:e})",
+            fmt_f64(v),
+            f32::MAX
+        )
+    } else {
+        return Ok(v as f32);
+    };
+    Err(Error::Value {
+        what: what.to_owned(),
+        reason,
+    })
+}
+
+/// A number as a message shows it: `0.5`, `NaN`, `inf`, `1e100` (not 101 digits).
+pub(crate) fn fmt_f64(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// An RGBA8 image, rows top to bottom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
@@ -117,7 +163,12 @@ pub struct ImageData {
 }
 
 impl ImageData {
+    /// An image of RGBA8 bytes; at most [`crate::MAX_IMAGE_SIDE`] pixels per side.
     pub fn new(width: u32, height: u32, rgba: Vec<u8>) -> Result<ImageData> {
+        check_image_size(width, height).map_err(|message| Error::Image {
+            path: "<memory>".into(),
+            message,
+        })?;
         if width == 0 || height == 0 || rgba.len() != width as usize * height as usize * 4 {
             return Err(Error::Image {
                 path: "<memory>".into(),
@@ -135,23 +186,24 @@ impl ImageData {
         })
     }
 
-    /// Reads a PNG or JPEG file.
+    /// Reads a PNG or JPEG file. Its size is read from the file's header first: a side over
+    /// [`crate::MAX_IMAGE_SIDE`] is an error before anything is decoded or allocated.
     pub fn load(path: &Path) -> Result<ImageData> {
-        let img = image::ImageReader::open(path)
-            .map_err(|e| Error::Image {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?
+        use image::ImageDecoder;
+        let err = |e: &dyn std::fmt::Display| Error::Image {
+            path: path.to_owned(),
+            message: e.to_string(),
+        };
+        let decoder = image::ImageReader::open(path)
+            .map_err(|e| err(&e))?
             .with_guessed_format()
-            .map_err(|e| Error::Image {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?
-            .decode()
-            .map_err(|e| Error::Image {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| err(&e))?
+            .into_decoder()
+            .map_err(|e| err(&e))?;
+        let (width, height) = decoder.dimensions();
+        check_image_size(width, height).map_err(|m| err(&m))?;
+        let img = image::DynamicImage::from_decoder(decoder)
+            .map_err(|e| err(&e))?
             .to_rgba8();
         let (width, height) = img.dimensions();
         Ok(ImageData {
@@ -162,8 +214,96 @@ impl ImageData {
     }
 }
 
-/// Audio samples, one `Vec` per channel (all the same length), in -1..1.
+/// `Err(message)` when a `width`x`height` image is over [`crate::MAX_IMAGE_SIDE`].
+pub(crate) fn check_image_size(width: u32, height: u32) -> std::result::Result<(), String> {
+    let max = crate::MAX_IMAGE_SIDE;
+    if width > max || height > max {
+        return Err(format!(
+            "the image is {width}x{height}, over the limit of {max} pixels per side"
+        ));
+    }
+    Ok(())
+}
+
+/// Audio samples, one `Vec` per channel (all the same length), in -1..1, at
+/// [`AudioData::SAMPLE_RATE`]. Kept for callers written before [`crate::Sound`]:
+/// [`crate::Scene::set_audio`] makes a sound of them, which follows time like any other
+/// (prefer [`crate::Scene::set_sound`] with the real sample rate).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioData {
     pub channels: Vec<Vec<f32>>,
+}
+
+impl AudioData {
+    /// The sample rate [`crate::Scene::set_audio`] assumes.
+    pub const SAMPLE_RATE: u32 = 44_100;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn float() -> InputType {
+        InputType::Float {
+            default: 0.0,
+            min: 0.0,
+            max: 1.0,
+            identity: None,
+        }
+    }
+
+    #[test]
+    fn non_finite_and_out_of_range_floats_are_errors() {
+        let msg = |r: Result<Value>| r.unwrap_err().to_string();
+        assert_eq!(
+            msg(Value::parse_for("speed", &float(), "nan")),
+            "input \"speed\": NaN is not a finite number"
+        );
+        assert_eq!(
+            msg(Value::parse_for("speed", &float(), "-inf")),
+            "input \"speed\": -inf is not a finite number"
+        );
+        assert_eq!(
+            msg(Value::parse_for("speed", &float(), "1e39")),
+            "input \"speed\": 1e39 is out of range for a 32-bit float (within ±3.4028235e38)"
+        );
+        assert_eq!(
+            msg(Value::Float(f32::NAN).coerce("speed", &float())),
+            "input \"speed\": NaN is not a finite number"
+        );
+        assert_eq!(
+            Value::parse_for("speed", &float(), "0.5").unwrap(),
+            Value::Float(0.5)
+        );
+        assert_eq!(
+            msg(finite_f32("time", 1e100).map(Value::Float)),
+            "time: 1e100 is out of range for a 32-bit float (within ±3.4028235e38)"
+        );
+    }
+
+    #[test]
+    fn a_long_from_a_float_must_fit() {
+        let long = InputType::Long {
+            default: 0,
+            min: 0,
+            max: 1,
+            values: Vec::new(),
+            labels: Vec::new(),
+            identity: None,
+        };
+        assert_eq!(
+            Value::Float(3.0).coerce("n", &long).unwrap(),
+            Value::Long(3)
+        );
+        assert!(Value::Float(1e23).coerce("n", &long).is_err());
+    }
+
+    #[test]
+    fn images_past_the_side_limit_are_refused_before_allocating() {
+        let err = ImageData::new(20_000, 1, Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read image <memory>: the image is 20000x1, over the limit of 16384 pixels per side"
+        );
+    }
 }

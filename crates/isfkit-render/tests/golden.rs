@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use isfkit_render::{AudioData, RenderOptions, Scene, Value};
+use isfkit_render::{RenderOptions, Scene, Sound, Value};
 
 const W: u32 = 64;
 const H: u32 = 48;
@@ -25,6 +25,18 @@ fn opts(w: u32, h: u32, time: f64) -> RenderOptions {
 /// Loads `name`.fs, applies `setup`, renders `frames` frames (time advancing 1/30 s) and
 /// compares the last one with the golden image `golden`.
 fn golden(name: &str, golden_name: &str, size: (u32, u32), frames: u32, setup: impl Fn(&Scene)) {
+    golden_from(name, golden_name, size, 0.0, frames, setup)
+}
+
+/// [`golden`] with the first frame at `start` seconds.
+fn golden_from(
+    name: &str,
+    golden_name: &str,
+    size: (u32, u32),
+    start: f64,
+    frames: u32,
+    setup: impl Fn(&Scene),
+) {
     let engine = test_engine();
     let scene = engine.load(&shader(&format!("{name}.fs"))).unwrap();
     setup(&scene);
@@ -32,7 +44,7 @@ fn golden(name: &str, golden_name: &str, size: (u32, u32), frames: u32, setup: i
     for i in 0..frames {
         frame = Some(
             scene
-                .render(&opts(size.0, size.1, i as f64 / 30.0))
+                .render(&opts(size.0, size.1, start + i as f64 / 30.0))
                 .unwrap(),
         );
     }
@@ -92,12 +104,37 @@ golden_tests! {
         s.set_image("endImage", solid_image([0, 0, 255, 255])).unwrap();
         s.set("progress", Value::Float(0.25)).unwrap();
     };
-    audio_sine: "audio", (W, H), 1, |s: &Scene| {
-        let wave: Vec<f32> = (0..256).map(|i| (i as f32 / 256.0 * std::f32::consts::TAU).sin() * 0.8).collect();
-        s.set_audio("wave", AudioData { channels: vec![wave.clone(), wave] }).unwrap();
-    };
-    audiofft_bars: "audiofft", (W, H), 1, |s: &Scene| {
-        let bins: Vec<f32> = (0..64).map(|i| i as f32 / 63.0).collect();
-        s.set_audio("spectrum", AudioData { channels: vec![bins] }).unwrap();
-    };
+}
+
+/// Audio follows time: at t = 1 s the 1,024-sample window (the default without MAX) of a
+/// 1 Hz sine sampled at 1,024 Hz is exactly one period, from phase 0: one sine-shaped line
+/// (two channels; the shader draws the first).
+#[test]
+fn audio_sine() {
+    golden_from("audio", "audio_sine", (W, H), 1.0, 1, |s: &Scene| {
+        let wave: Vec<f32> = (0..2048)
+            .map(|i| (i as f32 / 1024.0 * std::f32::consts::TAU).sin() * 0.8)
+            .collect();
+        s.set_sound("wave", Sound::new(1024, vec![wave.clone(), wave]).unwrap())
+            .unwrap();
+    });
+}
+
+/// Two tones on exact bins of the 1,024-sample window at t = 1 s (40,960 Hz: bins 40 Hz
+/// apart; window from sample 39,936 = 39 * 1,024, so both are pure sines there): bin 112
+/// (4,480 Hz, amplitude 0.5) normalises to 2, bin 336 (13,440 Hz, 0.25) to 1, each times
+/// log10(i * 80) / ln(80). The shader reads band centres halfway between bins 111/112 and
+/// 335/336: bars of 0.89 in band 3 and 0.50 in band 10, the rest black.
+#[test]
+fn audiofft_bars() {
+    golden_from("audiofft", "audiofft_bars", (W, H), 1.0, 1, |s: &Scene| {
+        let rate = 40960.0f32;
+        let tone =
+            |i: usize, f: f32, a: f32| (i as f32 / rate * f * std::f32::consts::TAU).sin() * a;
+        let samples: Vec<f32> = (0..81920)
+            .map(|i| tone(i, 4480.0, 0.5) + tone(i, 13440.0, 0.25))
+            .collect();
+        s.set_sound("spectrum", Sound::new(40960, vec![samples]).unwrap())
+            .unwrap();
+    });
 }

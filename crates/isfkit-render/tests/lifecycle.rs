@@ -421,12 +421,15 @@ fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
     let quick = engine.load(&shader("gradient.fs")).unwrap();
     let reference = quick.render(&opts(0.0)).unwrap();
     engine.set_deadline(Duration::from_millis(1));
-    match slow.render(&RenderOptions::new(1024, 1024, 0.0)) {
+    // Small enough that the abandoned work ends within a second: on lavapipe a device's
+    // work holds the rasterizer every device of the process shares, so the next render
+    // waits for it (within its own deadline).
+    match slow.render(&RenderOptions::new(256, 256, 0.0)) {
         Err(e @ Error::Timeout(_)) => assert_eq!(
             e.to_string(),
             "the GPU did not finish within 1ms; the device was marked tainted and will be replaced"
         ),
-        Ok(_) => panic!("a 1024x1024 render of 3000 iterations per pixel finished within 1 ms"),
+        Ok(_) => panic!("a 256x256 render of 3000 iterations per pixel finished within 1 ms"),
         Err(e) => panic!("expected a timeout, got {e}"),
     }
     let generation = engine.generation();
@@ -441,6 +444,13 @@ fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
     drop((slow, quick));
     let report = engine.shutdown();
     assert!(report.leaks.is_empty(), "{report}");
+    // Issue 13: the tainted device was given up on (not waited for) and is reported.
+    assert_eq!(report.abandoned.len(), 1, "{report}");
+    assert_eq!(report.abandoned[0].generation, generation);
+    assert_eq!(
+        report.abandoned[0].reason,
+        "tainted: a frame did not finish within its deadline of 1ms"
+    );
 }
 
 fn rss_kib() -> Option<u64> {

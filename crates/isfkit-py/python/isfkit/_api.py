@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import numbers
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native
-from ._errors import Diagnostic, InputError, ResourceError
+from ._errors import Diagnostic, InputError, RenderError, ResourceError
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -205,15 +206,43 @@ def _audio_channels(name: str, value: Any) -> List[List[float]]:
     if hasattr(value, "tolist"):
         value = value.tolist()
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes)) or len(value) == 0:
-        raise InputError(f'input "{name}" is audio; give samples (a list or array, one row per channel)')
+        raise InputError(f'input "{name}": give samples as a list or array (one row per channel)')
     if all(_is_number(x) for x in value):
         return [[float(x) for x in value]]
     out = []
     for ch in value:
+        if hasattr(ch, "tolist"):
+            ch = ch.tolist()
         if not isinstance(ch, Sequence) or not all(_is_number(x) for x in ch):
             raise InputError(f'input "{name}": audio must be a 1-D or 2-D sequence of numbers')
         out.append([float(x) for x in ch])
     return out
+
+
+def _set_audio(native: Any, name: str, value: Any) -> None:
+    """A sound file path, or ``(samples, sample_rate)`` with samples 1-D (mono) or 2-D
+    (one row per channel)."""
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if not os.path.exists(path):
+            raise InputError(f'input "{name}": no such sound file: {path}')
+        native.set_audio_file(name, path)
+        return
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[1], int)
+        and not isinstance(value[1], bool)
+    ):
+        samples, rate = value
+        if rate <= 0:
+            raise InputError(f'input "{name}": the sample rate must be a positive number of samples per second, not {rate}')
+        native.set_audio(name, _audio_channels(name, samples), rate)
+        return
+    raise InputError(
+        f'input "{name}" is audio: give a sound file (WAV, mp3, flac, ...) or '
+        f"(samples, sample_rate), e.g. (array, 44100); it follows the render time"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +285,8 @@ class Shader:
     def set(self, **values: Any) -> "Shader":
         """Sets inputs by name: numbers for float/long/bool/event, 2 numbers for point2D,
         3 or 4 for color, a long's label, a path / PIL image / numpy array for images, a
-        1-D or 2-D array of samples for audio. Checks each value against the declared type
+        a sound file path or (samples, sample_rate) for audio
+        (each frame sees the window of samples that ends at its time). Checks each value against the declared type
         and raises InputError naming both; returns the shader for chaining."""
         for name, value in values.items():
             self.set_input(name, value)
@@ -284,7 +314,7 @@ class Shader:
                 w, h, rgba = _image_rgba(name, value)
                 self._native.set_image(name, w, h, rgba)
         elif info.type in ("audio", "audioFFT"):
-            self._native.set_audio(name, _audio_channels(name, value))
+            _set_audio(self._native, name, value)
         else:
             self._native.set_input(name, value, lenient)
 
@@ -306,8 +336,9 @@ class Shader:
         (its wall time, time zone ignored) or (year, month, day, seconds since midnight);
         local time when None."""
         self._engine._check_alive()
+        w, h = _render_size(width, height)
         return Frame(
-            self._native.render(int(width), int(height), builtins_float(time), bool(float), _date_uniform(date, 0.0))
+            self._native.render(w, h, builtins_float(time), bool(float), _date_uniform(date, 0.0))
         )
 
     def frames(
@@ -328,12 +359,12 @@ class Shader:
         is for every frame; local time when None. With a date, frames render one per call."""
         if isinstance(frames, int):
             frames = range(frames)
-        w, h = size
+        w, h = _render_size(*size)
         if date is not None:
             for i in frames:
                 self._engine._check_alive()
                 t = i / fps
-                yield Frame(self._native.render(int(w), int(h), t, bool(float), _date_uniform(date, t)))
+                yield Frame(self._native.render(w, h, t, bool(float), _date_uniform(date, t)))
             return
         numbers = iter(frames)
         while True:
@@ -342,11 +373,31 @@ class Shader:
                 return
             self._engine._check_alive()
             times = [i / fps for i in chunk]
-            for native in self._native.render_many(int(w), int(h), times, bool(float)):
+            for native in self._native.render_many(w, h, times, bool(float)):
                 yield Frame(native)
 
 
 builtins_float = float
+
+# The largest render size asked of the engine, per side (isfkit_batch::limits::MAX_RENDER_SIDE;
+# the engine then checks the device's own limit).
+_MAX_RENDER_SIDE = 65536
+
+
+def _render_size(width: Any, height: Any) -> Tuple[int, int]:
+    """``(width, height)`` as ints: whole numbers (int or numpy integers; not bools, not
+    floats such as 8.5, which int() would silently cut) from 1 to the limit, else RenderError."""
+    for v in (width, height):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise RenderError(
+                f"invalid render size {width!r}x{height!r}: width and height must be whole numbers of pixels (int), not {type(v).__name__}"
+            )
+    w, h = int(width), int(height)
+    if w < 1 or h < 1:
+        raise RenderError(f"invalid render size {w}x{h}: width and height must be at least 1")
+    if w > _MAX_RENDER_SIDE or h > _MAX_RENDER_SIDE:
+        raise RenderError(f"invalid render size {w}x{h}: over the limit of {_MAX_RENDER_SIDE} pixels per side")
+    return w, h
 
 
 def _date_uniform(date: Any, offset: float) -> Optional[Tuple[float, float, float, float]]:

@@ -2,7 +2,8 @@
 ``isf batch`` runs.
 
     python -m isfkit.distributed JOB.yaml [--address auto|ray://HOST:PORT|local]
-        [--workers N] [--gpus-per-worker G] [--resume] [--json]
+        [--workers N] [--gpus-per-worker G] [--resume] [--json] [--collect]
+        [--task-timeout S]
 
     from isfkit.distributed import render_job
     summary = render_job("job.yaml", address="local", workers=2)
@@ -15,10 +16,14 @@ name, then rename), to the planned output paths, which must be on a file system 
 sees. When an actor stops, its engine shuts down and its cleanup report comes back; the
 summary's ``cleanup_ok`` is false when any report shows a leak.
 
+With ``--collect`` workers need no shared file system: each renders into a scratch folder
+of its own and sends the encoded files back, and the driver writes them atomically.
+
 Faults: a worker process that dies has its unfinished pieces retried on another worker (with
 resume, so frames it finished are not rendered again), at most ``max_retries`` times per
-piece; a broken shader, or one that hangs past the engine's deadline, fails its task, not the
-job, and is not retried.
+piece, and a new worker takes its place at once while the others go on; a broken shader, or
+one that hangs past the engine's deadline, fails its task, not the job, and is not retried;
+a piece that runs past ``--task-timeout`` in all has its worker stopped and fails.
 
 ``ray`` is optional: ``pip install 'isfkit[ray]'``.
 """
@@ -63,6 +68,11 @@ class _Worker:
 
     def run(self, task_json: str, resume: bool) -> str:
         return self._runner.run_task_json(task_json, resume=resume, in_flight=self._in_flight)
+
+    def run_collect(self, task_json: str):
+        """Renders into a scratch folder and returns (result JSON, [(path, bytes)])."""
+        result, files = self._runner.run_task_collect(task_json, in_flight=self._in_flight)
+        return result, [(os.fspath(p), bytes(b)) for p, b in files]
 
     def shutdown(self) -> str:
         return self._runner.shutdown()
@@ -134,6 +144,8 @@ def render_job(
     progress: bool = False,
     on_progress: Optional[Callable[[int, int, List[int]], None]] = None,
     reports: Optional[list] = None,
+    collect: bool = False,
+    task_timeout: Optional[float] = None,
 ) -> Dict[str, Any]:
     """Renders the job file at ``path`` on Ray and returns the summary ``isf batch --json``
     prints (same keys, built by the same Rust code).
@@ -146,6 +158,13 @@ def render_job(
     rendering its own lead-in). ``on_progress(done, total, worker_pids)`` is called when
     workers start and after each piece. ``reports``, when a list, receives each worker's
     cleanup report (a dict; ``{"lost": True, ...}`` for a worker that died).
+
+    ``collect``: workers render into a scratch folder of their own and send the encoded
+    files back; the driver writes them (atomically) to the planned paths, so workers need
+    not share the driver's file system. ``task_timeout``: seconds one piece may take in
+    all; past it its worker is stopped, the piece fails (not retried) and a new worker
+    takes over. A lost worker is replaced at once (at most ``workers * max_retries`` times
+    in a run) while the others go on.
 
     Problems of the job file raise ``ValueError`` (with a ``problems`` list) before Ray is
     touched. Ctrl-C stops scheduling, waits for the pieces running and returns the summary
@@ -160,15 +179,58 @@ def render_job(
     try:
         return _run(
             ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads,
-            in_flight, max_retries, progress, on_progress, reports,
+            in_flight, max_retries, progress, on_progress, reports, collect=collect,
+            task_timeout=task_timeout,
         )
     finally:
         if started_ray:
             ray.shutdown()
 
 
+def _already_written(task: dict, task_json: str) -> List[bool]:
+    """For ``--collect --resume``: which of the piece's files are complete on the driver
+    (workers cannot see them). Stills: one flag per frame; a video or GIF: one flag."""
+    paths = _native.task_output_files(task_json)
+    if task["output"]["kind"] == "stills":
+        return [_native.frame_complete(p, task["width"], task["height"]) for p in paths]
+    return [os.path.isfile(p) for p in paths]
+
+
+def _collect_piece(task_json: str):
+    """For ``--collect --resume``: the piece to send (``None`` when nothing is left), the
+    number of frames already written, and the set of planned files complete on the driver.
+
+    Stateless stills drop their written frames; a stateful shader drops only a written
+    prefix (its lead-in renders those frames unwritten), and the driver does not rewrite
+    the complete frames after it."""
+    task = json.loads(task_json)
+    done = _already_written(task, task_json)
+    complete = {str(p) for p, d in zip(_native.task_output_files(task_json), done) if d}
+    if task["output"]["kind"] != "stills":
+        if done and done[0]:
+            return None, len(task["frames"]), complete
+        return task_json, 0, complete
+    frames = task["frames"]
+    if task["stateful"]:
+        first = next((i for i, d in enumerate(done) if not d), len(frames))
+        keep = frames[first:]
+    else:
+        keep = [f for f, d in zip(frames, done) if not d]
+    if not keep:
+        return None, len(frames), complete
+    task["frames"] = keep
+    return json.dumps(task), len(frames) - len(keep), complete
+
+
+def _result_json(shader: str, written: int, skipped: int, error: Optional[str],
+                 seconds: float) -> str:
+    return json.dumps({"shader": shader, "frames_written": written,
+                       "frames_skipped": skipped, "error": error, "seconds": seconds})
+
+
 def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads, in_flight,
-         max_retries, progress, on_progress, reports) -> Dict[str, Any]:
+         max_retries, progress, on_progress, reports, collect=False,
+         task_timeout=None) -> Dict[str, Any]:
     from ray.exceptions import RayActorError, WorkerCrashedError  # noqa: PLC0415
 
     lost_errors = (RayActorError, WorkerCrashedError)
@@ -192,8 +254,16 @@ def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads
     queue = deque(range(len(pieces)))
     actors: Dict[int, Any] = {}
     pids: Dict[int, int] = {}
-    inflight: Dict[int, int] = {}
+    pid_refs: Dict[Any, int] = {}
+    # Each actor runs its pieces one at a time, in the order sent: `running[aid]` holds
+    # (ref, piece) in that order, and `since[aid]` when its first one started.
+    running: Dict[int, deque] = {}
+    since: Dict[int, float] = {}
     pending: Dict[Any, tuple] = {}
+    # --collect: per piece, frames found complete on the driver before sending, and the
+    # planned files that were complete then (the driver does not write them again).
+    pre_skipped = [0] * len(pieces)
+    complete_before: List[set] = [set() for _ in pieces]
     worker_reports: List[dict] = []
     next_id = 0
     replacements_left = max(1, n) * max(1, max_retries)
@@ -204,47 +274,111 @@ def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads
         nonlocal next_id
         a = actor_cls.remote(deadline, threads, in_flight)
         actors[next_id] = a
-        inflight[next_id] = 0
+        running[next_id] = deque()
+        pid_refs[a.pid.remote()] = next_id
         next_id += 1
         return next_id - 1
 
     def lose(aid: int, why: str):
-        if aid in actors:
-            a = actors.pop(aid)
+        """Stops worker `aid` and reports it lost. The pieces still sent to it go back to
+        the front of the queue, in order; the caller has taken out the one it blames."""
+        a = actors.pop(aid)
+        try:
+            ray.kill(a, no_restart=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        worker_reports.append({"worker": aid, "pid": pids.get(aid), "lost": True,
+                               "ok": None, "error": why})
+        for ref, p in reversed(list(running.pop(aid, ()))):
+            pending.pop(ref, None)
+            queue.appendleft(p)
+        since.pop(aid, None)
+
+    def replace():
+        nonlocal replacements_left
+        # A new worker takes the lost one's place at once, while the others go on.
+        if replacements_left > 0 and (queue or pending):
+            replacements_left -= 1
+            start_actor()
+
+    def finished(p: int, out: str):
+        nonlocal done
+        task_index = pieces[p][0]
+        results[task_index].append(out)
+        r = json.loads(out)
+        frames = r["frames_written"] + r["frames_skipped"]
+        done += frames
+        return frames
+
+    def write_collected(p: int, out) -> str:
+        result_json, files = out
+        r = json.loads(result_json)
+        written = skipped = 0
+        for path, data in files:
+            if path in complete_before[p]:
+                skipped += 1
+                continue
             try:
-                ray.kill(a, no_restart=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
-            worker_reports.append({"worker": aid, "pid": pids.get(aid), "lost": True,
-                                   "ok": None, "error": why})
+                _native.write_file_atomic(path, data)
+                written += 1
+            except OSError as e:
+                if not r["error"]:
+                    r["error"] = f"error: {e}"
+        return _result_json(r["shader"], written, r["frames_skipped"] + skipped
+                            + pre_skipped[p], r["error"], r["seconds"])
+
+    def resolve_pids(block: bool):
+        if not pid_refs:
+            return
+        ready, _ = ray.wait(list(pid_refs), num_returns=len(pid_refs),
+                            timeout=120 if block else 0)
+        for ref in ready:
+            aid = pid_refs.pop(ref)
+            try:
+                pids[aid] = ray.get(ref)
+            except lost_errors:
+                if aid in actors:
+                    lose(aid, "a new worker did not start")
+                    replace()
 
     try:
         for _ in range(n):
             start_actor()
-        for aid, pid in zip(list(actors), ray.get([a.pid.remote() for a in actors.values()])):
-            pids[aid] = pid
+        resolve_pids(block=True)
         if on_progress:
             on_progress(0, total, list(pids.values()))
         while queue or pending:
             if interrupted:
                 queue.clear()
+            resolve_pids(block=False)
             # Two pieces per worker: one running, one waiting, so a worker never idles.
             for aid, a in list(actors.items()):
-                while queue and inflight[aid] < 2:
+                while queue and len(running[aid]) < 2:
                     p = queue.popleft()
-                    ref = a.run.remote(pieces[p][1], retry_resume[p])
+                    task_json = pieces[p][1]
+                    if collect:
+                        if retry_resume[p]:
+                            task_json, pre_skipped[p], complete_before[p] = \
+                                _collect_piece(pieces[p][1])
+                        if task_json is None:
+                            out = _result_json(json.loads(pieces[p][1])["shader"], 0,
+                                               pre_skipped[p], None, 0.0)
+                            finished(p, out)
+                            meter.update(done)
+                            continue
+                        ref = a.run_collect.remote(task_json)
+                    else:
+                        ref = a.run.remote(task_json, retry_resume[p])
                     pending[ref] = (aid, p)
-                    inflight[aid] += 1
+                    if not running[aid]:
+                        since[aid] = time.monotonic()
+                    running[aid].append((ref, p))
             if not pending:
                 if queue and not actors:
                     if replacements_left <= 0:
                         break
-                    replacements_left -= 1
-                    aid = start_actor()
-                    try:
-                        pids[aid] = ray.get(actors[aid].pid.remote(), timeout=120)
-                    except lost_errors + (ray.exceptions.GetTimeoutError,):
-                        lose(aid, "a new worker did not start")
+                    replace()
+                    resolve_pids(block=True)
                 continue
             try:
                 ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
@@ -252,41 +386,67 @@ def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads
                 interrupted = True
                 continue
             for ref in ready:
-                aid, p = pending.pop(ref)
-                inflight[aid] = max(0, inflight.get(aid, 1) - 1)
-                task_index, task_json = pieces[p]
+                if ref not in pending:  # sent back to the queue when its worker was lost
+                    continue
+                aid, p = pending[ref]
                 try:
                     out = ray.get(ref)
                 except lost_errors as e:
+                    # The worker died: the piece it was running (the first one sent to it
+                    # that had not come back) counts an attempt; every piece sent to it goes
+                    # back to the queue, and a new worker takes its place.
+                    blamed = running[aid][0][1]
                     lose(aid, f"worker lost: {type(e).__name__}")
-                    attempts[p] += 1
-                    if attempts[p] > max_retries:
-                        results[task_index].append(_native.failed_result_json(
-                            task_json,
-                            f"error: the worker running this task died {attempts[p]} times",
+                    attempts[blamed] += 1
+                    if attempts[blamed] > max_retries:
+                        queue.remove(blamed)
+                        finished(blamed, _native.failed_result_json(
+                            pieces[blamed][1],
+                            f"error: the worker running this task died {attempts[blamed]} "
+                            "times",
                         ))
                     else:
                         # Frames the lost worker finished stay; the retry skips them.
-                        retry_resume[p] = True
-                        queue.appendleft(p)
-                    # The surviving workers take the piece over; a new worker starts only
-                    # when none is left (see the loop's top).
+                        retry_resume[blamed] = True
+                    replace()
                     continue
-                results[task_index].append(out)
-                r = json.loads(out)
-                frames = r["frames_written"] + r["frames_skipped"]
-                done += frames
+                pending.pop(ref)
+                # Pieces come back in the order they were sent to a worker.
+                running[aid] = deque(e for e in running[aid] if e[0] != ref)
+                since[aid] = time.monotonic()
+                if collect:
+                    out = write_collected(p, out)
+                frames = finished(p, out)
                 meter.update(done, aid, frames)
                 if on_progress:
                     on_progress(done, total, [pids[a] for a in actors if a in pids])
+            # A piece past the whole-task deadline: its worker is stopped (only a killed
+            # process stops a shader that never ends), the piece fails without a retry, and
+            # a new worker takes over the worker's other pieces.
+            if task_timeout:
+                now = time.monotonic()
+                for aid in [a for a, q in running.items() if q]:
+                    if now - since.get(aid, now) <= task_timeout:
+                        continue
+                    ref, p = running[aid].popleft()
+                    pending.pop(ref, None)
+                    finished(p, _native.failed_result_json(
+                        pieces[p][1],
+                        f"error: the task ran past its deadline of {task_timeout:g} s "
+                        "(--task-timeout); its worker was stopped",
+                    ))
+                    lose(aid, f"stopped: its task ran past {task_timeout:g} s")
+                    replace()
     except KeyboardInterrupt:
         interrupted = True
     finally:
         meter.close()
         # Stop every worker through its engine's shutdown; collect the cleanup reports.
-        for ref in list(pending):
+        # Pieces still running finish; their frames count, as isf batch counts them.
+        for ref, (_, p) in list(pending.items()):
             try:
-                ray.get(ref)
+                out = ray.get(ref)
+                finished(p, write_collected(p, out) if collect else out)
             except Exception:  # noqa: BLE001 - the summary reports what finished
                 pass
         refs = {aid: a.shutdown.remote() for aid, a in actors.items()}
@@ -329,8 +489,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--threads", type=int, default=1,
                     help="PNG/JPEG encoder threads per worker (default 1: each worker asks Ray "
                          "for one CPU; 0 = one per core)")
+    ap.add_argument("--collect", action="store_true",
+                    help="workers send encoded frames back and this process writes them "
+                         "(no shared file system needed)")
+    ap.add_argument("--task-timeout", type=float, default=None, metavar="S",
+                    help="seconds one piece may take in all; past it its worker is stopped "
+                         "and the piece fails")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.task_timeout is not None and not (args.task_timeout > 0
+                                              and args.task_timeout != float("inf")):
+        ap.error(f"--task-timeout must be a positive number of seconds, not {args.task_timeout}")
     try:
         tasks = _native.plan_job(os.path.abspath(args.job))
     except ValueError as e:
@@ -358,6 +527,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         gpus_per_worker=args.gpus_per_worker, resume=args.resume,
         chunk_frames=args.chunk_frames, split_stateful=args.split_stateful,
         deadline=args.deadline, threads=args.threads, progress=not args.quiet,
+        collect=args.collect, task_timeout=args.task_timeout,
     )
     if args.json:
         print(json.dumps(summary, separators=(",", ":"), sort_keys=True))

@@ -1,0 +1,122 @@
+//! The limits of what a job file (and the runner's options) may ask for. Each is checked
+//! while planning or parsing arguments and reported as a problem naming the limit, so a
+//! hostile or mistyped job is refused before anything allocates, spawns or renders.
+
+/// The most frames one task may list (a count, a range's length, a `times` list):
+/// 1,000,000 (9 hours at 30 fps). The plan holds every frame (16 bytes each).
+pub const MAX_FRAMES: u64 = 1_000_000;
+
+/// The highest frame number a range may reach (its end, excluded): 100,000,000. A
+/// stateful shader renders every frame before its first, and FRAMEINDEX is a 32-bit value
+/// in the shader.
+pub const MAX_FRAME_NUMBER: u64 = 100_000_000;
+
+/// The most frames a whole plan may list, over all its tasks: 10,000,000 (160 MB of plan).
+pub const MAX_PLAN_FRAMES: u64 = 10_000_000;
+
+/// The widest frame number in an output pattern (`%020d`, `{frame:020}`): 20 digits, the
+/// most a 64-bit frame number has. (Formatting panics past 65,535.)
+pub const MAX_FRAME_DIGITS: usize = 20;
+
+/// The largest job file read: 16 MiB. A path like `/dev/zero` is an error, not an endless
+/// read.
+pub const MAX_JOB_FILE_BYTES: u64 = 16 << 20;
+
+/// The largest render size, in pixels per side: 65,536, twice the largest
+/// `max_texture_dimension_2d` of today's adapters (32,768). The engine checks the device's
+/// own limit when it renders, `batch --check --limits` before; this one stops absurd sizes
+/// (`100000x100000`) in plain `--check` and in argument parsing.
+pub const MAX_RENDER_SIDE: u32 = 65_536;
+
+/// The most encoder threads (`--threads`): the encoder pool's limit, 256.
+pub const MAX_THREADS: usize = isfkit_output::MAX_ENCODER_THREADS;
+
+/// The most frames in flight (`--in-flight`): the engine's limit.
+pub const MAX_IN_FLIGHT: usize = isfkit_render::MAX_IN_FLIGHT;
+
+/// The frame-number width of each pattern in `template` (`%0Nd`, `{frame:0N}`) must be at
+/// most [`MAX_FRAME_DIGITS`]; `Err` names the pattern and the limit.
+pub fn check_frame_pattern(template: &str) -> Result<(), String> {
+    for (pattern, width) in frame_patterns(template) {
+        if width > MAX_FRAME_DIGITS {
+            return Err(format!(
+                "the frame number pattern {pattern} is wider than the limit of {MAX_FRAME_DIGITS} digits"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each `%0Nd`/`%Nd` and `{frame:0N}` in `template` with its width (digits beyond what a
+/// `usize` holds count as `usize::MAX`).
+fn frame_patterns(template: &str) -> Vec<(String, usize)> {
+    let width = |digits: &str| -> usize {
+        let d = digits.trim_start_matches('0');
+        if d.is_empty() {
+            0
+        } else {
+            d.parse().unwrap_or(usize::MAX)
+        }
+    };
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(k) = rest.find('%') {
+        let after = &rest[k + 1..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if after[digits.len()..].starts_with('d') {
+            let shown = if digits.len() > 12 {
+                format!("%{}...d", &digits[..8])
+            } else {
+                format!("%{digits}d")
+            };
+            out.push((shown, width(&digits)));
+        }
+        rest = after;
+    }
+    let mut rest = template;
+    while let Some(k) = rest.find("{frame") {
+        let after = &rest[k + 6..];
+        if let Some(end) = after.find('}') {
+            let spec = after[..end].trim_start_matches(':');
+            if spec.chars().all(|c| c.is_ascii_digit()) {
+                let shown = if spec.len() > 12 {
+                    format!("{{frame:{}...}}", &spec[..8])
+                } else {
+                    format!("{{frame:{spec}}}")
+                };
+                out.push((shown, width(spec)));
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
+/// `width` capped at [`MAX_FRAME_DIGITS`], so formatting never
+/// panics even on an unchecked pattern.
+pub(crate) fn capped_width(width: usize) -> usize {
+    width.min(MAX_FRAME_DIGITS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pattern_widths() {
+        assert_eq!(check_frame_pattern("out/a_%04d.png"), Ok(()));
+        assert_eq!(check_frame_pattern("a_{frame:020}.png"), Ok(()));
+        assert_eq!(
+            check_frame_pattern("a_%070000d.png").unwrap_err(),
+            "the frame number pattern %070000d is wider than the limit of 20 digits"
+        );
+        assert_eq!(
+            check_frame_pattern("a_{frame:070000}.png").unwrap_err(),
+            "the frame number pattern {frame:070000} is wider than the limit of 20 digits"
+        );
+        assert_eq!(
+            check_frame_pattern("a_%099999999999999999999999d.png").unwrap_err(),
+            "the frame number pattern %09999999...d is wider than the limit of 20 digits"
+        );
+    }
+}

@@ -1,0 +1,321 @@
+//! `isf render --audio` and job files with `audio:` (issue 9): any sound file ffmpeg decodes,
+//! and a video output that carries the sound from --time for the video's length (checked
+//! with ffprobe). The ffmpeg tests are skipped only when ISFKIT_SKIP_FFMPEG_TESTS=1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shaders_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let p = std::env::temp_dir()
+            .join("isfkit-cli-audio-tests")
+            .join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        for s in ["audio.fs", "audiofft.fs"] {
+            std::fs::copy(shaders_dir().join(s), p.join(s)).unwrap();
+        }
+        Dir(p)
+    }
+
+    fn isf(&self, args: &[&str]) -> Output {
+        self.isf_env(args, &[])
+    }
+
+    fn isf_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
+        c.args(args)
+            .current_dir(&self.0)
+            .env_remove("RUST_LOG")
+            .env_remove("XDG_RUNTIME_DIR");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    fn ffmpeg(&self, args: &[&str]) {
+        let st = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-y"])
+            .args(args)
+            .current_dir(&self.0)
+            .status()
+            .unwrap();
+        assert!(st.success(), "ffmpeg {args:?}");
+    }
+
+    /// `[codec_type, duration]` of each stream of `file`.
+    fn streams(&self, file: &str) -> Vec<(String, f64)> {
+        let out = Command::new("ffprobe")
+            .args(["-v", "error", "-show_entries", "stream=codec_type,duration"])
+            .args(["-of", "csv=p=0", file])
+            .current_dir(&self.0)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let (ty, d) = l.split_once(',').unwrap();
+                (ty.to_string(), d.trim().parse().unwrap())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A 3-second mono sine sweep 300 Hz -> 12 kHz, 16-bit, 44.1 kHz.
+fn write_sweep(path: &Path) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 44100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..3 * 44100 {
+        let t = i as f64 / 44100.0;
+        let phase = std::f64::consts::TAU * (300.0 * t + 0.5 * (11700.0 / 3.0) * t * t);
+        w.write_sample((phase.sin() * 0.7 * 32767.0) as i16)
+            .unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+fn ffmpeg_or_skip() -> bool {
+    let found = Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref() == Ok("1") {
+            eprintln!("ISFKIT_SKIP_FFMPEG_TESTS=1: skipping (ffmpeg is not installed)");
+            return false;
+        }
+        panic!("ffmpeg is not installed: install it (scripts/install-deps.sh) or set ISFKIT_SKIP_FFMPEG_TESTS=1");
+    }
+    true
+}
+
+/// The green bar columns of an audiofft.fs frame: which of the 16 bands has the tallest bar.
+fn tallest_band(png: &Path) -> usize {
+    let img = image::open(png).unwrap().to_rgba8();
+    let (w, h) = img.dimensions();
+    let height = |band: u32| {
+        let x = band * w / 16 + w / 32;
+        (0..h).filter(|&y| img.get_pixel(x, y)[1] > 128).count()
+    };
+    (0..16).max_by_key(|&b| height(b)).unwrap() as usize
+}
+
+#[test]
+fn render_mp4_carries_the_sound_for_its_length() {
+    if !ffmpeg_or_skip() {
+        return;
+    }
+    let d = Dir::new("mp4");
+    write_sweep(&d.0.join("sweep.wav"));
+    // 2 s at 10 fps from --time 0.5: the sound from 0.5 s to 2.5 s.
+    let o = d.isf(&[
+        "render",
+        "audiofft.fs",
+        "--audio",
+        "spectrum=sweep.wav",
+        "--size",
+        "64x32",
+        "--fps",
+        "10",
+        "--frames",
+        "20",
+        "--time",
+        "0.5",
+        "-o",
+        "viz.mp4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let streams = d.streams("viz.mp4");
+    assert_eq!(streams.len(), 2, "{streams:?}");
+    let (video, audio) = (&streams[0], &streams[1]);
+    assert_eq!((video.0.as_str(), audio.0.as_str()), ("video", "audio"));
+    assert!((video.1 - 2.0).abs() < 0.01, "{streams:?}");
+    // AAC frames are 1,024 samples (23 ms): the stream ends within one of the video's end.
+    assert!((audio.1 - 2.0).abs() < 0.05, "{streams:?}");
+    // The muxed sound is the sweep from 0.5 s: decode it back and compare its middle.
+    d.ffmpeg(&["-i", "viz.mp4", "-vn", "-ac", "1", "back.wav"]);
+    let back = isfkit_render::Sound::load(&d.0.join("back.wav")).unwrap();
+    let orig = isfkit_render::Sound::load(&d.0.join("sweep.wav")).unwrap();
+    let spectrum = |s: &isfkit_render::Sound, t: f64| {
+        let tex = isfkit_render::audio::Analyzer::new().spectrum(s, t, None);
+        (0..512)
+            .max_by(|&a, &b| tex.value(a, 0).total_cmp(&tex.value(b, 0)))
+            .unwrap() as i64
+    };
+    for t in [0.5, 1.0, 1.5] {
+        let (a, b) = (spectrum(&back, t), spectrum(&orig, t + 0.5));
+        assert!(
+            (a - b).abs() <= 2,
+            "at {t} s of the video: bin {a}, the sweep at {} s: bin {b}",
+            t + 0.5
+        );
+    }
+    // No temporary sound file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("isfkit-sound-"))
+        .collect();
+    assert!(leftovers
+        .iter()
+        .all(|n| !n.contains(&format!("-{}-", std::process::id()))));
+}
+
+#[test]
+fn mp3_and_flac_render_like_the_wav() {
+    if !ffmpeg_or_skip() {
+        return;
+    }
+    let d = Dir::new("formats");
+    write_sweep(&d.0.join("sweep.wav"));
+    d.ffmpeg(&["-i", "sweep.wav", "sweep.mp3"]);
+    d.ffmpeg(&["-i", "sweep.wav", "sweep.flac"]);
+    let mut bands = Vec::new();
+    for ext in ["wav", "mp3", "flac"] {
+        let out = format!("{ext}.png");
+        let o = d.isf(&[
+            "render",
+            "audiofft.fs",
+            "--audio",
+            &format!("spectrum=sweep.{ext}"),
+            "--size",
+            "64x32",
+            "--time",
+            "1.878",
+            "-o",
+            &out,
+        ]);
+        assert!(o.status.success(), "{ext}: {}", stderr(&o));
+        bands.push(tallest_band(&d.0.join(out)));
+    }
+    // The window ending at 1.878 s is centred on 1.8664 s, where the sweep is at 7,580 Hz:
+    // bin 176 of 512 (43.07 Hz each), the centre of band 5 of 16.
+    assert_eq!(bands, [5, 5, 5]);
+    // flac is lossless: the same picture as the WAV.
+    assert_eq!(
+        image::open(d.0.join("wav.png")).unwrap().to_rgba8(),
+        image::open(d.0.join("flac.png")).unwrap().to_rgba8()
+    );
+}
+
+#[test]
+fn sound_errors_are_named() {
+    let d = Dir::new("errors");
+    // Missing file: usage error (2) naming it.
+    let o = d.isf(&[
+        "render",
+        "audio.fs",
+        "--audio",
+        "wave=nope.mp3",
+        "-o",
+        "x.png",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).lines().last().unwrap(),
+        "error: cannot read sound nope.mp3: No such file or directory (os error 2)"
+    );
+    // ffmpeg missing (PATH without it): said so, naming the file.
+    std::fs::write(d.0.join("song.mp3"), b"whatever").unwrap();
+    let o = d.isf_env(
+        &[
+            "render",
+            "audio.fs",
+            "--audio",
+            "wave=song.mp3",
+            "-o",
+            "x.png",
+        ],
+        &[("PATH", "/nonexistent")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).lines().last().unwrap(),
+        "error: cannot read sound song.mp3: ffmpeg is needed to decode anything but WAV and was not found (install ffmpeg)"
+    );
+    assert!(!d.0.join("x.png").exists());
+    if ffmpeg_or_skip() {
+        // ffmpeg fails: its reason, naming the file.
+        let o = d.isf(&[
+            "render",
+            "audio.fs",
+            "--audio",
+            "wave=song.mp3",
+            "-o",
+            "x.png",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        let last = stderr(&o).lines().last().unwrap().to_string();
+        assert!(
+            last.starts_with("error: cannot read sound song.mp3: ffmpeg could not decode it: "),
+            "{last}"
+        );
+    }
+}
+
+#[test]
+fn batch_job_with_audio_muxes_into_the_video() {
+    if !ffmpeg_or_skip() {
+        return;
+    }
+    let d = Dir::new("batch");
+    write_sweep(&d.0.join("sweep.wav"));
+    std::fs::write(
+        d.0.join("job.yaml"),
+        "jobs:\n  - shader: audiofft.fs\n    size: 32x16\n    fps: 10\n    frames: 15\n    audio: { spectrum: sweep.wav }\n    output: out/clip.mp4\n  - shader: audiofft.fs\n    size: 64x32\n    times: [1.878]\n    audio: { spectrum: sweep.wav }\n    output: out/still_%04d.png\n",
+    )
+    .unwrap();
+    let o = d.isf(&["batch", "job.yaml", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let streams = d.streams("out/clip.mp4");
+    assert_eq!(streams.len(), 2, "{streams:?}");
+    assert_eq!(streams[1].0, "audio");
+    assert!((streams[1].1 - 1.5).abs() < 0.05, "{streams:?}");
+    // The still at 1.878 s sees the sweep there (band 5), not the whole file.
+    assert_eq!(tallest_band(&d.0.join("out/still_0000.png")), 5);
+    // A sound for an input that is not audio is a listed problem.
+    std::fs::write(
+        d.0.join("bad.yaml"),
+        "jobs:\n  - shader: audiofft.fs\n    audio: { nope: sweep.wav, spectrum: missing.wav }\n    output: out/x.png\n",
+    )
+    .unwrap();
+    let o = d.isf(&["batch", "bad.yaml", "--check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("\"nope\" is not an audio or audioFFT input of this shader"),
+        "{e}"
+    );
+    assert!(e.contains("audio \"spectrum\": file"), "{e}");
+}

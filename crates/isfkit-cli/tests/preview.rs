@@ -1,0 +1,656 @@
+//! `isf preview` in a real window: an X server (Xvfb), the window found and driven with
+//! xdotool, captured with ImageMagick's `import`, closed through the X protocol
+//! (WM_DELETE_WINDOW, what a window manager's close button sends) or with keys.
+//!
+//! Skipped, with the reason printed, when Xvfb, xdotool, import or python3 is missing
+//! (scripts/install-deps.sh installs them). The no-display test always runs.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn isf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_isf"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("isf-preview-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn have(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+}
+
+/// Window tests run one at a time: Xvfb servers started at the same moment can pick the
+/// same display, and each window test keeps two CPU-rendered devices busy.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The tools a window test needs, or why it is skipped.
+fn window_tools() -> Result<(), String> {
+    let missing: Vec<&str> = ["Xvfb", "xdotool", "import", "python3"]
+        .into_iter()
+        .filter(|t| !have(t))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "skipping: {} not found (scripts/install-deps.sh installs them)",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// An Xvfb server on a free display, stopped on drop.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`): it writes the number once
+    /// it accepts connections, so parallel tests never race for a display.
+    fn start() -> Xvfb {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(writer)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut line = String::new();
+        let read = std::io::BufRead::read_line(&mut std::io::BufReader::new(reader), &mut line);
+        match (read, line.trim().parse::<u32>()) {
+            (Ok(_), Ok(n)) => Xvfb {
+                child,
+                display: format!(":{n}"),
+            },
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("Xvfb did not report a display (got {line:?})");
+            }
+        }
+    }
+
+    fn cmd(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display);
+        c
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running `isf preview` with its stderr collected on a thread.
+struct Preview {
+    child: Child,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Preview {
+    fn start(x: &Xvfb, args: &[&str]) -> Preview {
+        let mut child = isf()
+            .arg("preview")
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start isf preview");
+        let mut err = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            let _ = tx.send(s);
+        });
+        Preview { child, stderr: rx }
+    }
+
+    /// Waits for the exit (up to `limit`); returns the status code and stderr.
+    fn wait(mut self, limit: Duration) -> (Option<i32>, String, String) {
+        let t0 = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let mut out = String::new();
+                if let Some(mut o) = self.child.stdout.take() {
+                    let _ = o.read_to_string(&mut out);
+                }
+                let err = self
+                    .stderr
+                    .recv_timeout(Duration::from_secs(10))
+                    .unwrap_or_default();
+                return (status.code(), out, err);
+            }
+            if t0.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                let err = self
+                    .stderr
+                    .recv_timeout(Duration::from_secs(10))
+                    .unwrap_or_default();
+                panic!("isf preview did not exit within {limit:?}; stderr:\n{err}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn run_ok(c: &mut Command) -> Output {
+    let out = c.output().expect("run");
+    assert!(
+        out.status.success(),
+        "{c:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The preview's window id (waits up to 60 s for it to appear).
+fn find_window(x: &Xvfb, title: &str, preview: &mut Preview) -> String {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(60) {
+        if let Ok(Some(status)) = preview.child.try_wait() {
+            let err = preview
+                .stderr
+                .recv_timeout(Duration::from_secs(5))
+                .unwrap_or_default();
+            panic!("isf preview exited ({status}) before its window appeared:\n{err}");
+        }
+        let out = x
+            .cmd("xdotool")
+            .args(["search", "--name", title])
+            .output()
+            .unwrap();
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return id.trim().to_owned();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no window named {title:?} within 60 s");
+}
+
+fn capture(x: &Xvfb, id: &str, path: &Path) -> image::RgbaImage {
+    run_ok(
+        x.cmd("import")
+            .args(["-window", id, &format!("png:{}", path.display())]),
+    );
+    image::open(path).unwrap().to_rgba8()
+}
+
+/// Where `picture` appears in `screen` with every channel within `tol`, if anywhere.
+fn locate(screen: &image::RgbaImage, picture: &image::RgbaImage, tol: u8) -> Option<(u32, u32)> {
+    let (sw, sh) = screen.dimensions();
+    let (pw, ph) = picture.dimensions();
+    if pw > sw || ph > sh {
+        return None;
+    }
+    let close =
+        |a: &image::Rgba<u8>, b: &image::Rgba<u8>| (0..3).all(|c| a.0[c].abs_diff(b.0[c]) <= tol);
+    let samples: Vec<(u32, u32)> = (0..5)
+        .flat_map(|i| (0..5).map(move |j| (i * (pw - 1) / 4, j * (ph - 1) / 4)))
+        .collect();
+    for oy in 0..=sh - ph {
+        for ox in 0..=sw - pw {
+            if samples
+                .iter()
+                .all(|&(x, y)| close(screen.get_pixel(ox + x, oy + y), picture.get_pixel(x, y)))
+                && max_diff(screen, picture, (ox, oy)) <= tol
+            {
+                return Some((ox, oy));
+            }
+        }
+    }
+    None
+}
+
+/// The largest channel difference (RGB) between `picture` and `screen` at `at`.
+fn max_diff(screen: &image::RgbaImage, picture: &image::RgbaImage, at: (u32, u32)) -> u8 {
+    let mut m = 0;
+    for (x, y, p) in picture.enumerate_pixels() {
+        let s = screen.get_pixel(at.0 + x, at.1 + y);
+        for c in 0..3 {
+            m = m.max(p.0[c].abs_diff(s.0[c]));
+        }
+    }
+    m
+}
+
+/// Captures until `picture` shows in the window (up to 60 s); returns where, and the
+/// picture at the scale it is shown.
+fn wait_for_picture(
+    x: &Xvfb,
+    id: &str,
+    picture: &image::RgbaImage,
+    dir: &Path,
+    what: &str,
+) -> ((u32, u32), image::RgbaImage) {
+    let t0 = Instant::now();
+    let shot = dir.join(format!("capture-{what}.png"));
+    loop {
+        let screen = capture(x, id, &shot);
+        // The window shows the picture at a whole-number scale with nearest sampling.
+        for k in 1..=3u32 {
+            let (w, h) = picture.dimensions();
+            let scaled = image::imageops::resize(
+                picture,
+                w * k,
+                h * k,
+                image::imageops::FilterType::Nearest,
+            );
+            if let Some(at) = locate(&screen, &scaled, 2) {
+                return (at, scaled);
+            }
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            panic!(
+                "the window never showed the expected picture ({what}); last capture: {}",
+                shot.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Captures until the picture at `at` equals `picture` (up to 60 s).
+fn wait_for_picture_at(
+    x: &Xvfb,
+    id: &str,
+    picture: &image::RgbaImage,
+    at: (u32, u32),
+    dir: &Path,
+    what: &str,
+) {
+    let t0 = Instant::now();
+    let shot = dir.join(format!("capture-{what}.png"));
+    loop {
+        let screen = capture(x, id, &shot);
+        let d = max_diff(&screen, picture, at);
+        if d <= 2 {
+            return;
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            panic!(
+                "the window's picture at {at:?} differs by up to {d} from {what}; last capture: {}",
+                shot.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn render_reference(shader: &Path, time: &str, size: &str, out: &Path) -> image::RgbaImage {
+    run_ok(
+        isf()
+            .args(["render"])
+            .arg(shader)
+            .args(["--time", time, "--size", size, "-o"])
+            .arg(out),
+    );
+    image::open(out).unwrap().to_rgba8()
+}
+
+/// Sends WM_DELETE_WINDOW, as a window manager does when its close button is pressed.
+fn close_via_wm_protocol(x: &Xvfb, id: &str) {
+    const SCRIPT: &str = r#"
+import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+x.XFlush.argtypes = [ctypes.c_void_p]
+x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("l", ctypes.c_long * 5)]
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+d = x.XOpenDisplay(None)
+if not d:
+    sys.exit("cannot open the display")
+win = int(sys.argv[1])
+ev = XEvent()
+ev.xclient.type = 33  # ClientMessage
+ev.xclient.window = win
+ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+ev.xclient.format = 32
+ev.xclient.l[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+ev.xclient.l[1] = 0  # CurrentTime
+if not x.XSendEvent(d, win, 0, 0, ctypes.byref(ev)):
+    sys.exit("XSendEvent failed")
+x.XFlush(d)
+x.XCloseDisplay(d)
+"#;
+    run_ok(x.cmd("python3").args(["-c", SCRIPT, id]));
+}
+
+const SHADER: &str = r#"/*{
+  "DESCRIPTION": "preview test: a gradient that moves with TIME",
+  "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
+}*/
+void main() {
+    vec2 uv = isf_FragNormCoord;
+    gl_FragColor = vec4(uv.x, uv.y * level * 2.0, fract(TIME * 0.25), 1.0);
+}
+"#;
+
+const SHADER_EDITED: &str = r#"/*{
+  "DESCRIPTION": "preview test: a gradient that moves with TIME",
+  "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
+}*/
+void main() {
+    vec2 uv = isf_FragNormCoord;
+    gl_FragColor = vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.y, 1.0);
+}
+"#;
+
+const SHADER_BROKEN: &str = r#"/*{
+  "DESCRIPTION": "preview test: a gradient that moves with TIME",
+  "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
+}*/
+void main() {
+    vec2 uv = isf_FragNormCoord;
+    gl_FragColor = vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.z, 1.0);
+}
+"#;
+
+/// Writes `text` the way editors do: a new file renamed over the old one.
+fn save(path: &Path, text: &str) {
+    let tmp = path.with_extension("fs.saving");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _serial = serial();
+    let dir = temp_dir("reload");
+    let shader = dir.join("gradient.fs");
+    std::fs::write(&shader, SHADER).unwrap();
+    let reference = render_reference(&shader, "1.5", "320x180", &dir.join("ref.png"));
+    let x = Xvfb::start();
+    let mut preview = Preview::start(
+        &x,
+        &[
+            shader.to_str().unwrap(),
+            "--paused",
+            "--time",
+            "1.5",
+            "--size",
+            "320x180",
+            "--window",
+            "900x600",
+            "--cleanup-report",
+        ],
+    );
+    let id = find_window(&x, "gradient.fs - isf preview", &mut preview);
+    // The window shows the headless frame, colours included.
+    let (at, shown) = wait_for_picture(&x, &id, &reference, &dir, "start");
+    let k = shown.width() / reference.width();
+
+    // An edit shows up: the picture becomes the headless render of the new file.
+    std::fs::write(dir.join("edited.fs"), SHADER_EDITED).unwrap();
+    let edited = render_reference(
+        &dir.join("edited.fs"),
+        "1.5",
+        "320x180",
+        &dir.join("edited.png"),
+    );
+    let edited = image::imageops::resize(
+        &edited,
+        320 * k,
+        180 * k,
+        image::imageops::FilterType::Nearest,
+    );
+    assert!(
+        max_diff(&edited, &shown, (0, 0)) > 50,
+        "the edit must change the picture"
+    );
+    save(&shader, SHADER_EDITED);
+    wait_for_picture_at(&x, &id, &edited, at, &dir, "edited");
+
+    // A compile error: the text `isf validate` prints, and the window shows it over the
+    // last good frame; fixing the file brings the picture back.
+    std::fs::write(dir.join("broken.fs"), SHADER_BROKEN).unwrap();
+    save(&shader, SHADER_BROKEN);
+    let t0 = Instant::now();
+    let shot = dir.join("capture-broken.png");
+    loop {
+        let screen = capture(&x, &id, &shot);
+        if max_diff(&screen, &edited, at) > 50 {
+            break; // The error overlay covers the picture.
+        }
+        assert!(t0.elapsed() < Duration::from_secs(60), "no error overlay");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    save(&shader, SHADER_EDITED);
+    wait_for_picture_at(&x, &id, &edited, at, &dir, "fixed");
+
+    // The window manager's close (WM_DELETE_WINDOW): exit 0 and a clean report.
+    close_via_wm_protocol(&x, &id);
+    let (code, _, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+    let validate = isf().arg("validate").arg(&shader).output().unwrap();
+    assert!(validate.status.success());
+    // The broken file's error was printed with the same text as `isf validate` of it.
+    let broken = dir.join("broken.fs");
+    let v = isf().arg("validate").arg(&broken).output().unwrap();
+    assert_eq!(v.status.code(), Some(1));
+    let expected = String::from_utf8_lossy(&v.stderr)
+        .replace(&broken.display().to_string(), &shader.display().to_string());
+    assert!(
+        err.contains(expected.trim_end()),
+        "the preview printed:\n{err}\nexpected `isf validate`'s text:\n{expected}"
+    );
+    for phase in [
+        "stop background workers",
+        "close windows and surfaces",
+        "release GPU resources",
+        "release UI state",
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(phase))
+            .unwrap_or_else(|| panic!("no {phase} line in:\n{err}"));
+        let released: u64 = line
+            .split_whitespace()
+            .rev()
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(released >= 1, "phase {phase:?} released nothing:\n{err}");
+        assert!(
+            line.trim_end().ends_with(" 0"),
+            "phase {phase:?} had problems:\n{err}"
+        );
+    }
+    assert!(err.contains("leaks: none"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn preview_keys_snapshot_reinit_and_escape() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _serial = serial();
+    let dir = temp_dir("keys");
+    let shader = dir.join("keys.fs");
+    std::fs::write(&shader, SHADER).unwrap();
+    let reference = render_reference(&shader, "0.75", "256x128", &dir.join("ref.png"));
+    let x = Xvfb::start();
+    let mut preview = Preview::start(
+        &x,
+        &[
+            shader.to_str().unwrap(),
+            "--paused",
+            "--time",
+            "0.75",
+            "--size",
+            "256x128",
+            "--set",
+            "level=0.5",
+            "--window",
+            "800x500",
+            "--output-dir",
+            dir.to_str().unwrap(),
+            "--json-report",
+        ],
+    );
+    let id = find_window(&x, "keys.fs - isf preview", &mut preview);
+    let (at, shown) = wait_for_picture(&x, &id, &reference, &dir, "start");
+    let key = |k: &str| {
+        run_ok(
+            x.cmd("xdotool")
+                .args(["windowfocus", "--sync", &id, "key", k]),
+        );
+    };
+    // S writes the frame on screen as a PNG: the headless frame, byte for byte.
+    key("s");
+    let snap = dir.join("keys_0.750s_256x128.png");
+    let t0 = Instant::now();
+    while !snap.exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "no snapshot {}",
+            snap.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(image::open(&snap).unwrap().to_rgba8(), reference);
+    // F9 replaces the engine's device; the window keeps drawing the same frame.
+    key("F9");
+    key("period"); // step one frame: time moves on, the picture changes
+    let t0 = Instant::now();
+    let shot = dir.join("capture-step.png");
+    loop {
+        let screen = capture(&x, &id, &shot);
+        if max_diff(&screen, &shown, at) > 0 {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "step did not change the picture"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    key("Escape");
+    let (code, out, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+    assert!(
+        err.contains("engine device re-initialised: generation 2"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).expect("a JSON report");
+    assert_eq!(report["leaks"], serde_json::json!([]), "{out}");
+    let names: Vec<&str> = report["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["released_count"].as_u64().unwrap_or(0) > 0)
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    for phase in [
+        "stop_workers",
+        "close_surfaces",
+        "release_gpu",
+        "release_ui",
+    ] {
+        assert!(names.contains(&phase), "{phase} released nothing: {out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn preview_without_a_display_says_so_and_exits_2() {
+    let dir = temp_dir("nodisplay");
+    let shader = dir.join("a.fs");
+    std::fs::write(&shader, SHADER).unwrap();
+    let out = isf()
+        .arg("preview")
+        .arg(&shader)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: no display: isf preview opens a window and DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run isf preview SHADER.fs)\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn preview_rejects_bad_arguments_before_opening_a_window() {
+    let dir = temp_dir("badargs");
+    let shader = dir.join("a.fs");
+    std::fs::write(&shader, SHADER).unwrap();
+    let run = |args: &[&str]| {
+        let out = isf()
+            .arg("preview")
+            .args(args)
+            .env("DISPLAY", ":nonexistent")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let s = shader.to_str().unwrap();
+    assert_eq!(
+        run(&[s, "--fps", "0"]),
+        (Some(2), "error: --fps must be a positive number\n".into())
+    );
+    let missing = dir.join("missing.fs");
+    let (code, err) = run(&[missing.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with(&format!("error: cannot read {}: ", missing.display())),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,156 @@
+//! Inputs found by fuzzing (`fuzz/`, target `glsl`), minimised; each was a crash, a hang or
+//! an internal error ("please report this") and must stay a clear error at the user's line.
+
+use isfkit_glsl::{LoadError, Program};
+
+/// The rendered error of a shader that must not compile.
+fn error_of(source: &str) -> String {
+    match Program::from_source(source, None) {
+        Ok(_) => panic!("compiled: {source}"),
+        Err(e @ LoadError::Compile { .. }) => e.render(),
+        Err(e) => panic!("not a compile error: {e}"),
+    }
+}
+
+/// A character GLSL does not have: naga's lexer reports it without a position, which read
+/// "UnexpectedCharacter (in code isfkit generated, line 0; please report this)".
+#[test]
+fn unexpected_characters_are_placed_in_the_users_code() {
+    let src =
+        "/*{\"ISFVSN\":\"2\"}*/\nvoid main() {\n\tfloat ` = 1.0;\n\tgl_FragColor = vec4(1.0);\n}\n";
+    let text = error_of(src);
+    assert!(
+        text.starts_with("<source>:3:8: error: unexpected character '`'\n    3 | \tfloat ` = 1.0;"),
+        "{text}"
+    );
+    assert!(!text.contains("please report"), "{text}");
+    // In a comment it is no error; later, outside one, it is, at its place.
+    for (code, line, col, c) in [
+        (
+            "// `\nvoid main() { gl_FragColor = vec4(1.0); } @",
+            3,
+            43,
+            '@',
+        ),
+        (
+            "/* $ */ void main() { float a = 1.0 $ 2.0; gl_FragColor = vec4(a); }",
+            2,
+            37,
+            '$',
+        ),
+        ("void main() { gl_FragColor = vec4(\"1\"); }", 2, 35, '"'),
+    ] {
+        let text = error_of(&format!("/*{{}}*/\n{code}"));
+        let want = format!("<source>:{line}:{col}: error: unexpected character '{c}'");
+        assert!(text.starts_with(&want), "{code}: {text}");
+    }
+}
+
+/// Numbers naga's lexer rejects, also reported without a position ("FloatParsingError (in
+/// code isfkit generated, line 0; please report this)" for `3evc(...)`, a typo of `vec3`).
+#[test]
+fn malformed_numbers_are_placed_in_the_users_code() {
+    for (expr, col, message) in [
+        ("3evc(1.0)", 30, "malformed number: 3e"),
+        ("vec4(1.5e+)", 35, "malformed number: 1.5e+"),
+        (
+            "vec4(099)",
+            35,
+            "invalid octal number (a leading 0 means octal): 099",
+        ),
+        (
+            "vec4(float(99999999999999999999))",
+            41,
+            "the number is too large: 99999999999999999999",
+        ),
+        ("vec4(1.0lf)", 35, "64-bit numbers are not supported: 1.0"),
+        ("vec4(float(2s))", 41, "16-bit numbers are not supported: 2"),
+    ] {
+        let src = format!("/*{{}}*/\nvoid main() {{ gl_FragColor = {expr}; }}");
+        let text = error_of(&src);
+        let want = format!("<source>:2:{col}: error: {message}");
+        assert!(text.starts_with(&want), "{expr}: {text}");
+        assert!(!text.contains("please report"), "{expr}: {text}");
+    }
+}
+
+/// A varying of integer, bool or void type in the fragment shader: the built-in vertex shader's
+/// matching output failed naga's validation, reported as "Entry point main at Vertex is
+/// invalid: `@interpolate(flat) must be explicitly specified for integer I/O (in code isfkit
+/// generated, line 0; please report this)".
+#[test]
+fn integer_and_bool_varyings() {
+    for (decl, message) in [
+        (
+            "varying int x;",
+            "<source>:2:9: error: a varying of integer type int needs the \"flat\" qualifier (flat varying int ...)",
+        ),
+        (
+            "in ivec2 x;",
+            "<source>:2:4: error: a varying of integer type ivec2 needs the \"flat\" qualifier (flat varying ivec2 ...)",
+        ),
+        (
+            "varying bvec3 x;",
+            "<source>:2:9: error: a varying cannot be of type bvec3: varyings are float, vec2-4, mat2-4 or flat integer types",
+        ),
+        (
+            "varying void x;",
+            "<source>:2:9: error: a varying cannot be of type void: varyings are float, vec2-4, mat2-4 or flat integer types",
+        ),
+    ] {
+        let text = error_of(&format!(
+            "/*{{}}*/\n{decl}\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
+        ));
+        assert_eq!(text.lines().next().unwrap(), message, "{decl}: {text}");
+        assert!(!text.contains("please report"), "{decl}: {text}");
+    }
+    // `flat` integers pass, also to the built-in vertex shader's matching output.
+    for decl in [
+        "flat varying int x;",
+        "flat in ivec2 x;",
+        "flat varying uint x;",
+    ] {
+        let src = format!("/*{{}}*/\n{decl}\nvoid main() {{ gl_FragColor = vec4(float(x)); }}\n");
+        let src = src.replace(
+            "float(x)",
+            if decl.contains("ivec2") {
+                "float(x.x)"
+            } else {
+                "float(x)"
+            },
+        );
+        if let Err(e) = Program::from_source(&src, None) {
+            panic!("{decl}: {}", e.render());
+        }
+    }
+}
+
+/// An invisible control character after the last `;` of `main`: naga's lexer drops it with
+/// the two characters after it (the newline and `}`), and the next error, in the generated
+/// code after the user's, read "Expected Semicolon, found LeftBrace (in code isfkit
+/// generated, line 25; please report this)".
+#[test]
+fn errors_after_an_unexpected_character_are_the_users() {
+    let text = error_of("/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\u{15}\n}\n");
+    assert_eq!(
+        text,
+        "<source>:3:27: error: unexpected character '\\u{15}'\n    3 | \tgl_FragColor = vec4(1.0);\u{15}\n      | \t                         ^"
+    );
+}
+
+/// A macro named `main` rewrote the generated code that calls the user's `main`: "Declaration
+/// cannot have void type (in code isfkit generated, line 34; please report this)".
+#[test]
+fn macros_named_like_generated_functions() {
+    for (define, col, name) in [
+        ("#define main() vec4(1.0)", 9, "main"),
+        ("#define main x", 9, "main"),
+        ("#  define isf_vertShaderInit()", 11, "isf_vertShaderInit"),
+    ] {
+        let text = error_of(&format!(
+            "/*{{}}*/\n{define}\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
+        ));
+        let want = format!("<source>:2:{col}: error: a macro cannot be named \"{name}\": `main` and names starting with isf_ are the shader's entry point and isfkit's own");
+        assert_eq!(text.lines().next().unwrap(), want, "{define}: {text}");
+    }
+}

@@ -1,0 +1,101 @@
+//! isfkit-preview: the live preview window behind `isf preview`.
+//!
+//! Every frame comes from the engine and scene code `isf render` uses (`Scene::render`, read
+//! back as RGBA8) and is shown as an egui texture on the window's own wgpu device and
+//! surface (egui-wgpu 0.37, built on the workspace's wgpu 30). The surface is a non-sRGB
+//! format and egui's dithering is off, so a pixel on screen is the headless pixel: no gamma
+//! conversion on the way (see [`app`]).
+//!
+//! The window, its surface, the file watcher, the recorder and egui's state are participants
+//! of the engine's cleanup coordinator: phase 1 stops the watcher and the recorder, phase 2
+//! closes the surface and the window while the window's device is valid, phase 3 releases
+//! egui's renderer and the window's device (and checks that wgpu holds nothing of it), phase 4
+//! releases egui's context, input state and the controls. Closing the window (the window
+//! manager's close button, Esc, Ctrl+Q) runs the shutdown once.
+
+mod app;
+mod controls;
+mod diag;
+mod parts;
+mod record;
+mod watch;
+
+use std::path::PathBuf;
+
+use isfkit_render::{AudioData, Backend};
+
+pub use diag::load_error_text;
+
+/// What `isf preview` was asked for.
+#[derive(Debug, Clone)]
+pub struct PreviewArgs {
+    pub shader: PathBuf,
+    /// Fixed render size; `None`: the size of the picture area, following the window.
+    pub size: Option<(u32, u32)>,
+    /// `NAME=VALUE` settings, as `isf render --set`.
+    pub sets: Vec<String>,
+    /// `NAME=PATH` image inputs.
+    pub images: Vec<String>,
+    /// `NAME=FILE.wav` audio inputs.
+    pub audio: Vec<String>,
+    /// Playback frame rate cap, and the frame rate of recordings.
+    pub fps: f64,
+    /// Start paused.
+    pub paused: bool,
+    /// Shader time of the first frame, in seconds.
+    pub time: f64,
+    pub backend: Backend,
+    /// Initial window size in pixels (the whole window, controls included).
+    pub window_size: (u32, u32),
+    /// Folder for snapshots and recordings.
+    pub output_dir: PathBuf,
+    pub cleanup_report: bool,
+    pub json_report: bool,
+}
+
+/// An error with the exit code `isf` maps it to (the README's codes: 1 invalid shader or
+/// failed render, 2 usage, I/O or no display, 3 leak).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+/// Opens the preview window and runs it until it is closed, then runs the engine's cleanup
+/// coordinator (printing the report when asked). Must be called on the main thread.
+pub fn run(args: PreviewArgs) -> Result<(), Failure> {
+    app::run(args)
+}
+
+/// Reads a WAV file into one row of samples per channel (integer samples scaled to -1..1).
+pub fn read_wav(path: &std::path::Path) -> Result<AudioData, String> {
+    let reader = hound::WavReader::open(path)
+        .map_err(|e| format!("error: cannot read WAV {}: {e}", path.display()))?;
+    let spec = reader.spec();
+    let channels = spec.channels.max(1) as usize;
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.into_samples::<f32>().collect::<Result<_, _>>(),
+        hound::SampleFormat::Int => {
+            let scale = (1i64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
+            reader
+                .into_samples::<i32>()
+                .map(|s| s.map(|v| v as f32 / scale))
+                .collect()
+        }
+    }
+    .map_err(|e| format!("error: cannot read WAV {}: {e}", path.display()))?;
+    let mut out = vec![Vec::with_capacity(samples.len() / channels); channels];
+    for (i, s) in samples.into_iter().enumerate() {
+        out[i % channels].push(s);
+    }
+    Ok(AudioData { channels: out })
+}

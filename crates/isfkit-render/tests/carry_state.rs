@@ -1,0 +1,58 @@
+//! `Engine::carry_state`: a reloaded scene (the preview after a save) continues where the
+//! old one was when the passes match, and starts fresh when they do not.
+
+mod common;
+
+use common::*;
+use isfkit_render::{RenderOptions, Scene};
+
+fn render_frames(scene: &Scene, range: std::ops::Range<u32>) -> isfkit_render::Frame {
+    let mut last = None;
+    for i in range {
+        let o = RenderOptions {
+            width: 48,
+            height: 32,
+            time: i as f64 / 30.0,
+            float_output: false,
+            date: Some([2026.0, 1.0, 1.0, 0.0]),
+        };
+        last = Some(scene.render(&o).unwrap());
+    }
+    last.unwrap()
+}
+
+#[test]
+fn reload_with_same_passes_continues_persistent_buffers_and_frameindex() {
+    for name in ["persistent.fs", "persistent_v1.fs"] {
+        let engine = test_engine();
+        let old = engine.load(&shader(name)).unwrap();
+        render_frames(&old, 0..5);
+        let new = engine.load(&shader(name)).unwrap();
+        assert!(engine.carry_state(&old, &new).unwrap(), "{name}");
+        assert_eq!(new.frame_index(), 5, "{name}");
+        drop(old);
+        let after = render_frames(&new, 5..10);
+        let straight = render_frames(&engine.load(&shader(name)).unwrap(), 0..10);
+        assert_eq!(
+            max_diff(&after, &straight),
+            0,
+            "{name}: 5 frames + reload + 5 frames differ from 10 frames"
+        );
+        drop(new);
+        let report = engine.shutdown();
+        assert!(report.ok(), "{report}");
+    }
+}
+
+#[test]
+fn reload_with_other_passes_starts_fresh() {
+    let engine = test_engine();
+    let old = engine.load(&shader("persistent.fs")).unwrap();
+    render_frames(&old, 0..3);
+    let new = engine.load(&shader("multipass_sizes.fs")).unwrap();
+    assert!(!engine.carry_state(&old, &new).unwrap());
+    assert_eq!(new.frame_index(), 0);
+    drop((old, new));
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
+}

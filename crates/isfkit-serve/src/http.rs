@@ -1,0 +1,276 @@
+//! `isf serve`: JSON over HTTP (axum).
+//!
+//! - `POST /validate`, `POST /info`, `POST /render` take the MCP tools' arguments as a JSON
+//!   object. `/render` answers JSON with base64 frames, or the image itself when the client
+//!   sends `Accept: image/png` or `image/jpeg` for one frame.
+//! - `GET /healthz` (no token needed), `GET /metrics` (Prometheus text).
+//! - Errors: `{"success": false, "errors": [...], "error": {kind, field, message}}` with 400
+//!   (bad field), 401 (token), 403 (path outside the allowed folder), 404, 413 (body over the
+//!   limit), 422 (invalid shader, with diagnostics), 503 (busy; `Retry-After`), 504 (deadline).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::error::ServiceError;
+use crate::service::Service;
+
+fn json_response(status: u16, v: &Value) -> Response {
+    let mut r = Response::new(Body::from(v.to_string()));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn error_response(e: &ServiceError) -> Response {
+    let mut r = json_response(e.status(), &e.to_json());
+    let retry = match e {
+        ServiceError::Busy { retry_after, .. } => Some(*retry_after),
+        ServiceError::ShuttingDown => Some(5),
+        _ => None,
+    };
+    if let Some(s) = retry {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+    }
+    r
+}
+
+/// The body as JSON, or the error that names what is wrong with it.
+fn body_json(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Value, ServiceError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ServiceError::TooLarge { limit }
+        } else {
+            ServiceError::BadRequest {
+                field: Some("body".into()),
+                message: format!("cannot read the request body: {e}"),
+            }
+        }
+    })?;
+    if body.is_empty() {
+        return Err(ServiceError::BadRequest {
+            field: Some("body".into()),
+            message:
+                "the request body is empty: send a JSON object (Content-Type: application/json)"
+                    .into(),
+        });
+    }
+    serde_json::from_slice(&body).map_err(|e| ServiceError::BadRequest {
+        field: Some("body".into()),
+        message: format!("the request body is not valid JSON: {e}"),
+    })
+}
+
+async fn validate(
+    State(svc): State<Arc<Service>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    let r = match body_json(body, svc.config.limits.max_body) {
+        Ok(args) => svc.validate(args).await,
+        Err(e) => Err(e),
+    };
+    svc.record("validate", started, &r);
+    match r {
+        Ok(v) => json_response(200, &v),
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn info(State(svc): State<Arc<Service>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let started = Instant::now();
+    let r = match body_json(body, svc.config.limits.max_body) {
+        Ok(args) => svc.info(args).await,
+        Err(e) => Err(e),
+    };
+    svc.record("info", started, &r);
+    match r {
+        Ok(v) => json_response(200, &v),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The image type the client asked for in `Accept`, if it asked for one.
+fn accepted_image(headers: &HeaderMap) -> Option<&'static str> {
+    let accept = headers
+        .get(header::ACCEPT)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
+    let json_first = |img: usize| accept.find("application/json").is_some_and(|j| j < img);
+    match (accept.find("image/png"), accept.find("image/jpeg")) {
+        (Some(p), _) if !json_first(p) => Some("png"),
+        (_, Some(j)) if !json_first(j) => Some("jpeg"),
+        _ => None,
+    }
+}
+
+async fn render(
+    State(svc): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    let raw = accepted_image(&headers);
+    let r = async {
+        let mut args = body_json(body, svc.config.limits.max_body)?;
+        if let Some(format) = raw {
+            let frames = match args.get("time_codes") {
+                Some(Value::Array(a)) => a.len(),
+                _ => 1,
+            };
+            if frames != 1 {
+                return Err(ServiceError::BadRequest {
+                    field: Some("time_codes".into()),
+                    message: format!(
+                        "Accept: image/{format} answers one frame, and time_codes has {frames} times (send Accept: application/json for several)"
+                    ),
+                });
+            }
+            if let Some(o) = args.as_object_mut() {
+                o.insert("format".into(), json!(format));
+            }
+        }
+        svc.render(args).await
+    }
+    .await;
+    svc.record("render", started, &r);
+    match r {
+        Err(e) => error_response(&e),
+        Ok(rendered) if raw.is_some() => {
+            let Some(frame) = rendered.output.frames.first() else {
+                return error_response(&ServiceError::RenderFailed {
+                    message: "the worker returned no frame".into(),
+                });
+            };
+            let Some(bytes) = crate::request::decode_base64(&frame.data) else {
+                return error_response(&ServiceError::RenderFailed {
+                    message: "the worker returned a frame that is not base64".into(),
+                });
+            };
+            let mut resp = Response::new(Body::from(bytes));
+            let h = resp.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&frame.mime) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            for (name, value) in [
+                ("x-render-ms", format!("{:.3}", frame.render_ms)),
+                ("x-frame-time", frame.time.to_string()),
+                ("x-backend", rendered.output.backend.clone()),
+            ] {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    h.insert(name, v);
+                }
+            }
+            resp
+        }
+        Ok(rendered) => json_response(200, &rendered.to_json()),
+    }
+}
+
+async fn healthz(State(svc): State<Arc<Service>>) -> Response {
+    json_response(
+        200,
+        &json!({
+            "status": "ok",
+            "workers": svc.metrics.workers(),
+            "pool_size": svc.pool.size(),
+            "queue_depth": svc.metrics.queue_depth().max(0),
+            "uptime_s": svc.started.elapsed().as_secs(),
+            "version": env!("CARGO_PKG_VERSION"),
+        }),
+    )
+}
+
+async fn metrics(State(svc): State<Arc<Service>>) -> Response {
+    let mut r = Response::new(Body::from(svc.metrics.render()));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    r
+}
+
+async fn not_found(req: Request) -> Response {
+    let message = format!(
+        "no route {} {} (routes: POST /validate, POST /render, POST /info, GET /healthz, GET /metrics)",
+        req.method(),
+        req.uri().path()
+    );
+    json_response(
+        404,
+        &json!({ "success": false, "errors": [message], "error": { "kind": "not_found", "field": null, "message": message } }),
+    )
+}
+
+/// Equal strings, compared in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `Authorization: Bearer TOKEN` on every route but `/healthz`, when a token is set.
+pub async fn auth(State(token): State<Option<Arc<String>>>, req: Request, next: Next) -> Response {
+    let Some(token) = token else {
+        return next.run(req).await;
+    };
+    if req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        });
+    match given {
+        Some(t) if same(t.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
+        _ => {
+            let message =
+                "this server needs Authorization: Bearer TOKEN (the --token it was started with)";
+            let mut r = json_response(
+                401,
+                &json!({ "success": false, "errors": [message], "error": { "kind": "unauthorized", "field": "Authorization", "message": message } }),
+            );
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        }
+    }
+}
+
+/// The HTTP routes of `isf serve`.
+pub fn router(svc: Arc<Service>) -> Router {
+    let limit = svc.config.limits.max_body;
+    let token = svc.config.token.clone().map(Arc::new);
+    Router::new()
+        .route("/validate", post(validate))
+        .route("/render", post(render))
+        .route("/info", post(info))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(token, auth))
+        .with_state(svc)
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        error_response(&self)
+    }
+}

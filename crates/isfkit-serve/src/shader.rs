@@ -1,0 +1,363 @@
+//! Shader checks that need no GPU and run in the server's own process: validation (parse,
+//! translate, compile both stages with naga), the shader's info, and a render request checked
+//! against the shader (input names and values, IMPORTED images, the stateful lead-in).
+
+use std::path::{Path, PathBuf};
+
+use isfkit_render::format::{Diagnostic, FormatError, InputType, IsfDocument};
+use isfkit_render::{LoadError, Program, Value as InputValue};
+use serde_json::{json, Value};
+
+use crate::config::ServeConfig;
+use crate::error::ServiceError;
+use crate::request::{input_text, RenderParams, Source};
+use crate::worker::{FramePlan, WorkerJob};
+
+fn diag(d: &Diagnostic, stage: &str, severity: &str) -> Value {
+    json!({ "line": d.line, "column": d.column, "stage": stage, "severity": severity, "message": d.message })
+}
+
+/// `name:line:col: message` (or `name: message` without a position): one line per
+/// diagnostic, as the `errors` and `warnings` strings of the older server's answers.
+fn line_text(name: &str, d: &Diagnostic, stage: &str) -> String {
+    if d.line > 0 {
+        format!("{name}:{}:{}: {stage}: {}", d.line, d.column, d.message)
+    } else {
+        format!("{name}: {stage}: {}", d.message)
+    }
+}
+
+/// The folder IMPORTED paths resolve against: the shader's own folder, or the allowed root
+/// for shader text; `None` when the request may read no files.
+fn base_dir(source: &Source, config: &ServeConfig) -> Option<PathBuf> {
+    match &source.path {
+        Some(p) => p.parent().map(Path::to_owned),
+        None => config.allow_dir.clone(),
+    }
+}
+
+/// The shader's info: everything `isf info` prints (inputs with types, defaults and ranges,
+/// passes with their size expressions, IMPORTED images, the kind), its warnings and what it
+/// uses (persistent buffers, FRAMEINDEX, TIMEDELTA, ...).
+pub fn info_json(doc: &IsfDocument, facts: Option<isfkit_render::Facts>) -> Value {
+    let mut v = serde_json::to_value(doc).unwrap_or_else(|_| json!({}));
+    if let Some(o) = v.as_object_mut() {
+        let warnings: Vec<String> = doc.warnings.iter().map(|w| w.to_string()).collect();
+        o.insert("warnings".into(), json!(warnings));
+        if let Some(f) = facts {
+            o.insert("uses".into(), json!(f));
+            o.insert("stateful".into(), json!(f.stateful()));
+        }
+    }
+    v
+}
+
+/// The result of loading a shader in-process.
+pub struct Checked {
+    /// The validate answer: `valid`, `success`, `errors` and `warnings` as strings,
+    /// `diagnostics` ({line, column, stage, severity, message}), `shader_info`.
+    pub answer: Value,
+    pub program: Option<Program>,
+}
+
+/// Parses and compiles `source` (no GPU). Errors are in the answer, not an `Err`: only a
+/// request that may not be served (an IMPORTED file outside the allowed folder) is one.
+pub fn check(source: &Source, config: &ServeConfig) -> Result<Checked, ServiceError> {
+    let name = source.display_name();
+    let base = base_dir(source, config);
+    let parsed = IsfDocument::parse_with_base(&source.text, base.as_deref());
+    let answer_for = |errors: Vec<(Diagnostic, String)>, warnings: &[Diagnostic], info: Value| {
+        let mut diagnostics: Vec<Value> = errors
+            .iter()
+            .map(|(d, stage)| diag(d, stage, "error"))
+            .collect();
+        diagnostics.extend(warnings.iter().map(|w| diag(w, "header", "warning")));
+        let valid = errors.is_empty();
+        json!({
+            "valid": valid,
+            "success": valid,
+            "errors": errors.iter().map(|(d, s)| line_text(&name, d, s)).collect::<Vec<_>>(),
+            "warnings": warnings.iter().map(|w| line_text(&name, w, "header")).collect::<Vec<_>>(),
+            "diagnostics": diagnostics,
+            "shader_info": info,
+        })
+    };
+    let doc = match parsed {
+        Ok(doc) => doc,
+        Err(FormatError { diagnostic, .. }) => {
+            return Ok(Checked {
+                answer: answer_for(vec![(diagnostic, "header".into())], &[], Value::Null),
+                program: None,
+            })
+        }
+    };
+    check_imported(&doc, source, config)?;
+    let label = name.clone();
+    match Program::compile(doc.clone(), source.vertex.clone(), None, None, label) {
+        Ok(program) => {
+            let info = info_json(&program.doc, Some(program.facts));
+            Ok(Checked {
+                answer: answer_for(Vec::new(), &program.doc.warnings, info),
+                program: Some(program),
+            })
+        }
+        Err(LoadError::Compile {
+            error, warnings, ..
+        }) => {
+            let errors = error
+                .diagnostics
+                .iter()
+                .map(|d| (d.diagnostic.clone(), d.stage.to_string()))
+                .collect();
+            Ok(Checked {
+                answer: answer_for(errors, &warnings, info_json(&doc, None)),
+                program: None,
+            })
+        }
+        Err(e) => Ok(Checked {
+            answer: answer_for(
+                vec![(
+                    Diagnostic::bare(isfkit_render::format::Severity::Error, e.to_string()),
+                    "header".into(),
+                )],
+                &[],
+                info_json(&doc, None),
+            ),
+            program: None,
+        }),
+    }
+}
+
+/// IMPORTED images are files: they must be under the allowed folder, like `shader_path`.
+fn check_imported(
+    doc: &IsfDocument,
+    source: &Source,
+    config: &ServeConfig,
+) -> Result<(), ServiceError> {
+    let field = if source.path.is_some() {
+        "shader_path"
+    } else {
+        "shader_content"
+    };
+    for im in &doc.imported {
+        let Some(root) = &config.allow_dir else {
+            return Err(ServiceError::Forbidden {
+                field: field.into(),
+                message: format!(
+                    "IMPORTED image \"{}\" ({}) is a file, and this server gives no file access (start it with --allow-dir DIR)",
+                    im.name, im.path
+                ),
+            });
+        };
+        let inside = match (root.canonicalize(), im.resolved_path.canonicalize()) {
+            (Ok(r), Ok(p)) => p.starts_with(r),
+            _ => false,
+        };
+        if !inside {
+            return Err(ServiceError::Forbidden {
+                field: field.into(),
+                message: format!(
+                    "IMPORTED image \"{}\" ({}) is not a file under the allowed folder",
+                    im.name, im.path
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a render request against its compiled shader and makes the worker's job: input
+/// values in `--set` form (type-checked here, so a wrong one is a 400 naming `inputs.NAME`),
+/// image inputs, and the frames to render (a stateful shader's lead-in included).
+pub fn render_job(
+    params: &RenderParams,
+    program: &Program,
+    config: &ServeConfig,
+) -> Result<WorkerJob, ServiceError> {
+    let doc = &program.doc;
+    let available = || {
+        let names: Vec<&str> = doc.inputs.iter().map(|i| i.name.as_str()).collect();
+        if names.is_empty() {
+            "the shader has no inputs".to_owned()
+        } else {
+            format!("inputs: {}", names.join(", "))
+        }
+    };
+    let mut inputs = Vec::new();
+    for (name, value) in &params.inputs {
+        let field = format!("inputs.{name}");
+        let bad = |message: String| ServiceError::BadRequest {
+            field: Some(field.clone()),
+            message,
+        };
+        let input = doc
+            .input(name)
+            .ok_or_else(|| bad(format!("no input named \"{name}\" ({})", available())))?;
+        if matches!(
+            input.ty,
+            InputType::Image | InputType::Audio { .. } | InputType::AudioFft { .. }
+        ) {
+            return Err(bad(format!(
+                "input \"{name}\" is of type {}: give it under images (a base64 PNG or JPEG), not inputs",
+                input.ty.type_name()
+            )));
+        }
+        let text = input_text(value).ok_or_else(|| {
+            bad(format!(
+                "input \"{name}\" is of type {}; {value} is not a value of it",
+                input.ty.type_name()
+            ))
+        })?;
+        match InputValue::parse_for(name, &input.ty, &text) {
+            Ok(v) if finite(&v) => inputs.push((name.clone(), text)),
+            Ok(_) => {
+                return Err(bad(format!(
+                    "input \"{name}\": {text} is out of range for a 32-bit float"
+                )))
+            }
+            Err(e) => return Err(bad(e.to_string())),
+        }
+    }
+    let mut images = Vec::new();
+    for (name, bytes) in &params.images {
+        let field = format!("images.{name}");
+        match doc.input(name).map(|i| &i.ty) {
+            Some(InputType::Image) => {}
+            Some(other) => {
+                return Err(ServiceError::BadRequest {
+                    field: Some(field),
+                    message: format!(
+                        "input \"{name}\" is of type {}, not image: give it under inputs",
+                        other.type_name()
+                    ),
+                })
+            }
+            None => {
+                return Err(ServiceError::BadRequest {
+                    field: Some(field),
+                    message: format!("no input named \"{name}\" ({})", available()),
+                })
+            }
+        }
+        images.push((name.clone(), crate::worker::b64(bytes)));
+    }
+    let stateful = program.facts.stateful();
+    let frames = plan_frames(&params.time_codes, stateful, params.fps);
+    let lead_in = frames.iter().filter(|f| f.index.is_none()).count() as u64;
+    if lead_in > config.limits.max_lead_in {
+        let last = params.time_codes.iter().cloned().fold(f64::MIN, f64::max);
+        return Err(ServiceError::BadRequest {
+            field: Some("time_codes".into()),
+            message: format!(
+                "the shader is stateful (persistent buffers, FRAMEINDEX or TIMEDELTA): time {last} s needs {lead_in} frames rendered before it at {} fps, over the limit of {} (--max-lead-in); ask for earlier times or a lower fps",
+                params.fps, config.limits.max_lead_in
+            ),
+        });
+    }
+    Ok(WorkerJob {
+        source: params.source.text.clone(),
+        vertex: params.source.vertex.clone(),
+        base_dir: base_dir(&params.source, config),
+        width: params.width,
+        height: params.height,
+        format: params.format,
+        quality: params.quality,
+        inputs,
+        images,
+        frames,
+        lead_in,
+        deadline: params.deadline.as_secs_f64(),
+    })
+}
+
+fn finite(v: &InputValue) -> bool {
+    match v {
+        InputValue::Float(f) => f.is_finite(),
+        InputValue::Point2D(p) => p.iter().all(|f| f.is_finite()),
+        InputValue::Color(c) => c.iter().all(|f| f.is_finite()),
+        _ => true,
+    }
+}
+
+/// The frames to render for `times`, in render order. A stateless shader renders each
+/// requested time once, in the order asked. A stateful one renders as `isf batch` does for a
+/// range: frame n at `n / fps` from frame 0, unwritten, up to each requested time (frames
+/// strictly before it), then the requested time itself; requested times are visited in
+/// increasing order (FRAMEINDEX and persistent buffers move forward only).
+pub fn plan_frames(times: &[f64], stateful: bool, fps: f64) -> Vec<FramePlan> {
+    if !stateful {
+        return times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| FramePlan {
+                time: t,
+                index: Some(i),
+            })
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..times.len()).collect();
+    order.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
+    let mut plan = Vec::new();
+    let mut next: u64 = 0;
+    for i in order {
+        let t = times[i];
+        // Frames n with n / fps < t, not yet rendered.
+        let before = if t > 0.0 {
+            let n = (t * fps - 1e-9).ceil();
+            n.max(0.0) as u64
+        } else {
+            0
+        };
+        while next < before {
+            plan.push(FramePlan {
+                time: next as f64 / fps,
+                index: None,
+            });
+            next += 1;
+        }
+        plan.push(FramePlan {
+            time: t,
+            index: Some(i),
+        });
+        // The requested time takes the place of the frame at its time, if on the grid.
+        if (t * fps - next as f64).abs() < 1e-9 {
+            next += 1;
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indices(p: &[FramePlan]) -> Vec<(f64, Option<usize>)> {
+        p.iter().map(|f| (f.time, f.index)).collect()
+    }
+
+    #[test]
+    fn stateless_times_render_once_in_the_order_asked() {
+        let p = plan_frames(&[1.0, 0.5], false, 30.0);
+        assert_eq!(indices(&p), vec![(1.0, Some(0)), (0.5, Some(1))]);
+    }
+
+    #[test]
+    fn stateful_times_render_their_lead_in_like_batch() {
+        // At 10 fps, 0.3 s is frame 3: frames 0, 1, 2 come first, unwritten.
+        let p = plan_frames(&[0.3, 0.1], true, 10.0);
+        assert_eq!(
+            indices(&p),
+            vec![(0.0, None), (0.1, Some(1)), (0.2, None), (0.3, Some(0))]
+        );
+        // Off the grid: frames before 0.25 (0, 0.1, 0.2), then 0.25.
+        let p = plan_frames(&[0.25], true, 10.0);
+        assert_eq!(
+            indices(&p),
+            vec![(0.0, None), (0.1, None), (0.2, None), (0.25, Some(0))]
+        );
+        assert_eq!(
+            indices(&plan_frames(&[0.0], true, 30.0)),
+            vec![(0.0, Some(0))]
+        );
+    }
+}

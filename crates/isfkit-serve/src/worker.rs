@@ -1,0 +1,373 @@
+//! The render worker: a process of its own (`isf __serve-worker`) with one engine, rendering
+//! one job at a time. Only a killed process stops a shader that never ends, so the server
+//! runs every render here and kills the worker at the request's deadline.
+//!
+//! Protocol, one JSON object per line: the worker first writes `{"event":"ready",...}` (or
+//! `{"event":"start_failed",...}` and exits 1). The parent then writes [`WorkerRequest`]s on
+//! its stdin, one at a time; the worker answers each with `{"event":"rendered","id":..}` or
+//! `{"event":"failed","id":..}`. When its stdin closes, the worker shuts its engine down and
+//! writes `{"event":"shutdown","ok":..,"report":..}` (the engine's cleanup report) and exits
+//! 0 when the report is clean, 3 when it shows a leak. Lines that are not JSON (a library
+//! printing to stdout) are skipped by the parent.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use isfkit_render::format::IsfDocument;
+use isfkit_render::{
+    Backend, Engine, EngineConfig, Error, Frame, ImageData, Program, RenderOptions,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::request::Format;
+
+/// One frame to render: its time, and which requested frame it is (`None`: a stateful
+/// shader's lead-in frame, rendered and not returned).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FramePlan {
+    pub time: f64,
+    pub index: Option<usize>,
+}
+
+/// A checked render: everything the worker needs, nothing it must check again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerJob {
+    pub source: String,
+    pub vertex: Option<String>,
+    /// Where IMPORTED paths resolve (checked to be under the allowed folder).
+    pub base_dir: Option<PathBuf>,
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+    pub quality: u8,
+    /// Input values in `--set` form, type-checked.
+    pub inputs: Vec<(String, String)>,
+    /// Image inputs: name, base64 PNG/JPEG.
+    pub images: Vec<(String, String)>,
+    pub frames: Vec<FramePlan>,
+    pub lead_in: u64,
+    /// Seconds; the engine's GPU wait deadline (the parent kills the worker at the same time).
+    pub deadline: f64,
+}
+
+/// Parent to worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerRequest {
+    pub id: u64,
+    pub job: WorkerJob,
+}
+
+/// One rendered frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameOut {
+    /// Its place in the request's `time_codes`.
+    pub index: usize,
+    pub time: f64,
+    pub render_ms: f64,
+    pub encode_ms: f64,
+    pub mime: String,
+    /// The encoded image, base64.
+    pub data: String,
+}
+
+/// A finished render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenderOutput {
+    pub frames: Vec<FrameOut>,
+    pub width: u32,
+    pub height: u32,
+    pub backend: String,
+    pub lead_in_frames: u64,
+    pub lead_in_ms: f64,
+    pub worker_pid: u32,
+}
+
+/// Worker to parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum WorkerMessage {
+    Ready {
+        backend: String,
+        pid: u32,
+    },
+    StartFailed {
+        message: String,
+    },
+    Rendered {
+        id: u64,
+        output: RenderOutput,
+    },
+    /// `kind`: `bad_request` (with `field`), `invalid_shader`, `timeout`, `render_failed`.
+    Failed {
+        id: u64,
+        kind: String,
+        field: Option<String>,
+        message: String,
+    },
+    Shutdown {
+        ok: bool,
+        report: String,
+        leaks: usize,
+    },
+}
+
+impl WorkerMessage {
+    pub fn parse(line: &str) -> Option<WorkerMessage> {
+        serde_json::from_str(line.trim()).ok()
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("worker messages serialize")
+    }
+}
+
+/// Base64 (standard alphabet, padded).
+pub fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Encodes a frame as PNG (fast compression) or JPEG at `quality` (alpha dropped).
+pub fn encode(frame: &Frame, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let (w, h) = (frame.width, frame.height);
+    match format {
+        Format::Png => image::codecs::png::PngEncoder::new_with_quality(
+            &mut out,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::Sub,
+        )
+        .write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8),
+        Format::Jpeg => {
+            let rgb: Vec<u8> = frame
+                .rgba8()
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
+                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
+        }
+    }
+    .map_err(|e| format!("cannot encode the frame: {e}"))?;
+    Ok(out)
+}
+
+/// Decodes a client's PNG/JPEG image input, bounded in size.
+pub fn decode_image(bytes: &[u8], max_side: u32) -> Result<ImageData, String> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(512 << 20);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| format!("not a PNG or JPEG image this server can read: {e}"))?
+        .to_rgba8();
+    let (w, h) = img.dimensions();
+    ImageData::new(w, h, img.into_raw()).map_err(|e| e.to_string())
+}
+
+fn send(out: &mut dyn Write, m: &WorkerMessage) -> bool {
+    writeln!(out, "{}", m.to_line())
+        .and_then(|_| out.flush())
+        .is_ok()
+}
+
+struct JobError {
+    kind: &'static str,
+    field: Option<String>,
+    message: String,
+}
+
+fn engine_error(e: Error) -> JobError {
+    let kind = match &e {
+        Error::Format(_) | Error::Compile(_) | Error::Load(_) => "invalid_shader",
+        Error::UnknownInput { .. } | Error::InputType { .. } | Error::Size { .. } => "bad_request",
+        Error::Timeout(_) => "timeout",
+        _ => "render_failed",
+    };
+    let message = isfkit_batch::engine_error_message(&e, std::path::Path::new("shader.fs"));
+    JobError {
+        kind,
+        field: None,
+        message: message
+            .strip_prefix("error: ")
+            .map(str::to_owned)
+            .unwrap_or(message),
+    }
+}
+
+fn run_job(engine: &Engine, job: &WorkerJob, pid: u32) -> Result<RenderOutput, JobError> {
+    let doc = IsfDocument::parse_with_base(&job.source, job.base_dir.as_deref())
+        .map_err(|e| engine_error(Error::Format(e)))?;
+    let program = Program::compile(doc, job.vertex.clone(), None, None, "shader".into())
+        .map_err(|e| engine_error(e.into()))?;
+    let scene = engine.create_scene(program).map_err(engine_error)?;
+    for (name, text) in &job.inputs {
+        scene.set_text(name, text).map_err(|e| JobError {
+            field: Some(format!("inputs.{name}")),
+            ..engine_error(e)
+        })?;
+    }
+    for (name, data) in &job.images {
+        let field = format!("images.{name}");
+        let bad = |message: String| JobError {
+            kind: "bad_request",
+            field: Some(field.clone()),
+            message: format!("{field}: {message}"),
+        };
+        let bytes = crate::request::decode_base64(data).ok_or_else(|| bad("not base64".into()))?;
+        let image = decode_image(&bytes, 16384).map_err(bad)?;
+        scene
+            .set_image(name, image)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    let mut frames = Vec::new();
+    let mut lead_in_ms = 0.0;
+    for f in &job.frames {
+        let opts = RenderOptions::new(job.width, job.height, f.time);
+        let started = Instant::now();
+        match f.index {
+            None => {
+                drop(
+                    engine
+                        .render_to_texture(&scene, &opts)
+                        .map_err(engine_error)?,
+                );
+                lead_in_ms += started.elapsed().as_secs_f64() * 1000.0;
+            }
+            Some(index) => {
+                let frame = scene.render(&opts).map_err(engine_error)?;
+                let render_ms = started.elapsed().as_secs_f64() * 1000.0;
+                let encoded = Instant::now();
+                let bytes =
+                    encode(&frame, job.format, job.quality).map_err(|message| JobError {
+                        kind: "render_failed",
+                        field: None,
+                        message,
+                    })?;
+                frames.push(FrameOut {
+                    index,
+                    time: f.time,
+                    render_ms,
+                    encode_ms: encoded.elapsed().as_secs_f64() * 1000.0,
+                    mime: job.format.mime().into(),
+                    data: b64(&bytes),
+                });
+            }
+        }
+    }
+    frames.sort_by_key(|f| f.index);
+    Ok(RenderOutput {
+        frames,
+        width: job.width,
+        height: job.height,
+        backend: engine.adapter_name(),
+        lead_in_frames: job.lead_in,
+        lead_in_ms,
+        worker_pid: pid,
+    })
+}
+
+/// The worker's main loop on `input`/`output` (stdin/stdout); returns the exit status.
+pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
+    let pid = std::process::id();
+    let backend = Backend::parse(backend).unwrap_or(Backend::Auto);
+    let engine = match Engine::new(EngineConfig::new(backend, Duration::from_secs(10))) {
+        Ok(e) => e,
+        Err(e) => {
+            send(
+                &mut output,
+                &WorkerMessage::StartFailed {
+                    message: format!("the render worker could not start an engine: {e}"),
+                },
+            );
+            return 1;
+        }
+    };
+    send(
+        &mut output,
+        &WorkerMessage::Ready {
+            backend: engine.adapter_name(),
+            pid,
+        },
+    );
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = match serde_json::from_str::<WorkerRequest>(&line) {
+            Err(e) => WorkerMessage::Failed {
+                id: 0,
+                kind: "render_failed".into(),
+                field: None,
+                message: format!("the worker could not read its request: {e}"),
+            },
+            Ok(req) => {
+                let d = req.job.deadline;
+                if d.is_finite() && d > 0.0 {
+                    engine.set_deadline(Duration::from_secs_f64(d.min(1e6)));
+                }
+                let result = run_job(&engine, &req.job, pid);
+                // Pooled textures of this request's size are not kept for the next one.
+                engine.cleanup();
+                match result {
+                    Ok(output) => WorkerMessage::Rendered { id: req.id, output },
+                    Err(e) => WorkerMessage::Failed {
+                        id: req.id,
+                        kind: e.kind.into(),
+                        field: e.field,
+                        message: e.message,
+                    },
+                }
+            }
+        };
+        if !send(&mut output, &answer) {
+            break;
+        }
+    }
+    let report = engine.shutdown();
+    let ok = report.ok();
+    send(
+        &mut output,
+        &WorkerMessage::Shutdown {
+            ok,
+            report: report.to_string(),
+            leaks: report.leaks.len(),
+        },
+    );
+    if ok {
+        0
+    } else {
+        3
+    }
+}
+
+/// `isf __serve-worker`: [`serve`] on stdin and stdout.
+pub fn main(backend: &str) -> u8 {
+    let stdin = std::io::stdin();
+    serve(stdin.lock(), std::io::stdout(), backend)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let m = WorkerMessage::Failed {
+            id: 3,
+            kind: "timeout".into(),
+            field: None,
+            message: "x".into(),
+        };
+        assert_eq!(WorkerMessage::parse(&m.to_line()), Some(m));
+        assert_eq!(WorkerMessage::parse("chatter"), None);
+    }
+}
