@@ -138,22 +138,28 @@ fn render_mp4_carries_the_sound_for_its_length() {
     let d = Dir::new("mp4");
     write_sweep(&d.0.join("sweep.wav"));
     // 2 s at 10 fps from --time 0.5: the sound from 0.5 s to 2.5 s.
-    let o = d.isf(&[
-        "render",
-        "audiofft.fs",
-        "--audio",
-        "spectrum=sweep.wav",
-        "--size",
-        "64x32",
-        "--fps",
-        "10",
-        "--frames",
-        "20",
-        "--time",
-        "0.5",
-        "-o",
-        "viz.mp4",
-    ]);
+    // Its own temporary folder, to see that the sound track file is removed afterwards.
+    let tmp = d.0.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let o = d.isf_env(
+        &[
+            "render",
+            "audiofft.fs",
+            "--audio",
+            "spectrum=sweep.wav",
+            "--size",
+            "64x32",
+            "--fps",
+            "10",
+            "--frames",
+            "20",
+            "--time",
+            "0.5",
+            "-o",
+            "viz.mp4",
+        ],
+        &[("TMPDIR", tmp.to_str().unwrap())],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let streams = d.streams("viz.mp4");
     assert_eq!(streams.len(), 2, "{streams:?}");
@@ -180,16 +186,16 @@ fn render_mp4_carries_the_sound_for_its_length() {
             t + 0.5
         );
     }
-    // No temporary sound file is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+    // No temporary sound file is left behind (other things may live there, such as the
+    // runtime folder isfkit makes when XDG_RUNTIME_DIR is not set).
+    let left: Vec<String> = std::fs::read_dir(&tmp)
         .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("isfkit-sound-"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(leftovers
-        .iter()
-        .all(|n| !n.contains(&format!("-{}-", std::process::id()))));
+    assert!(
+        !left.iter().any(|n| n.starts_with("isfkit-sound-")),
+        "{left:?}"
+    );
 }
 
 #[test]

@@ -599,6 +599,46 @@ fn preview_keys_snapshot_reinit_and_escape() {
     ] {
         assert!(names.contains(&phase), "{phase} released nothing: {out}");
     }
+    // Esc quits from inside a frame: the frame must not hold the window while the
+    // coordinator closes it (phase 2 reports any other holder as an error).
+    for p in report["phases"].as_array().unwrap() {
+        assert_eq!(p["errors"], serde_json::json!([]), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn preview_ctrl_q_closes_with_a_clean_report() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _serial = serial();
+    let dir = temp_dir("ctrlq");
+    let shader = dir.join("ctrlq.fs");
+    std::fs::write(&shader, SHADER).unwrap();
+    let reference = render_reference(&shader, "0", "64x64", &dir.join("ref.png"));
+    let x = Xvfb::start();
+    let mut preview = Preview::start(
+        &x,
+        &[
+            shader.to_str().unwrap(),
+            "--paused",
+            "--size",
+            "64x64",
+            "--cleanup-report",
+        ],
+    );
+    let id = find_window(&x, "ctrlq.fs - isf preview", &mut preview);
+    wait_for_picture(&x, &id, &reference, &dir, "start");
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "key", "ctrl+q"]),
+    );
+    let (code, _, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+    assert!(err.contains("leaks: none"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

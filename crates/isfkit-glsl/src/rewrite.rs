@@ -659,10 +659,14 @@ impl<'a> Rewriter<'a> {
             }
             // A macro named like a function of the generated code would rewrite that code.
             "define"
-                if i + 2 < end
-                    && (self.text(i + 2) == "main" || self.text(i + 2).starts_with("isf_")) =>
+                if i + 2 < end && {
+                    let t = self.toks[i + 2];
+                    let written = &self.src[t.start..t.end];
+                    written == "main" || written.starts_with("isf_")
+                } =>
             {
-                let macro_name = self.text(i + 2).to_owned();
+                let t = self.toks[i + 2];
+                let macro_name = self.src[t.start..t.end].to_owned();
                 self.errors.push((
                     self.toks[i + 2].start,
                     format!("a macro cannot be named \"{macro_name}\": `main` and names starting with isf_ are the shader's entry point and isfkit's own"),

@@ -125,6 +125,9 @@ fn redirected(task: &Task, dir: &Path) -> Task {
     t
 }
 
+/// The files a collected task made: each planned path with the file's bytes.
+type CollectedFiles<'py> = Vec<(PathBuf, Bound<'py, PyBytes>)>;
+
 /// A folder of its own for one collected task, removed when dropped.
 struct ScratchDir(PathBuf);
 
@@ -267,7 +270,7 @@ impl PyBatchRunner {
         py: Python<'py>,
         task_json: &str,
         in_flight: usize,
-    ) -> PyResult<(String, Vec<(PathBuf, Bound<'py, PyBytes>)>)> {
+    ) -> PyResult<(String, CollectedFiles<'py>)> {
         let task: Task =
             serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let options = RunOptions {

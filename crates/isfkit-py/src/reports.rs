@@ -104,7 +104,7 @@ impl PyCleanupReport {
         PyCleanupReport::new(CleanupReport::default())
     }
 
-    /// True when no phase failed and nothing leaked.
+    /// True when no phase failed, nothing leaked and no abandoned device still runs work.
     #[getter]
     fn ok(&self) -> bool {
         self.report.ok()
@@ -130,6 +130,22 @@ impl PyCleanupReport {
     #[getter]
     fn wgpu_report_skipped(&self) -> Option<String> {
         self.report.wgpu_report_skipped.clone()
+    }
+
+    /// Devices given up on because a frame passed its deadline (issue 13), as dicts
+    /// `{"generation", "reason", "still_running"}`. While one still runs its work, `ok` is
+    /// False; it is not a leak.
+    #[getter]
+    fn abandoned<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for a in &self.report.abandoned {
+            let ad = PyDict::new(py);
+            ad.set_item("generation", a.generation)?;
+            ad.set_item("reason", &a.reason)?;
+            ad.set_item("still_running", a.still_running)?;
+            list.append(ad)?;
+        }
+        Ok(list)
     }
 
     /// Every phase error as `"phase name: error"`.
@@ -171,6 +187,7 @@ impl PyCleanupReport {
             leaks.append(ld)?;
         }
         d.set_item("leaks", leaks)?;
+        d.set_item("abandoned", self.abandoned(py)?)?;
         Ok(d)
     }
 

@@ -56,6 +56,11 @@ void main() {
 }
 "#;
 
+/// [`RENDER_SHADER`] with a numbered comment: the same shader, a text never checked before.
+fn distinct(i: usize) -> String {
+    format!("{RENDER_SHADER}// request {i}\n")
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
@@ -264,8 +269,10 @@ pub fn run(mut config: ServeConfig, opts: &LoadOptions, progress: bool) -> Resul
         "validate: {} requests, {} clients",
         opts.validate_requests, opts.concurrency
     ));
-    let v = run_phase(&addr, opts.validate_requests, opts.concurrency, &|_| {
-        ("/validate", json!({ "shader_content": RENDER_SHADER }))
+    // Each validation a different text (a numbered comment), so none is answered from the
+    // server's cache of recent checks.
+    let v = run_phase(&addr, opts.validate_requests, opts.concurrency, &|i| {
+        ("/validate", json!({ "shader_content": distinct(i) }))
     });
     phases.push(summary("validate", opts.validate_requests, &v));
 
@@ -330,7 +337,7 @@ pub fn run(mut config: ServeConfig, opts: &LoadOptions, progress: bool) -> Resul
             "/render",
             json!({ "shader_content": RENDER_SHADER, "width": w, "height": h, "deadline": deadline.max(10.0) }),
         ),
-        _ => ("/validate", json!({ "shader_content": RENDER_SHADER })),
+        _ => ("/validate", json!({ "shader_content": distinct(i) })),
     });
     let mut wrong = Vec::new();
     let mut hung_ran: Vec<f64> = Vec::new();
@@ -382,7 +389,7 @@ pub fn run(mut config: ServeConfig, opts: &LoadOptions, progress: bool) -> Resul
         say(&format!("memory round {}: {per} requests", round + 1));
         let r = run_phase(&addr, per, opts.concurrency, &|i| {
             if i.is_multiple_of(2) {
-                ("/validate", json!({ "shader_content": RENDER_SHADER }))
+                ("/validate", json!({ "shader_content": distinct(i) }))
             } else {
                 (
                     "/render",

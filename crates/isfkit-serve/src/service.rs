@@ -39,6 +39,7 @@ pub struct Service {
     pub metrics: Arc<Metrics>,
     pub pool: Arc<Pool>,
     pub started: Instant,
+    cache: Arc<shader::CheckCache>,
 }
 
 impl Service {
@@ -52,6 +53,7 @@ impl Service {
             metrics,
             pool,
             started: Instant::now(),
+            cache: Arc::default(),
         })
     }
 
@@ -69,9 +71,10 @@ impl Service {
     /// `diagnostics`, `shader_info`. An invalid shader is an answer, not an error.
     pub async fn validate(&self, args: Value) -> Result<Value, ServiceError> {
         let config = self.config.clone();
+        let cache = self.cache.clone();
         blocking(move || {
             let source = request::shader_only(&args, &config)?;
-            Ok(shader::check(&source, &config)?.answer)
+            Ok(cache.check(&source, &config)?.answer)
         })
         .await
     }
@@ -80,9 +83,10 @@ impl Service {
     /// what the shader uses; a shader whose header does not parse is an error.
     pub async fn info(&self, args: Value) -> Result<Value, ServiceError> {
         let config = self.config.clone();
+        let cache = self.cache.clone();
         blocking(move || {
             let source = request::shader_only(&args, &config)?;
-            let checked = shader::check(&source, &config)?;
+            let checked = cache.check(&source, &config)?;
             let info = checked.answer["shader_info"].clone();
             if info.is_null() {
                 return Err(ServiceError::InvalidShader {
@@ -105,9 +109,10 @@ impl Service {
     pub async fn render(&self, args: Value) -> Result<Rendered, ServiceError> {
         let started = Instant::now();
         let config = self.config.clone();
+        let cache = self.cache.clone();
         let (params, job, validation) = blocking(move || {
             let params = request::render(&args, &config)?;
-            let checked = shader::check(&params.source, &config)?;
+            let checked = cache.check(&params.source, &config)?;
             let Some(program) = &checked.program else {
                 return Err(ServiceError::InvalidShader {
                     validation: checked.answer,

@@ -53,6 +53,7 @@ pub fn info_json(doc: &IsfDocument, facts: Option<isfkit_render::Facts>) -> Valu
 }
 
 /// The result of loading a shader in-process.
+#[derive(Clone)]
 pub struct Checked {
     /// The validate answer: `valid`, `success`, `errors` and `warnings` as strings,
     /// `diagnostics` ({line, column, stage, severity, message}), `shader_info`.
@@ -125,6 +126,47 @@ pub fn check(source: &Source, config: &ServeConfig) -> Result<Checked, ServiceEr
             ),
             program: None,
         }),
+    }
+}
+
+/// A source as a cache key: its text, vertex text and file.
+type SourceKey = (String, Option<String>, Option<PathBuf>);
+
+/// Checks of recent sources, so a client rendering the same shader again (an agent's
+/// iterations, a load test) does not compile it again. Bounded: emptied when full.
+#[derive(Default)]
+pub struct CheckCache {
+    map: std::sync::Mutex<std::collections::HashMap<SourceKey, Checked>>,
+}
+
+/// Entries a [`CheckCache`] holds before it is emptied.
+const CACHE_ENTRIES: usize = 64;
+
+impl CheckCache {
+    /// [`check`], answered from the cache when the same text was checked before. Shaders
+    /// with IMPORTED files are checked every time (the files may have changed).
+    pub fn check(&self, source: &Source, config: &ServeConfig) -> Result<Checked, ServiceError> {
+        let key = (
+            source.text.clone(),
+            source.vertex.clone(),
+            source.path.clone(),
+        );
+        if let Some(c) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(c.clone());
+        }
+        let checked = check(source, config)?;
+        let imports = checked
+            .program
+            .as_ref()
+            .is_some_and(|p| !p.doc.imported.is_empty());
+        if !imports {
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, checked.clone());
+        }
+        Ok(checked)
     }
 }
 
@@ -333,6 +375,30 @@ mod tests {
 
     fn indices(p: &[FramePlan]) -> Vec<(f64, Option<usize>)> {
         p.iter().map(|f| (f.time, f.index)).collect()
+    }
+
+    #[test]
+    fn the_cache_answers_a_text_checked_before_and_stays_bounded() {
+        let config = ServeConfig::new("isf".into(), vec![]);
+        let cache = CheckCache::default();
+        let src = |t: &str| Source {
+            text: t.into(),
+            vertex: None,
+            path: None,
+        };
+        let broken = "/*{}*/\nvoid main() { gl_FragColor = vec4(nope); }\n";
+        let first = cache.check(&src(broken), &config).unwrap().answer;
+        let again = cache.check(&src(broken), &config).unwrap().answer;
+        assert_eq!(first, again);
+        assert_eq!(first["valid"], false);
+        for i in 0..CACHE_ENTRIES + 3 {
+            let text = format!("/*{{}}*/\nvoid main() {{ gl_FragColor = vec4({i}.0); }}\n");
+            assert_eq!(
+                cache.check(&src(&text), &config).unwrap().answer["valid"],
+                true
+            );
+        }
+        assert!(cache.map.lock().unwrap().len() <= CACHE_ENTRIES);
     }
 
     #[test]

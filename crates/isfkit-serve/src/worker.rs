@@ -202,12 +202,38 @@ fn engine_error(e: Error) -> JobError {
     }
 }
 
-fn run_job(engine: &Engine, job: &WorkerJob, pid: u32) -> Result<RenderOutput, JobError> {
+/// Compiled programs of recent requests, by source (a program is a value: each request gets a
+/// scene of its own, so no state carries over between requests).
+type Programs = std::collections::HashMap<(String, Option<String>, Option<PathBuf>), Program>;
+
+fn program(job: &WorkerJob, programs: &mut Programs) -> Result<Program, JobError> {
+    let key = (job.source.clone(), job.vertex.clone(), job.base_dir.clone());
+    if let Some(p) = programs.get(&key) {
+        return Ok(p.clone());
+    }
     let doc = IsfDocument::parse_with_base(&job.source, job.base_dir.as_deref())
         .map_err(|e| engine_error(Error::Format(e)))?;
+    let imports = !doc.imported.is_empty();
     let program = Program::compile(doc, job.vertex.clone(), None, None, "shader".into())
         .map_err(|e| engine_error(e.into()))?;
-    let scene = engine.create_scene(program).map_err(engine_error)?;
+    if !imports {
+        if programs.len() >= 16 {
+            programs.clear();
+        }
+        programs.insert(key, program.clone());
+    }
+    Ok(program)
+}
+
+fn run_job(
+    engine: &Engine,
+    job: &WorkerJob,
+    pid: u32,
+    programs: &mut Programs,
+) -> Result<RenderOutput, JobError> {
+    let scene = engine
+        .create_scene(program(job, programs)?)
+        .map_err(engine_error)?;
     for (name, text) in &job.inputs {
         scene.set_text(name, text).map_err(|e| JobError {
             field: Some(format!("inputs.{name}")),
@@ -297,6 +323,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
             pid,
         },
     );
+    let mut programs = Programs::new();
     for line in input.lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -314,7 +341,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
                 if d.is_finite() && d > 0.0 {
                     engine.set_deadline(Duration::from_secs_f64(d.min(1e6)));
                 }
-                let result = run_job(&engine, &req.job, pid);
+                let result = run_job(&engine, &req.job, pid, &mut programs);
                 // Pooled textures of this request's size are not kept for the next one.
                 engine.cleanup();
                 match result {
