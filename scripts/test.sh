@@ -13,3 +13,5 @@ cargo build -q --workspace --all-targets
 cargo test --workspace
 # The Python package, built as a wheel and tested installed in a fresh virtualenv.
 bash scripts/test-python.sh
+# `isf mcp` driven by the official MCP Python SDK client (mcp 1.x and 2.x, fresh virtualenvs).
+bash scripts/test-mcp-sdk.sh

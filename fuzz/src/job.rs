@@ -279,9 +279,21 @@ impl Job {
     pub fn text(&self) -> String {
         let list = |entries: &Option<Vec<EntryG>>, last: bool| -> Option<Vec<String>> {
             let entries = entries.as_ref()?;
-            let mut v: Vec<String> = entries.iter().map(EntryG::text).collect();
+            let mut v: Vec<String> = Vec::new();
+            let mut len = 0;
+            for e in entries {
+                if len > crate::BUDGET {
+                    break;
+                }
+                let text = e.text();
+                len += text.len();
+                v.push(text);
+            }
             if let (true, Some(Repeat(n)), Some(e)) = (last, &self.repeat_last, v.last().cloned()) {
-                for _ in 0..n.0.min(2000) {
+                // Each entry compiles its shaders: a few hundred copies are enough to find
+                // what grows with the entry count. The copies stay within the text budget.
+                let room = crate::BUDGET / (e.len() + 4);
+                for _ in 0..n.0.min(300).min(room) {
                     v.push(e.clone());
                 }
             }

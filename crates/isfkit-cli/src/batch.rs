@@ -229,7 +229,7 @@ fn run_isolated(
 /// The child side of `--isolate`: the task comes as a message on stdin.
 fn run_worker(interrupted: &AtomicBool) -> ExitCode {
     let code = isfkit_batch::serve(std::io::stdin().lock(), std::io::stdout(), interrupted);
-    ExitCode::from(code)
+    crate::exit_code(code)
 }
 
 /// Prints every problem of a rejected job (as JSON with `--json`) and gives exit code 2:
@@ -452,11 +452,11 @@ pub fn run(args: BatchArgs) -> ExitCode {
     if let Some(c) = cleanup.filter(|c| !c.ok()) {
         eprintln!("{c}");
     }
-    if summary.interrupted {
-        ExitCode::from(130)
+    crate::exit_code(if summary.interrupted {
+        130
     } else if summary.failures.is_empty() {
-        ExitCode::SUCCESS
+        0
     } else {
-        ExitCode::from(1)
-    }
+        1
+    })
 }

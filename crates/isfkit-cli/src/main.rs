@@ -776,14 +776,32 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => exit_code(0),
         Err(f) => {
             if !f.message.is_empty() {
                 eprintln!("{}", f.message);
             }
-            ExitCode::from(f.code)
+            exit_code(f.code)
         }
     }
+}
+
+/// The process's exit code. While a device given up on after a deadline still runs its
+/// work, the process ends here at once (`_exit`, after flushing stdout and stderr) instead:
+/// the C library's exit handlers would tear down Mesa's LLVM under a driver thread still
+/// compiling that work, which crashes (see `isfkit_render::abandoned_work_running`).
+#[allow(unsafe_code)]
+pub(crate) fn exit_code(code: u8) -> ExitCode {
+    if isfkit_render::abandoned_work_running() {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        // SAFETY: `_exit` ends the process without running exit handlers or destructors;
+        // everything this process must write is written (frames are flushed and renamed
+        // before the report, stdout and stderr just above).
+        unsafe { libc::_exit(i32::from(code)) }
+    }
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

@@ -626,6 +626,8 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
             "--paused",
             "--size",
             "64x64",
+            "--window",
+            "400x300",
             "--cleanup-report",
         ],
     );

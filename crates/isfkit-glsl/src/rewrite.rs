@@ -168,6 +168,32 @@ pub fn located_decls(decl: &str, loc: u32, qualifiers: &str, dir: &str) -> Strin
     }
 }
 
+/// Functions and ISF macros that read a texture.
+const TEXTURE_READS: &[&str] = &[
+    "texture2D",
+    "texture2DRect",
+    "texture2DProj",
+    "texture2DLod",
+    "texture2DRectProj",
+    "texture",
+    "textureLod",
+    "textureProj",
+    "textureGrad",
+    "textureOffset",
+    "texelFetch",
+    "texelFetchOffset",
+    "textureSize",
+    "textureLodOffset",
+    "textureProjLod",
+    "textureGather",
+    "textureQueryLevels",
+    "IMG_PIXEL",
+    "IMG_NORM_PIXEL",
+    "IMG_THIS_PIXEL",
+    "IMG_THIS_NORM_PIXEL",
+    "IMG_SIZE",
+];
+
 const QUALIFIERS: &[&str] = &[
     "flat",
     "smooth",
@@ -777,6 +803,24 @@ impl<'a> Rewriter<'a> {
                 }
             }
             let has_init = (i..end).any(|k| self.text(k) == "=");
+            if has_init && first == "const" {
+                // naga panics const-evaluating a texture read (found by fuzzing); GLSL
+                // rejects it too: a constant is a constant expression.
+                let read = (i..end).find(|&k| {
+                    let t = self.toks[k];
+                    TEXTURE_READS.contains(&&self.src[t.start..t.end]) && self.is(k + 1, "(")
+                });
+                if let Some(k) = read {
+                    let t = self.toks[k];
+                    self.errors.push((
+                        t.start,
+                        format!(
+                            "a const cannot be initialised with a texture read ({}): drop `const`",
+                            &self.src[t.start..t.end]
+                        ),
+                    ));
+                }
+            }
             if has_init
                 && first != "const"
                 && !stmt.contains(&"uniform")
@@ -1155,9 +1199,10 @@ pub fn collect_varyings(
             continue;
         }
         let s = rw.text(i);
-        if s == "{" {
+        // Braces and parentheses: `in`/`out` of a function's parameters are no varyings.
+        if s == "{" || s == "(" {
             depth += 1;
-        } else if s == "}" {
+        } else if s == "}" || s == ")" {
             depth -= 1;
         } else if depth == 0 && matches!(s, "varying" | "in" | "out") {
             let is_input_or_output = matches!(

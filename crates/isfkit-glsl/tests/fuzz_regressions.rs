@@ -154,3 +154,62 @@ fn macros_named_like_generated_functions() {
         assert_eq!(text.lines().next().unwrap(), want, "{define}: {text}");
     }
 }
+
+/// naga panicked const-evaluating a texture read in a `const` global ("index out of bounds:
+/// the len is 8 but the index is 20"), which aborted the fuzzer and, before the compiler
+/// thread caught panics, the process.
+#[test]
+fn const_globals_cannot_read_textures() {
+    let header = r#"/*{"INPUTS":[{"NAME":"inputImage","TYPE":"image"}]}*/"#;
+    for (decl, col, read) in [
+        (
+            "const vec4 D = texture2D(inputImage, vec2(0.5));",
+            16,
+            "texture2D",
+        ),
+        (
+            "const vec4 D = IMG_NORM_PIXEL(inputImage, vec2(0.5));",
+            16,
+            "IMG_NORM_PIXEL",
+        ),
+        (
+            "const vec2 D = vec2(textureSize(inputImage, 0));",
+            21,
+            "textureSize",
+        ),
+        ("const vec4 D = texture(1);", 16, "texture"),
+    ] {
+        let text = error_of(&format!(
+            "{header}\n{decl}\nvoid main() {{ gl_FragColor = D.xxxx; }}\n"
+        ));
+        let want = format!(
+            "<source>:2:{col}: error: a const cannot be initialised with a texture read ({read}): drop `const`"
+        );
+        assert_eq!(text.lines().next().unwrap(), want, "{decl}: {text}");
+    }
+    // Without `const`, a global initialised from a texture is read in `main` (VVISF's way).
+    let src = format!(
+        "{header}\nvec4 D = texture2D(inputImage, vec2(0.5));\nvoid main() {{ gl_FragColor = D; }}\n"
+    );
+    assert!(Program::from_source(&src, None).is_ok());
+}
+
+/// `in`/`out` parameters of a function were collected as varyings: the built-in vertex
+/// shader then declared `out v v;` for a parameter `in v v` of an unknown type, "Not
+/// implemented: variable qualifier (in code isfkit generated, line 38; please report this)".
+#[test]
+fn function_parameters_are_not_varyings() {
+    let text = error_of(
+        "/*{}*/\nfloat f(in v v, out float w) { return 1.0; }\nvoid main() { gl_FragColor = vec4(1.0); }\n",
+    );
+    assert!(text.starts_with("<source>:2:"), "{text}");
+    assert!(!text.contains("please report"), "{text}");
+    let src = "/*{}*/\nfloat f(in vec2 p, out float w) { w = p.y; return p.x; }\n\
+               void main() { float w; gl_FragColor = vec4(f(isf_FragNormCoord, w), w, 0.0, 1.0); }\n";
+    let p = Program::from_source(src, None).unwrap();
+    assert!(
+        !p.translation.vertex.glsl.contains(" p;"),
+        "{}",
+        p.translation.vertex.glsl
+    );
+}

@@ -9,9 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use isfkit_batch::{
-    engine_config, run_task, Output, Plan, RunOptions, Summary, Task, TaskResult,
-};
+use isfkit_batch::{engine_config, run_task, Output, Plan, RunOptions, Summary, Task, TaskResult};
 use isfkit_output::EncoderPool;
 use isfkit_render::Engine;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};

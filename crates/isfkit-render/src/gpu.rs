@@ -79,6 +79,20 @@ pub(crate) fn request_adapter(
     })
 }
 
+/// Every device of this process given up on, alive while its work still runs.
+static ABANDONED: Mutex<Vec<Weak<()>>> = Mutex::new(Vec::new());
+
+/// Whether a device of this process was given up on (a frame passed its deadline) and the
+/// GPU still runs its work. A process should then end without running exit handlers
+/// (`_exit`): on lavapipe, the C library's exit tears down LLVM while the abandoned work may
+/// still be compiling on a driver thread, which crashes (measured: 1 exit in 5 with a 1 ms
+/// deadline ended in SIGSEGV).
+pub fn abandoned_work_running() -> bool {
+    let mut list = ABANDONED.lock().unwrap_or_else(|p| p.into_inner());
+    list.retain(|w| w.strong_count() > 0);
+    !list.is_empty()
+}
+
 /// One submission handed to a device's submission thread, and where its answer goes.
 type SubmitJob = (
     Vec<wgpu::CommandBuffer>,
@@ -229,7 +243,12 @@ impl Gpu {
     /// Marks the device as hung: when it is dropped, its queue (whose drop would wait for
     /// the work to end) is let go on a detached thread, so nobody waits for it.
     pub fn abandon(&self) {
-        self.abandoned.store(true, Ordering::SeqCst);
+        if !self.abandoned.swap(true, Ordering::SeqCst) {
+            ABANDONED
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(self.work_token());
+        }
     }
 
     pub fn is_abandoned(&self) -> bool {

@@ -29,7 +29,7 @@ pub use date::{date_uniform, parse_date, DATE_FORMAT_HINT};
 pub use engine::{Engine, EngineConfig, ReinitReport};
 pub use error::{Error, Result};
 pub use frame::{Frame, Pixels};
-pub use gpu::Backend;
+pub use gpu::{abandoned_work_running, Backend};
 pub use isfkit_audio::{AudioError, Sound};
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
 pub use lifecycle::{
