@@ -21,7 +21,8 @@ pub struct PreviewArgs {
     /// Set an image input from a PNG/JPEG file: NAME=PATH.
     #[arg(long = "image", value_name = "NAME=PATH")]
     images: Vec<String>,
-    /// Set an audio/audioFFT input from a WAV file: NAME=FILE.wav.
+    /// Set an audio/audioFFT input from a sound file (WAV, or anything ffmpeg decodes):
+    /// NAME=FILE. It follows the frame's time.
     #[arg(long = "audio", value_name = "NAME=FILE")]
     audio: Vec<String>,
     /// Frames per second: the most the window renders, and the rate of recordings (which

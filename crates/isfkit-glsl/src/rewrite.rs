@@ -718,6 +718,42 @@ impl<'a> Rewriter<'a> {
         let mut has_main = false;
         let mut user_output = false;
         let n = self.toks.len();
+        // A built-in of the other stage: naga's error has no place in the user's code.
+        let (other, wrong): (&str, &[&str]) = match self.stage {
+            Stage::Fragment => (
+                "vertex",
+                &[
+                    "gl_Position",
+                    "gl_PointSize",
+                    "gl_VertexID",
+                    "gl_VertexIndex",
+                    "gl_InstanceID",
+                    "gl_InstanceIndex",
+                ],
+            ),
+            Stage::Vertex => (
+                "fragment",
+                &[
+                    "gl_FragCoord",
+                    "gl_FragColor",
+                    "gl_FragData",
+                    "gl_FragDepth",
+                    "gl_FrontFacing",
+                    "gl_PointCoord",
+                ],
+            ),
+        };
+        if let Some(t) = self
+            .toks
+            .iter()
+            .find(|t| !t.directive && wrong.contains(&&self.src[t.start..t.end]))
+        {
+            let name = &self.src[t.start..t.end];
+            self.errors.push((
+                t.start,
+                format!("{name} belongs to the {other} shader; this stage cannot use it"),
+            ));
+        }
         let mut i = 0;
         while i < n {
             if self.toks[i].directive {

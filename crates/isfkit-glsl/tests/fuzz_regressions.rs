@@ -213,3 +213,25 @@ fn function_parameters_are_not_varyings() {
         p.translation.vertex.glsl
     );
 }
+
+/// `gl_Position` in a fragment shader: "Entry point main at Fragment is invalid: Built-in
+/// Position { invariant: false } is not available at this stage (in code isfkit generated,
+/// line 0; please report this)".
+#[test]
+fn built_ins_of_the_other_stage() {
+    let text =
+        error_of("/*{}*/\nvoid main() {\n\tgl_Position += 0.0;\n\tgl_FragColor = vec4(1.0);\n}\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:3:2: error: gl_Position belongs to the vertex shader; this stage cannot use it"
+    );
+    let vs = "void main() {\n\tisf_vertShaderInit();\n\tgl_FragColor = vec4(1.0);\n}\n";
+    match Program::from_source("/*{}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n", Some(vs)) {
+        Err(e @ LoadError::Compile { .. }) => assert_eq!(
+            e.render().lines().next().unwrap(),
+            "<vertex>:3:2: error: gl_FragColor belongs to the fragment shader; this stage cannot use it"
+        ),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("compiled"),
+    }
+}

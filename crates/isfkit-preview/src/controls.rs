@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use isfkit_render::format::{Input, InputType, IsfDocument};
-use isfkit_render::{AudioData, ImageData, Scene, Value};
+use isfkit_render::{ImageData, Scene, Sound, Value};
 
 /// Control state that is not a scene value: file fields, the files loaded into image and
 /// audio inputs (applied again after a reload), and which point2D follows the pointer.
@@ -13,7 +14,7 @@ pub(crate) struct Controls {
     pub image_fields: HashMap<String, String>,
     pub audio_fields: HashMap<String, String>,
     pub images: HashMap<String, (PathBuf, ImageData)>,
-    pub audio: HashMap<String, (PathBuf, AudioData)>,
+    pub audio: HashMap<String, (PathBuf, Arc<Sound>)>,
     /// The point2D input that clicks and drags on the picture set.
     pub point_target: Option<String>,
     /// The image input that files dropped on the window go to.
@@ -58,11 +59,11 @@ impl Controls {
         Ok(())
     }
 
-    /// Sets an audio input from a WAV file and remembers it for reloads.
+    /// Sets an audio input from a sound file (WAV, or anything ffmpeg decodes) and
+    /// remembers it for reloads. The input follows the frame's time, as in `isf render`.
     pub fn load_audio(&mut self, scene: &Scene, name: &str, path: &Path) -> Result<(), String> {
-        let audio = crate::read_wav(path)?;
-        scene
-            .set_audio(name, audio.clone())
+        let audio = scene
+            .set_sound_file(name, path)
             .map_err(|e| e.to_string())?;
         self.audio_fields
             .insert(name.to_owned(), path.display().to_string());
@@ -90,7 +91,7 @@ impl Controls {
             keep
         });
         self.audio.retain(|name, (_, a)| {
-            let keep = has(name, false) && scene.set_audio(name, a.clone()).is_ok();
+            let keep = has(name, false) && scene.set_sound(name, a.clone()).is_ok();
             if !keep {
                 dropped.push(name.clone());
             }
@@ -264,7 +265,7 @@ impl Controls {
                 }
             }
             InputType::Audio { .. } | InputType::AudioFft { .. } => {
-                ui.label(format!("{label} ({}, WAV file)", input.ty.type_name()));
+                ui.label(format!("{label} ({}, sound file)", input.ty.type_name()));
                 changed |= self.file_row(ui, scene, name, false);
             }
         }
@@ -283,7 +284,7 @@ impl Controls {
         ui.horizontal(|ui| {
             let r = ui.add(
                 egui::TextEdit::singleline(field)
-                    .hint_text(if image { "image file" } else { "file.wav" })
+                    .hint_text(if image { "image file" } else { "sound file (wav, mp3, flac, ...)" })
                     .desired_width(150.0),
             );
             load |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

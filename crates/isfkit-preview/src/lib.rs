@@ -22,7 +22,7 @@ mod watch;
 
 use std::path::PathBuf;
 
-use isfkit_render::{AudioData, Backend};
+use isfkit_render::Backend;
 
 pub use diag::load_error_text;
 
@@ -36,7 +36,7 @@ pub struct PreviewArgs {
     pub sets: Vec<String>,
     /// `NAME=PATH` image inputs.
     pub images: Vec<String>,
-    /// `NAME=FILE.wav` audio inputs.
+    /// `NAME=FILE` audio inputs (WAV, or anything ffmpeg decodes).
     pub audio: Vec<String>,
     /// Playback frame rate cap, and the frame rate of recordings.
     pub fps: f64,
@@ -74,28 +74,4 @@ impl Failure {
 /// coordinator (printing the report when asked). Must be called on the main thread.
 pub fn run(args: PreviewArgs) -> Result<(), Failure> {
     app::run(args)
-}
-
-/// Reads a WAV file into one row of samples per channel (integer samples scaled to -1..1).
-pub fn read_wav(path: &std::path::Path) -> Result<AudioData, String> {
-    let reader = hound::WavReader::open(path)
-        .map_err(|e| format!("error: cannot read WAV {}: {e}", path.display()))?;
-    let spec = reader.spec();
-    let channels = spec.channels.max(1) as usize;
-    let samples: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.into_samples::<f32>().collect::<Result<_, _>>(),
-        hound::SampleFormat::Int => {
-            let scale = (1i64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-            reader
-                .into_samples::<i32>()
-                .map(|s| s.map(|v| v as f32 / scale))
-                .collect()
-        }
-    }
-    .map_err(|e| format!("error: cannot read WAV {}: {e}", path.display()))?;
-    let mut out = vec![Vec::with_capacity(samples.len() / channels); channels];
-    for (i, s) in samples.into_iter().enumerate() {
-        out[i % channels].push(s);
-    }
-    Ok(AudioData { channels: out })
 }

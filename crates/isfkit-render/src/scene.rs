@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::pool::PooledTexture;
 use crate::scene_state::{lock_scene, RenderOptions, SceneState};
-use crate::value::{AudioData, ImageData, Value};
+use crate::value::{ImageData, Value};
 
 /// A loaded shader. Cheap to clone; all clones share the inputs and the frame state.
 #[derive(Clone)]
@@ -130,20 +130,6 @@ impl Scene {
         let sound = Arc::new(Sound::load(path)?);
         self.set_sound(name, sound.clone())?;
         Ok(sound)
-    }
-
-    /// Sets an audio or audioFFT input from samples at [`AudioData::SAMPLE_RATE`] (44.1 kHz):
-    /// a sound like any other (see [`Scene::set_sound`]), not a fixed texture.
-    pub fn set_audio(&self, name: &str, audio: AudioData) -> Result<()> {
-        self.engine.check_alive()?;
-        let expected = lock_scene(&self.state).input_type(name)?.type_name();
-        let sound =
-            Sound::new(AudioData::SAMPLE_RATE, audio.channels).map_err(|e| Error::InputType {
-                name: name.to_owned(),
-                expected,
-                given: e.to_string(),
-            })?;
-        self.set_sound(name, sound)
     }
 
     /// Renders one frame: every pass in order, then reads the output back.

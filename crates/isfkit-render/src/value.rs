@@ -225,20 +225,6 @@ pub(crate) fn check_image_size(width: u32, height: u32) -> std::result::Result<(
     Ok(())
 }
 
-/// Audio samples, one `Vec` per channel (all the same length), in -1..1, at
-/// [`AudioData::SAMPLE_RATE`]. Kept for callers written before [`crate::Sound`]:
-/// [`crate::Scene::set_audio`] makes a sound of them, which follows time like any other
-/// (prefer [`crate::Scene::set_sound`] with the real sample rate).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudioData {
-    pub channels: Vec<Vec<f32>>,
-}
-
-impl AudioData {
-    /// The sample rate [`crate::Scene::set_audio`] assumes.
-    pub const SAMPLE_RATE: u32 = 44_100;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
