@@ -521,8 +521,6 @@ fn render_with(
     Ok(())
 }
 
-/// Most bytes `isf render -` reads from standard input.
-const MAX_STDIN_SHADER: u64 = 16 << 20;
 
 /// The closing of the gaps with isf-shader-renderer's CLI (issue 11): the shader from
 /// standard input (`-`), several `--time`s (one numbered output each), `--quality`.
@@ -573,20 +571,22 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
         )));
     }
     if args.shader == Path::new("-") {
+        use isfkit_format::limits::MAX_SHADER_BYTES;
         use std::io::Read;
         let mut bytes = Vec::new();
         std::io::stdin()
-            .take(MAX_STDIN_SHADER + 1)
+            .take(MAX_SHADER_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| {
                 Failure::usage(format!(
                     "error: cannot read the shader from standard input: {e}"
                 ))
             })?;
-        if bytes.len() as u64 > MAX_STDIN_SHADER {
-            return Err(Failure::usage(format!(
-                "error: the shader on standard input is over the limit of {MAX_STDIN_SHADER} bytes"
-            )));
+        if bytes.len() as u64 > MAX_SHADER_BYTES {
+            return Err(Failure::usage(
+                "error: the shader on standard input is larger than the shader file limit of 1 MiB"
+                    .to_owned(),
+            ));
         }
         let text = isfkit_render::format::decode_glsl(&bytes).map_err(|d| {
             Failure::usage(format!(
