@@ -235,3 +235,19 @@ fn built_ins_of_the_other_stage() {
         Ok(_) => panic!("compiled"),
     }
 }
+
+/// A `#define` body nested 100,000 deep, never used: the nesting guard checked only code
+/// and expansions, and the rewriter's bracket pairing took minutes on the body.
+#[test]
+fn deep_macro_bodies_are_refused_quickly() {
+    let body = format!("{}1.0{}", "(true?".repeat(100_000), ":0.0)".repeat(100_000));
+    let start = std::time::Instant::now();
+    let text = error_of(&format!(
+        "/*{{}}*/\n#define v {body}\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
+    ));
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:2:1547: error: brackets, blocks and parentheses nest deeper than the limit of 256 levels"
+    );
+}
