@@ -521,7 +521,6 @@ fn render_with(
     Ok(())
 }
 
-
 /// The closing of the gaps with isf-shader-renderer's CLI (issue 11): the shader from
 /// standard input (`-`), several `--time`s (one numbered output each), `--quality`.
 /// Checks them and rewrites `args` so the render below needs no special case.

@@ -284,7 +284,11 @@ impl Controls {
         ui.horizontal(|ui| {
             let r = ui.add(
                 egui::TextEdit::singleline(field)
-                    .hint_text(if image { "image file" } else { "sound file (wav, mp3, flac, ...)" })
+                    .hint_text(if image {
+                        "image file"
+                    } else {
+                        "sound file (wav, mp3, flac, ...)"
+                    })
                     .desired_width(150.0),
             );
             load |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
