@@ -18,6 +18,8 @@ if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && ! ls /etc/vulkan/icd.d
 fi
 dpkg -s libvulkan1 >/dev/null 2>&1 || apt_packages+=(libvulkan1)
 command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
+# libFuzzer (cargo-fuzz's fuzz smoke run in scripts/test.sh) is C++.
+command -v c++ >/dev/null 2>&1 || apt_packages+=(g++)
 # The preview window's tests (isf preview): an X server, window control and capture.
 command -v Xvfb >/dev/null 2>&1 || apt_packages+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || apt_packages+=(xdotool)
@@ -43,4 +45,10 @@ if command -v python3 >/dev/null 2>&1; then
         python3 -m pip install -q --disable-pip-version-check "${missing[@]}" \
             || python3 -m pip install -q --disable-pip-version-check --break-system-packages "${missing[@]}"
     fi
+fi
+
+# cargo-fuzz, for the bounded fuzz smoke run of scripts/test.sh (stable Rust, no sanitizer).
+if command -v cargo >/dev/null 2>&1 && ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "install-deps: cargo install cargo-fuzz"
+    cargo install --quiet --locked cargo-fuzz
 fi

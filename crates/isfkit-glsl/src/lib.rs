@@ -635,6 +635,14 @@ fn map_diagnostic(src: &StageSource, offset: Option<usize>, message: String) -> 
         Some(u) if !src.user_source.is_empty() => {
             Diagnostic::at_offset(Severity::Error, &src.user_source, u, message)
         }
+        // Nothing of `main` reached the compiler: an `#if` without its `#endif` (or a
+        // directive that swallowed the rest) hid it. Desktop drivers refuse such a file too.
+        None if message.contains("Missing entry point") => Diagnostic::bare(
+            Severity::Error,
+            "the compiler found no main() function: check that main is defined and that \
+             every #if, #ifdef and #ifndef has its #endif"
+                .to_owned(),
+        ),
         _ => {
             let gen_line = offset
                 .map(|o| isfkit_format::line_col(&src.glsl, o).0)

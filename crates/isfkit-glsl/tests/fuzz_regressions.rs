@@ -251,3 +251,20 @@ fn deep_macro_bodies_are_refused_quickly() {
         "<source>:2:1547: error: brackets, blocks and parentheses nest deeper than the limit of 256 levels"
     );
 }
+
+/// An `#if` without `#endif` hid `main` from the compiler: "Missing entry point (in code
+/// isfkit generated, line 0; please report this)".
+#[test]
+fn an_unterminated_if_hiding_main() {
+    let src = "/*{\"ISFVSN\":\"2\"}*/\n#if __VERSION__ <= 120\n#define B 1.0\n#else\n\
+               void main() { gl_FragColor = vec4(1.0); }\n";
+    let text = error_of(src);
+    assert!(
+        text.contains(
+            "the compiler found no main() function: check that main is defined and that every \
+             #if, #ifdef and #ifndef has its #endif"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("please report"), "{text}");
+}
