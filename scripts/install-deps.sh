@@ -24,6 +24,11 @@ command -v c++ >/dev/null 2>&1 || apt_packages+=(g++)
 command -v Xvfb >/dev/null 2>&1 || apt_packages+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || apt_packages+=(xdotool)
 command -v import >/dev/null 2>&1 || apt_packages+=(imagemagick)
+# The differential test against desktop OpenGL (scripts/test-differential.sh): Mesa's GL
+# (llvmpipe) through GLX, and xvfb-run's xauth.
+for p in libgl1-mesa-dri libglx-mesa0 libgl1 xauth; do
+    dpkg -s "$p" >/dev/null 2>&1 || apt_packages+=("$p")
+done
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
     echo "install-deps: installing ${apt_packages[*]}"

@@ -15,7 +15,8 @@ cargo test --workspace
 bash scripts/test-python.sh
 # `isf mcp` driven by the official MCP Python SDK client (mcp 1.x and 2.x, fresh virtualenvs).
 bash scripts/test-mcp-sdk.sh
+# isfkit against desktop OpenGL (pyvvisf 0.9 on Mesa's llvmpipe), byte for byte (issue 9).
+bash scripts/test-differential.sh
 # A bounded fuzz smoke run (issue 13): the targets build on stable Rust and a fixed set of
-# generated inputs (seed 1) passes. The glsl target is left out until its open findings are
-# fixed (README, Fuzzing); the long runs are the README's commands.
-ISFKIT_FUZZ_RUNS=1500 bash fuzz/smoke.sh 0 expr header job
+# generated inputs (seed 1) passes; the long runs are the README's commands.
+ISFKIT_FUZZ_RUNS=1500 bash fuzz/smoke.sh 0 expr header glsl job

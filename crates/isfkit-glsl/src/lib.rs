@@ -146,6 +146,8 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         &layout,
     );
 
+    let this_location = rewrite::uses_this_pixel(&fs_src, &fs_toks).then(|| varyings.reserve());
+
     let fs_out = rewrite::Rewriter::new(&fs_src, &fs_toks, &fs_renames, Stage::Fragment, &layout)
         .run(&mut varyings);
     let vs_out = rewrite::Rewriter::new(&vs_src, &vs_toks, &vs_renames, Stage::Vertex, &layout)
@@ -211,6 +213,7 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         Stage::Fragment,
         &layout,
         &varyings,
+        this_location,
         fs_out,
         doc.code.clone(),
     );
@@ -218,6 +221,7 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         Stage::Vertex,
         &layout,
         &varyings,
+        this_location,
         vs_out,
         vertex.map(str::to_owned).unwrap_or_default(),
     );
@@ -238,6 +242,7 @@ fn assemble(
     stage: Stage,
     layout: &Layout,
     varyings: &rewrite::Varyings,
+    this_location: Option<u32>,
     out: rewrite::Output,
     user_source: String,
 ) -> StageSource {
@@ -248,6 +253,12 @@ fn assemble(
     pre.push_str(&format!(
         "layout(location = 0) {io} vec2 isf_FragNormCoord;\n"
     ));
+    if let Some(loc) = this_location {
+        pre.push_str(&format!(
+            "layout(location = {loc}) {io} vec2 {};\n",
+            rewrite::THIS_NORM_COORD
+        ));
+    }
     let mut bools = Vec::new();
     for f in &layout.fields {
         match &f.role {
@@ -272,16 +283,29 @@ fn assemble(
             }
         }
         Stage::Vertex => {
+            // VVISF's quad is a triangle strip bottom-left, bottom-right, top-left,
+            // top-right: triangles (bl, br, tl) and (tl, br, tr). Mesa's rasterizer takes
+            // the bottom-right corner as the first vertex of both when it draws that strip
+            // for GL, and interpolates from the first vertex: with the same first vertex (and
+            // winding) here, interpolated varyings (isf_FragNormCoord) are bit for bit those
+            // of desktop GL on the same rasterizer (tests/differential).
             pre.push_str(concat!(
                 "vec2 isf_VertPos;\n",
                 "void isf_vertShaderInit() {\n",
-                "    vec2 isf_quad[6] = vec2[6](vec2(-1.0, -1.0), vec2(1.0, -1.0), vec2(-1.0, 1.0),\n",
-                "                               vec2(-1.0, 1.0), vec2(1.0, -1.0), vec2(1.0, 1.0));\n",
+                "    vec2 isf_quad[6] = vec2[6](vec2(1.0, -1.0), vec2(-1.0, 1.0), vec2(-1.0, -1.0),\n",
+                "                               vec2(1.0, -1.0), vec2(1.0, 1.0), vec2(-1.0, 1.0));\n",
                 "    isf_VertPos = isf_quad[gl_VertexIndex % 6];\n",
                 "    gl_Position = vec4(isf_VertPos, 0.0, 1.0);\n",
                 "    isf_FragNormCoord = isf_VertPos * 0.5 + 0.5;\n",
-                "}\n",
             ));
+            if this_location.is_some() {
+                // Before the user's code can move the quad or change isf_FragNormCoord.
+                pre.push_str(&format!(
+                    "    {} = isf_FragNormCoord;\n",
+                    rewrite::THIS_NORM_COORD
+                ));
+            }
+            pre.push_str("}\n");
         }
     }
     e.generated(&pre);
@@ -492,7 +516,10 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
         }
         // The user's `main` is renamed in the generated code; say so in their terms.
         let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
-        out.push(map_diagnostic(src, offset, message));
+        out.push(
+            duplicate_location(src, &message)
+                .unwrap_or_else(|| map_diagnostic(src, offset, message)),
+        );
         return None;
     }
     Some(module)
@@ -626,6 +653,70 @@ fn lexer_errors(glsl: &str) -> Vec<(usize, &'static str, String)> {
         }
     }
     errors
+}
+
+/// naga's "Multiple bindings at location N" (reported on the generated `main`): two of the
+/// user's declarations ended up at location N. Either a varying declared twice where both
+/// declarations reach the compiler (two in the branches of one `#if` are fine), or the user's
+/// own `layout(location = N)` beside a varying isfkit placed there. Said at the user's later
+/// declaration; `None` when the message is another or the declarations are not the user's.
+fn duplicate_location(src: &StageSource, message: &str) -> Option<StageDiagnostic> {
+    let n: u32 = message
+        .split("Multiple bindings at location ")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    if src.user_source.is_empty() {
+        return None;
+    }
+    let glsl = &src.glsl;
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    // The user's declarations at location N: (offset in the user's file, name).
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut from = 0;
+    while let Some(p) = glsl[from..].find("location") {
+        let at = from + p;
+        from = at + "location".len();
+        let Some(rest) = glsl[from..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if digits.parse::<u32>() != Ok(n) {
+            continue;
+        }
+        let Some(len) = glsl[at..].find(';') else {
+            continue;
+        };
+        // The declared name: the last word before `;`, or before an array size.
+        let decl = glsl[at..at + len]
+            .split('[')
+            .next()
+            .unwrap_or("")
+            .trim_end();
+        let name = decl.rsplit(|c: char| !is_word(c)).next().unwrap_or("");
+        let name_at = at + decl.len() - name.len();
+        if let Some(user) = src.map.lookup(name_at) {
+            found.push((user, words::unrename(name)));
+        }
+    }
+    let [(_, first), (user, second), ..] = found.as_slice() else {
+        return None;
+    };
+    let message = if first == second {
+        format!("the varying \"{second}\" is declared more than once; GLSL allows one declaration of a name")
+    } else {
+        format!("the varyings \"{first}\" and \"{second}\" both use location {n}")
+    };
+    Some(StageDiagnostic {
+        stage: src.stage,
+        diagnostic: Diagnostic::at_offset(Severity::Error, &src.user_source, *user, message),
+    })
 }
 
 /// Moves a naga error at `offset` of the generated code to the user's file.

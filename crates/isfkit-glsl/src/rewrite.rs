@@ -34,6 +34,12 @@ impl Varyings {
         }
     }
 
+    /// A location for a varying isfkit itself passes (not in `entries`).
+    pub fn reserve(&mut self) -> u32 {
+        self.next += 1;
+        self.next - 1
+    }
+
     fn location(&mut self, name: &str, decl: &str, slots: u32) -> u32 {
         if let Some(e) = self.entries.iter().find(|e| e.0 == name) {
             return e.2;
@@ -134,6 +140,21 @@ pub fn column_name(name: &str, k: u32) -> String {
     format!("isf_{name}_col{k}")
 }
 
+/// The varying `IMG_THIS_PIXEL` / `IMG_THIS_NORM_PIXEL` sample at: the normalized position
+/// on the quad, set by `isf_vertShaderInit()` (VVISF's `_NAME_normTexCoord`, which for a 2D
+/// texture is this same value for every image).
+pub const THIS_NORM_COORD: &str = "isf_ThisNormCoord";
+
+/// Whether a stage's code (directives included) uses `IMG_THIS_PIXEL`/`IMG_THIS_NORM_PIXEL`.
+pub fn uses_this_pixel(src: &str, toks: &[Token]) -> bool {
+    toks.iter().any(|t| {
+        matches!(
+            &src[t.start..t.end],
+            "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL"
+        )
+    })
+}
+
 /// Locations a varying `TYPE name[N]` takes: N (1 without a size), times the columns of a
 /// matrix.
 fn varying_slots(ty: &str, suffix: &str) -> u32 {
@@ -148,6 +169,13 @@ fn varying_slots(ty: &str, suffix: &str) -> u32 {
 /// `flat`.
 pub fn is_integer_type(ty: &str) -> bool {
     matches!(ty, "int" | "uint") || ty.starts_with("ivec") || ty.starts_with("uvec")
+}
+
+/// A type a varying can have: float, vec2-4, matrices, integer types (`flat`).
+fn is_varying_type(ty: &str) -> bool {
+    matches!(ty, "float" | "vec2" | "vec3" | "vec4")
+        || matrix_columns(ty).is_some()
+        || is_integer_type(ty)
 }
 
 /// Located declarations of varying `decl` (`TYPE name[N]`) starting at `loc`. naga rejects
@@ -477,6 +505,12 @@ impl<'a> Rewriter<'a> {
                 let sampled = format!("texture(sampler2D({image}, isf_sampler), ");
                 match name {
                     "IMG_SIZE" => e.replaced(&size, start),
+                    // As in VVISF: the coordinate isf_vertShaderInit() computed from the
+                    // quad (THIS_NORM_COORD), so the image follows a vertex shader that moves
+                    // the quad. (A vertex shader cannot use these; naga says so.)
+                    "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL" if self.stage == Stage::Fragment => {
+                        e.replaced(&format!("{sampled}{THIS_NORM_COORD})"), start)
+                    }
                     "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL" => {
                         e.replaced(&format!("{sampled}gl_FragCoord.xy / RENDERSIZE)"), start)
                     }
@@ -740,6 +774,13 @@ impl<'a> Rewriter<'a> {
                     "gl_FragDepth",
                     "gl_FrontFacing",
                     "gl_PointCoord",
+                    // Fragment-only statements and functions (GL compilers refuse them in a
+                    // vertex shader; naga's "Uses operations forbidden at this stage" names
+                    // no place).
+                    "discard",
+                    "dFdx",
+                    "dFdy",
+                    "fwidth",
                 ],
             ),
         };
@@ -969,6 +1010,19 @@ impl<'a> Rewriter<'a> {
     }
 
     /// For each declarator: (name token, end of `name[..]` part, optional `=` token, end).
+    /// The array size written on a declaration's type (`[2]` of `float[2] a, b;`, which
+    /// makes every name an array), from the type's token `ty`; empty without one.
+    fn type_array_suffix(&self, ty: usize, end: usize) -> String {
+        match self
+            .is(ty + 1, "[")
+            .then(|| self.matching(ty + 1, end))
+            .flatten()
+        {
+            Some(close) => (ty + 1..=close).map(|q| self.text(q)).collect(),
+            None => String::new(),
+        }
+    }
+
     fn declarators(&self, i: usize, end: usize) -> Vec<(usize, usize, Option<usize>, usize)> {
         // The type is the last identifier before the first declarator name: find the first
         // identifier followed by `=`, `,`, `[` or `;` after at least one type token.
@@ -1070,9 +1124,7 @@ impl<'a> Rewriter<'a> {
         }
         let ty = self.text(k);
         // naga (like GLSL) passes only numbers between the stages, integers `flat`.
-        let float =
-            matches!(ty, "float" | "vec2" | "vec3" | "vec4") || matrix_columns(ty).is_some();
-        if !float && !is_integer_type(ty) {
+        if !is_varying_type(ty) {
             self.errors.push((
                 self.toks[k].start,
                 format!("a varying cannot be of type {ty}: varyings are float, vec2-4, mat2-4 or flat integer types"),
@@ -1085,9 +1137,11 @@ impl<'a> Rewriter<'a> {
         }
         self.gap(e, self.toks[i].start);
         self.cursor = self.toks[end].end;
+        let on_type = self.type_array_suffix(k, end);
         for (name, name_end, _, _) in self.declarators(i, end) {
             let nm = self.text(name);
             let suffix: String = (name + 1..name_end).map(|q| self.text(q)).collect();
+            let suffix = format!("{on_type}{suffix}");
             let slots = varying_slots(ty, &suffix);
             let decl = format!("{ty} {nm}{suffix}");
             let loc = varyings.location(nm, &decl, slots);
@@ -1228,19 +1282,25 @@ pub fn collect_varyings(
     let rw = Rewriter::new(src, toks, renames, stage, layout);
     let n = toks.len();
     let mut i = 0;
-    let mut depth = 0;
+    // Braces and parentheses, counted apart and never below zero: `in`/`out` of a
+    // function's parameters are no varyings, nor is an `in` in a body that a stray `)`
+    // unbalanced (the fragment's own error; the vertex shader must not declare it).
+    let (mut braces, mut parens) = (0u32, 0u32);
     while i < n {
         if toks[i].directive {
             i += 1;
             continue;
         }
         let s = rw.text(i);
-        // Braces and parentheses: `in`/`out` of a function's parameters are no varyings.
-        if s == "{" || s == "(" {
-            depth += 1;
-        } else if s == "}" || s == ")" {
-            depth -= 1;
-        } else if depth == 0 && matches!(s, "varying" | "in" | "out") {
+        if s == "{" {
+            braces += 1;
+        } else if s == "}" {
+            braces = braces.saturating_sub(1);
+        } else if s == "(" {
+            parens += 1;
+        } else if s == ")" {
+            parens = parens.saturating_sub(1);
+        } else if braces == 0 && parens == 0 && matches!(s, "varying" | "in" | "out") {
             let is_input_or_output = matches!(
                 (s, stage),
                 ("varying", _) | ("out", Stage::Vertex) | ("in", Stage::Fragment)
@@ -1257,11 +1317,15 @@ pub fn collect_varyings(
                 while k < end && QUALIFIERS.contains(&rw.text(k)) {
                     k += 1;
                 }
-                if k < end {
+                // Only the types a varying can have: anything else is an error the stage's
+                // rewriter reports, and must not reach the other stage as a declaration.
+                if k < end && is_varying_type(rw.text(k)) {
                     let ty = rw.text(k);
+                    let on_type = rw.type_array_suffix(k, end);
                     for (name, name_end, _, _) in rw.declarators(start, end) {
                         let nm = rw.text(name);
                         let suffix: String = (name + 1..name_end).map(|q| rw.text(q)).collect();
+                        let suffix = format!("{on_type}{suffix}");
                         let slots = varying_slots(ty, &suffix);
                         varyings.location(nm, &format!("{ty} {nm}{suffix}"), slots);
                     }

@@ -268,3 +268,92 @@ fn an_unterminated_if_hiding_main() {
     );
     assert!(!text.contains("please report"), "{text}");
 }
+
+/// A stray `)` in `main` let the varying collector think it was outside every block, so the
+/// words `in the input` of a pasted sentence became a varying `the input` that the built-in
+/// vertex shader declared: "Not implemented: variable qualifier (in code isfkit generated,
+/// line 27; please report this)" beside the fragment's own error.
+#[test]
+fn a_stray_parenthesis_leaks_no_varying_into_the_vertex_shader() {
+    let text = error_of(
+        "/*{}*/\nvoid main() {\n\tgl_Fd by it, so it works at the right), read in the input's own pixels;\n\
+         \tgl_FragColor = vec4(1.0);\n}\n",
+    );
+    assert!(text.starts_with("<source>:3:"), "{text}");
+    assert!(!text.contains("please report"), "{text}");
+    assert!(!text.contains("<vertex>"), "{text}");
+}
+
+/// A varying declared twice in one stage: naga took both and its validator said "Multiple
+/// bindings at location 1 are present (in code isfkit generated, line 6; please report this)".
+#[test]
+fn a_varying_declared_twice() {
+    let text = error_of(
+        "/*{}*/\nvarying float v;\nvarying float v;\nvoid main() { gl_FragColor = vec4(v); }\n",
+    );
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:3:15: error: the varying \"v\" is declared more than once; GLSL allows one declaration of a name"
+    );
+    // Arrays too (the fuzzer's input).
+    let text = error_of(
+        "/*{}*/\nvarying float v[2];\nvarying float v[2];\nvoid main() { gl_FragColor = vec4(v[1]); }\n",
+    );
+    assert!(
+        text.starts_with("<source>:3:15: error: the varying \"v\" is declared more than once"),
+        "{text}"
+    );
+    // One declaration per branch of an #if is what web ports do: it compiles.
+    let src = "/*{}*/\n#ifdef GL_ES\nvarying highp vec2 uv;\n#else\nvarying vec2 uv;\n#endif\n\
+               void main() { gl_FragColor = vec4(uv, 0.0, 1.0); }\n";
+    Program::from_source(src, None).unwrap();
+    // The user's own location beside one isfkit chooses: no clash.
+    let src = "/*{}*/\nlayout(location = 1) in vec2 uv;\nvarying float v;\n\
+               void main() { gl_FragColor = vec4(uv, v, 1.0); }\n";
+    Program::from_source(src, None).unwrap();
+    // Two locations of the user's own that clash.
+    let text = error_of(
+        "/*{}*/\nlayout(location = 2) in float a;\nlayout(location = 2) in float b;\n\
+         void main() { gl_FragColor = vec4(a, b, 0.0, 1.0); }\n",
+    );
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:3:31: error: the varyings \"a\" and \"b\" both use location 2"
+    );
+}
+
+/// The array size written on the type (`varying float[2] v;`, GLSL 1.20) was dropped: the
+/// varying became a float and `v[1]` read "Can't resolve type: InvalidSubAccess".
+#[test]
+fn an_array_size_on_a_varyings_type() {
+    let vs = "varying float[2] v;\nvoid main() {\n\tisf_vertShaderInit();\n\
+              \tv[0] = isf_FragNormCoord.x;\n\tv[1] = isf_FragNormCoord.y;\n}\n";
+    let fs =
+        "/*{}*/\nvarying float[2] v;\nvoid main() { gl_FragColor = vec4(v[0], v[1], 0.0, 1.0); }\n";
+    let p = Program::from_source(fs, Some(vs)).unwrap();
+    for glsl in [&p.translation.fragment.glsl, &p.translation.vertex.glsl] {
+        assert!(glsl.contains("float v[2];"), "{glsl}");
+    }
+}
+
+/// `discard` (or a derivative) in a vertex shader: "Entry point main at Vertex is invalid:
+/// Uses operations forbidden at this stage (in code isfkit generated, line 0; please report
+/// this)". GL compilers refuse it too; now it is an error at the user's line.
+#[test]
+fn fragment_only_operations_in_a_vertex_shader() {
+    for (code, word) in [
+        ("\tdiscard;", "discard"),
+        ("\tfloat d = dFdx(isf_FragNormCoord.x);", "dFdx"),
+        ("\tfloat d = fwidth(1.0);", "fwidth"),
+    ] {
+        let vs = format!("void main() {{\n\tisf_vertShaderInit();\n{code}\n}}\n");
+        match Program::from_source("/*{}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n", Some(&vs)) {
+            Err(e @ LoadError::Compile { .. }) => assert_eq!(
+                e.render().lines().next().unwrap(),
+                format!("<vertex>:3:{}: error: {word} belongs to the fragment shader; this stage cannot use it", code.find(word).unwrap() + 1),
+            ),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("compiled: {vs}"),
+        }
+    }
+}

@@ -420,9 +420,39 @@ fn img_macros_take_nested_parentheses_and_commas() {
     );
     assert_has(
         &g,
-        "texture(sampler2D(inputImage, isf_sampler), gl_FragCoord.xy / RENDERSIZE)",
+        "texture(sampler2D(inputImage, isf_sampler), isf_ThisNormCoord)",
     );
     assert_has(&g, "vec2 s = _inputImage_imgSize;");
+}
+
+/// IMG_THIS_PIXEL / IMG_THIS_NORM_PIXEL sample where VVISF samples them: at a varying that
+/// isf_vertShaderInit() sets from the quad before the user's vertex code runs, so a vertex
+/// shader that rotates the quad rotates the image with it (gl_FragCoord would not).
+#[test]
+fn img_this_pixel_follows_the_vertex_stage() {
+    let d = doc(
+        r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#,
+        "varying vec2 v;\nvoid main() { gl_FragColor = IMG_THIS_PIXEL(inputImage) + vec4(v, 0.0, 0.0); }\n",
+    );
+    let vs = "varying vec2 v;\nvoid main() {\n  isf_vertShaderInit();\n  v = vec2(1.0);\n  \
+              gl_Position.xy = -gl_Position.yx;\n  isf_FragNormCoord = vec2(0.5);\n}\n";
+    let (f, v) = compiled(&d, Some(vs));
+    assert_has(&f, "layout(location = 2) in vec2 isf_ThisNormCoord;");
+    assert_has(&v, "layout(location = 2) out vec2 isf_ThisNormCoord;");
+    // Set inside isf_vertShaderInit (before the user's own assignments).
+    let init = &v[v.find("void isf_vertShaderInit()").unwrap()..];
+    let init = &init[..init.find('}').unwrap()];
+    assert_has(init, "isf_ThisNormCoord = isf_FragNormCoord;");
+    // A shader without them gets no such varying.
+    let (f, v) = compiled(
+        &doc(
+            "{}",
+            "void main() { gl_FragColor = vec4(isf_FragNormCoord, 0.0, 1.0); }\n",
+        ),
+        None,
+    );
+    assert_lacks(&f, "isf_ThisNormCoord");
+    assert_lacks(&v, "isf_ThisNormCoord");
 }
 
 #[test]

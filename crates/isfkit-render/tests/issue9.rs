@@ -301,3 +301,38 @@ fn issue9_limits_check_names_the_limit() {
         "render size and pass 0"
     );
 }
+
+/// IMG_THIS_PIXEL follows the vertex stage, as in VVISF: a vertex shader that turns the quad
+/// a quarter turn turns the image with it. (It sampled at `gl_FragCoord / RENDERSIZE`, so the
+/// image stayed upright whatever the vertex shader did.)
+#[test]
+fn issue9_img_this_pixel_follows_a_rotating_vertex_shader() {
+    let engine = test_engine();
+    let fs = "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [{ \"NAME\": \"inputImage\", \"TYPE\": \"image\" }] }*/\n\
+              void main() { gl_FragColor = IMG_THIS_PIXEL(inputImage) * 0.5 + IMG_THIS_NORM_PIXEL(inputImage) * 0.5; }\n";
+    // A quarter turn counter-clockwise: (x, y) -> (-y, x).
+    let vs = "void main() {\n\tisf_vertShaderInit();\n\tgl_Position.xy = vec2(-gl_Position.y, gl_Position.x);\n}\n";
+    let render = |vertex: Option<&str>| {
+        let scene = engine.load_source(fs, vertex).unwrap();
+        scene.set_image("inputImage", quadrant_image()).unwrap();
+        let f = scene.render(&RenderOptions::new(32, 32, 0.0)).unwrap();
+        // Quadrant colours at the four corners: (top-left, top-right, bottom-left, bottom-right).
+        let corners = [(4, 4), (27, 4), (4, 27), (27, 27)].map(|(x, y)| bytes(f.pixel(x, y)));
+        drop(scene);
+        corners
+    };
+    let (red, green, blue, white) = (
+        [255, 0, 0, 255],
+        [0, 255, 0, 255],
+        [0, 0, 255, 255],
+        [255, 255, 255, 255],
+    );
+    assert_eq!(render(None), [red, green, blue, white], "upright");
+    // Turned a quarter counter-clockwise, the top-right (green) corner is now top-left, etc.
+    assert_eq!(
+        render(Some(vs)),
+        [green, white, red, blue],
+        "turned with the quad"
+    );
+    assert!(engine.shutdown().ok());
+}
