@@ -3,6 +3,35 @@
 
 /// Replaces `//` and `/* */` comments with spaces (newlines kept), so byte offsets, lines and
 /// columns of everything else stay those of the original text.
+/// The byte offset of a `/*` comment that is never closed, if `src` has one (outside `//`
+/// comments). GL compilers refuse such a file; stripped, it would hide the rest of the code.
+pub fn unclosed_comment(src: &str) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            (b'/', b'*') => {
+                let start = i;
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                if i + 1 >= bytes.len() {
+                    return Some(start);
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 pub fn strip_comments(src: &str) -> String {
     let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

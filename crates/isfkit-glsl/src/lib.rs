@@ -170,6 +170,17 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
                 ),
             });
         }
+        if let Some(off) = lex::unclosed_comment(user) {
+            errors.push(StageDiagnostic {
+                stage,
+                diagnostic: Diagnostic::at_offset(
+                    Severity::Error,
+                    user,
+                    off,
+                    "this comment is never closed (the */ is missing)",
+                ),
+            });
+        }
         for (off, message) in &out.errors {
             errors.push(StageDiagnostic {
                 stage,

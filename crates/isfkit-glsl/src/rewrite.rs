@@ -429,7 +429,17 @@ impl<'a> Rewriter<'a> {
                 }
             }
             match name {
-                "sampler2D" | "sampler2DRect" => self.tok_replace(e, i, "texture2D"),
+                "sampler2D" | "sampler2DRect" => {
+                    // GLSL passes samplers into functions only (naga's error on the split
+                    // texture names no place in the user's code).
+                    if i > 0 && matches!(self.text(i - 1), "out" | "inout") {
+                        self.errors.push((
+                            self.toks[i - 1].start,
+                            format!("a {name} cannot be \"{}\": samplers are only passed in", self.text(i - 1)),
+                        ));
+                    }
+                    self.tok_replace(e, i, "texture2D")
+                }
                 "gl_FragColor" if self.stage == Stage::Fragment => {
                     self.tok_replace(e, i, "isf_FragColor")
                 }
@@ -1077,7 +1087,16 @@ impl<'a> Rewriter<'a> {
                 self.cursor = self.toks[name].start;
             }
             self.emit_range(e, name, name_end);
-            if let Some(eq) = eq {
+            if let Some(eq) = eq.filter(|&eq| {
+                // `float x = ;`: moved into isf_init_user_globals, naga's error would point
+                // at the generated code.
+                let empty = eq + 1 >= dend;
+                if empty {
+                    self.errors
+                        .push((self.toks[eq].start, "a value is missing after \"=\"".to_owned()));
+                }
+                !empty
+            }) {
                 let mut inits = std::mem::take(&mut self.inits);
                 let saved = self.cursor;
                 inits.generated("    ");

@@ -357,3 +357,42 @@ fn fragment_only_operations_in_a_vertex_shader() {
         }
     }
 }
+
+/// A sampler as an `out`/`inout` parameter: "Type [8] '' is invalid: Invalid type for
+/// pointer target [6] (in code isfkit generated, line 14; please report this)".
+#[test]
+fn samplers_are_only_passed_in() {
+    let text = error_of(
+        "/*{}*/\nfloat f(inout sampler2D s, float a) { return a; }\nvoid main() { gl_FragColor = vec4(1.0); }\n",
+    );
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:2:9: error: a sampler2D cannot be \"inout\": samplers are only passed in"
+    );
+}
+
+/// A comment that is never closed hid the rest of the file: "Type can't be void (in code
+/// isfkit generated, line 20; please report this)".
+#[test]
+fn a_comment_that_is_never_closed() {
+    let text = error_of(
+        "/*{}*/\nvoid main() {\n\tfloat a = 0.5;\n\twhile (f(/*, v)) {}\n}\n",
+    );
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:4:11: error: this comment is never closed (the */ is missing)"
+    );
+    assert!(!text.contains("please report"), "{text}");
+}
+
+/// A global with nothing after `=` was moved into the generated initialiser function:
+/// "Expected LeftParen, integer literal, float literal or bool literal, found Semicolon (in
+/// code isfkit generated, line 26; please report this)".
+#[test]
+fn a_global_with_no_value_after_the_equals_sign() {
+    let text = error_of("/*{}*/\nfloat active=;\nvoid main() { gl_FragColor = vec4(1.0); }\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<source>:2:13: error: a value is missing after \"=\""
+    );
+}
