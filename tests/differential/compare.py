@@ -39,6 +39,8 @@ CASES = [
      ["--image", "startImage=@quadrants", "--image", "endImage=@noise", "--set", "progress=0.5"], None),
     ("IMG_THIS_PIXEL, quad turned by .vs", "this_pixel_rotated.fs", "48x48", 0.0,
      ["--image", "inputImage=@quadrants"], None),
+    ("texture reads in the .vs", "vertex_texture.fs", "64x48", 0.0,
+     ["--image", "inputImage=@quadrants"], None),
     ("matrix varyings, custom .vs", "matrix_varying.fs", "64x64", 0.0, [], None),
     ("every input type (defaults)", "inputs_all.fs", "96x32", 0.0, [], None),
     ("pow with a negative base", "pow_negative.fs", "64x16", 0.0, [],

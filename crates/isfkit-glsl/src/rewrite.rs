@@ -435,7 +435,10 @@ impl<'a> Rewriter<'a> {
                     if i > 0 && matches!(self.text(i - 1), "out" | "inout") {
                         self.errors.push((
                             self.toks[i - 1].start,
-                            format!("a {name} cannot be \"{}\": samplers are only passed in", self.text(i - 1)),
+                            format!(
+                                "a {name} cannot be \"{}\": samplers are only passed in",
+                                self.text(i - 1)
+                            ),
                         ));
                     }
                     self.tok_replace(e, i, "texture2D")
@@ -512,7 +515,14 @@ impl<'a> Rewriter<'a> {
                     Some(slot) => format!("_{}_imgSize", slot.name),
                     None => format!("vec2(textureSize(sampler2D({image}, isf_sampler), 0))"),
                 };
-                let sampled = format!("texture(sampler2D({image}, isf_sampler), ");
+                // A vertex shader has no derivatives to choose a mip level: GL samples the
+                // base level there, naga wants it said (textureLod 0).
+                let (sample_fn, lod) = if self.stage == Stage::Vertex {
+                    ("textureLod", ", 0.0")
+                } else {
+                    ("texture", "")
+                };
+                let sampled = format!("{sample_fn}(sampler2D({image}, isf_sampler), ");
                 match name {
                     "IMG_SIZE" => e.replaced(&size, start),
                     // As in VVISF: the coordinate isf_vertShaderInit() computed from the
@@ -530,9 +540,9 @@ impl<'a> Rewriter<'a> {
                         self.cursor = self.toks[ca].start;
                         self.emit_range(e, ca, cb);
                         if name == "IMG_PIXEL" {
-                            e.replaced(&format!(") / {size})"), self.toks[close].start);
+                            e.replaced(&format!(") / {size}{lod})"), self.toks[close].start);
                         } else {
-                            e.replaced("))", self.toks[close].start);
+                            e.replaced(&format!("){lod})"), self.toks[close].start);
                         }
                     }
                 }
@@ -550,12 +560,24 @@ impl<'a> Rewriter<'a> {
                 if self.text(args[0].0) == "sampler2D" && self.is(args[0].0 + 1, "(") {
                     return None;
                 }
-                let new_name = match name {
+                let mut new_name = match name {
                     "texture2D" | "texture2DRect" => "texture",
                     "texture2DProj" | "texture2DRectProj" => "textureProj",
                     "texture2DLod" => "textureLod",
                     other => other,
                 };
+                // In a vertex shader GL samples the base level (no derivatives there); naga
+                // refuses an implicit level at this stage, so say it: textureLod(.., 0.0).
+                let base_level = self.stage == Stage::Vertex
+                    && args.len() == 2
+                    && matches!(new_name, "texture" | "textureProj");
+                if base_level {
+                    new_name = if new_name == "texture" {
+                        "textureLod"
+                    } else {
+                        "textureProjLod"
+                    };
+                }
                 let rect = name.starts_with("texture2DRect");
                 self.gap(e, start);
                 e.replaced(&format!("{new_name}(sampler2D("), start);
@@ -585,6 +607,10 @@ impl<'a> Rewriter<'a> {
                     } else {
                         self.emit_range(e, a, b);
                     }
+                }
+                if base_level {
+                    self.gap(e, self.toks[close].start);
+                    e.replaced(", 0.0", self.toks[close].start);
                 }
                 self.tok_verbatim(e, close);
                 Some(close + 1)
@@ -1092,8 +1118,10 @@ impl<'a> Rewriter<'a> {
                 // at the generated code.
                 let empty = eq + 1 >= dend;
                 if empty {
-                    self.errors
-                        .push((self.toks[eq].start, "a value is missing after \"=\"".to_owned()));
+                    self.errors.push((
+                        self.toks[eq].start,
+                        "a value is missing after \"=\"".to_owned(),
+                    ));
                 }
                 !empty
             }) {

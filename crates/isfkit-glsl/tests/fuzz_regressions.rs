@@ -375,9 +375,7 @@ fn samplers_are_only_passed_in() {
 /// isfkit generated, line 20; please report this)".
 #[test]
 fn a_comment_that_is_never_closed() {
-    let text = error_of(
-        "/*{}*/\nvoid main() {\n\tfloat a = 0.5;\n\twhile (f(/*, v)) {}\n}\n",
-    );
+    let text = error_of("/*{}*/\nvoid main() {\n\tfloat a = 0.5;\n\twhile (f(/*, v)) {}\n}\n");
     assert_eq!(
         text.lines().next().unwrap(),
         "<source>:4:11: error: this comment is never closed (the */ is missing)"

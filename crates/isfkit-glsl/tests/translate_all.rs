@@ -563,3 +563,39 @@ fn empty_image_argument_is_a_compile_error_not_a_panic() {
     let err = isfkit_glsl::compile(&doc, None).expect_err("an empty image argument cannot compile");
     assert_eq!(err.diagnostics[0].diagnostic.line, 3, "{err}");
 }
+
+/// Texture reads in a vertex shader (legal in GL 2.x, where the base level is read): naga
+/// refused the implicit level at that stage ("Uses operations forbidden at this stage ...
+/// please report this"). They read level 0 explicitly now.
+#[test]
+fn vertex_shaders_read_textures_at_the_base_level() {
+    let d = doc(
+        r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#,
+        "varying vec4 c;\nvoid main() { gl_FragColor = c + IMG_NORM_PIXEL(inputImage, vec2(0.5)); }\n",
+    );
+    let vs = "varying vec4 c;\nvoid main() {\n  isf_vertShaderInit();\n  \
+              c = IMG_NORM_PIXEL(inputImage, isf_FragNormCoord) + IMG_PIXEL(inputImage, vec2(1.0))\n    \
+              + texture2D(inputImage, vec2(0.5)) + texture2DProj(inputImage, vec3(0.5, 0.5, 1.0));\n}\n";
+    let (f, v) = compiled(&d, Some(vs));
+    assert_has(
+        &v,
+        "textureLod(sampler2D(inputImage, isf_sampler), (isf_FragNormCoord), 0.0)",
+    );
+    assert_has(
+        &v,
+        "textureLod(sampler2D(inputImage, isf_sampler), (vec2(1.0)) / _inputImage_imgSize, 0.0)",
+    );
+    assert_has(
+        &v,
+        "textureLod(sampler2D(inputImage, isf_sampler), vec2(0.5), 0.0)",
+    );
+    assert_has(
+        &v,
+        "textureProjLod(sampler2D(inputImage, isf_sampler), vec3(0.5, 0.5, 1.0), 0.0)",
+    );
+    // The fragment shader keeps implicit levels.
+    assert_has(
+        &f,
+        "texture(sampler2D(inputImage, isf_sampler), (vec2(0.5)))",
+    );
+}
