@@ -327,11 +327,15 @@ pub struct Task {
 /// Tasks that would write the same file (a glob matching `a/x.fs` and `b/x.fs` with an
 /// output of `out/{name}_%02d.png`, two entries with one output): one problem per pair of
 /// tasks, naming both and the first file they share. Paths are compared after making them
-/// absolute and removing `.` and `..` lexically.
+/// absolute, removing `.` and `..` lexically, and resolving symbolic links in the folders
+/// that exist already (`out/` and a link to it are one folder); the folder of each file is
+/// resolved once.
 fn collisions(tasks: &[Task]) -> Vec<String> {
     use std::collections::hash_map::DefaultHasher;
     use std::hash::{Hash, Hasher};
     let cwd = std::env::current_dir().unwrap_or_default();
+    let folders: std::cell::RefCell<std::collections::HashMap<PathBuf, PathBuf>> =
+        Default::default();
     let normal = |p: &Path| -> PathBuf {
         let mut out = PathBuf::new();
         for c in cwd.join(p).components() {
@@ -343,7 +347,14 @@ fn collisions(tasks: &[Task]) -> Vec<String> {
                 other => out.push(other),
             }
         }
-        out
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return out;
+        };
+        let mut cache = folders.borrow_mut();
+        let folder = cache
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| resolve_existing(parent));
+        folder.join(name)
     };
     let hash = |p: &Path| {
         let mut h = DefaultHasher::new();
@@ -394,6 +405,25 @@ fn collisions(tasks: &[Task]) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// `dir` with symbolic links resolved in its longest part that exists (the rest, folders
+/// the batch will create, kept as written).
+fn resolve_existing(dir: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut base = dir;
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                base = parent;
+            }
+            _ => return dir.to_path_buf(),
+        }
+    }
 }
 
 impl Task {

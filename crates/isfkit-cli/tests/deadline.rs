@@ -271,6 +271,27 @@ fn colliding_outputs_are_a_job_error_naming_both_tasks() {
     }
 }
 
+/// Two outputs that are one file through a symbolic link to a folder collide too (the paths
+/// differ as text).
+#[test]
+fn colliding_outputs_through_a_symlinked_folder() {
+    let d = Dir::new("collide-link");
+    d.write("a.fs", QUICK);
+    d.write("b.fs", QUICK);
+    std::fs::create_dir_all(d.0.join("out")).unwrap();
+    std::os::unix::fs::symlink(d.0.join("out"), d.0.join("link")).unwrap();
+    d.write(
+        "job.yaml",
+        "jobs:\n  - shader: a.fs\n    size: 8x8\n    output: out/one.png\n  - shader: b.fs\n    size: 8x8\n    output: link/one.png\n",
+    );
+    let (o, _) = d.run(&["batch", "job.yaml", "--check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the job file has 1 problem(s); nothing was rendered:\n  - jobs[0] (./a.fs) and jobs[1] (./b.fs) would write the same file ./out/one.png; give each task its own output\n"
+    );
+}
+
 /// `--resume` decodes a frame fully before skipping it: a PNG whose header is intact and
 /// whose data is cut short is rendered again.
 #[test]

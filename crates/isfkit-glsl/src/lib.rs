@@ -158,33 +158,26 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         (Stage::Fragment, doc.code.as_str(), &fs_src, &fs_out),
         (Stage::Vertex, vs_user, &vs_src, &vs_out),
     ] {
-        // A NUL byte outside comments: GL drivers stop reading there or reject it.
-        if let Some(off) = src.find('\0') {
-            errors.push(StageDiagnostic {
-                stage,
-                diagnostic: Diagnostic::at_offset(
-                    Severity::Error,
-                    user,
+        // A NUL byte outside comments: GL drivers stop reading there or reject it. A
+        // comment never closed would hide the rest of the file.
+        let found = [
+            src.find('\0')
+                .map(|off| (off, "a NUL byte is not allowed in GLSL source".to_owned())),
+            lex::unclosed_comment(user).map(|off| {
+                (
                     off,
-                    "a NUL byte is not allowed in GLSL source",
-                ),
-            });
-        }
-        if let Some(off) = lex::unclosed_comment(user) {
+                    "this comment is never closed (the */ is missing)".to_owned(),
+                )
+            }),
+        ];
+        for (off, message) in found
+            .into_iter()
+            .flatten()
+            .chain(out.errors.iter().cloned())
+        {
             errors.push(StageDiagnostic {
                 stage,
-                diagnostic: Diagnostic::at_offset(
-                    Severity::Error,
-                    user,
-                    off,
-                    "this comment is never closed (the */ is missing)",
-                ),
-            });
-        }
-        for (off, message) in &out.errors {
-            errors.push(StageDiagnostic {
-                stage,
-                diagnostic: Diagnostic::at_offset(Severity::Error, user, *off, message.clone()),
+                diagnostic: Diagnostic::at_offset(Severity::Error, user, off, message),
             });
         }
     }
