@@ -2,49 +2,37 @@
 //! and a video output that carries the sound from --time for the video's length (checked
 //! with ffprobe). The ffmpeg tests are skipped only when ISFKIT_SKIP_FFMPEG_TESTS=1.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::*;
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn shaders_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+/// A fresh folder holding the audio test shaders.
+fn audio_dir(name: &str) -> Dir {
+    let d = Dir::new(name);
+    for s in ["audio.fs", "audiofft.fs"] {
+        d.copy(s);
+    }
+    d
 }
 
-struct Dir(PathBuf);
+/// `isf ARGS` with extra environment variables.
+fn isf_env(d: &Dir, args: &[&str], env: &[(&str, &str)]) -> Output {
+    d.cmd(args).envs(env.iter().copied()).output().unwrap()
+}
 
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let p = std::env::temp_dir()
-            .join("isfkit-cli-audio-tests")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        for s in ["audio.fs", "audiofft.fs"] {
-            std::fs::copy(shaders_dir().join(s), p.join(s)).unwrap();
-        }
-        Dir(p)
-    }
+trait Media {
+    fn ffmpeg(&self, args: &[&str]);
+    fn streams(&self, file: &str) -> Vec<(String, f64)>;
+}
 
-    fn isf(&self, args: &[&str]) -> Output {
-        self.isf_env(args, &[])
-    }
-
-    fn isf_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-        c.args(args)
-            .current_dir(&self.0)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    }
-
+impl Media for Dir {
     fn ffmpeg(&self, args: &[&str]) {
         let st = Command::new("ffmpeg")
             .args(["-hide_banner", "-loglevel", "error", "-y"])
             .args(args)
-            .current_dir(&self.0)
+            .current_dir(&self.path)
             .status()
             .unwrap();
         assert!(st.success(), "ffmpeg {args:?}");
@@ -55,7 +43,7 @@ impl Dir {
         let out = Command::new("ffprobe")
             .args(["-v", "error", "-show_entries", "stream=codec_type,duration"])
             .args(["-of", "csv=p=0", file])
-            .current_dir(&self.0)
+            .current_dir(&self.path)
             .output()
             .unwrap();
         assert!(
@@ -72,18 +60,6 @@ impl Dir {
             })
             .collect()
     }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A 3-second mono sine sweep 300 Hz -> 12 kHz, 16-bit, 44.1 kHz.
@@ -135,13 +111,14 @@ fn render_mp4_carries_the_sound_for_its_length() {
     if !ffmpeg_or_skip() {
         return;
     }
-    let d = Dir::new("mp4");
-    write_sweep(&d.0.join("sweep.wav"));
+    let d = audio_dir("mp4");
+    write_sweep(&d.path.join("sweep.wav"));
     // 2 s at 10 fps from --time 0.5: the sound from 0.5 s to 2.5 s.
     // Its own temporary folder, to see that the sound track file is removed afterwards.
-    let tmp = d.0.join("tmp");
+    let tmp = d.path.join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let o = d.isf_env(
+    let o = isf_env(
+        &d,
         &[
             "render",
             "audiofft.fs",
@@ -170,8 +147,8 @@ fn render_mp4_carries_the_sound_for_its_length() {
     assert!((audio.1 - 2.0).abs() < 0.05, "{streams:?}");
     // The muxed sound is the sweep from 0.5 s: decode it back and compare its middle.
     d.ffmpeg(&["-i", "viz.mp4", "-vn", "-ac", "1", "back.wav"]);
-    let back = isfkit_render::Sound::load(&d.0.join("back.wav")).unwrap();
-    let orig = isfkit_render::Sound::load(&d.0.join("sweep.wav")).unwrap();
+    let back = isfkit_render::Sound::load(&d.path.join("back.wav")).unwrap();
+    let orig = isfkit_render::Sound::load(&d.path.join("sweep.wav")).unwrap();
     let spectrum = |s: &isfkit_render::Sound, t: f64| {
         let tex = isfkit_render::audio::Analyzer::new().spectrum(s, t, None);
         (0..512)
@@ -203,14 +180,14 @@ fn mp3_and_flac_render_like_the_wav() {
     if !ffmpeg_or_skip() {
         return;
     }
-    let d = Dir::new("formats");
-    write_sweep(&d.0.join("sweep.wav"));
+    let d = audio_dir("formats");
+    write_sweep(&d.path.join("sweep.wav"));
     d.ffmpeg(&["-i", "sweep.wav", "sweep.mp3"]);
     d.ffmpeg(&["-i", "sweep.wav", "sweep.flac"]);
     let mut bands = Vec::new();
     for ext in ["wav", "mp3", "flac"] {
         let out = format!("{ext}.png");
-        let o = d.isf(&[
+        let o = d.output(&[
             "render",
             "audiofft.fs",
             "--audio",
@@ -223,23 +200,23 @@ fn mp3_and_flac_render_like_the_wav() {
             &out,
         ]);
         assert!(o.status.success(), "{ext}: {}", stderr(&o));
-        bands.push(tallest_band(&d.0.join(out)));
+        bands.push(tallest_band(&d.path.join(out)));
     }
     // The window ending at 1.878 s is centred on 1.8664 s, where the sweep is at 7,580 Hz:
     // bin 176 of 512 (43.07 Hz each), the centre of band 5 of 16.
     assert_eq!(bands, [5, 5, 5]);
     // flac is lossless: the same picture as the WAV.
     assert_eq!(
-        image::open(d.0.join("wav.png")).unwrap().to_rgba8(),
-        image::open(d.0.join("flac.png")).unwrap().to_rgba8()
+        image::open(d.path.join("wav.png")).unwrap().to_rgba8(),
+        image::open(d.path.join("flac.png")).unwrap().to_rgba8()
     );
 }
 
 #[test]
 fn sound_errors_are_named() {
-    let d = Dir::new("errors");
+    let d = audio_dir("errors");
     // Missing file: usage error (2) naming it.
-    let o = d.isf(&[
+    let o = d.output(&[
         "render",
         "audio.fs",
         "--audio",
@@ -253,8 +230,9 @@ fn sound_errors_are_named() {
         "error: cannot read sound nope.mp3: No such file or directory (os error 2)"
     );
     // ffmpeg missing (PATH without it): said so, naming the file.
-    std::fs::write(d.0.join("song.mp3"), b"whatever").unwrap();
-    let o = d.isf_env(
+    std::fs::write(d.path.join("song.mp3"), b"whatever").unwrap();
+    let o = isf_env(
+        &d,
         &[
             "render",
             "audio.fs",
@@ -270,10 +248,10 @@ fn sound_errors_are_named() {
         stderr(&o).lines().last().unwrap(),
         "error: cannot read sound song.mp3: ffmpeg is needed to decode anything but WAV and was not found (install ffmpeg)"
     );
-    assert!(!d.0.join("x.png").exists());
+    assert!(!d.path.join("x.png").exists());
     if ffmpeg_or_skip() {
         // ffmpeg fails: its reason, naming the file.
-        let o = d.isf(&[
+        let o = d.output(&[
             "render",
             "audio.fs",
             "--audio",
@@ -295,28 +273,28 @@ fn batch_job_with_audio_muxes_into_the_video() {
     if !ffmpeg_or_skip() {
         return;
     }
-    let d = Dir::new("batch");
-    write_sweep(&d.0.join("sweep.wav"));
+    let d = audio_dir("batch");
+    write_sweep(&d.path.join("sweep.wav"));
     std::fs::write(
-        d.0.join("job.yaml"),
+        d.path.join("job.yaml"),
         "jobs:\n  - shader: audiofft.fs\n    size: 32x16\n    fps: 10\n    frames: 15\n    audio: { spectrum: sweep.wav }\n    output: out/clip.mp4\n  - shader: audiofft.fs\n    size: 64x32\n    times: [1.878]\n    audio: { spectrum: sweep.wav }\n    output: out/still_%04d.png\n",
     )
     .unwrap();
-    let o = d.isf(&["batch", "job.yaml", "--quiet"]);
+    let o = d.output(&["batch", "job.yaml", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let streams = d.streams("out/clip.mp4");
     assert_eq!(streams.len(), 2, "{streams:?}");
     assert_eq!(streams[1].0, "audio");
     assert!((streams[1].1 - 1.5).abs() < 0.05, "{streams:?}");
     // The still at 1.878 s sees the sweep there (band 5), not the whole file.
-    assert_eq!(tallest_band(&d.0.join("out/still_0000.png")), 5);
+    assert_eq!(tallest_band(&d.path.join("out/still_0000.png")), 5);
     // A sound for an input that is not audio is a listed problem.
     std::fs::write(
-        d.0.join("bad.yaml"),
+        d.path.join("bad.yaml"),
         "jobs:\n  - shader: audiofft.fs\n    audio: { nope: sweep.wav, spectrum: missing.wav }\n    output: out/x.png\n",
     )
     .unwrap();
-    let o = d.isf(&["batch", "bad.yaml", "--check"]);
+    let o = d.output(&["batch", "bad.yaml", "--check"]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(

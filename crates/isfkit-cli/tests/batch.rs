@@ -1,79 +1,12 @@
 //! `isf batch`: job files, validation, resume after a kill, isolation of broken and hanging
 //! shaders, video through ffmpeg. Each test runs the real binary in a fresh folder.
 
+mod common;
+
+use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn shaders() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
-}
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let p = std::env::temp_dir()
-            .join("isfkit-batch-tests")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-    fn copy(&self, shader: &str) {
-        std::fs::copy(
-            shaders().join(shader),
-            self.0.join(Path::new(shader).file_name().unwrap()),
-        )
-        .unwrap();
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-        c.args(args)
-            .current_dir(&self.0)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-    fn files(&self, sub: &str) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.0.join(sub))
-            .map(|r| {
-                r.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&o.stdout)
-        )
-    })
-}
 
 #[test]
 fn native_job_renders_sequences_stateful_ranges_and_gif() {
@@ -84,7 +17,7 @@ fn native_job_renders_sequences_stateful_ranges_and_gif() {
         "job.yaml",
         "defaults:\n  size: 32x24\n  fps: 10\njobs:\n  - shader: gradient.fs\n    output: out/{name}_%04d.png\n    frames: 3\n  - shader: persistent.fs\n    output: out/p_{frame:03}.png\n    frames: \"5..7\"\n  - shader: gradient.fs\n    output: out/g.gif\n    frames: 4\n",
     );
-    let o = d.run(&["batch", "job.yaml", "--json"]);
+    let o = d.output(&["batch", "job.yaml", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s = json(&o);
     assert_eq!(s["frames_written"], 3 + 2 + 4);
@@ -101,7 +34,7 @@ fn native_job_renders_sequences_stateful_ranges_and_gif() {
         ]
     );
     // Issue 16: the GIF holds its 4 frames at the job's size, the gradient in each.
-    let gif = std::fs::File::open(d.0.join("out/g.gif")).unwrap();
+    let gif = std::fs::File::open(d.path.join("out/g.gif")).unwrap();
     let frames = image::AnimationDecoder::into_frames(
         image::codecs::gif::GifDecoder::new(std::io::BufReader::new(gif)).unwrap(),
     )
@@ -119,7 +52,9 @@ fn native_job_renders_sequences_stateful_ranges_and_gif() {
         );
     }
     // Frames 5 and 6 of the accumulating shader carry the state of the frames before them.
-    let p = image::open(d.0.join("out/p_006.png")).unwrap().to_rgba8();
+    let p = image::open(d.path.join("out/p_006.png"))
+        .unwrap()
+        .to_rgba8();
     let red = p.get_pixel(2, 12)[0];
     assert!(
         (176..=182).contains(&red),
@@ -136,10 +71,10 @@ fn layout_of_other_batch_tools_is_accepted() {
         r#"{"defaults": {"width": 40, "height": 20, "quality": 80, "output_format": "jpg"},
             "shaders": [{"input": "gradient.fs", "output": "out/grad", "times": [0.0, 0.5], "inputs": {}}]}"#,
     );
-    let o = d.run(&["batch", "job.json"]);
+    let o = d.output(&["batch", "job.json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(d.files("out"), ["grad_0000.jpg", "grad_0001.jpg"]);
-    let img = image::open(d.0.join("out/grad_0000.jpg")).unwrap();
+    let img = image::open(d.path.join("out/grad_0000.jpg")).unwrap();
     assert_eq!((img.width(), img.height()), (40, 20));
 }
 
@@ -152,7 +87,7 @@ fn every_job_file_problem_is_reported_before_anything_renders() {
         "job.yaml",
         "jobs:\n  - shader: missing.fs\n  - shader: inputs_all.fs\n    inputs: {nope: 1, amount: \"lots\"}\n  - shader: gradient.fs\n    output: out/x.bmp\n  - shader: gradient.fs\n    output: out/ok.png\n",
     );
-    let o = d.run(&["batch", "job.yaml"]);
+    let o = d.output(&["batch", "job.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
@@ -181,7 +116,7 @@ fn every_job_file_problem_is_reported_before_anything_renders() {
         "typo.yaml",
         "jobs:\n  - shader: gradient.fs\n    ouptut: x.png\n",
     );
-    let o = d.run(&["batch", "typo.yaml"]);
+    let o = d.output(&["batch", "typo.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("unknown field `ouptut`"),
@@ -203,7 +138,7 @@ fn isolate_reports_broken_and_hanging_shaders_and_renders_the_good_ones() {
         "jobs:\n  - shader: compile_error.fs\n    size: 16x16\n  - shader: hang.fs\n    size: 2048x2048\n  - shader: gradient.fs\n    size: 16x16\n    output: out/good.png\n",
     );
     let t = Instant::now();
-    let o = d.run(&[
+    let o = d.output(&[
         "batch",
         "job.yaml",
         "--isolate",
@@ -286,9 +221,9 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
     );
     // A frame of the wrong size (a stand-in for a damaged one) is rendered again.
     image::RgbaImage::new(8, 8)
-        .save(d.0.join("out/f_0000.png"))
+        .save(d.path.join("out/f_0000.png"))
         .unwrap();
-    let o = d.run(&["batch", "job.yaml", "--resume", "--json"]);
+    let o = d.output(&["batch", "job.yaml", "--resume", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s = json(&o);
     assert_eq!(s["frames_skipped"], before - 1, "{s}");
@@ -299,7 +234,7 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
     assert!(files.iter().all(|f| !f.ends_with(".tmp")), "{files:?}");
     assert_eq!(files.len() as u64, FRAMES, "{files:?}");
     for f in files {
-        let img = image::open(d.0.join("out").join(&f))
+        let img = image::open(d.path.join("out").join(&f))
             .unwrap_or_else(|e| panic!("{f}: {e}"))
             .to_rgba8();
         assert_eq!((img.width(), img.height()), (640, 480), "{f}");
@@ -323,7 +258,7 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
     d.copy("gradient.fs");
     d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 64x48\n    frames: 12\n    fps: 24\n    output: out/clip.mp4\n");
     // Without ffmpeg on PATH: the task fails with a message naming the package.
-    let empty = d.0.join("empty-path");
+    let empty = d.path.join("empty-path");
     std::fs::create_dir_all(&empty).unwrap();
     let o = d
         .cmd(&["batch", "job.yaml"])
@@ -353,7 +288,7 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
             "ffmpeg is not installed: install it (scripts/install-deps.sh; .ci/run does) or set ISFKIT_SKIP_FFMPEG_TESTS=1 to skip this half"
         );
     }
-    let o = d.run(&["batch", "job.yaml"]);
+    let o = d.output(&["batch", "job.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(d.files("out"), ["clip.mp4"]);
     let probe = Command::new("ffprobe")
@@ -366,7 +301,7 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
             "-of",
             "csv=p=0",
         ])
-        .arg(d.0.join("out/clip.mp4"))
+        .arg(d.path.join("out/clip.mp4"))
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "64,48,12");
@@ -380,13 +315,13 @@ fn check_validates_without_rendering() {
         "job.yaml",
         "jobs:\n  - shader: \"*.fs\"\n    frames: 5\n    output: out/{name}_%02d.png\n",
     );
-    let o = d.run(&["batch", "job.yaml", "--check"]);
+    let o = d.output(&["batch", "job.yaml", "--check"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout).trim(),
         "job.yaml: valid (1 tasks, 5 frames)"
     );
-    assert!(!d.0.join("out").exists(), "--check writes nothing");
+    assert!(!d.path.join("out").exists(), "--check writes nothing");
 }
 
 /// Issue 16: `--check` creates nothing for a job it rejects (it once created the output
@@ -399,7 +334,7 @@ fn issue16_check_creates_nothing_for_a_rejected_job() {
         "job.yaml",
         "jobs:\n  - shader: gradient.fs\n    output: out/a/{name}.png\n  - shader: gradient.fs\n    output: out/b/x.png\n    inputs: { nope: 1 }\n",
     );
-    let o = d.run(&["batch", "job.yaml", "--check"]);
+    let o = d.output(&["batch", "job.yaml", "--check"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("no input named \"nope\""),
@@ -407,7 +342,7 @@ fn issue16_check_creates_nothing_for_a_rejected_job() {
         stderr(&o)
     );
     assert!(
-        !d.0.join("out").exists(),
+        !d.path.join("out").exists(),
         "a rejected job must leave no folder"
     );
     // Rendering the valid part creates the folders it writes into.
@@ -415,10 +350,10 @@ fn issue16_check_creates_nothing_for_a_rejected_job() {
         "ok.yaml",
         "jobs:\n  - shader: gradient.fs\n    size: 8x8\n    output: out/a/{name}.png\n",
     );
-    let o = d.run(&["batch", "ok.yaml", "--check"]);
+    let o = d.output(&["batch", "ok.yaml", "--check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!d.0.join("out").exists(), "--check writes nothing");
-    let o = d.run(&["batch", "ok.yaml"]);
+    assert!(!d.path.join("out").exists(), "--check writes nothing");
+    let o = d.output(&["batch", "ok.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(d.files("out/a"), ["gradient.png"]);
 }
@@ -451,22 +386,22 @@ fn issue16_readme_batch_example_passes_check() {
         "{job}"
     );
     for dir in ["shaders", "examples", "filters", "photos"] {
-        std::fs::create_dir_all(d.0.join(dir)).unwrap();
+        std::fs::create_dir_all(d.path.join(dir)).unwrap();
     }
-    let copy = |from: PathBuf, to: &str| std::fs::copy(from, d.0.join(to)).unwrap();
+    let copy = |from: PathBuf, to: &str| std::fs::copy(from, d.path.join(to)).unwrap();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    copy(shaders().join("gradient.fs"), "shaders/gradient.fs"); // generator, no `speed`
-    copy(shaders().join("filter_invert.fs"), "shaders/invert.fs"); // filter
-    copy(shaders().join("transition.fs"), "shaders/transition.fs"); // transition
+    copy(shaders_dir().join("gradient.fs"), "shaders/gradient.fs"); // generator, no `speed`
+    copy(shaders_dir().join("filter_invert.fs"), "shaders/invert.fs"); // filter
+    copy(shaders_dir().join("transition.fs"), "shaders/transition.fs"); // transition
     copy(examples.join("plasma.fs"), "shaders/plasma.fs"); // declares `speed`
     copy(examples.join("plasma.fs"), "examples/plasma.fs");
-    copy(shaders().join("filter_invert.fs"), "filters/blur.fs"); // has `inputImage`
+    copy(shaders_dir().join("filter_invert.fs"), "filters/blur.fs"); // has `inputImage`
     image::RgbImage::from_pixel(16, 16, image::Rgb([200, 120, 40]))
-        .save(d.0.join("photos/cat.jpg"))
+        .save(d.path.join("photos/cat.jpg"))
         .unwrap();
     d.write("job.yaml", &job);
     let before = d.files("");
-    let o = d.run(&["batch", "job.yaml", "--check"]);
+    let o = d.output(&["batch", "job.yaml", "--check"]);
     assert!(o.status.success(), "{}\n{job}", stderr(&o));
     // 4 shaders x 90 frames, 300 video frames, 3 times.
     assert_eq!(
@@ -525,7 +460,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     // rejecting it as an unknown argument; the message proves which check ran.
     for bad in ["inf", "-1", "nan", "0"] {
         let arg = format!("--deadline={bad}");
-        let o = d.run(&["render", "gradient.fs", "-o", "x.png", &arg]);
+        let o = d.output(&["render", "gradient.fs", "-o", "x.png", &arg]);
         assert_eq!(o.status.code(), Some(2), "{arg}: {}", stderr(&o));
         assert!(
             stderr(&o).contains(&format!("{bad} seconds: give a positive number up to 1e9")),
@@ -534,7 +469,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
         );
         for flag in ["--task-timeout", "--deadline"] {
             let arg = format!("{flag}={bad}");
-            let o = d.run(&["batch", "job.yaml", "--isolate", &arg]);
+            let o = d.output(&["batch", "job.yaml", "--isolate", &arg]);
             assert_eq!(o.status.code(), Some(2), "{arg}: {}", stderr(&o));
             assert!(
                 stderr(&o).contains(&format!("{bad} seconds: give a positive number up to 1e9")),
@@ -543,21 +478,21 @@ fn render_output_formats_patterns_and_bad_seconds() {
             );
         }
     }
-    assert!(!d.0.join("x.png").exists() && !d.0.join("out").exists());
+    assert!(!d.path.join("x.png").exists() && !d.path.join("out").exists());
     // The same job with good values renders.
-    let o = d.run(&["batch", "job.yaml", "--isolate", "--task-timeout=30"]);
+    let o = d.output(&["batch", "job.yaml", "--isolate", "--task-timeout=30"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(d.files("out"), ["x.png"]);
-    let o = d.run(&["render", "gradient.fs", "-o", "x.bmp", "--size", "8x8"]);
+    let o = d.output(&["render", "gradient.fs", "-o", "x.bmp", "--size", "8x8"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("error: output x.bmp must end in .png, .jpg, .webp, .exr, .mp4 or .webm (use `isf batch` for GIF)"),
         "{}",
         stderr(&o)
     );
-    let o = d.run(&["render", "gradient.fs", "-o", "x.jpg", "--size", "16x8"]);
+    let o = d.output(&["render", "gradient.fs", "-o", "x.jpg", "--size", "16x8"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let bytes = std::fs::read(d.0.join("x.jpg")).unwrap();
+    let bytes = std::fs::read(d.path.join("x.jpg")).unwrap();
     assert_eq!(
         &bytes[..2],
         &[0xFF, 0xD8],
@@ -570,7 +505,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     // The gradient: red rises left to right, green bottom to top (JPEG is lossy).
     let (left, right) = (img.get_pixel(0, 4)[0], img.get_pixel(15, 4)[0]);
     assert!(left < 30 && right > 225, "red {left} .. {right}");
-    let o = d.run(&[
+    let o = d.output(&[
         "render",
         "gradient.fs",
         "-o",
@@ -579,7 +514,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
         "8x8",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let img = image::open(d.0.join("one_0000.png")).unwrap().to_rgba8();
+    let img = image::open(d.path.join("one_0000.png")).unwrap().to_rgba8();
     assert_eq!(img.dimensions(), (8, 8));
 }
 
@@ -593,11 +528,15 @@ fn ranges_match_a_full_run_and_bad_bits_are_reported() {
         "job.yaml",
         "defaults:\n  size: 60x20\n  fps: 10\n  time: 1.0\njobs:\n  - shader: builtins.fs\n    frames: 4\n    output: full/f_%04d.png\n  - shader: builtins.fs\n    frames: \"3..4\"\n    output: part/f_%04d.png\n",
     );
-    let o = d.run(&["batch", "job.yaml"]);
+    let o = d.output(&["batch", "job.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(d.files("part"), ["f_0003.png"]);
-    let full = image::open(d.0.join("full/f_0003.png")).unwrap().to_rgba8();
-    let part = image::open(d.0.join("part/f_0003.png")).unwrap().to_rgba8();
+    let full = image::open(d.path.join("full/f_0003.png"))
+        .unwrap()
+        .to_rgba8();
+    let part = image::open(d.path.join("part/f_0003.png"))
+        .unwrap()
+        .to_rgba8();
     // DATE comes from the clock, so compare the TIME, TIMEDELTA and FRAMEINDEX stripes.
     for x in [5, 15, 25] {
         assert_eq!(
@@ -610,7 +549,7 @@ fn ranges_match_a_full_run_and_bad_bits_are_reported() {
         "bits.yaml",
         "jobs:\n  - shader: builtins.fs\n    bits: 12\n    output: b.png\n",
     );
-    let o = d.run(&["batch", "bits.yaml"]);
+    let o = d.output(&["batch", "bits.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("bits must be 8 or 16, not 12"),

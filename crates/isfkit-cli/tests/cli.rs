@@ -8,156 +8,12 @@
 //! the Vulkan loader) prints "error: XDG_RUNTIME_DIR is invalid or not set" unless isfkit
 //! handles it, and a successful run must print no line containing "error" (issue 14).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
+use common::*;
 
 use image::RgbaImage;
 use serde_json::Value;
-
-/// The repository's `tests/shaders` folder.
-fn shaders_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
-}
-
-/// A fresh, empty folder under the system temp folder, removed on drop (kept on failure
-/// for inspection when `ISFKIT_KEEP_TEST_DIRS` is set).
-struct TestDir {
-    path: PathBuf,
-}
-
-impl TestDir {
-    fn new(name: &str) -> TestDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let path = std::env::temp_dir()
-            .join("isfkit-cli-tests")
-            .join(format!("{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create the test folder");
-        TestDir { path }
-    }
-
-    /// Copies `tests/shaders/<rel>` into this folder under its file name; returns that name.
-    fn copy(&self, rel: &str) -> String {
-        let src = shaders_dir().join(rel);
-        let name = Path::new(rel)
-            .file_name()
-            .expect("a file name")
-            .to_str()
-            .expect("UTF-8")
-            .to_string();
-        std::fs::copy(&src, self.path.join(&name))
-            .unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
-        name
-    }
-
-    fn join(&self, rel: &str) -> PathBuf {
-        self.path.join(rel)
-    }
-
-    /// Runs `isf ARGS` with this folder as the working directory.
-    fn isf(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_isf"))
-            .args(args)
-            .current_dir(&self.path)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR")
-            .output()
-            .expect("run the isf binary");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            output,
-        }
-    }
-
-    fn png(&self, rel: &str) -> RgbaImage {
-        let path = self.join(rel);
-        image::open(&path)
-            .unwrap_or_else(|e| panic!("decode {}: {e}", path.display()))
-            .to_rgba8()
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
-/// One finished run of the binary.
-struct Run {
-    args: Vec<String>,
-    output: Output,
-}
-
-impl Run {
-    fn code(&self) -> i32 {
-        self.output
-            .status
-            .code()
-            .expect("the binary exited normally")
-    }
-
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.output.stdout).into_owned()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.output.stderr).into_owned()
-    }
-
-    fn stderr_lines(&self) -> Vec<String> {
-        self.stderr().lines().map(str::to_string).collect()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout())
-            .unwrap_or_else(|e| panic!("stdout of {self:?} is not JSON: {e}"))
-    }
-
-    /// Asserts the exit code, showing the whole run when it differs.
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code(), code, "unexpected exit code for {self:?}");
-        self
-    }
-
-    /// Asserts that stderr holds `line` as one whole line.
-    #[track_caller]
-    fn expect_stderr_line(&self, line: &str) -> &Run {
-        assert!(
-            self.stderr_lines().iter().any(|l| l == line),
-            "stderr lacks the line {line:?}: {self:?}"
-        );
-        self
-    }
-
-    /// Asserts that some stderr line starts with `prefix`.
-    #[track_caller]
-    fn expect_stderr_line_starting(&self, prefix: &str) -> &Run {
-        assert!(
-            self.stderr_lines().iter().any(|l| l.starts_with(prefix)),
-            "stderr has no line starting {prefix:?}: {self:?}"
-        );
-        self
-    }
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "\n$ isf {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}---",
-            self.args.join(" "),
-            self.output.status.code(),
-            self.stdout(),
-            String::from_utf8_lossy(&self.output.stderr)
-        )
-    }
-}
 
 /// Asserts that a pixel is within `tol` of `want` in each of r, g, b.
 #[track_caller]
@@ -175,7 +31,7 @@ fn assert_rgb(img: &RgbaImage, x: u32, y: u32, want: [u8; 3], tol: u8) {
 
 #[test]
 fn render_gradient_png_orientation() {
-    let dir = TestDir::new("gradient");
+    let dir = Dir::new("gradient");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "32x24"])
         .expect_code(0);
@@ -191,7 +47,7 @@ fn render_gradient_png_orientation() {
 
 #[test]
 fn render_sequence_writes_numbered_frames() {
-    let dir = TestDir::new("sequence");
+    let dir = Dir::new("sequence");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&[
         "render",
@@ -217,7 +73,7 @@ fn render_sequence_writes_numbered_frames() {
 
 #[test]
 fn render_sequence_without_pattern_is_usage_error() {
-    let dir = TestDir::new("sequence-no-pattern");
+    let dir = Dir::new("sequence-no-pattern");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--frames", "3"])
         .expect_code(2)
@@ -229,7 +85,7 @@ fn render_sequence_without_pattern_is_usage_error() {
 
 #[test]
 fn render_zero_frames_is_usage_error() {
-    let dir = TestDir::new("zero-frames");
+    let dir = Dir::new("zero-frames");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--frames", "0"])
         .expect_code(2)
@@ -238,7 +94,7 @@ fn render_zero_frames_is_usage_error() {
 
 #[test]
 fn render_into_missing_folder_is_usage_error() {
-    let dir = TestDir::new("missing-folder");
+    let dir = Dir::new("missing-folder");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "nowhere/out.png", "--size", "8x8"])
         .expect_code(2)
@@ -247,7 +103,7 @@ fn render_into_missing_folder_is_usage_error() {
 
 #[test]
 fn render_float_writes_16_bit_png() {
-    let dir = TestDir::new("float");
+    let dir = Dir::new("float");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8", "--float"])
         .expect_code(0);
@@ -284,7 +140,7 @@ fn render_float_writes_16_bit_png() {
 
 #[test]
 fn render_bad_options_are_usage_errors() {
-    let dir = TestDir::new("bad-options");
+    let dir = Dir::new("bad-options");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--fps", "0"])
         .expect_code(2)
@@ -302,7 +158,7 @@ fn render_bad_options_are_usage_errors() {
 
 #[test]
 fn render_audio_missing_wav_names_path() {
-    let dir = TestDir::new("audio-missing");
+    let dir = Dir::new("audio-missing");
     let fs = dir.copy("audio.fs");
     dir.isf(&[
         "render",
@@ -329,7 +185,7 @@ fn stripe(img: &RgbaImage, i: u32) -> [u8; 3] {
 
 #[test]
 fn render_inputs_defaults() {
-    let dir = TestDir::new("inputs-defaults");
+    let dir = Dir::new("inputs-defaults");
     let fs = dir.copy("inputs_all.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "70x10"])
         .expect_code(0);
@@ -345,7 +201,7 @@ fn render_inputs_defaults() {
 
 #[test]
 fn render_set_changes_inputs() {
-    let dir = TestDir::new("inputs-set");
+    let dir = Dir::new("inputs-set");
     let fs = dir.copy("inputs_all.fs");
     dir.isf(&[
         "render",
@@ -391,7 +247,7 @@ fn render_set_changes_inputs() {
 
 #[test]
 fn render_set_unknown_input_lists_available() {
-    let dir = TestDir::new("set-unknown");
+    let dir = Dir::new("set-unknown");
     let fs = dir.copy("inputs_all.fs");
     dir.isf(&[
         "render",
@@ -413,7 +269,7 @@ fn render_set_unknown_input_lists_available() {
 
 #[test]
 fn render_set_wrong_type_is_usage_error() {
-    let dir = TestDir::new("set-type");
+    let dir = Dir::new("set-type");
     let fs = dir.copy("inputs_all.fs");
     dir.isf(&[
         "render",
@@ -437,7 +293,7 @@ fn render_set_wrong_type_is_usage_error() {
 
 #[test]
 fn render_set_without_equals_is_usage_error() {
-    let dir = TestDir::new("set-no-equals");
+    let dir = Dir::new("set-no-equals");
     let fs = dir.copy("inputs_all.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--set", "amount"])
         .expect_code(2)
@@ -446,7 +302,7 @@ fn render_set_without_equals_is_usage_error() {
 
 #[test]
 fn render_filter_with_image() {
-    let dir = TestDir::new("filter-image");
+    let dir = Dir::new("filter-image");
     let fs = dir.copy("filter_invert.fs");
     let checker = shaders_dir().join("imported_checker.png");
     let arg = format!("inputImage={}", checker.display());
@@ -465,7 +321,7 @@ fn render_filter_with_image() {
 
 #[test]
 fn render_image_missing_file_names_path() {
-    let dir = TestDir::new("image-missing");
+    let dir = Dir::new("image-missing");
     let fs = dir.copy("filter_invert.fs");
     dir.isf(&[
         "render",
@@ -484,7 +340,7 @@ fn render_image_missing_file_names_path() {
 
 #[test]
 fn render_image_unknown_input_is_usage_error() {
-    let dir = TestDir::new("image-unknown");
+    let dir = Dir::new("image-unknown");
     let fs = dir.copy("filter_invert.fs");
     let checker = shaders_dir().join("imported_checker.png");
     let arg = format!("picture={}", checker.display());
@@ -500,7 +356,7 @@ fn render_image_unknown_input_is_usage_error() {
 
 #[test]
 fn render_size_zero_is_usage_error() {
-    let dir = TestDir::new("size-zero");
+    let dir = Dir::new("size-zero");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "0x10"])
         .expect_code(2)
@@ -510,7 +366,7 @@ fn render_size_zero_is_usage_error() {
 
 #[test]
 fn render_size_too_large_is_usage_error() {
-    let dir = TestDir::new("size-large");
+    let dir = Dir::new("size-large");
     let fs = dir.copy("gradient.fs");
     // The limit is the device's (16384 on lavapipe), so only the prefix is fixed. (Sizes
     // over isfkit's own limit of 65536 are refused earlier: tests/hostile.rs.)
@@ -524,7 +380,7 @@ fn render_size_too_large_is_usage_error() {
 
 #[test]
 fn render_size_garbage_is_clap_usage_error() {
-    let dir = TestDir::new("size-garbage");
+    let dir = Dir::new("size-garbage");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "garbage"]);
     run.expect_code(2).expect_stderr_line(
@@ -541,7 +397,7 @@ fn render_size_garbage_is_clap_usage_error() {
 
 #[test]
 fn render_compile_error_points_at_user_line() {
-    let dir = TestDir::new("compile-error");
+    let dir = Dir::new("compile-error");
     let fs = dir.copy("bad/compile_error.fs");
     let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8"]);
     run.expect_code(1)
@@ -568,7 +424,7 @@ fn render_compile_error_points_at_user_line() {
 
 #[test]
 fn render_malformed_json_is_positioned() {
-    let dir = TestDir::new("malformed-json");
+    let dir = Dir::new("malformed-json");
     let fs = dir.copy("bad/malformed_json.fs");
     let run = dir.isf(&["render", &fs, "-o", "out.png", "--size", "8x8"]);
     run.expect_code(1)
@@ -581,7 +437,7 @@ fn render_malformed_json_is_positioned() {
 
 #[test]
 fn render_missing_shader_is_io_error() {
-    let dir = TestDir::new("missing-shader");
+    let dir = Dir::new("missing-shader");
     dir.isf(&["render", "nope.fs", "-o", "out.png", "--size", "8x8"])
         .expect_code(2)
         .expect_stderr_line_starting("error: cannot read nope.fs: ");
@@ -589,7 +445,7 @@ fn render_missing_shader_is_io_error() {
 
 #[test]
 fn render_prints_header_warnings_and_succeeds() {
-    let dir = TestDir::new("render-warning");
+    let dir = Dir::new("render-warning");
     let fs = dir.copy("bad/unknown_type.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--size", "4x4"])
         .expect_code(0)
@@ -604,7 +460,7 @@ fn render_prints_header_warnings_and_succeeds() {
 
 #[test]
 fn validate_valid_shader() {
-    let dir = TestDir::new("validate-ok");
+    let dir = Dir::new("validate-ok");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&["validate", &fs]);
     run.expect_code(0);
@@ -613,7 +469,7 @@ fn validate_valid_shader() {
 
 #[test]
 fn validate_compile_error_text() {
-    let dir = TestDir::new("validate-error");
+    let dir = Dir::new("validate-error");
     let fs = dir.copy("bad/compile_error.fs");
     dir.isf(&["validate", &fs])
         .expect_code(1)
@@ -623,7 +479,7 @@ fn validate_compile_error_text() {
 
 #[test]
 fn validate_missing_file_is_io_error() {
-    let dir = TestDir::new("validate-missing");
+    let dir = Dir::new("validate-missing");
     dir.isf(&["validate", "nope.fs"])
         .expect_code(2)
         .expect_stderr_line_starting("error: cannot read nope.fs: ");
@@ -631,7 +487,7 @@ fn validate_missing_file_is_io_error() {
 
 #[test]
 fn validate_json_valid() {
-    let dir = TestDir::new("validate-json-ok");
+    let dir = Dir::new("validate-json-ok");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(0);
@@ -643,7 +499,7 @@ fn validate_json_valid() {
 
 #[test]
 fn validate_json_warning() {
-    let dir = TestDir::new("validate-json-warning");
+    let dir = Dir::new("validate-json-warning");
     let fs = dir.copy("tolerant_json.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(0);
@@ -666,7 +522,7 @@ fn validate_json_warning() {
 
 #[test]
 fn validate_json_compile_error() {
-    let dir = TestDir::new("validate-json-compile");
+    let dir = Dir::new("validate-json-compile");
     let fs = dir.copy("bad/compile_error.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(1);
@@ -688,7 +544,7 @@ fn validate_json_compile_error() {
 
 #[test]
 fn validate_json_type_error_at_user_line() {
-    let dir = TestDir::new("validate-json-type");
+    let dir = Dir::new("validate-json-type");
     let fs = dir.copy("bad/type_error.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(1);
@@ -700,7 +556,7 @@ fn validate_json_type_error_at_user_line() {
 
 #[test]
 fn validate_json_header_error() {
-    let dir = TestDir::new("validate-json-header");
+    let dir = Dir::new("validate-json-header");
     let fs = dir.copy("bad/malformed_json.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(1);
@@ -719,7 +575,7 @@ fn validate_json_header_error() {
 
 #[test]
 fn validate_json_unknown_type_is_warning_only() {
-    let dir = TestDir::new("validate-json-unknown");
+    let dir = Dir::new("validate-json-unknown");
     let fs = dir.copy("bad/unknown_type.fs");
     let run = dir.isf(&["validate", "--json", &fs]);
     run.expect_code(0);
@@ -741,7 +597,7 @@ fn validate_json_unknown_type_is_warning_only() {
 
 #[test]
 fn info_inputs_and_defaults() {
-    let dir = TestDir::new("info-inputs");
+    let dir = Dir::new("info-inputs");
     let fs = dir.copy("inputs_all.fs");
     let run = dir.isf(&["info", &fs]);
     run.expect_code(0);
@@ -782,7 +638,7 @@ fn info_inputs_and_defaults() {
 
 #[test]
 fn info_kinds() {
-    let dir = TestDir::new("info-kinds");
+    let dir = Dir::new("info-kinds");
     for (shader, kind) in [
         ("gradient.fs", "generator"),
         ("filter_invert.fs", "filter"),
@@ -797,7 +653,7 @@ fn info_kinds() {
 
 #[test]
 fn info_passes() {
-    let dir = TestDir::new("info-passes");
+    let dir = Dir::new("info-passes");
     let fs = dir.copy("persistent.fs");
     let run = dir.isf(&["info", &fs]);
     run.expect_code(0);
@@ -812,7 +668,7 @@ fn info_passes() {
 
 #[test]
 fn info_bad_and_missing() {
-    let dir = TestDir::new("info-bad");
+    let dir = Dir::new("info-bad");
     let fs = dir.copy("bad/malformed_json.fs");
     dir.isf(&["info", &fs]).expect_code(1).expect_stderr_line(
         "malformed_json.fs:4:11: error: invalid JSON in ISF header: expected `:`",
@@ -827,7 +683,7 @@ fn info_bad_and_missing() {
 
 #[test]
 fn render_cleanup_report_text() {
-    let dir = TestDir::new("cleanup-report");
+    let dir = Dir::new("cleanup-report");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&[
         "render",
@@ -872,7 +728,7 @@ fn render_cleanup_report_text() {
 /// through a hidden test hook); the frame is still written and the leak named by its label.
 #[test]
 fn issue16_a_leak_in_the_cleanup_report_exits_3() {
-    let dir = TestDir::new("leak-exit-3");
+    let dir = Dir::new("leak-exit-3");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&[
         "render",
@@ -908,7 +764,7 @@ fn issue16_a_leak_in_the_cleanup_report_exits_3() {
 
 #[test]
 fn render_json_report() {
-    let dir = TestDir::new("json-report");
+    let dir = Dir::new("json-report");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&[
         "render",
@@ -951,7 +807,7 @@ fn render_json_report() {
 
 #[test]
 fn persistent_state_survives_reinit() {
-    let dir = TestDir::new("reinit");
+    let dir = Dir::new("reinit");
     let fs = dir.copy("persistent.fs");
     let common = [
         "render",
@@ -989,7 +845,7 @@ fn persistent_state_survives_reinit() {
 
 #[test]
 fn bench_lifecycle_json() {
-    let dir = TestDir::new("bench");
+    let dir = Dir::new("bench");
     let run = dir.isf(&[
         "bench",
         "lifecycle",
@@ -1017,7 +873,7 @@ fn bench_lifecycle_json() {
 
 #[test]
 fn help_exits_zero() {
-    let dir = TestDir::new("help");
+    let dir = Dir::new("help");
     let run = dir.isf(&["--help"]);
     run.expect_code(0);
     let out = run.stdout();
@@ -1042,7 +898,7 @@ fn help_exits_zero() {
 /// `isf bench --help` does.
 #[test]
 fn issue16_help_names_the_default_bench() {
-    let dir = TestDir::new("help-bench");
+    let dir = Dir::new("help-bench");
     let run = dir.isf(&["--help"]);
     run.expect_code(0);
     let line = run
@@ -1059,7 +915,7 @@ fn issue16_help_names_the_default_bench() {
 
 #[test]
 fn no_arguments_is_usage_error() {
-    let dir = TestDir::new("no-args");
+    let dir = Dir::new("no-args");
     dir.isf(&[]).expect_code(2);
     dir.isf(&["render"]).expect_code(2);
     dir.isf(&["frobnicate"]).expect_code(2);
@@ -1069,7 +925,7 @@ fn no_arguments_is_usage_error() {
 /// XDG_RUNTIME_DIR message included), with XDG_RUNTIME_DIR unset.
 #[test]
 fn issue14_successful_runs_print_no_error_lines() {
-    let dir = TestDir::new("no-error-lines");
+    let dir = Dir::new("no-error-lines");
     let fs = dir.copy("gradient.fs");
     std::fs::write(
         dir.join("job.yaml"),
@@ -1128,7 +984,7 @@ fn issue14_successful_runs_print_no_error_lines() {
 /// render that worked.
 #[test]
 fn issue14_doctor_json_names_an_adapter() {
-    let dir = TestDir::new("doctor");
+    let dir = Dir::new("doctor");
     let run = dir.isf(&["doctor", "--json"]);
     run.expect_code(0);
     let v = run.json();
@@ -1162,7 +1018,7 @@ fn issue14_doctor_json_names_an_adapter() {
 /// Issue 14: completion scripts for each shell clap supports, naming the subcommands.
 #[test]
 fn issue14_completions_for_each_shell() {
-    let dir = TestDir::new("completions");
+    let dir = Dir::new("completions");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = dir.isf(&["completions", shell]);
         run.expect_code(0);
@@ -1190,7 +1046,7 @@ fn date_pixels(img: &RgbaImage) -> [u8; 6] {
 
 #[test]
 fn issue9_render_date_is_reproducible_and_advances_with_time() {
-    let dir = TestDir::new("date");
+    let dir = Dir::new("date");
     std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
     dir.isf(&[
         "render",
@@ -1214,7 +1070,7 @@ fn issue9_render_date_is_reproducible_and_advances_with_time() {
 
 #[test]
 fn issue9_bad_date_is_a_usage_error() {
-    let dir = TestDir::new("bad-date");
+    let dir = Dir::new("bad-date");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--date", "2024-02-30T00:00:00"])
         .expect_code(2)
@@ -1242,7 +1098,7 @@ fn issue9_bad_date_is_a_usage_error() {
 
 #[test]
 fn issue9_batch_date_from_job_file_and_flag() {
-    let dir = TestDir::new("batch-date");
+    let dir = Dir::new("batch-date");
     std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
     std::fs::write(
         dir.join("job.yaml"),
@@ -1269,7 +1125,7 @@ fn issue9_batch_date_from_job_file_and_flag() {
 /// `validate` stays GPU-free and does not.
 #[test]
 fn issue9_validate_limits_reports_oversized_passes() {
-    let dir = TestDir::new("limits");
+    let dir = Dir::new("limits");
     std::fs::write(
         dir.join("huge.fs"),
         "/*{ \"ISFVSN\": \"2\", \"PASSES\": [ { \"TARGET\": \"big\", \"WIDTH\": \"100000\", \"HEIGHT\": \"$HEIGHT\" }, {} ] }*/\n\
@@ -1301,7 +1157,7 @@ fn issue9_validate_limits_reports_oversized_passes() {
 
 #[test]
 fn issue9_batch_check_limits() {
-    let dir = TestDir::new("batch-limits");
+    let dir = Dir::new("batch-limits");
     let fs = dir.copy("gradient.fs");
     std::fs::write(
         dir.join("job.yaml"),

@@ -6,9 +6,10 @@
 //! every loop of an invocation together, so nested loops do not make it longer; the pixel
 //! count does). Each timed check gives `--deadline 2` and asserts a return within 5 s.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+mod common;
+
+use common::*;
+use std::time::Duration;
 
 const NEVER_ENDS: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    float a = 0.0;\n    for (int i = 0; i < 60000; i++) { a += sin(a + float(i) * 0.001 + gl_FragCoord.x); }\n    gl_FragColor = vec4(fract(a), 0.0, 0.0, 1.0);\n}\n";
 
@@ -24,59 +25,6 @@ const TIMEOUT_MESSAGE: &str =
 /// The bound the issue asks for: a 2 s deadline returns within 5 s.
 const BOUND: Duration = Duration::from_secs(5);
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let p = std::env::temp_dir()
-            .join("isfkit-deadline-tests")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.0.join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-    fn run(&self, args: &[&str]) -> (Output, Duration) {
-        let t = Instant::now();
-        let o = Command::new(env!("CARGO_BIN_EXE_isf"))
-            .args(args)
-            .current_dir(&self.0)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR")
-            .output()
-            .unwrap();
-        (o, t.elapsed())
-    }
-    fn files(&self, sub: &str) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.0.join(sub))
-            .map(|r| {
-                r.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn lines_with<'a>(text: &'a str, start: &str) -> Vec<&'a str> {
     text.lines().filter(|l| l.starts_with(start)).collect()
 }
@@ -88,7 +36,7 @@ fn lines_with<'a>(text: &'a str, start: &str) -> Vec<&'a str> {
 fn render_returns_at_the_deadline_and_keeps_finished_frames() {
     let d = Dir::new("render");
     d.write("hang.fs", NEVER_ENDS);
-    let (o, took) = d.run(&[
+    let (o, took) = d.timed(&[
         "render",
         "hang.fs",
         "-o",
@@ -101,10 +49,10 @@ fn render_returns_at_the_deadline_and_keeps_finished_frames() {
     assert!(took < BOUND, "returned after {took:?}: {}", stderr(&o));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(lines_with(&stderr(&o), "error"), [TIMEOUT_MESSAGE]);
-    assert!(!d.0.join("x.png").exists());
+    assert!(!d.path.join("x.png").exists());
 
     d.write("late.fs", LATE_HANG);
-    let (o, took) = d.run(&[
+    let (o, took) = d.timed(&[
         "render",
         "late.fs",
         "-o",
@@ -138,7 +86,7 @@ fn render_returns_at_the_deadline_and_keeps_finished_frames() {
         "{files:?}"
     );
     for f in files {
-        let img = image::open(d.0.join(&f)).unwrap();
+        let img = image::open(d.path.join(&f)).unwrap();
         assert_eq!((img.width(), img.height()), (2048, 2048), "{f}");
     }
 }
@@ -151,7 +99,7 @@ fn exit_right_after_a_timeout_does_not_crash() {
     let d = Dir::new("exit");
     d.write("hang.fs", NEVER_ENDS);
     for _ in 0..8 {
-        let (o, _) = d.run(&[
+        let (o, _) = d.timed(&[
             "render",
             "hang.fs",
             "-o",
@@ -191,7 +139,7 @@ fn batch_fails_hung_tasks_at_the_deadline_in_process_and_isolated() {
         if isolate {
             args.push("--isolate");
         }
-        let (o, took) = d.run(&args);
+        let (o, took) = d.timed(&args);
         let err = stderr(&o);
         // Two hung tasks, each bounded by its deadline.
         assert!(took < BOUND * 2, "isolate={isolate}: {took:?}: {err}");
@@ -230,7 +178,7 @@ fn batch_with_one_hung_task_returns_within_the_bound() {
         if isolate {
             args.push("--isolate");
         }
-        let (o, took) = d.run(&args);
+        let (o, took) = d.timed(&args);
         assert!(took < BOUND, "isolate={isolate}: {took:?}: {}", stderr(&o));
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -264,10 +212,10 @@ fn colliding_outputs_are_a_job_error_naming_both_tasks() {
         &["batch", "job.yaml", "--check"][..],
         &["batch", "job.yaml"],
     ] {
-        let (o, _) = d.run(args);
+        let (o, _) = d.timed(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert_eq!(stderr(&o), expected, "{args:?}");
-        assert!(!d.0.join("out").exists(), "{args:?}");
+        assert!(!d.path.join("out").exists(), "{args:?}");
     }
 }
 
@@ -278,13 +226,13 @@ fn colliding_outputs_through_a_symlinked_folder() {
     let d = Dir::new("collide-link");
     d.write("a.fs", QUICK);
     d.write("b.fs", QUICK);
-    std::fs::create_dir_all(d.0.join("out")).unwrap();
-    std::os::unix::fs::symlink(d.0.join("out"), d.0.join("link")).unwrap();
+    std::fs::create_dir_all(d.path.join("out")).unwrap();
+    std::os::unix::fs::symlink(d.path.join("out"), d.path.join("link")).unwrap();
     d.write(
         "job.yaml",
         "jobs:\n  - shader: a.fs\n    size: 8x8\n    output: out/one.png\n  - shader: b.fs\n    size: 8x8\n    output: link/one.png\n",
     );
-    let (o, _) = d.run(&["batch", "job.yaml", "--check"]);
+    let (o, _) = d.timed(&["batch", "job.yaml", "--check"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -302,9 +250,9 @@ fn resume_renders_a_truncated_png_again() {
         "job.yaml",
         "jobs:\n  - shader: quick.fs\n    size: 64x48\n    frames: 3\n    output: out/q_%02d.png\n",
     );
-    let (o, _) = d.run(&["batch", "job.yaml", "--quiet"]);
+    let (o, _) = d.timed(&["batch", "job.yaml", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let path = d.0.join("out/q_01.png");
+    let path = d.path.join("out/q_01.png");
     let whole = std::fs::read(&path).unwrap();
     std::fs::write(&path, &whole[..whole.len() * 2 / 3]).unwrap();
     // The header still reads: only a full decode tells.
@@ -315,7 +263,7 @@ fn resume_renders_a_truncated_png_again() {
         .into_dimensions()
         .unwrap();
     assert_eq!(header, (64, 48));
-    let (o, _) = d.run(&["batch", "job.yaml", "--resume", "--json"]);
+    let (o, _) = d.timed(&["batch", "job.yaml", "--resume", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(

@@ -4,107 +4,9 @@
 //! shader). Each test runs the real `isf` binary; the inputs exercise each limit cheaply (no
 //! test allocates much or renders much).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-fn shaders_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
-}
-
-/// A fresh folder under the system temp folder, removed on drop.
-struct TestDir {
-    path: PathBuf,
-}
-
-impl TestDir {
-    fn new(name: &str) -> TestDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let path = std::env::temp_dir()
-            .join("isfkit-hostile-tests")
-            .join(format!("{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create the test folder");
-        TestDir { path }
-    }
-
-    fn copy(&self, name: &str) {
-        std::fs::copy(shaders_dir().join(name), self.path.join(name)).expect("copy a shader");
-    }
-
-    fn write(&self, name: &str, content: impl AsRef<[u8]>) {
-        std::fs::write(self.path.join(name), content).expect("write a test file");
-    }
-
-    fn isf(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_isf"))
-            .args(args)
-            .current_dir(&self.path)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR")
-            .output()
-            .expect("run the isf binary");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            output,
-        }
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-struct Run {
-    args: Vec<String>,
-    output: Output,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cut = |s: &[u8]| {
-            let s = String::from_utf8_lossy(s);
-            s.chars().take(3000).collect::<String>()
-        };
-        write!(
-            f,
-            "isf {:?}\nexit: {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.args
-                .iter()
-                .map(|a| a.chars().take(80).collect::<String>())
-                .collect::<Vec<_>>(),
-            self.output.status,
-            cut(&self.output.stdout),
-            cut(&self.output.stderr)
-        )
-    }
-}
-
-impl Run {
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.output.stderr).into_owned()
-    }
-
-    /// Asserts the exit code (a signal or abort has none and fails here too).
-    #[track_caller]
-    fn code(&self, code: i32) -> &Run {
-        assert_eq!(self.output.status.code(), Some(code), "{self:?}");
-        self
-    }
-
-    /// Asserts that stderr holds `line` as one whole line.
-    #[track_caller]
-    fn line(&self, line: &str) -> &Run {
-        assert!(
-            self.stderr().lines().any(|l| l == line),
-            "stderr lacks the line {line:?}: {self:?}"
-        );
-        self
-    }
-}
+use common::*;
 
 /// A shader: a one-line header (line 1), then `code`.
 fn shader(header_inputs: &str, code: &str) -> String {
@@ -116,14 +18,14 @@ fn shader(header_inputs: &str, code: &str) -> String {
 
 #[test]
 fn a_size_expression_nested_30000_deep_is_an_error_not_a_stack_overflow() {
-    let d = TestDir::new("expr-deep");
+    let d = Dir::new("expr-deep");
     let expr = format!("{}$WIDTH{}", "(".repeat(30_000), ")".repeat(30_000));
     let src = format!(
         "/*{{\"ISFVSN\": \"2\", \"PASSES\": [{{\"TARGET\": \"a\", \"WIDTH\": \"{expr}\"}}, {{}}]}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
     );
     d.write("deep.fs", src);
     let col = "/*{\"ISFVSN\": \"2\", \"PASSES\": [{\"TARGET\": \"a\", \"WIDTH\": ".len() + 1;
-    d.isf(&["validate", "deep.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "deep.fs"]).expect_code(1).expect_stderr_line(&format!(
         "deep.fs:1:{col}: error: PASSES[0].WIDTH \"((((((((((((((((((((((((((((((((((((((((\"... is not a valid expression: the expression is 60006 characters long, over the limit of 1000"
     ));
     // Within the length limit, past the depth limit.
@@ -134,14 +36,14 @@ fn a_size_expression_nested_30000_deep_is_an_error_not_a_stack_overflow() {
             "/*{{\"ISFVSN\": \"2\", \"PASSES\": [{{\"TARGET\": \"a\", \"WIDTH\": \"{expr}\"}}, {{}}]}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
         ),
     );
-    d.isf(&["validate", "nested.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "nested.fs"]).expect_code(1).expect_stderr_line(&format!(
         "nested.fs:1:{col}: error: PASSES[0].WIDTH \"((((((((((((((((((((((((((((((((((((((((\"... is not a valid expression: the expression nests deeper than the limit of 32 levels at column 33"
     ));
 }
 
 #[test]
 fn a_header_nested_past_the_json_limit_is_an_error() {
-    let d = TestDir::new("json-deep");
+    let d = Dir::new("json-deep");
     let src = format!(
         "/*{{\"ISFVSN\": \"2\", \"X\": {}1{}}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n",
         "[".repeat(100_000),
@@ -150,7 +52,7 @@ fn a_header_nested_past_the_json_limit_is_an_error() {
     d.write("deep.fs", src);
     // The root object is level 1: the 64th `[` opens level 65.
     let col = "/*{\"ISFVSN\": \"2\", \"X\": ".len() + 64;
-    d.isf(&["validate", "deep.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "deep.fs"]).expect_code(1).expect_stderr_line(&format!(
         "deep.fs:1:{col}: error: the ISF header nests arrays and objects deeper than the limit of 64 levels"
     ));
 }
@@ -176,16 +78,16 @@ fn deep_ifs() -> String {
 
 #[test]
 fn glsl_nested_3000_ifs_deep_is_an_error_at_the_users_line() {
-    let d = TestDir::new("glsl-ifs");
+    let d = Dir::new("glsl-ifs");
     d.write("ifs.fs", deep_ifs());
     d.isf(&["validate", "ifs.fs"])
-        .code(1)
-        .line(&format!("ifs.fs:258:4: {NESTING}"));
+        .expect_code(1)
+        .expect_stderr_line(&format!("ifs.fs:258:4: {NESTING}"));
 }
 
 #[test]
 fn glsl_with_10000_nested_parentheses_is_an_error() {
-    let d = TestDir::new("glsl-parens");
+    let d = Dir::new("glsl-parens");
     let code = format!(
         "void main() {{\ngl_FragColor = vec4({}1.0{});\n}}\n",
         "(".repeat(10_000),
@@ -195,13 +97,13 @@ fn glsl_with_10000_nested_parentheses_is_an_error() {
     // main's block is level 1, `vec4(` level 2: the 255th parenthesis opens level 257.
     let col = "gl_FragColor = vec4(".len() + 255;
     d.isf(&["validate", "parens.fs"])
-        .code(1)
-        .line(&format!("parens.fs:3:{col}: {NESTING}"));
+        .expect_code(1)
+        .expect_stderr_line(&format!("parens.fs:3:{col}: {NESTING}"));
 }
 
 #[test]
 fn a_10000_term_sum_is_an_error() {
-    let d = TestDir::new("glsl-sum");
+    let d = Dir::new("glsl-sum");
     let code = format!(
         "void main() {{\nfloat a = 1.0{};\ngl_FragColor = vec4(a);\n}}\n",
         " + 1.0".repeat(10_000)
@@ -209,14 +111,16 @@ fn a_10000_term_sum_is_an_error() {
     d.write("sum.fs", shader("", &code));
     // `=` is the statement's first operator: the 4,000th `+` is one too many.
     let col = "float a = 1.0".len() + 6 * 3999 + 2;
-    d.isf(&["validate", "sum.fs"]).code(1).line(&format!(
-        "sum.fs:3:{col}: error: a statement has more than the limit of 4000 operators"
-    ));
+    d.isf(&["validate", "sum.fs"])
+        .expect_code(1)
+        .expect_stderr_line(&format!(
+            "sum.fs:3:{col}: error: a statement has more than the limit of 4000 operators"
+        ));
 }
 
 #[test]
 fn a_macro_bomb_is_an_error_at_its_use() {
-    let d = TestDir::new("glsl-macros");
+    let d = Dir::new("glsl-macros");
     // 10^8 tokens from 10 short lines.
     let mut code = String::from("#define A0 x x x x x x x x x x\n");
     for k in 1..9 {
@@ -228,14 +132,14 @@ fn a_macro_bomb_is_an_error_at_its_use() {
     code.push_str("void main() { gl_FragColor = vec4(A8); }\n");
     d.write("bomb.fs", shader("", &code));
     let col = "void main() { gl_FragColor = vec4(".len() + 1;
-    d.isf(&["validate", "bomb.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "bomb.fs"]).expect_code(1).expect_stderr_line(&format!(
         "bomb.fs:11:{col}: error: the shader expands to more than the limit of 1000000 tokens (macros expanded)"
     ));
 }
 
 #[test]
 fn one_deep_shader_does_not_abort_an_isolated_batch() {
-    let d = TestDir::new("glsl-batch");
+    let d = Dir::new("glsl-batch");
     d.write("ifs.fs", deep_ifs());
     d.copy("gradient.fs");
     d.write(
@@ -243,7 +147,7 @@ fn one_deep_shader_does_not_abort_an_isolated_batch() {
         "defaults:\n  size: 16x8\njobs:\n  - shader: ifs.fs\n    output: out/ifs.png\n  - shader: gradient.fs\n    output: out/gradient.png\n",
     );
     let run = d.isf(&["batch", "job.yaml", "--isolate", "--quiet"]);
-    run.code(1);
+    run.expect_code(1);
     assert!(
         run.stderr().contains(&format!("ifs.fs:258:4: {NESTING}")),
         "{run:?}"
@@ -257,7 +161,7 @@ fn one_deep_shader_does_not_abort_an_isolated_batch() {
 
 #[test]
 fn a_70000_digit_frame_pattern_is_a_usage_error() {
-    let d = TestDir::new("pattern");
+    let d = Dir::new("pattern");
     d.copy("gradient.fs");
     d.isf(&[
         "render",
@@ -269,33 +173,33 @@ fn a_70000_digit_frame_pattern_is_a_usage_error() {
         "--size",
         "4x4",
     ])
-    .code(2)
-    .line(
+    .expect_code(2)
+    .expect_stderr_line(
         "error: --output: the frame number pattern %070000d is wider than the limit of 20 digits",
     );
     d.write(
         "job.yaml",
         "jobs:\n  - shader: gradient.fs\n    output: out/{name}_{frame:070000}.png\n    frames: 2\n",
     );
-    d.isf(&["batch", "job.yaml", "--check"]).code(2).line(
+    d.isf(&["batch", "job.yaml", "--check"]).expect_code(2).expect_stderr_line(
         "  - jobs[0] (./gradient.fs): output: the frame number pattern {frame:070000} is wider than the limit of 20 digits",
     );
 }
 
 #[test]
 fn frame_counts_and_ranges_past_the_limits_are_job_errors() {
-    let d = TestDir::new("frames");
+    let d = Dir::new("frames");
     d.copy("gradient.fs");
     d.write(
         "job.yaml",
         "jobs:\n  - shader: gradient.fs\n    frames: 10000000000\n  - shader: gradient.fs\n    frames: \"0..18446744073709551615\"\n  - shader: gradient.fs\n    frames: \"99999999..100000001\"\n",
     );
     d.isf(&["batch", "job.yaml", "--check"])
-        .code(2)
-        .line("error: the job file has 3 problem(s); nothing was rendered:")
-        .line("  - jobs[0] (./gradient.fs): frames: 10000000000 frames is over the limit of 1000000 per task")
-        .line("  - jobs[1] (./gradient.fs): frames \"0..18446744073709551615\" holds 18446744073709551615 frames, over the limit of 1000000 per task")
-        .line("  - jobs[2] (./gradient.fs): frames \"99999999..100000001\" ends past the limit of frame number 100000000");
+        .expect_code(2)
+        .expect_stderr_line("error: the job file has 3 problem(s); nothing was rendered:")
+        .expect_stderr_line("  - jobs[0] (./gradient.fs): frames: 10000000000 frames is over the limit of 1000000 per task")
+        .expect_stderr_line("  - jobs[1] (./gradient.fs): frames \"0..18446744073709551615\" holds 18446744073709551615 frames, over the limit of 1000000 per task")
+        .expect_stderr_line("  - jobs[2] (./gradient.fs): frames \"99999999..100000001\" ends past the limit of frame number 100000000");
     d.isf(&[
         "render",
         "gradient.fs",
@@ -304,21 +208,21 @@ fn frame_counts_and_ranges_past_the_limits_are_job_errors() {
         "--frames",
         "10000000000",
     ])
-    .code(2)
-    .line("error: --frames 10000000000 is over the limit of 1000000");
+    .expect_code(2)
+    .expect_stderr_line("error: --frames 10000000000 is over the limit of 1000000");
 }
 
 #[test]
 fn in_flight_and_thread_counts_past_the_limits_are_usage_errors() {
-    let d = TestDir::new("counts");
+    let d = Dir::new("counts");
     d.copy("gradient.fs");
     d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n");
     d.isf(&["batch", "job.yaml", "--in-flight", "18446744073709551615"])
-        .code(2)
-        .line("error: invalid value '18446744073709551615' for '--in-flight <IN_FLIGHT>': 18446744073709551615 is over the limit of 16 frames in flight");
+        .expect_code(2)
+        .expect_stderr_line("error: invalid value '18446744073709551615' for '--in-flight <IN_FLIGHT>': 18446744073709551615 is over the limit of 16 frames in flight");
     d.isf(&["batch", "job.yaml", "--threads", "100000"])
-        .code(2)
-        .line("error: invalid value '100000' for '--threads <THREADS>': 100000 is over the limit of 256 encoder threads");
+        .expect_code(2)
+        .expect_stderr_line("error: invalid value '100000' for '--threads <THREADS>': 100000 is over the limit of 256 encoder threads");
 }
 
 // -------------------------------------------------------------------------------------------
@@ -326,24 +230,26 @@ fn in_flight_and_thread_counts_past_the_limits_are_usage_errors() {
 
 #[test]
 fn dev_zero_as_a_shader_job_or_vertex_shader_is_a_read_error() {
-    let d = TestDir::new("devzero");
+    let d = Dir::new("devzero");
     let cap = "the file is larger than the shader file limit of 1 MiB";
     d.isf(&["validate", "/dev/zero"])
-        .code(2)
-        .line(&format!("error: cannot read /dev/zero: {cap}"));
+        .expect_code(2)
+        .expect_stderr_line(&format!("error: cannot read /dev/zero: {cap}"));
     d.isf(&["render", "/dev/zero", "-o", "x.png"])
-        .code(2)
-        .line(&format!("error: cannot read /dev/zero: {cap}"));
+        .expect_code(2)
+        .expect_stderr_line(&format!("error: cannot read /dev/zero: {cap}"));
     d.isf(&["batch", "/dev/zero", "--check"])
-        .code(2)
-        .line("  - cannot read /dev/zero: the file is larger than the job file limit of 16 MiB");
+        .expect_code(2)
+        .expect_stderr_line(
+            "  - cannot read /dev/zero: the file is larger than the job file limit of 16 MiB",
+        );
     // A vertex shader one byte over the limit (`/dev/zero` is not a regular file, so it is
     // never taken for a `.vs` sibling).
     d.copy("gradient.fs");
     d.write("gradient.vs", vec![b' '; (1 << 20) + 1]);
     d.isf(&["validate", "gradient.fs"])
-        .code(2)
-        .line(&format!("error: cannot read gradient.vs: {cap}"));
+        .expect_code(2)
+        .expect_stderr_line(&format!("error: cannot read gradient.vs: {cap}"));
 }
 
 // -------------------------------------------------------------------------------------------
@@ -385,31 +291,31 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
 
 #[test]
 fn a_20000_pixel_image_is_a_size_error_before_the_gpu() {
-    let d = TestDir::new("image");
+    let d = Dir::new("image");
     d.copy("filter_invert.fs");
     d.write("big.png", png_header(20_000, 20_000));
     d.isf(&[
         "render", "filter_invert.fs", "-o", "x.png", "--size", "4x4", "--image", "inputImage=big.png",
     ])
-    .code(2)
-    .line("error: cannot read image big.png: the image is 20000x20000, over the limit of 16384 pixels per side");
+    .expect_code(2)
+    .expect_stderr_line("error: cannot read image big.png: the image is 20000x20000, over the limit of 16384 pixels per side");
     assert!(!d.path.join("x.png").exists());
 }
 
 #[test]
 fn a_100000_pixel_batch_size_fails_the_check() {
-    let d = TestDir::new("size");
+    let d = Dir::new("size");
     d.copy("gradient.fs");
     d.write(
         "job.yaml",
         "jobs:\n  - shader: gradient.fs\n    size: 100000x100000\n",
     );
     d.isf(&["batch", "job.yaml", "--check"])
-        .code(2)
-        .line("  - jobs[0] (./gradient.fs): size 100000x100000 is over the limit of 65536 pixels per side");
+        .expect_code(2)
+        .expect_stderr_line("  - jobs[0] (./gradient.fs): size 100000x100000 is over the limit of 65536 pixels per side");
     d.isf(&["render", "gradient.fs", "-o", "x.png", "--size", "100000x100000"])
-        .code(2)
-        .line("error: invalid value '100000x100000' for '--size <SIZE>': size 100000x100000 is over the limit of 65536 pixels per side");
+        .expect_code(2)
+        .expect_stderr_line("error: invalid value '100000x100000' for '--size <SIZE>': size 100000x100000 is over the limit of 65536 pixels per side");
 }
 
 // -------------------------------------------------------------------------------------------
@@ -417,7 +323,7 @@ fn a_100000_pixel_batch_size_fails_the_check() {
 
 #[test]
 fn header_numbers_out_of_range_are_errors() {
-    let d = TestDir::new("numbers");
+    let d = Dir::new("numbers");
     d.write(
         "huge.fs",
         shader(
@@ -427,7 +333,7 @@ fn header_numbers_out_of_range_are_errors() {
     );
     let col = r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "level", "TYPE": "float", "MIN": 0, "MAX": "#
         .len() + 1;
-    d.isf(&["validate", "huge.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "huge.fs"]).expect_code(1).expect_stderr_line(&format!(
         "huge.fs:1:{col}: error: input \"level\": MAX: number 1e309 is out of range (a number must be within ±1.7976931348623157e308)"
     ));
     d.write(
@@ -437,7 +343,7 @@ fn header_numbers_out_of_range_are_errors() {
             "void main() { gl_FragColor = vec4(level); }\n",
         ),
     );
-    d.isf(&["validate", "f32.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "f32.fs"]).expect_code(1).expect_stderr_line(&format!(
         "f32.fs:1:{col}: error: input \"level\": MAX: number 1e39 is out of range for a 32-bit float (within ±3.4028235e38)"
     ));
     d.write(
@@ -449,14 +355,14 @@ fn header_numbers_out_of_range_are_errors() {
     );
     let col =
         r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "n", "TYPE": "long", "MIN": 0, "MAX": "#.len() + 1;
-    d.isf(&["validate", "long.fs"]).code(1).line(&format!(
+    d.isf(&["validate", "long.fs"]).expect_code(1).expect_stderr_line(&format!(
         "long.fs:1:{col}: error: input \"n\": MAX: number 1e23 is out of range for a long (-2147483648 to 2147483647)"
     ));
 }
 
 #[test]
 fn nan_time_and_nan_inputs_are_usage_errors_not_black_frames() {
-    let d = TestDir::new("nan");
+    let d = Dir::new("nan");
     d.copy("inputs_all.fs");
     let render = |extra: &[&str]| {
         let mut args = vec!["render", "inputs_all.fs", "-o", "x.png", "--size", "4x4"];
@@ -464,20 +370,24 @@ fn nan_time_and_nan_inputs_are_usage_errors_not_black_frames() {
         d.isf(&args)
     };
     render(&["--time", "nan"])
-        .code(2)
-        .line("error: --time NaN is not a finite number of seconds");
+        .expect_code(2)
+        .expect_stderr_line("error: --time NaN is not a finite number of seconds");
     // Finite, but infinite as the shader's 32-bit TIME: the engine's check.
     render(&["--time", "1e100"])
-        .code(2)
-        .line("error: time: 1e100 is out of range for a 32-bit float (within ±3.4028235e38)");
+        .expect_code(2)
+        .expect_stderr_line(
+            "error: time: 1e100 is out of range for a 32-bit float (within ±3.4028235e38)",
+        );
     render(&["--set", "amount=nan"])
-        .code(2)
-        .line("error: input \"amount\": NaN is not a finite number");
-    render(&["--set", "amount=1e39"]).code(2).line(
+        .expect_code(2)
+        .expect_stderr_line("error: input \"amount\": NaN is not a finite number");
+    render(&["--set", "amount=1e39"])
+        .expect_code(2)
+        .expect_stderr_line(
         "error: input \"amount\": 1e39 is out of range for a 32-bit float (within ±3.4028235e38)",
     );
     render(&["--set", "spot=inf,0"])
-        .code(2)
-        .line("error: input \"spot\": inf is not a finite number");
+        .expect_code(2)
+        .expect_stderr_line("error: input \"spot\": inf is not a finite number");
     assert!(!d.path.join("x.png").exists());
 }

@@ -1,0 +1,227 @@
+//! Helpers shared by the CLI integration tests: a fresh folder per test, the real `isf`
+//! binary run in it, and the repository's test shaders.
+//!
+//! The binary runs without `RUST_LOG` and without `XDG_RUNTIME_DIR`, as on servers and in
+//! CI (libwayland, loaded by the Vulkan loader, would print "error: XDG_RUNTIME_DIR is
+//! invalid or not set" unless isfkit handles it; issue 14).
+#![allow(dead_code)] // each test file uses a part of it
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The repository's `tests/shaders` folder.
+pub fn shaders_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// stdout as JSON, or a panic that shows it.
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+/// A fresh, empty folder under the system temp folder (one group per test file), removed on
+/// drop unless `ISFKIT_KEEP_TEST_DIRS` is set.
+pub struct Dir {
+    pub path: PathBuf,
+}
+
+impl Dir {
+    pub fn new(name: &str) -> Dir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir()
+            .join(format!("isfkit-{}-tests", env!("CARGO_CRATE_NAME")))
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create the test folder");
+        Dir { path }
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    /// Writes `rel` (creating its folders); returns its path.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("create a folder");
+        }
+        std::fs::write(&p, content).expect("write a test file");
+        p
+    }
+
+    /// Copies `tests/shaders/<rel>` into this folder under its file name; returns that name.
+    pub fn copy(&self, rel: &str) -> String {
+        let src = shaders_dir().join(rel);
+        let name = Path::new(rel)
+            .file_name()
+            .expect("a file name")
+            .to_str()
+            .expect("UTF-8")
+            .to_string();
+        std::fs::copy(&src, self.path.join(&name))
+            .unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
+        name
+    }
+
+    /// `isf ARGS` with this folder as the working directory, not started yet.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
+        c.args(args)
+            .current_dir(&self.path)
+            .env_remove("RUST_LOG")
+            .env_remove("XDG_RUNTIME_DIR");
+        c
+    }
+
+    /// Runs `isf ARGS` to the end.
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run the isf binary")
+    }
+
+    /// Runs `isf ARGS` to the end and says how long it took.
+    pub fn timed(&self, args: &[&str]) -> (Output, Duration) {
+        let t = Instant::now();
+        let o = self.output(args);
+        (o, t.elapsed())
+    }
+
+    /// Runs `isf ARGS` to the end, for the assertions of [`Run`].
+    pub fn isf(&self, args: &[&str]) -> Run {
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output: self.output(args),
+        }
+    }
+
+    /// The names in folder `sub`, sorted (none when it does not exist).
+    pub fn files(&self, sub: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.path.join(sub))
+            .map(|r| {
+                r.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Decodes the image `rel`.
+    pub fn png(&self, rel: &str) -> image::RgbaImage {
+        let path = self.join(rel);
+        image::open(&path)
+            .unwrap_or_else(|e| panic!("decode {}: {e}", path.display()))
+            .to_rgba8()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// One finished run of the binary.
+pub struct Run {
+    pub args: Vec<String>,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output
+            .status
+            .code()
+            .expect("the binary exited normally")
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        stderr(&self.output)
+    }
+
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.stderr().lines().map(str::to_string).collect()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout of {self:?} is not JSON: {e}"))
+    }
+
+    /// Asserts the exit code (a signal or an abort has none and fails here too), showing the
+    /// whole run when it differs.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.output.status.code(),
+            Some(code),
+            "unexpected exit code for {self:?}"
+        );
+        self
+    }
+
+    /// Asserts that stderr holds `line` as one whole line.
+    #[track_caller]
+    pub fn expect_stderr_line(&self, line: &str) -> &Run {
+        assert!(
+            self.stderr_lines().iter().any(|l| l == line),
+            "stderr lacks the line {line:?}: {self:?}"
+        );
+        self
+    }
+
+    /// Asserts that some stderr line starts with `prefix`.
+    #[track_caller]
+    pub fn expect_stderr_line_starting(&self, prefix: &str) -> &Run {
+        assert!(
+            self.stderr_lines().iter().any(|l| l.starts_with(prefix)),
+            "stderr has no line starting {prefix:?}: {self:?}"
+        );
+        self
+    }
+}
+
+impl std::fmt::Debug for Run {
+    /// The command and its output, each stream cut at 3,000 characters (hostile inputs are
+    /// long).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cut = |s: &[u8]| {
+            String::from_utf8_lossy(s)
+                .chars()
+                .take(3000)
+                .collect::<String>()
+        };
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| a.chars().take(80).collect())
+            .collect();
+        write!(
+            f,
+            "\n$ isf {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}---",
+            args.join(" "),
+            self.output.status.code(),
+            cut(&self.output.stdout),
+            cut(&self.output.stderr)
+        )
+    }
+}
