@@ -182,7 +182,7 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
     const FRAMES: u64 = 400;
     d.write(
         "job.yaml",
-        &format!("jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: {FRAMES}\n    output: out/f_%04d.png\n"),
+        format!("jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: {FRAMES}\n    output: out/f_%04d.png\n"),
     );
     let mut child = d
         .cmd(&["batch", "job.yaml", "--quiet"])
