@@ -859,6 +859,18 @@ impl<'a> Rewriter<'a> {
                         .unwrap_or("void");
                     let is_main = self.text(name_idx) == "main";
                     has_main |= is_main;
+                    if is_main {
+                        // GLSL's entry point: `void main()` (or `main(void)`). The generated
+                        // code calls it so; another signature is the user's error.
+                        let params: Vec<&str> = (paren + 1..end).map(|k| self.text(k)).collect();
+                        let no_params = matches!(params.as_slice(), [")"] | ["void", ")"]);
+                        if ret != "void" || !no_params {
+                            self.errors.push((
+                                self.toks[name_idx].start,
+                                "main must be declared \"void main()\": it returns nothing and takes no parameters".to_owned(),
+                            ));
+                        }
+                    }
                     self.emit_range(&mut e, i, name_idx);
                     if is_main {
                         self.tok_replace(&mut e, name_idx, "isf_user_main");

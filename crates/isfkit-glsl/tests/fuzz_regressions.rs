@@ -394,3 +394,28 @@ fn a_global_with_no_value_after_the_equals_sign() {
         "<source>:2:13: error: a value is missing after \"=\""
     );
 }
+
+/// A `main` with a return type or parameters: the generated code calls `isf_user_main()`,
+/// so naga said "Unknown function 'isf_user_main' (in code isfkit generated, line 39; please
+/// report this)". GL compilers refuse such a main too.
+#[test]
+fn main_must_be_void_without_parameters() {
+    for (code, col) in [
+        ("int main() { return 0; }", 5),
+        ("void main(int a) { gl_FragColor = vec4(1.0); }", 6),
+        ("float main(vec3 x) { return 1.0; }", 7),
+    ] {
+        let text = error_of(&format!("/*{{}}*/\n{code}\n"));
+        assert_eq!(
+            text.lines().next().unwrap(),
+            format!("<source>:2:{col}: error: main must be declared \"void main()\": it returns nothing and takes no parameters"),
+            "{code}"
+        );
+    }
+    // `void main(void)` is GLSL's other spelling of the same.
+    Program::from_source(
+        "/*{}*/\nvoid main(void) { gl_FragColor = vec4(1.0); }\n",
+        None,
+    )
+    .unwrap();
+}
