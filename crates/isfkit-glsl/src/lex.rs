@@ -1,8 +1,6 @@
 //! A small GLSL tokenizer: enough structure for the rewriter, with every token's byte range
 //! in the user's text so the output can be mapped back.
 
-/// Replaces `//` and `/* */` comments with spaces (newlines kept), so byte offsets, lines and
-/// columns of everything else stay those of the original text.
 /// The byte offset of a `/*` comment that is never closed, if `src` has one (outside `//`
 /// comments). GL compilers refuse such a file; stripped, it would hide the rest of the code.
 pub fn unclosed_comment(src: &str) -> Option<usize> {
@@ -32,6 +30,8 @@ pub fn unclosed_comment(src: &str) -> Option<usize> {
     None
 }
 
+/// Replaces `//` and `/* */` comments with spaces (newlines kept), so byte offsets, lines and
+/// columns of everything else stay those of the original text.
 pub fn strip_comments(src: &str) -> String {
     let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

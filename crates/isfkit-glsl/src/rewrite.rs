@@ -527,12 +527,16 @@ impl<'a> Rewriter<'a> {
                     "IMG_SIZE" => e.replaced(&size, start),
                     // As in VVISF: the coordinate isf_vertShaderInit() computed from the
                     // quad (THIS_NORM_COORD), so the image follows a vertex shader that moves
-                    // the quad. (A vertex shader cannot use these; naga says so.)
+                    // the quad.
                     "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL" if self.stage == Stage::Fragment => {
                         e.replaced(&format!("{sampled}{THIS_NORM_COORD})"), start)
                     }
                     "IMG_THIS_PIXEL" | "IMG_THIS_NORM_PIXEL" => {
-                        e.replaced(&format!("{sampled}gl_FragCoord.xy / RENDERSIZE)"), start)
+                        self.errors.push((
+                            start,
+                            format!("{name} belongs to the fragment shader (a vertex has no pixel of its own); use IMG_NORM_PIXEL({image}, isf_FragNormCoord)"),
+                        ));
+                        e.replaced(&format!("{sampled}vec2(0.0){lod})"), start)
                     }
                     _ => {
                         e.replaced(&format!("{sampled}("), start);

@@ -599,3 +599,19 @@ fn vertex_shaders_read_textures_at_the_base_level() {
         "texture(sampler2D(inputImage, isf_sampler), (vec2(0.5)))",
     );
 }
+
+/// IMG_THIS_PIXEL in a vertex shader (VVISF does not expand it there either): a clear error
+/// at its place, not "Unknown function 'textureLod'".
+#[test]
+fn img_this_pixel_in_a_vertex_shader_is_an_error() {
+    let d = doc(
+        r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#,
+        "varying vec4 c;\nvoid main() { gl_FragColor = c; }\n",
+    );
+    let vs = "varying vec4 c;\nvoid main() {\n  isf_vertShaderInit();\n  c = IMG_THIS_PIXEL(inputImage);\n}\n";
+    let e = isfkit_glsl::translate(&d, Some(vs)).unwrap_err();
+    assert_eq!(
+        e.render("t.fs", "t.vs").lines().next().unwrap(),
+        "t.vs:4:7: error: IMG_THIS_PIXEL belongs to the fragment shader (a vertex has no pixel of its own); use IMG_NORM_PIXEL(inputImage, isf_FragNormCoord)"
+    );
+}
