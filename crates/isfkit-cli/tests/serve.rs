@@ -317,6 +317,26 @@ fn serve_answers_every_route_and_every_bad_input() {
     assert!(r.header("x-render-ms").is_some());
     let img = image::load_from_memory_with_format(&r.body, image::ImageFormat::Png).unwrap();
     assert_eq!((img.width(), img.height()), (16, 8));
+    // A worker reuses the scene of a shader that keeps no state between frames: an input one
+    // request sets does not reach the next, which starts from the defaults.
+    for round in 0..4 {
+        for (inputs, red) in [(json!({ "level": 1.0 }), 255), (json!({}), 128)] {
+            let r = s.post(
+                "/render",
+                json!({ "shader_content": GOOD, "width": 8, "height": 8, "time_codes": [0.0],
+                        "inputs": inputs })
+                .to_string()
+                .as_bytes(),
+                &[("Accept", "image/png")],
+            );
+            assert_eq!(r.status, 200, "{}", r.text());
+            let img = image::load_from_memory_with_format(&r.body, image::ImageFormat::Png)
+                .unwrap()
+                .to_rgba8();
+            let p = img.get_pixel(3, 3);
+            assert!((p[0] as i32 - red).abs() <= 1, "round {round}: {p:?}");
+        }
+    }
     let r = s.post(
         "/render",
         json!({ "shader_content": GOOD, "time_codes": [0, 1] })

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use isfkit_render::format::IsfDocument;
 use isfkit_render::{
-    Backend, Engine, EngineConfig, Error, Frame, ImageData, Program, RenderOptions,
+    Backend, Engine, EngineConfig, Error, Frame, ImageData, Program, RenderOptions, Scene, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -202,12 +202,66 @@ fn engine_error(e: Error) -> JobError {
     }
 }
 
+/// A request's shader: its text, vertex shader and base folder.
+type Key = (String, Option<String>, Option<PathBuf>);
+
 /// Compiled programs of recent requests, by source (a program is a value: each request gets a
-/// scene of its own, so no state carries over between requests).
-type Programs = std::collections::HashMap<(String, Option<String>, Option<PathBuf>), Program>;
+/// scene of its own, or a reused one with no state left, see [`Scenes`]).
+type Programs = std::collections::HashMap<Key, Program>;
+
+/// Scenes of recent requests whose shader keeps nothing between frames (no persistent
+/// buffer, FRAMEINDEX or TIMEDELTA) and reads no image or sound, with every input's value as
+/// the scene started. Such a scene is reused with its inputs set back to those values: a new
+/// scene per request rebuilt its GPU pipelines, which lavapipe compiles to machine code, and
+/// that was most of a small render's time.
+#[derive(Default)]
+struct Scenes(std::collections::HashMap<Key, (Scene, Vec<(String, Value)>)>);
+
+fn job_key(job: &WorkerJob) -> Key {
+    (job.source.clone(), job.vertex.clone(), job.base_dir.clone())
+}
+
+/// The scene for `job`: a reused one with its inputs at their starting values, or a new one
+/// (kept for later when it can be reused).
+fn scene_for(
+    engine: &Engine,
+    job: &WorkerJob,
+    programs: &mut Programs,
+    scenes: &mut Scenes,
+) -> Result<Scene, JobError> {
+    let key = job_key(job);
+    if let Some((scene, start)) = scenes.0.get(&key) {
+        if scene.is_alive() {
+            for (name, value) in start {
+                scene.set(name, *value).map_err(engine_error)?;
+            }
+            return Ok(scene.clone());
+        }
+    }
+    let program = program(job, programs)?;
+    let facts = program.facts.clone();
+    let reusable = !facts.stateful()
+        && !facts.image_inputs
+        && !facts.audio_inputs
+        && program.doc.imported.is_empty();
+    let scene = engine.create_scene(program).map_err(engine_error)?;
+    if reusable {
+        let start = scene
+            .document()
+            .inputs
+            .iter()
+            .filter_map(|i| scene.value(&i.name).map(|v| (i.name.clone(), v)))
+            .collect();
+        if scenes.0.len() >= 8 {
+            scenes.0.clear();
+        }
+        scenes.0.insert(key, (scene.clone(), start));
+    }
+    Ok(scene)
+}
 
 fn program(job: &WorkerJob, programs: &mut Programs) -> Result<Program, JobError> {
-    let key = (job.source.clone(), job.vertex.clone(), job.base_dir.clone());
+    let key = job_key(job);
     if let Some(p) = programs.get(&key) {
         return Ok(p.clone());
     }
@@ -230,10 +284,9 @@ fn run_job(
     job: &WorkerJob,
     pid: u32,
     programs: &mut Programs,
+    scenes: &mut Scenes,
 ) -> Result<RenderOutput, JobError> {
-    let scene = engine
-        .create_scene(program(job, programs)?)
-        .map_err(engine_error)?;
+    let scene = scene_for(engine, job, programs, scenes)?;
     for (name, text) in &job.inputs {
         scene.set_text(name, text).map_err(|e| JobError {
             field: Some(format!("inputs.{name}")),
@@ -324,6 +377,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
         },
     );
     let mut programs = Programs::new();
+    let mut scenes = Scenes::default();
     for line in input.lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -341,7 +395,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
                 if d.is_finite() && d > 0.0 {
                     engine.set_deadline(Duration::from_secs_f64(d.min(1e6)));
                 }
-                let result = run_job(&engine, &req.job, pid, &mut programs);
+                let result = run_job(&engine, &req.job, pid, &mut programs, &mut scenes);
                 // Pooled textures of this request's size are not kept for the next one.
                 engine.cleanup();
                 match result {
@@ -359,6 +413,8 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
             break;
         }
     }
+    // The scenes let go of their GPU resources before the engine checks for leaks.
+    drop(scenes);
     let report = engine.shutdown();
     let ok = report.ok();
     send(
