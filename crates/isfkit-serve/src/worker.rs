@@ -239,7 +239,7 @@ fn scene_for(
         }
     }
     let program = program(job, programs)?;
-    let facts = program.facts.clone();
+    let facts = program.facts;
     let reusable = !facts.stateful()
         && !facts.image_inputs
         && !facts.audio_inputs
