@@ -378,6 +378,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
     );
     let mut programs = Programs::new();
     let mut scenes = Scenes::default();
+    let mut last_size: Option<(u32, u32)> = None;
     for line in input.lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -395,9 +396,14 @@ pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
                 if d.is_finite() && d > 0.0 {
                     engine.set_deadline(Duration::from_secs_f64(d.min(1e6)));
                 }
+                // Pooled textures are kept for the next request of the same size (the usual
+                // case: an agent renders at one size); a new size lets go of the old ones, so
+                // a worker holds the textures of one size at most.
+                let size = (req.job.width, req.job.height);
+                if last_size.replace(size).is_some_and(|last| last != size) {
+                    engine.cleanup();
+                }
                 let result = run_job(&engine, &req.job, pid, &mut programs, &mut scenes);
-                // Pooled textures of this request's size are not kept for the next one.
-                engine.cleanup();
                 match result {
                     Ok(output) => WorkerMessage::Rendered { id: req.id, output },
                     Err(e) => WorkerMessage::Failed {
