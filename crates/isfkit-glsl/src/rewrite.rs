@@ -296,21 +296,13 @@ fn bracket_pairs(src: &str, toks: &[Token], renames: &[Option<String>]) -> Vec<u
         if matches!(renames.get(i), Some(Some(_))) {
             continue;
         }
-        match &src[t.start..t.end] {
-            "(" => open[0].push(i),
-            "[" => open[1].push(i),
-            "{" => open[2].push(i),
-            ")" | "]" | "}" => {
-                let k = match &src[t.start..t.end] {
-                    ")" => 0,
-                    "]" => 1,
-                    _ => 2,
-                };
-                if let Some(o) = open[k].pop() {
-                    pairs[o] = i;
-                }
+        let text = &src[t.start..t.end];
+        if let Some(k) = ["(", "[", "{"].iter().position(|o| *o == text) {
+            open[k].push(i);
+        } else if let Some(k) = [")", "]", "}"].iter().position(|c| *c == text) {
+            if let Some(o) = open[k].pop() {
+                pairs[o] = i;
             }
-            _ => {}
         }
     }
     pairs
