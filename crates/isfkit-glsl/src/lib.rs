@@ -9,6 +9,7 @@ mod emit;
 pub mod layout;
 pub mod lex;
 pub mod limits;
+mod lower;
 mod program;
 mod rename;
 mod rewrite;
@@ -83,6 +84,27 @@ fn render_list(d: &[StageDiagnostic]) -> String {
 }
 
 impl CompileError {
+    /// A panic inside the shader compiler (naga, or a back end wgpu runs it through) on some
+    /// input: the shader's error, not the caller's crash. It is a bug, of ours or naga's.
+    pub fn from_panic(payload: Box<dyn std::any::Any + Send>) -> CompileError {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        CompileError {
+            diagnostics: vec![StageDiagnostic {
+                stage: Stage::Fragment,
+                diagnostic: Diagnostic::bare(
+                    Severity::Error,
+                    format!(
+                        "the shader compiler failed on this shader ({what}); please report this"
+                    ),
+                ),
+            }],
+        }
+    }
+
     /// Renders every diagnostic like a compiler, naming `fs_path` or `vs_path` by stage.
     pub fn render(&self, fs_path: &str, vs_path: &str) -> String {
         self.diagnostics
@@ -277,14 +299,20 @@ fn assemble(
         pre.push_str(&format!("bool {name};\n"));
     }
     pre.push_str(&rewrite::pow_helpers(&out.pows));
+    for (c, r, k) in &out.matrix_constructors {
+        pre.push_str(&rewrite::matrix_constructor_helpers(*c, *r, *k));
+    }
+    for (name, helper) in rewrite::FLOAT_OVERLOADS {
+        if out.float_overloads.contains(name) {
+            pre.push_str(helper);
+        }
+    }
     if out.pow_wrapper {
         pre.push_str(rewrite::POW_WRAPPER);
     }
     match stage {
         Stage::Fragment => {
-            if !out.user_output {
-                pre.push_str("layout(location = 0) out vec4 isf_FragColor;\n");
-            }
+            pre.push_str("layout(location = 0) out vec4 isf_FragColor;\n");
         }
         Stage::Vertex => {
             // VVISF's quad is a triangle strip bottom-left, bottom-right, top-left,
@@ -347,6 +375,10 @@ fn assemble(
         }
     }
     post.push_str("    isf_init_user_globals();\n    isf_user_main();\n");
+    if stage == Stage::Fragment {
+        // A colour output the user declared (see the rewriter) is written out here.
+        post.push_str("#ifdef isf_user_output\n    isf_FragColor = isf_user_output;\n#endif\n");
+    }
     if stage == Stage::Vertex {
         // After the user's main, so early returns in it are covered too.
         for (name, _, cols) in &matrices {
@@ -400,12 +432,40 @@ pub fn compile(doc: &IsfDocument, vertex: Option<&str>) -> Result<Program, Compi
     })
 }
 
+thread_local! {
+    /// Set while this thread runs the shader compiler under [`catch_compiler_panic`].
+    static IN_COMPILER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (translation, naga, or wgpu creating shader modules and pipelines), turning a
+/// panic into the payload [`CompileError::from_panic`] takes. While `f` runs, a panic is not
+/// printed on stderr by the default hook: it is logged at debug level, and the user sees the
+/// error at their file instead. Panics elsewhere go to the hook that was installed before.
+pub fn catch_compiler_panic<T>(f: impl FnOnce() -> T) -> Result<T, Box<dyn std::any::Any + Send>> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_COMPILER.with(|c| c.get()) {
+                tracing::debug!("the shader compiler panicked: {info}");
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    let outer = IN_COMPILER.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_COMPILER.with(|c| c.set(outer));
+    result
+}
+
 /// Both stages translated, parsed and validated.
 pub(crate) fn compile_stages(
     doc: &IsfDocument,
     vertex: Option<&str>,
 ) -> Result<(Translation, naga::Module, naga::Module), CompileError> {
-    let translation = translate(doc, vertex)?;
+    let translation =
+        catch_compiler_panic(|| translate(doc, vertex)).map_err(CompileError::from_panic)??;
     let mut diagnostics = Vec::new();
     // naga recurses per level of nesting: it runs on a thread with a known, large stack, so
     // the guard's margin holds whatever thread called (see `limits`).
@@ -414,9 +474,11 @@ pub(crate) fn compile_stages(
             .name("isfkit-naga".into())
             .stack_size(limits::NAGA_STACK_BYTES)
             .spawn_scoped(scope, || {
-                let fragment = parse_stage(&translation.fragment, &mut diagnostics);
-                let vertex = parse_stage(&translation.vertex, &mut diagnostics);
-                (fragment, vertex)
+                catch_compiler_panic(|| {
+                    let fragment = parse_stage(&translation.fragment, &mut diagnostics);
+                    let vertex = parse_stage(&translation.vertex, &mut diagnostics);
+                    (fragment, vertex)
+                })
             })
             .map(|h| h.join())
     })
@@ -429,23 +491,8 @@ pub(crate) fn compile_stages(
             ),
         }],
     })?
-    .map_err(|panic| {
-        // A bug of naga's on some input: the shader's error, not the caller's crash.
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        CompileError {
-            diagnostics: vec![StageDiagnostic {
-                stage: Stage::Fragment,
-                diagnostic: Diagnostic::bare(
-                    Severity::Error,
-                    format!("naga failed on this shader ({what}); please report this"),
-                ),
-            }],
-        }
-    })?;
+    .and_then(|joined| joined)
+    .map_err(CompileError::from_panic)?;
     match (fragment_module, vertex_module) {
         (Some(fragment_module), Some(vertex_module)) if diagnostics.is_empty() => {
             Ok((translation, fragment_module, vertex_module))
@@ -463,7 +510,7 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
     // Real shaders test `#if __VERSION__ <= 120`; the rewriter targets the GLSL 1.x forms.
     options.defines.insert("__VERSION__".into(), "120".into());
     let mut frontend = naga::front::glsl::Frontend::default();
-    let module = match frontend.parse(&options, &src.glsl) {
+    let mut module = match frontend.parse(&options, &src.glsl) {
         Ok(m) => m,
         Err(errors) => {
             // naga's lexer gives no position for a character GLSL does not have or a
@@ -493,37 +540,60 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
             return None;
         }
     };
+    lower::lower(&mut module);
     let mut validator = naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
         naga::valid::Capabilities::all(),
     );
-    if let Err(err) = validator.validate(&module) {
-        // naga lists the outermost span (the function) first and the innermost (the
-        // expression or local at fault) last: point at the innermost one in the user's code.
-        let starts: Vec<usize> = err
-            .spans()
-            .filter_map(|(span, _)| span.to_range())
-            .map(|r| r.start)
-            .collect();
-        let offset = starts
-            .iter()
-            .rev()
-            .find(|&&o| src.map.lookup(o).is_some())
-            .or(starts.first())
-            .copied();
-        let mut message = err.as_inner().to_string();
-        let mut source = std::error::Error::source(err.as_inner());
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
+    let info = match validator.validate(&module) {
+        Ok(info) => info,
+        Err(err) => {
+            // naga lists the outermost span (the function) first and the innermost (the
+            // expression or local at fault) last: point at the innermost one in the user's code.
+            let starts: Vec<usize> = err
+                .spans()
+                .filter_map(|(span, _)| span.to_range())
+                .map(|r| r.start)
+                .collect();
+            let offset = starts
+                .iter()
+                .rev()
+                .find(|&&o| src.map.lookup(o).is_some())
+                .or(starts.first())
+                .copied();
+            let mut message = err.as_inner().to_string();
+            let mut source = std::error::Error::source(err.as_inner());
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            // The user's `main` is renamed in the generated code; say so in their terms.
+            let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
+            out.push(
+                duplicate_location(src, &message)
+                    .unwrap_or_else(|| map_diagnostic(src, offset, message)),
+            );
+            return None;
         }
-        // The user's `main` is renamed in the generated code; say so in their terms.
-        let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
-        out.push(
-            duplicate_location(src, &message)
-                .unwrap_or_else(|| map_diagnostic(src, offset, message)),
-        );
+    };
+    // The step a render takes next (wgpu writes SPIR-V for Vulkan): a shader that passes here
+    // also gets that far when it is drawn.
+    let pipeline = naga::back::spv::PipelineOptions {
+        shader_stage: stage,
+        entry_point: "main".into(),
+    };
+    if let Err(e) = naga::back::spv::write_vec(
+        &module,
+        &info,
+        &naga::back::spv::Options::default(),
+        Some(&pipeline),
+    ) {
+        out.push(map_diagnostic(
+            src,
+            None,
+            format!("cannot translate the shader to SPIR-V: {e}"),
+        ));
         return None;
     }
     Some(module)

@@ -54,8 +54,6 @@ impl Varyings {
 pub struct Output {
     pub emitter: Emitter,
     pub has_main: bool,
-    /// The fragment shader declared its own `out` colour variable.
-    pub user_output: bool,
     /// Names of the varyings this stage declared.
     pub varyings_declared: Vec<String>,
     /// Matrix varyings this stage declared: (name, type, columns). Each is a private global
@@ -66,6 +64,10 @@ pub struct Output {
     pub pows: std::collections::BTreeSet<i32>,
     /// The code calls the general `isf_pow` wrapper (see [`POW_WRAPPER`]).
     pub pow_wrapper: bool,
+    /// Matrix constructors routed through `isf_matCxR` helpers: (columns, rows, arguments).
+    pub matrix_constructors: std::collections::BTreeSet<(usize, usize, usize)>,
+    /// Built-ins called on floats that naga has only for vectors: their float overloads.
+    pub float_overloads: Vec<&'static str>,
     /// Errors found while rewriting: (byte offset in the user's text, message).
     pub errors: Vec<(usize, String)>,
 }
@@ -234,6 +236,156 @@ const QUALIFIERS: &[&str] = &[
     "precise",
 ];
 
+/// GLSL's genType built-ins that naga has for vectors only, with their float versions (the
+/// values GLSL defines for a one-component vector).
+pub const FLOAT_OVERLOADS: &[(&str, &str)] = &[
+    ("dot", "float dot(float a, float b) { return a * b; }\n"),
+    ("length", "float length(float x) { return abs(x); }\n"),
+    ("distance", "float distance(float a, float b) { return abs(a - b); }\n"),
+    ("normalize", "float normalize(float x) { return sign(x); }\n"),
+    (
+        "faceforward",
+        "float faceforward(float n, float i, float nref) { return nref * i < 0.0 ? n : -n; }\n",
+    ),
+    (
+        "reflect",
+        "float reflect(float i, float n) { return i - 2.0 * n * i * n; }\n",
+    ),
+    (
+        "refract",
+        "float refract(float i, float n, float eta) { float k = 1.0 - eta * eta * (1.0 - n * i * n * i); return k < 0.0 ? 0.0 : eta * i - (eta * n * i + sqrt(k)) * n; }\n",
+    ),
+];
+
+/// Columns and rows of a matrix type's name (`mat3` -> (3, 3), `mat2x4` -> (2, 4)).
+fn matrix_dims(name: &str) -> Option<(usize, usize)> {
+    let rest = name.strip_prefix("mat")?;
+    let digit = |s: &str| match s {
+        "2" => Some(2),
+        "3" => Some(3),
+        "4" => Some(4),
+        _ => None,
+    };
+    match rest.split_once('x') {
+        Some((c, r)) => Some((digit(c)?, digit(r)?)),
+        None => digit(rest).map(|n| (n, n)),
+    }
+}
+
+/// Every way to fill `total` components with `k` arguments of 1 to 4 components each.
+fn component_splits(total: usize, k: usize) -> Vec<Vec<usize>> {
+    fn go(left: usize, k: usize, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if k == 0 {
+            if left == 0 {
+                out.push(prefix.clone());
+            }
+            return;
+        }
+        for n in 1..=4.min(left) {
+            if left - n <= 4 * (k - 1) && left - n >= k - 1 {
+                prefix.push(n);
+                go(left - n, k - 1, prefix, out);
+                prefix.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(total, k, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The `isf_matCxR` overloads for matrices of `c` columns and `r` rows built from `k`
+/// arguments: one per way to fill it from floats and vectors, and for one argument the
+/// forms naga has (a scalar on the diagonal, a matrix) plus a `vec4` for a 2x2.
+pub fn matrix_constructor_helpers(c: usize, r: usize, k: usize) -> String {
+    let ty = format!("mat{c}x{r}");
+    let name = format!("isf_mat{c}x{r}");
+    let mut out = String::new();
+    if k == 1 {
+        out.push_str(&format!("{ty} {name}(float s) {{ return {ty}(s); }}\n"));
+        for m in ["mat2", "mat3", "mat4"] {
+            out.push_str(&format!("{ty} {name}({m} m) {{ return {ty}(m); }}\n"));
+        }
+    }
+    for split in component_splits(c * r, k) {
+        let mut params = Vec::new();
+        let mut comps = Vec::new();
+        for (j, n) in split.iter().enumerate() {
+            if *n == 1 {
+                params.push(format!("float a{j}"));
+                comps.push(format!("a{j}"));
+            } else {
+                params.push(format!("vec{n} a{j}"));
+                comps.extend(
+                    ["x", "y", "z", "w"][..*n]
+                        .iter()
+                        .map(|s| format!("a{j}.{s}")),
+                );
+            }
+        }
+        out.push_str(&format!(
+            "{ty} {name}({}) {{ return {ty}({}); }}\n",
+            params.join(", "),
+            comps.join(", ")
+        ));
+    }
+    out
+}
+
+/// Positive infinity, written so naga takes it (a literal must be finite there).
+const INFINITY: &str = "uintBitsToFloat(0x7F800000u)";
+
+/// Whether `literal` is a floating-point literal whose value is beyond the float range.
+fn overflows_float(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
+    if lower.starts_with("0x") || !(lower.contains('.') || lower.contains('e')) {
+        return false;
+    }
+    let digits = lower.trim_end_matches("lf").trim_end_matches('f');
+    digits
+        .parse::<f64>()
+        .is_ok_and(|v| v.is_finite() && (v as f32).is_infinite())
+}
+
+/// Built-in functions naga's constant evaluator folds (naga 30), in their GLSL spelling.
+const CONST_FOLDED: &[&str] = &[
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "ceil",
+    "clamp",
+    "cos",
+    "cosh",
+    "cross",
+    "degrees",
+    "distance",
+    "dot",
+    "exp",
+    "floor",
+    "fma",
+    "fract",
+    "inversesqrt",
+    "length",
+    "log",
+    "max",
+    "min",
+    "normalize",
+    "radians",
+    "round",
+    "sign",
+    "sin",
+    "sinh",
+    "sqrt",
+    "step",
+    "tan",
+    "tanh",
+    "trunc",
+];
+
 fn builtin_value_type(t: &str) -> bool {
     matches!(t, "float" | "int" | "uint" | "bool" | "double")
         || ["vec", "ivec", "uvec", "bvec", "dvec", "mat", "dmat"]
@@ -275,8 +427,13 @@ pub struct Rewriter<'a> {
     renames: &'a [Option<String>],
     /// Exponents of `pow(x, N)` calls turned into `isf_powN(x)`.
     pows: std::collections::BTreeSet<i32>,
+    /// File-scope `const`s whose value naga cannot fold at compile time: declared without
+    /// `const` and set in `isf_init_user_globals()` instead.
+    demoted_consts: Vec<&'a str>,
     /// Some other `pow(x, y)` was turned into `isf_pow(x, y)`.
     pow_wrapper: bool,
+    /// Matrix constructors routed through helpers (see [`Output::matrix_constructors`]).
+    matrix_constructors: std::collections::BTreeSet<(usize, usize, usize)>,
     /// Errors found while rewriting: (byte offset in the user's text, message).
     errors: Vec<(usize, String)>,
     /// Per token: the index of its closing bracket when it opens one (`(`, `[`, `{`, each
@@ -319,6 +476,8 @@ impl<'a> Rewriter<'a> {
         Rewriter {
             renames,
             pows: Default::default(),
+            demoted_consts: Vec::new(),
+            matrix_constructors: Default::default(),
             pow_wrapper: false,
             errors: Vec::new(),
             src,
@@ -425,6 +584,19 @@ impl<'a> Rewriter<'a> {
                     i += 2;
                     continue;
                 }
+            }
+            if t.kind == Kind::Number && overflows_float(self.text(i)) {
+                // GLSL: a float literal too large for a float is infinity (naga rejects it).
+                self.tok_replace(e, i, INFINITY);
+                i += 1;
+                continue;
+            }
+            if self.text(i) == "const" && matches!(self.text(i + 1), "in" | "out" | "inout") {
+                // `const in` parameters: naga takes `in`, and the `const` changes nothing a
+                // caller sees.
+                self.tok_replace(e, i, "");
+                i += 1;
+                continue;
             }
             if t.kind != Kind::Ident || after_dot {
                 self.tok_verbatim(e, i);
@@ -632,6 +804,25 @@ impl<'a> Rewriter<'a> {
                 self.tok_verbatim(e, close);
                 Some(close + 1)
             }
+            _ if matrix_dims(name).is_some_and(|(c, r)| {
+                let k = args.len();
+                let total = c * r;
+                ((2..total).contains(&k) || (k == 1 && c == 2 && r == 2))
+                    && args.iter().all(|&(a, b)| a < b)
+                    && !component_splits(total, k).is_empty()
+            }) =>
+            {
+                // naga builds a matrix from columns, from scalars, from one scalar or from a
+                // matrix; GLSL also takes any mix of vectors and scalars that fills it in
+                // column order (`mat2(vec4)`, `mat2(vec3, float)`). Overloads of a helper per
+                // shape do it (see [`matrix_constructor_helpers`]).
+                let (c, r) = matrix_dims(name)?;
+                self.matrix_constructors.insert((c, r, args.len()));
+                self.gap(e, start);
+                e.replaced(&format!("isf_mat{c}x{r}"), start);
+                self.cursor = self.toks[i].end;
+                Some(i + 1)
+            }
             "pow" if args.len() == 2 => {
                 let Some(n) = self.integer_literal(args[1].0, args[1].1) else {
                     // Any other `pow` goes through a function: naga folds built-in calls on
@@ -803,7 +994,6 @@ impl<'a> Rewriter<'a> {
     pub fn run(mut self, varyings: &mut Varyings) -> Output {
         let mut e = Emitter::default();
         let mut has_main = false;
-        let mut user_output = false;
         let n = self.toks.len();
         // A built-in of the other stage: naga's error has no place in the user's code.
         let (other, wrong): (&str, &[&str]) = match self.stage {
@@ -909,7 +1099,10 @@ impl<'a> Rewriter<'a> {
                 .iter()
                 .position(|t| matches!(*t, "varying" | "in" | "out" | "attribute"));
             let has_layout = stmt.contains(&"layout");
-            if let Some(q) = io.filter(|_| !has_layout && !stmt.contains(&"uniform")) {
+            // A prototype's parameters (`float f(in vec2 a);`) are no varyings.
+            let prototype = stmt.contains(&"(");
+            if let Some(q) = io.filter(|_| !has_layout && !prototype && !stmt.contains(&"uniform"))
+            {
                 let kind = stmt[q];
                 let dir = match (kind, self.stage) {
                     ("varying", Stage::Vertex) | ("out", Stage::Vertex) => "out",
@@ -919,10 +1112,22 @@ impl<'a> Rewriter<'a> {
                 };
                 if !dir.is_empty() {
                     if kind == "out" && self.stage == Stage::Fragment {
-                        user_output = true;
-                        self.gap(&mut e, self.toks[i].start);
-                        e.generated("layout(location = 0) ");
-                        self.emit_range(&mut e, i, end + 1);
+                        // The user's colour output becomes a private global that the
+                        // generated main copies into `isf_FragColor`, which always exists: the
+                        // declaration may sit in a block the preprocessor drops (`#ifdef
+                        // GRIMOIRE ... #endif`), and the rewriter does not evaluate `#if`s.
+                        // The `#define` is dropped with it.
+                        let out_tok = (i..end).find(|&k| self.text(k) == "out").unwrap_or(i);
+                        self.emit_range(&mut e, i, out_tok);
+                        self.gap(&mut e, self.toks[out_tok].start);
+                        self.cursor = self.toks[out_tok].end;
+                        self.emit_range(&mut e, out_tok + 1, end + 1);
+                        if let Some(&(name, ..)) = self.declarators(i, end).first() {
+                            e.generated(&format!(
+                                "\n#define isf_user_output {}\n",
+                                self.text(name)
+                            ));
+                        }
                     } else {
                         self.varying_decl(&mut e, i, end, varyings, dir);
                     }
@@ -963,6 +1168,18 @@ impl<'a> Rewriter<'a> {
                     ));
                 }
             }
+            if has_init && first == "const" && self.needs_run_time_value(i, end) {
+                // `const vec3 c = mix(...)`: GLSL folds it, naga cannot; a global set before
+                // the user's main has the same value.
+                for (name, ..) in self.declarators(i, end) {
+                    self.demoted_consts.push(self.text(name));
+                }
+                self.gap(&mut e, self.toks[i].start);
+                self.cursor = self.toks[i].end; // drop `const`
+                self.move_initialisers(&mut e, i + 1, end);
+                i = end + 1;
+                continue;
+            }
             if has_init
                 && first != "const"
                 && !stmt.contains(&"uniform")
@@ -976,6 +1193,7 @@ impl<'a> Rewriter<'a> {
             i = end + 1;
         }
         self.gap(&mut e, self.src.len());
+        let float_overloads = self.float_overloads_needed();
         let inits = std::mem::take(&mut self.inits);
         e.generated("\nvoid isf_init_user_globals() {\n");
         e.append(inits);
@@ -983,13 +1201,61 @@ impl<'a> Rewriter<'a> {
         Output {
             emitter: e,
             has_main,
-            user_output,
             varyings_declared: self.varyings_declared,
             matrices: self.matrices,
             pows: self.pows,
             pow_wrapper: self.pow_wrapper,
+            float_overloads,
+            matrix_constructors: self.matrix_constructors,
             errors: self.errors,
         }
+    }
+
+    /// The built-ins of [`FLOAT_OVERLOADS`] this stage calls and does not define for a float
+    /// itself.
+    fn float_overloads_needed(&self) -> Vec<&'static str> {
+        FLOAT_OVERLOADS
+            .iter()
+            .filter(|(name, _)| {
+                let called =
+                    (0..self.toks.len()).any(|k| self.text(k) == *name && self.is(k + 1, "("));
+                let defined = (1..self.toks.len()).any(|k| {
+                    self.text(k) == *name && self.text(k - 1) == "float" && self.is(k + 1, "(")
+                });
+                called && !defined
+            })
+            .map(|(name, _)| *name)
+            .collect()
+    }
+
+    /// Whether the initialiser of the `const` declaration `[i, end)` calls a function naga's
+    /// constant evaluator lacks (or one the rewriter replaces, as `pow` and `mod`), a user
+    /// function, or names a `const` already found so.
+    fn needs_run_time_value(&self, i: usize, end: usize) -> bool {
+        let Some(eq) = (i..end).find(|&k| self.text(k) == "=") else {
+            return false;
+        };
+        (eq + 1..end).any(|k| {
+            let t = self.text(k);
+            if self.toks[k].kind == Kind::Number {
+                return overflows_float(t);
+            }
+            if self.toks[k].kind != Kind::Ident || (k > 0 && self.text(k - 1) == ".") {
+                return false;
+            }
+            if self.demoted_consts.contains(&t) {
+                return true;
+            }
+            self.is(k + 1, "(")
+                && !builtin_value_type(t)
+                && !CONST_FOLDED.contains(&t)
+                && !self.is_struct_name(t)
+        })
+    }
+
+    /// Whether `name` is declared as a struct (`struct name {`) in this stage.
+    fn is_struct_name(&self, name: &str) -> bool {
+        (1..self.toks.len()).any(|k| self.text(k) == name && self.text(k - 1) == "struct")
     }
 
     fn is_generated_name(&self, name: &str) -> bool {
@@ -1038,14 +1304,15 @@ impl<'a> Rewriter<'a> {
         self.emit_range(e, i, k);
         self.gap(e, self.toks[k].start);
         self.cursor = self.toks[k].end; // drop `uniform`
-        self.emit_range(e, k + 1, end + 1);
+                                        // A constant initialiser in the declaration (not a store in isf_init_user_globals,
+                                        // which a later `#define time TIME` would turn into a store into TIME).
+        let mut from = k + 1;
         for (name, ..) in decls {
-            self.inits.generated("    ");
-            let mut inits = std::mem::take(&mut self.inits);
-            self.name_into(&mut inits, name);
-            self.inits = inits;
-            self.inits.generated(&format!(" = {ty}(0);\n"));
+            self.emit_range(e, from, name + 1);
+            e.generated(&format!(" = {ty}(0)"));
+            from = name + 1;
         }
+        self.emit_range(e, from, end + 1);
         true
     }
 
@@ -1294,7 +1561,13 @@ impl<'a> Rewriter<'a> {
                     }
                     self.tok_verbatim(e, i);
                     self.gap(e, self.toks[i + 1].start);
-                    e.replaced(&format!("{ret}("), self.toks[i + 1].start);
+                    // `return(x);` has no space to keep `return` apart from the type.
+                    let space = if self.toks[i].end == self.toks[i + 1].start {
+                        " "
+                    } else {
+                        ""
+                    };
+                    e.replaced(&format!("{space}{ret}("), self.toks[i + 1].start);
                     self.emit_range(e, i + 1, semi);
                     e.replaced(")", self.toks[semi].start);
                     self.tok_verbatim(e, semi);
