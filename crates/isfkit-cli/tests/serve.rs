@@ -10,12 +10,127 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use isfkit_serve::client::{Client, Response};
 use isfkit_serve::load::HANG_SIZE as HANG;
 use serde_json::{json, Value};
 
 const GOOD: &str = "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [{\"NAME\": \"level\", \"TYPE\": \"float\", \"DEFAULT\": 0.5}] }*/\nvoid main() {\n    gl_FragColor = vec4(level, fract(TIME), 0.0, 1.0);\n}\n";
 const BROKEN: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    float x = 1.0;\n    gl_FragColor = vec4(x * brightness);\n}\n";
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Response {
+    /// A header's value (name compared without case).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON (`Null` when it is not).
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request to the server at `addr` (`127.0.0.1:PORT`), on a connection of its own; every
+/// status is an answer.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Response, ureq::Error> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(120)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
+        .into();
+    let url = format!("http://{addr}{path}");
+    let mut r = match method {
+        "GET" => {
+            assert!(body.is_empty(), "a GET has no body");
+            let mut req = agent.get(&url);
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.call()?
+        }
+        "POST" => {
+            let mut req = agent.post(&url);
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.send(body)?
+        }
+        other => panic!("no {other} in these tests"),
+    };
+    let body = r.body_mut().with_config().limit(u64::MAX).read_to_vec()?;
+    Ok(Response {
+        status: r.status().as_u16(),
+        headers: r.headers().clone(),
+        body,
+    })
+}
+
+/// The samples of an exposition (`GET /metrics`), read with a Prometheus text parser.
+struct Metrics(prometheus_parse::Scrape);
+
+impl Metrics {
+    fn parse(text: &str) -> Metrics {
+        Metrics(
+            prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned())))
+                .expect("a Prometheus exposition"),
+        )
+    }
+
+    /// The value of the sample `name` with exactly `labels`, if there is one.
+    fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+        self.0
+            .samples
+            .iter()
+            .find(|s| {
+                s.metric == name
+                    && s.labels.len() == labels.len()
+                    && labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
+            })
+            .and_then(|s| match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => Some(v),
+                _ => None,
+            })
+    }
+
+    /// The buckets (upper bound, count) of the histogram `name` with exactly `labels`.
+    fn buckets(&self, name: &str, labels: &[(&str, &str)]) -> Vec<(f64, f64)> {
+        self.0
+            .samples
+            .iter()
+            .find(|s| {
+                s.metric == name
+                    && s.labels.len() == labels.len()
+                    && labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
+            })
+            .map(|s| match &s.value {
+                prometheus_parse::Value::Histogram(h) => {
+                    h.iter().map(|b| (b.less_than, b.count)).collect()
+                }
+                _ => Vec::new(),
+            })
+            .unwrap_or_default()
+    }
+}
 
 struct Server {
     child: Child,
@@ -75,9 +190,18 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> Response {
-        Client::new(&self.addr)
-            .request("GET", path, &[("Authorization", &self.auth())], b"")
-            .expect("GET")
+        request(
+            &self.addr,
+            "GET",
+            path,
+            &[("Authorization", &self.auth())],
+            b"",
+        )
+        .expect("GET")
+    }
+
+    fn metrics(&self) -> Metrics {
+        Metrics::parse(&self.get("/metrics").text())
     }
 
     fn post(&self, path: &str, body: &[u8], headers: &[(&str, &str)]) -> Response {
@@ -87,9 +211,7 @@ impl Server {
             ("Content-Type", "application/json"),
         ];
         h.extend_from_slice(headers);
-        Client::new(&self.addr)
-            .request("POST", path, &h, body)
-            .expect("POST")
+        request(&self.addr, "POST", path, &h, body).expect("POST")
     }
 
     fn post_json(&self, path: &str, v: &Value) -> Response {
@@ -148,18 +270,14 @@ fn serve_answers_every_route_and_every_bad_input() {
     ]);
 
     // The token: /healthz is open, everything else needs it.
-    let r = Client::new(&s.addr)
-        .request("POST", "/validate", &[], b"{}")
-        .unwrap();
+    let r = request(&s.addr, "POST", "/validate", &[], b"{}").unwrap();
     assert_eq!(r.status, 401);
     assert_eq!(r.header("www-authenticate"), Some("Bearer"));
     assert_eq!(
         r.json()["error"]["message"],
         "this server needs Authorization: Bearer TOKEN (the --token it was started with)"
     );
-    let r = Client::new(&s.addr)
-        .request("GET", "/healthz", &[], b"")
-        .unwrap();
+    let r = request(&s.addr, "GET", "/healthz", &[], b"").unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["status"], "ok");
 
@@ -349,6 +467,56 @@ fn serve_answers_every_route_and_every_bad_input() {
         (400, json!("time_codes"), "Accept: image/jpeg answers one frame, and time_codes has 2 times (send Accept: application/json for several)".to_owned())
     );
 
+    // Accept with weights: a type at q=0 is refused, the next one answers.
+    let one_frame =
+        json!({ "shader_content": GOOD, "width": 16, "height": 8, "time_codes": [0.5] })
+            .to_string();
+    let r = s.post(
+        "/render",
+        one_frame.as_bytes(),
+        &[("Accept", "image/png;q=0, image/jpeg")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("image/jpeg"));
+    let img = image::load_from_memory_with_format(&r.body, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((img.width(), img.height()), (16, 8));
+    let r = s.post(
+        "/render",
+        one_frame.as_bytes(),
+        &[("Accept", "application/json;q=0.5, image/*;q=0.9")],
+    );
+    assert_eq!(r.header("content-type"), Some("image/png"));
+    let r = s.post("/render", one_frame.as_bytes(), &[("Accept", "*/*")]);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.json()["success"], true);
+    // An Accept that admits nothing the route answers with: 406, as JSON, rendering nothing.
+    for (path, accept, offered) in [
+        (
+            "/render",
+            "text/html",
+            "application/json, image/png, image/jpeg",
+        ),
+        (
+            "/render",
+            "image/png;q=0, image/jpeg;q=0, application/json;q=0",
+            "application/json, image/png, image/jpeg",
+        ),
+        ("/validate", "image/png", "application/json"),
+    ] {
+        let r = s.post(path, one_frame.as_bytes(), &[("Accept", accept)]);
+        assert_eq!(
+            error_of(&r),
+            (
+                406,
+                json!("Accept"),
+                format!("the Accept header \"{accept}\" admits none of the types this route answers with ({offered}): send one of them, or */*")
+            ),
+            "{path} {accept}"
+        );
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert_eq!(r.json()["error"]["kind"], "not_acceptable");
+    }
+
     // A shader that never ends: killed at its deadline, answered 504; the next one renders.
     let started = Instant::now();
     let r = s.post_json(
@@ -372,19 +540,28 @@ fn serve_answers_every_route_and_every_bad_input() {
     let r = s.get("/nope");
     assert_eq!(r.status, 404);
 
-    // Metrics.
-    let m = s.get("/metrics").text();
-    for needle in [
-        "isf_requests_total{route=\"validate\",outcome=\"ok\"}",
-        "isf_requests_total{route=\"validate\",outcome=\"bad_request\"}",
-        "isf_requests_total{route=\"render\",outcome=\"timeout\"} 1\n",
-        "isf_request_duration_seconds_bucket{route=\"render\",le=\"+Inf\"}",
-        "\nisf_timeouts_total 1\n",
-        "\nisf_worker_restarts_total 1\n",
-        "\nisf_queue_depth 0\n",
-    ] {
-        assert!(m.contains(needle), "{needle} not in\n{m}");
-    }
+    // Metrics, read with a Prometheus parser.
+    let m = s.metrics();
+    let requests = |route, outcome| {
+        m.value(
+            "isf_requests_total",
+            &[("route", route), ("outcome", outcome)],
+        )
+    };
+    assert!(requests("validate", "ok").unwrap() >= 1.0);
+    assert!(requests("validate", "bad_request").unwrap() >= 1.0);
+    assert_eq!(requests("render", "timeout"), Some(1.0));
+    assert_eq!(requests("render", "not_acceptable"), Some(2.0));
+    let render_buckets = m.buckets("isf_request_duration_seconds", &[("route", "render")]);
+    assert!(
+        render_buckets
+            .iter()
+            .any(|(le, n)| *le == f64::INFINITY && *n >= 1.0),
+        "{render_buckets:?}"
+    );
+    assert_eq!(m.value("isf_timeouts_total", &[]), Some(1.0));
+    assert_eq!(m.value("isf_worker_restarts_total", &[]), Some(1.0));
+    assert_eq!(m.value("isf_queue_depth", &[]), Some(0.0));
 
     // SIGTERM: clean shutdown, exit 0.
     let (status, err) = s.terminate();
@@ -396,13 +573,7 @@ fn serve_answers_every_route_and_every_bad_input() {
 fn a_full_queue_answers_503_with_retry_after() {
     let s = Server::start(&["--workers", "1", "--queue", "1"]);
     let hang = json!({ "shader_content": isfkit_serve::load::HANG_SHADER, "width": HANG, "height": HANG, "deadline": 3 });
-    let metric = |name: &str| -> i64 {
-        let m = s.get("/metrics").text();
-        m.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name} ")))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1)
-    };
+    let metric = |name: &str| -> i64 { s.metrics().value(name, &[]).map_or(-1, |v| v as i64) };
     let wait_for = |name: &str, value: i64| {
         let started = Instant::now();
         while metric(name) != value {

@@ -15,6 +15,9 @@ pub enum ServiceError {
     /// A file outside the allowed folder, or file access when none is allowed.
     #[error("{message}")]
     Forbidden { field: String, message: String },
+    /// The `Accept` header admits none of the media types the route answers with.
+    #[error("the Accept header \"{accept}\" admits none of the types this route answers with ({offered}): send one of them, or */*")]
+    NotAcceptable { accept: String, offered: String },
     /// The request body is over the limit.
     #[error("the request body is over the limit of {limit} bytes (--max-body)")]
     TooLarge { limit: usize },
@@ -55,6 +58,7 @@ impl ServiceError {
         match self {
             ServiceError::BadRequest { .. } => "bad_request",
             ServiceError::Forbidden { .. } => "forbidden",
+            ServiceError::NotAcceptable { .. } => "not_acceptable",
             ServiceError::TooLarge { .. } => "too_large",
             ServiceError::InvalidShader { .. } => "invalid_shader",
             ServiceError::Busy { .. } => "busy",
@@ -69,6 +73,7 @@ impl ServiceError {
         match self {
             ServiceError::BadRequest { .. } => 400,
             ServiceError::Forbidden { .. } => 403,
+            ServiceError::NotAcceptable { .. } => 406,
             ServiceError::TooLarge { .. } => 413,
             ServiceError::InvalidShader { .. } => 422,
             ServiceError::Busy { .. } | ServiceError::ShuttingDown => 503,
@@ -82,6 +87,7 @@ impl ServiceError {
         match self {
             ServiceError::BadRequest { field, .. } => field.as_deref(),
             ServiceError::Forbidden { field, .. } => Some(field),
+            ServiceError::NotAcceptable { .. } => Some("Accept"),
             ServiceError::TooLarge { .. } => Some("body"),
             _ => None,
         }

@@ -1,11 +1,12 @@
 //! `isf serve`: JSON over HTTP (axum).
 //!
 //! - `POST /validate`, `POST /info`, `POST /render` take the MCP tools' arguments as a JSON
-//!   object. `/render` answers JSON with base64 frames, or the image itself when the client
-//!   sends `Accept: image/png` or `image/jpeg` for one frame.
-//! - `GET /healthz` (no token needed), `GET /metrics` (Prometheus text).
+//!   object. `/render` answers JSON with base64 frames, or the image itself for one frame when
+//!   the client's `Accept` prefers `image/png` or `image/jpeg` ([`crate::accept`]).
+//! - `GET /healthz` (no token needed), `GET /metrics` (OpenMetrics text, which Prometheus scrapes).
 //! - Errors: `{"success": false, "errors": [...], "error": {kind, field, message}}` with 400
-//!   (bad field), 401 (token), 403 (path outside the allowed folder), 404, 413 (body over the
+//!   (bad field), 401 (token), 403 (path outside the allowed folder), 404, 406 (`Accept` admits
+//!   none of the route's types), 413 (body over the
 //!   limit), 422 (invalid shader, with diagnostics), 503 (busy; `Retry-After`), 504 (deadline).
 
 use std::sync::Arc;
@@ -76,10 +77,13 @@ fn body_json(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Value,
 
 async fn validate(
     State(svc): State<Arc<Service>>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    let r = match body_json(body, svc.config.limits.max_body) {
+    let r = match negotiate(&headers, JSON_ONLY)
+        .and_then(|_| body_json(body, svc.config.limits.max_body))
+    {
         Ok(args) => svc.validate(args).await,
         Err(e) => Err(e),
     };
@@ -90,9 +94,15 @@ async fn validate(
     }
 }
 
-async fn info(State(svc): State<Arc<Service>>, body: Result<Bytes, BytesRejection>) -> Response {
+async fn info(
+    State(svc): State<Arc<Service>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let started = Instant::now();
-    let r = match body_json(body, svc.config.limits.max_body) {
+    let r = match negotiate(&headers, JSON_ONLY)
+        .and_then(|_| body_json(body, svc.config.limits.max_body))
+    {
         Ok(args) => svc.info(args).await,
         Err(e) => Err(e),
     };
@@ -103,19 +113,26 @@ async fn info(State(svc): State<Arc<Service>>, body: Result<Bytes, BytesRejectio
     }
 }
 
-/// The image type the client asked for in `Accept`, if it asked for one.
-fn accepted_image(headers: &HeaderMap) -> Option<&'static str> {
-    let accept = headers
-        .get(header::ACCEPT)?
-        .to_str()
-        .ok()?
-        .to_ascii_lowercase();
-    let json_first = |img: usize| accept.find("application/json").is_some_and(|j| j < img);
-    match (accept.find("image/png"), accept.find("image/jpeg")) {
-        (Some(p), _) if !json_first(p) => Some("png"),
-        (_, Some(j)) if !json_first(j) => Some("jpeg"),
-        _ => None,
-    }
+/// What `/validate` and `/info` answer with.
+const JSON_ONLY: &[&str] = &["application/json"];
+
+/// What `/render` answers with, the default first: JSON, or one frame as the image itself.
+const RENDER_TYPES: &[&str] = &["application/json", "image/png", "image/jpeg"];
+
+/// Of `offered`, the media type the client's `Accept` headers prefer; 406 when they admit none.
+fn negotiate(headers: &HeaderMap, offered: &[&'static str]) -> Result<&'static str, ServiceError> {
+    let values: Vec<&str> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let accept = (!values.is_empty()).then(|| values.join(", "));
+    crate::accept::negotiate(accept.as_deref(), offered).ok_or_else(|| {
+        ServiceError::NotAcceptable {
+            accept: accept.unwrap_or_default(),
+            offered: offered.join(", "),
+        }
+    })
 }
 
 async fn render(
@@ -124,8 +141,15 @@ async fn render(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    let raw = accepted_image(&headers);
+    let negotiated = negotiate(&headers, RENDER_TYPES);
+    // The image format when the client prefers an image to JSON.
+    let raw = match negotiated {
+        Ok("image/png") => Some("png"),
+        Ok("image/jpeg") => Some("jpeg"),
+        _ => None,
+    };
     let r = async {
+        negotiated?;
         let mut args = body_json(body, svc.config.limits.max_body)?;
         if let Some(format) = raw {
             let frames = match args.get("time_codes") {
@@ -199,7 +223,7 @@ async fn metrics(State(svc): State<Arc<Service>>) -> Response {
     let mut r = Response::new(Body::from(svc.metrics.render()));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4"),
+        HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
     );
     r
 }
@@ -216,9 +240,11 @@ async fn not_found(req: Request) -> Response {
     )
 }
 
-/// Equal strings, compared in time that does not depend on where they differ.
+/// Equal strings, compared in time that does not depend on where they differ (only on their
+/// lengths).
 fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    bool::from(a.ct_eq(b))
 }
 
 /// `Authorization: Bearer TOKEN` on every route but `/healthz`, when a token is set.

@@ -8,7 +8,7 @@
 //! each, killed and replaced at a request's deadline. [`load`] is the load test behind
 //! `isf bench serve`. This crate names no wgpu type: the engine is isfkit-render's.
 
-pub mod client;
+pub mod accept;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -1,6 +1,6 @@
 //! The load test behind `isf bench serve`: starts a server on 127.0.0.1 (a free port, this
-//! process) with its worker pool and drives it with blocking clients, bounded in count and
-//! time. Figures, never assertions, except that every request must get an answer.
+//! process) with its worker pool and drives it with blocking clients (ureq, one keep-alive
+//! connection each), bounded in count and time. Figures, never assertions, except that every request must get an answer.
 //!
 //! Phases: validate at `concurrency` clients (requests/s, p50, p99); render at WxH (requests
 //! and frames per second); a mixed run where `hang_percent` of the requests never finish
@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::client::Client;
 use crate::config::ServeConfig;
 use crate::service::Service;
 
@@ -152,6 +151,33 @@ struct PhaseResult {
     answers: Vec<(usize, u16, f64, Value)>,
 }
 
+/// A blocking HTTP client for one load thread: its connection is kept alive from request to
+/// request. Every status is an answer (not an error); no proxy, no redirects.
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
+        .into()
+}
+
+/// POSTs `body` as JSON to `url`: the status and the body as JSON (`Null` when it is not).
+fn post_json(agent: &ureq::Agent, url: &str, body: &Value) -> Result<(u16, Value), ureq::Error> {
+    let mut r = agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())?;
+    let status = r.status().as_u16();
+    // The answers of the phases are bounded by their sizes, not by ureq's default limit.
+    let bytes = r.body_mut().with_config().limit(u64::MAX).read_to_vec()?;
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
 fn run_phase(addr: &str, n: usize, clients: usize, make: &MakeRequest<'_>) -> PhaseResult {
     let next = AtomicUsize::new(0);
     let out = Mutex::new(Vec::with_capacity(n));
@@ -160,7 +186,7 @@ fn run_phase(addr: &str, n: usize, clients: usize, make: &MakeRequest<'_>) -> Ph
     std::thread::scope(|s| {
         for _ in 0..clients.max(1) {
             s.spawn(|| {
-                let mut c = Client::new(addr).with_timeout(Duration::from_secs(120));
+                let c = agent(Duration::from_secs(120));
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= n {
@@ -168,17 +194,16 @@ fn run_phase(addr: &str, n: usize, clients: usize, make: &MakeRequest<'_>) -> Ph
                     }
                     let (path, body) = make(i);
                     let t = Instant::now();
-                    match c.post_json(path, &body) {
-                        Ok(r) => {
+                    match post_json(&c, &format!("http://{addr}{path}"), &body) {
+                        Ok((status, v)) => {
                             let ms = t.elapsed().as_secs_f64() * 1000.0;
                             // Only what the figures need: images are not kept.
-                            let v = r.json();
                             let slim = json!({
                                 "error": v["error"],
                                 "render_ms": v["frames"][0]["render_ms"],
                                 "worker_pid": v["metadata"]["worker_pid"],
                             });
-                            out.lock().unwrap().push((i, r.status, ms, slim));
+                            out.lock().unwrap().push((i, status, ms, slim));
                         }
                         Err(e) => errors.lock().unwrap().push(format!("request {i}: {e}")),
                     }

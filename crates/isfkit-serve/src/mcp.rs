@@ -17,8 +17,9 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::request;
 use crate::service::Service;
 
 mod examples {
@@ -49,81 +50,29 @@ pub fn resources() -> Vec<(String, String, String, &'static str, &'static str)> 
     out
 }
 
-fn schema(v: Value) -> Arc<serde_json::Map<String, Value>> {
-    match v {
-        Value::Object(m) => Arc::new(m),
-        _ => Arc::new(serde_json::Map::new()),
-    }
+/// The JSON Schema of a tool's arguments, derived from their type (as rmcp's own tool macros
+/// derive it: JSON Schema 2020-12, root title and description left out).
+fn input_schema<T: schemars::JsonSchema + 'static>() -> Arc<serde_json::Map<String, Value>> {
+    rmcp::handler::server::common::schema_for_input::<T>().unwrap_or_default()
 }
 
-fn source_properties() -> Value {
-    json!({
-        "shader_content": { "type": "string", "description": "The ISF shader's text (the .fs file: JSON header comment, then GLSL)." },
-        "shader_path": { "type": "string", "description": "A .fs file under the server's --allow-dir folder, instead of shader_content." },
-        "vertex_content": { "type": "string", "description": "Optional custom vertex shader (.vs text)." }
-    })
-}
-
-/// The tools, with their JSON Schemas.
+/// The tools, with their JSON Schemas ([`request::SourceArgs`], [`request::RenderArgs`]).
 pub fn tools() -> Vec<Tool> {
-    let mut render_props = source_properties();
-    if let Some(o) = render_props.as_object_mut() {
-        for (k, v) in [
-            (
-                "time_codes",
-                json!({ "type": "array", "items": { "type": "number" }, "description": "Times in seconds to render, one frame each (default [0]; at most 10).", "default": [0.0] }),
-            ),
-            (
-                "width",
-                json!({ "type": "integer", "minimum": 1, "maximum": 4096, "default": 1920 }),
-            ),
-            (
-                "height",
-                json!({ "type": "integer", "minimum": 1, "maximum": 4096, "default": 1080 }),
-            ),
-            (
-                "quality",
-                json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 95, "description": "JPEG quality." }),
-            ),
-            (
-                "format",
-                json!({ "type": "string", "enum": ["jpeg", "png"], "default": "jpeg" }),
-            ),
-            (
-                "inputs",
-                json!({ "type": "object", "description": "Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label.", "additionalProperties": true }),
-            ),
-            (
-                "images",
-                json!({ "type": "object", "description": "Image inputs by name: base64 PNG or JPEG.", "additionalProperties": { "type": "string" } }),
-            ),
-            (
-                "fps",
-                json!({ "type": "number", "default": 30, "description": "Frame rate of the frames a stateful shader renders before a requested time." }),
-            ),
-            (
-                "deadline",
-                json!({ "type": "number", "description": "Seconds the render may take (default 10, capped by the server)." }),
-            ),
-        ] {
-            o.insert(k.into(), v);
-        }
-    }
     vec![
         Tool::new(
             "render_shader",
             "Render an ISF shader to images at the given time codes. Answers each frame as an image, plus metadata (per-frame render ms, size, backend) and the shader's info; a shader that does not compile answers its diagnostics (line, column, stage, message).",
-            schema(json!({ "type": "object", "properties": render_props })),
+            input_schema::<request::RenderArgs>(),
         ),
         Tool::new(
             "validate_shader",
             "Check an ISF shader without rendering (parse, translate, compile both stages). Answers valid, diagnostics {line, column, stage, severity, message} at the shader's own lines, errors and warnings as strings, and the shader's info.",
-            schema(json!({ "type": "object", "properties": source_properties() })),
+            input_schema::<request::SourceArgs>(),
         ),
         Tool::new(
             "get_shader_info",
             "Describe an ISF shader: inputs (types, defaults, ranges), passes, imported images, kind (generator, filter, transition), what it uses (persistent buffers, FRAMEINDEX, ...).",
-            schema(json!({ "type": "object", "properties": source_properties() })),
+            input_schema::<request::SourceArgs>(),
         ),
     ]
 }
@@ -327,5 +276,90 @@ impl ServerHandler for IsfMcp {
                 .with_description(format!("Write an ISF {kind} shader"))
                 .into(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tool_schemas_name_each_field_with_its_description_and_default() {
+        let tools = tools();
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+        assert_eq!(
+            names,
+            ["render_shader", "validate_shader", "get_shader_info"]
+        );
+        let render = Value::Object(tools[0].input_schema.as_ref().clone());
+        assert_eq!(render["type"], "object");
+        assert_eq!(render["additionalProperties"], false);
+        let p = &render["properties"];
+        assert_eq!(p["shader_content"]["type"], "string");
+        assert_eq!(
+            p["shader_content"]["description"],
+            "The ISF shader's text (the .fs file: JSON header comment, then GLSL)."
+        );
+        assert_eq!(
+            p["shader_path"]["description"],
+            "A .fs file under the server's --allow-dir folder, instead of shader_content."
+        );
+        assert_eq!(
+            p["vertex_content"]["description"],
+            "Optional custom vertex shader (.vs text)."
+        );
+        assert_eq!(p["time_codes"]["type"], "array");
+        assert_eq!(p["time_codes"]["items"]["type"], "number");
+        assert_eq!(p["time_codes"]["default"], json!([0.0]));
+        assert_eq!(
+            p["time_codes"]["description"],
+            "Times in seconds to render, one frame each (default [0]; at most 10)."
+        );
+        for (field, min, max, default) in [
+            ("width", 1, 4096, 1920),
+            ("height", 1, 4096, 1080),
+            ("quality", 1, 100, 95),
+        ] {
+            assert_eq!(p[field]["type"], "integer", "{field}");
+            assert_eq!(p[field]["minimum"], min, "{field}");
+            assert_eq!(p[field]["maximum"], max, "{field}");
+            assert_eq!(p[field]["default"], default, "{field}");
+        }
+        assert_eq!(p["quality"]["description"], "JPEG quality.");
+        assert_eq!(p["format"]["type"], "string");
+        assert_eq!(p["format"]["enum"], json!(["png", "jpeg"]));
+        assert_eq!(p["format"]["default"], "jpeg");
+        assert_eq!(p["inputs"]["type"], "object");
+        assert_eq!(
+            p["inputs"]["description"],
+            "Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label."
+        );
+        assert_eq!(p["images"]["type"], "object");
+        assert_eq!(p["images"]["additionalProperties"]["type"], "string");
+        assert_eq!(
+            p["images"]["description"],
+            "Image inputs by name: base64 PNG or JPEG."
+        );
+        assert_eq!(p["fps"]["type"], "number");
+        assert_eq!(p["fps"]["default"], 30.0);
+        assert_eq!(
+            p["fps"]["description"],
+            "Frame rate of the frames a stateful shader renders before a requested time."
+        );
+        assert_eq!(p["deadline"]["type"], "number");
+        assert!(p["deadline"].get("default").is_none());
+        assert_eq!(
+            p["deadline"]["description"],
+            "Seconds the render may take (default 10, capped by the server)."
+        );
+        assert!(render.get("required").is_none(), "{render}");
+        for t in &tools[1..] {
+            let v = Value::Object(t.input_schema.as_ref().clone());
+            let keys: Vec<&String> = v["properties"].as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["shader_content", "shader_path", "vertex_content"]);
+            assert_eq!(v["properties"]["shader_content"], p["shader_content"]);
+            assert!(v.get("required").is_none(), "{v}");
+        }
     }
 }

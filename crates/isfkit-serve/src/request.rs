@@ -30,8 +30,12 @@ impl Source {
 }
 
 /// Output image format of a render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+// Inline in the tools' schemas (some agents do not follow `$ref`), without this comment.
+#[schemars(inline, description = "")]
 pub enum Format {
     Png,
     Jpeg,
@@ -301,24 +305,148 @@ pub fn source(args: &Map<String, Value>, config: &ServeConfig) -> Result<Source,
     }
 }
 
-/// The fields `render_shader` takes.
-pub const RENDER_FIELDS: &[&str] = &[
-    "shader_content",
-    "shader_path",
-    "vertex_content",
-    "time_codes",
-    "width",
-    "height",
-    "quality",
-    "format",
-    "inputs",
-    "images",
-    "fps",
-    "deadline",
-];
+// The typed parameters of the tools (MCP) and routes (HTTP). The MCP tools' JSON Schemas are
+// derived from them (`mcp::tools`), and the fields a request may have are theirs
+// (`source_fields`, `render_fields`); the reading below names each field in its messages, and
+// the tests check that it reads every field with the schema's default.
 
-/// The fields `validate_shader` and `get_shader_info` take.
-pub const SOURCE_FIELDS: &[&str] = &["shader_content", "shader_path", "vertex_content"];
+/// Default `width`.
+pub const DEFAULT_WIDTH: u32 = 1920;
+/// Default `height`.
+pub const DEFAULT_HEIGHT: u32 = 1080;
+/// Default `quality`.
+pub const DEFAULT_QUALITY: u8 = 95;
+/// Default `format`.
+pub const DEFAULT_FORMAT: Format = Format::Jpeg;
+/// Default `fps`.
+pub const DEFAULT_FPS: f64 = 30.0;
+/// Default `time_codes`.
+pub const DEFAULT_TIME_CODES: [f64; 1] = [0.0];
+
+/// The arguments of `validate_shader` and `get_shader_info` (`POST /validate`, `POST /info`):
+/// the shader.
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceArgs {
+    /// The ISF shader's text (the .fs file: JSON header comment, then GLSL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub shader_content: Option<String>,
+    /// A .fs file under the server's --allow-dir folder, instead of shader_content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub shader_path: Option<String>,
+    /// Optional custom vertex shader (.vs text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub vertex_content: Option<String>,
+}
+
+/// What `render_shader` (`POST /render`) takes besides the shader.
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+pub struct RenderOptions {
+    /// Times in seconds to render, one frame each (default [0]; at most 10).
+    #[serde(default = "default_time_codes")]
+    pub time_codes: Vec<f64>,
+    // No description: the name says it.
+    #[serde(default = "default_width")]
+    #[schemars(range(min = 1, max = 4096))]
+    pub width: u32,
+    #[serde(default = "default_height")]
+    #[schemars(range(min = 1, max = 4096))]
+    pub height: u32,
+    /// JPEG quality.
+    #[serde(default = "default_quality")]
+    #[schemars(range(min = 1, max = 100))]
+    pub quality: u8,
+    #[serde(default = "default_format")]
+    pub format: Format,
+    /// Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, Value>,
+    /// Image inputs by name: base64 PNG or JPEG.
+    #[serde(default)]
+    pub images: BTreeMap<String, String>,
+    /// Frame rate of the frames a stateful shader renders before a requested time.
+    #[serde(default = "default_fps")]
+    pub fps: f64,
+    /// Seconds the render may take (default 10, capped by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "f64")]
+    pub deadline: Option<f64>,
+}
+
+/// The arguments of `render_shader` (`POST /render`).
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+#[schemars(extend("additionalProperties" = false))]
+pub struct RenderArgs {
+    #[serde(flatten)]
+    pub source: SourceArgs,
+    #[serde(flatten)]
+    pub options: RenderOptions,
+}
+
+fn default_time_codes() -> Vec<f64> {
+    DEFAULT_TIME_CODES.to_vec()
+}
+fn default_width() -> u32 {
+    DEFAULT_WIDTH
+}
+fn default_height() -> u32 {
+    DEFAULT_HEIGHT
+}
+fn default_quality() -> u8 {
+    DEFAULT_QUALITY
+}
+fn default_format() -> Format {
+    DEFAULT_FORMAT
+}
+fn default_fps() -> f64 {
+    DEFAULT_FPS
+}
+
+/// The field names of a struct in the order it declares them, as its `Deserialize` derive
+/// lists them (asked for with a deserializer that only records them).
+fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::forward_to_deserialize_any;
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(Self::Error::custom("fields recorded"))
+        }
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+/// The fields `validate_shader` and `get_shader_info` take ([`SourceArgs`]).
+pub fn source_fields() -> &'static [&'static str] {
+    static FIELDS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(field_names::<SourceArgs>)
+}
+
+/// The fields `render_shader` takes ([`RenderArgs`]: the shader's, then the options').
+pub fn render_fields() -> &'static [&'static str] {
+    static FIELDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| [source_fields(), field_names::<RenderOptions>()].concat())
+}
 
 fn number(v: &Value) -> Option<f64> {
     v.as_f64().filter(|f| f.is_finite())
@@ -345,12 +473,12 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
 pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, ServiceError> {
     let limits = &config.limits;
     let args = object(args)?;
-    known_fields(args, RENDER_FIELDS)?;
+    known_fields(args, render_fields())?;
     let source = source(args, config)?;
     let width = integer(
         args,
         "width",
-        1920,
+        DEFAULT_WIDTH as u64,
         1,
         limits.max_width as u64,
         " (--max-width)",
@@ -358,17 +486,17 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
     let height = integer(
         args,
         "height",
-        1080,
+        DEFAULT_HEIGHT as u64,
         1,
         limits.max_height as u64,
         " (--max-height)",
     )? as u32;
-    let quality = integer(args, "quality", 95, 1, 100, "")? as u8;
+    let quality = integer(args, "quality", DEFAULT_QUALITY as u64, 1, 100, "")? as u8;
     let format = match string(args, "format")?
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        None => Format::Jpeg,
+        None => DEFAULT_FORMAT,
         Some("png") => Format::Png,
         Some("jpeg" | "jpg") => Format::Jpeg,
         Some(other) => {
@@ -379,7 +507,7 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
         }
     };
     let time_codes: Vec<f64> = match args.get("time_codes") {
-        None | Some(Value::Null) => vec![0.0],
+        None | Some(Value::Null) => DEFAULT_TIME_CODES.to_vec(),
         Some(Value::Array(a)) => {
             let mut out = Vec::with_capacity(a.len());
             for (i, v) in a.iter().enumerate() {
@@ -439,7 +567,7 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
         ));
     }
     let fps = match args.get("fps") {
-        None | Some(Value::Null) => 30.0,
+        None | Some(Value::Null) => DEFAULT_FPS,
         Some(v) => match number(v) {
             Some(f) if f > 0.0 && f <= 1000.0 => f,
             _ => {
@@ -532,7 +660,7 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
 /// Reads the shader of a validate or info request.
 pub fn shader_only(args: &Value, config: &ServeConfig) -> Result<Source, ServiceError> {
     let args = object(args)?;
-    known_fields(args, SOURCE_FIELDS)?;
+    known_fields(args, source_fields())?;
     source(args, config)
 }
 
@@ -576,6 +704,74 @@ mod tests {
         assert_eq!((p.width, p.height, p.quality), (1920, 1080, 95));
         assert_eq!(p.format, Format::Jpeg);
         assert_eq!(p.time_codes, vec![0.0]);
+    }
+
+    /// The tools' JSON Schemas come from [`SourceArgs`] and [`RenderArgs`]; the reading here
+    /// must take exactly their fields, with their defaults and bounds.
+    #[test]
+    fn the_reading_takes_the_schema_fields_defaults_and_bounds() {
+        let schema = serde_json::to_value(schemars::schema_for!(RenderArgs)).unwrap();
+        let props = schema["properties"].as_object().unwrap();
+        let mut schema_fields: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut fields = render_fields().to_vec();
+        schema_fields.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(schema_fields, fields);
+        let source_schema = serde_json::to_value(schemars::schema_for!(SourceArgs)).unwrap();
+        let mut source: Vec<&str> = source_schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        source.sort_unstable();
+        assert_eq!(source, ["shader_content", "shader_path", "vertex_content"]);
+        // Each field is read: a value of the wrong type is refused, naming the field.
+        for field in render_fields() {
+            let mut args = json!({ "shader_content": "x" });
+            if *field == "shader_content" {
+                args = json!({});
+            }
+            args[*field] = json!(true);
+            match render(&args, &config()) {
+                Err(ServiceError::BadRequest { field: f, .. }) => {
+                    assert_eq!(f.as_deref(), Some(*field))
+                }
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        // The schema's defaults are the reading's.
+        let p = render(&json!({"shader_content": "x"}), &config()).unwrap();
+        assert_eq!(props["width"]["default"], json!(p.width));
+        assert_eq!(props["height"]["default"], json!(p.height));
+        assert_eq!(props["quality"]["default"], json!(p.quality));
+        assert_eq!(props["format"]["default"], json!(p.format));
+        assert_eq!(props["time_codes"]["default"], json!(p.time_codes));
+        assert_eq!(props["fps"]["default"], json!(p.fps));
+        // Its bounds are the reading's with the default limits.
+        let limits = Limits::default();
+        for (field, min, max) in [
+            ("width", 1, limits.max_width as u64),
+            ("height", 1, limits.max_height as u64),
+            ("quality", 1, 100),
+        ] {
+            assert_eq!(props[field]["minimum"], json!(min), "{field}");
+            assert_eq!(props[field]["maximum"], json!(max), "{field}");
+            for (n, ok) in [(min - 1, false), (min, true), (max, true), (max + 1, false)] {
+                let args = json!({ "shader_content": "x", "width": 1, "height": 1, field: n });
+                assert_eq!(render(&args, &config()).is_ok(), ok, "{field} {n}");
+            }
+        }
+        let formats: Vec<Value> = ["png", "jpeg"]
+            .iter()
+            .filter(|f| render(&json!({"shader_content": "x", "format": f}), &config()).is_ok())
+            .map(|f| json!(f))
+            .collect();
+        let mut schema_formats = props["format"]["enum"].as_array().unwrap().clone();
+        schema_formats.sort_by_key(|v| v.to_string());
+        let mut formats = formats;
+        formats.sort_by_key(|v| v.to_string());
+        assert_eq!(schema_formats, formats);
     }
 
     #[test]
