@@ -36,8 +36,9 @@ pub struct BatchArgs {
     /// Wall-clock limit per shader under --isolate, in seconds.
     #[arg(long, default_value_t = 600.0, value_parser = crate::parse_seconds)]
     task_timeout: f64,
-    /// Seconds one frame may take on the GPU.
-    #[arg(long, default_value_t = 10.0, value_parser = crate::parse_seconds)]
+    /// Seconds one frame may take on the GPU (default 120: heavy shaders take 10-30 s a
+    /// frame on a CPU rasteriser such as lavapipe).
+    #[arg(long, default_value_t = crate::DEFAULT_DEADLINE_S, value_parser = crate::parse_seconds)]
     deadline: f64,
     /// Frames kept in flight on the GPU.
     #[arg(long, default_value_t = 3, value_parser = crate::limits::parse_in_flight)]

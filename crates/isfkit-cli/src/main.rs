@@ -34,6 +34,26 @@ mod serve;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log what isfkit does, and the warnings of the libraries under it (naga, wgpu). Without
+    /// it only isfkit's own warnings print; RUST_LOG overrides both.
+    #[arg(short = 'v', long, global = true)]
+    verbose: bool,
+}
+
+/// `isf render`'s and `isf batch`'s frame deadline, in seconds (see `--deadline`). The
+/// service keeps its own, shorter one (`isf serve --deadline`, 10 s).
+pub(crate) const DEFAULT_DEADLINE_S: f64 = 120.0;
+
+/// The log filter when RUST_LOG is not set. naga and wgpu log through `log` what isfkit
+/// reports itself as an error at the user's line (naga's `ERROR naga::valid::compose ...`):
+/// their lines print only with --verbose. winit and egui-wgpu (isf preview) warn about what is
+/// normal under Xvfb and lavapipe (no XSETTINGS, a 0 mm screen, a software rasteriser).
+fn default_log_filter(verbose: bool) -> &'static str {
+    if verbose {
+        "info,naga=warn,wgpu_core=warn,wgpu_hal=warn,wgpu=warn,winit=error,egui_wgpu=error"
+    } else {
+        "warn,naga=off,wgpu_core=off,wgpu_hal=off,wgpu=off,winit=error,egui_wgpu=error"
+    }
 }
 
 #[derive(Subcommand)]
@@ -138,8 +158,10 @@ struct RenderArgs {
     /// Re-initialise the GPU device every N frames (soak testing).
     #[arg(long, value_name = "N")]
     reinit_every: Option<u64>,
-    /// Seconds a frame may take on the GPU before it is abandoned.
-    #[arg(long, default_value_t = 10.0, value_parser = parse_seconds)]
+    /// Seconds a frame may take on the GPU before it is abandoned. The default, 120, is for
+    /// a person rendering on a CPU (Mesa's lavapipe): heavy real shaders take 10-30 s a frame
+    /// there, and a shader that never ends still stops within two minutes.
+    #[arg(long, default_value_t = DEFAULT_DEADLINE_S, value_parser = parse_seconds)]
     deadline: f64,
     /// Test hook: leak a GPU texture with this label before shutdown, so the cleanup report
     /// and exit code 3 can be tested. Never useful otherwise.
@@ -736,17 +758,6 @@ fn info(args: InfoArgs) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                // winit and egui-wgpu (isf preview) warn about what is normal under Xvfb and
-                // lavapipe (no XSETTINGS, a 0 mm screen, a software rasteriser).
-                .unwrap_or_else(|_| {
-                    tracing_subscriber::EnvFilter::new("warn,winit=error,egui_wgpu=error")
-                }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -754,6 +765,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(default_log_filter(cli.verbose))
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
         Command::Batch(a) => return batch::run(a),
         Command::Preview(a) => return preview::run(a),

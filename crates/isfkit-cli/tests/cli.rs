@@ -1172,3 +1172,68 @@ fn issue9_batch_check_limits() {
             "  - jobs[0] (./gradient.fs): render size 40000x4 exceeds the adapter's ",
         );
 }
+
+/// The smallest form of a crash naga's SPIR-V writer had: a vector component passed to an
+/// `inout` parameter. `isf validate` runs what rendering runs short of drawing, so it and
+/// `isf render` agree, and the values are GLSL's.
+const INOUT_COMPONENT: &str = "/*{\"ISFVSN\":\"2\",\"INPUTS\":[]}*/\n\
+float halve(inout float p, float s) { p = p * 0.5; return s; }\n\
+void main() {\n\
+    vec2 q = vec2(0.8, 0.6);\n\
+    float r = halve(q.y, 0.25);\n\
+    gl_FragColor = vec4(q.x, q.y, r, 1.0);\n\
+}\n";
+
+#[test]
+fn an_inout_vector_component_validates_and_renders_glsl_values() {
+    let d = Dir::new("inout-component");
+    d.write("halve.fs", INOUT_COMPONENT);
+    d.isf(&["validate", "halve.fs"]).expect_code(0);
+    let run = d.isf(&["render", "halve.fs", "--size", "8x8", "-o", "out.png"]);
+    run.expect_code(0);
+    assert!(run.stderr().is_empty(), "{run:?}");
+    assert_rgb(&d.png("out.png"), 3, 3, [204, 77, 64], 1);
+}
+
+#[test]
+fn a_panic_in_the_compiler_is_an_error_at_the_file_not_a_crash() {
+    let d = Dir::new("compiler-panic");
+    d.copy("gradient.fs");
+    for (step, args) in [
+        ("translate", &["validate", "gradient.fs"][..]),
+        ("pipeline", &["render", "gradient.fs", "-o", "out.png"][..]),
+    ] {
+        let mut cmd = d.cmd(args);
+        cmd.env("ISFKIT_TEST_PANIC", step);
+        let run = Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output: cmd.output().unwrap(),
+        };
+        run.expect_code(1).expect_stderr_line(&format!(
+            "gradient.fs: error: the shader compiler failed on this shader (forced by ISFKIT_TEST_PANIC={step}); please report this"
+        ));
+        assert!(!run.stderr().contains("panicked"), "{run:?}");
+    }
+    assert!(!d.join("out.png").exists(), "no output after a failed render");
+}
+
+/// naga logs what isfkit reports itself at the user's line (`ERROR naga::valid::...`): those
+/// lines print with --verbose only.
+#[test]
+fn library_log_lines_print_only_with_verbose() {
+    let d = Dir::new("library-logs");
+    d.write(
+        "bad.fs",
+        "/*{\"ISFVSN\":\"2\"}*/\nstruct S { float a; vec2 b; };\nvoid main() { S s = S(1.0, vec3(2.0)); gl_FragColor = vec4(s.a); }\n",
+    );
+    let quiet = d.isf(&["validate", "bad.fs"]);
+    quiet.expect_code(1);
+    assert!(
+        quiet.stderr_lines().iter().all(|l| !l.contains("naga::")),
+        "{quiet:?}"
+    );
+    quiet.expect_stderr_line_starting("bad.fs:3:21: error: ");
+    let verbose = d.isf(&["validate", "--verbose", "bad.fs"]);
+    verbose.expect_code(1);
+    assert!(verbose.stderr().contains("naga::"), "{verbose:?}");
+}

@@ -459,13 +459,26 @@ pub fn catch_compiler_panic<T>(f: impl FnOnce() -> T) -> Result<T, Box<dyn std::
     result
 }
 
+/// Test hook: panics when the environment variable `ISFKIT_TEST_PANIC` equals `step`
+/// (`translate`, or `pipeline` in the renderer), so tests can prove that a panic in the
+/// compiler reaches the user as an error. Never set otherwise.
+pub fn forced_panic_for_tests(step: &str) {
+    if std::env::var("ISFKIT_TEST_PANIC").is_ok_and(|v| v == step) {
+        panic!("forced by ISFKIT_TEST_PANIC={step}");
+    }
+}
+
 /// Both stages translated, parsed and validated.
 pub(crate) fn compile_stages(
     doc: &IsfDocument,
     vertex: Option<&str>,
 ) -> Result<(Translation, naga::Module, naga::Module), CompileError> {
     let translation =
-        catch_compiler_panic(|| translate(doc, vertex)).map_err(CompileError::from_panic)??;
+        catch_compiler_panic(|| {
+            forced_panic_for_tests("translate");
+            translate(doc, vertex)
+        })
+        .map_err(CompileError::from_panic)??;
     let mut diagnostics = Vec::new();
     // naga recurses per level of nesting: it runs on a thread with a known, large stack, so
     // the guard's margin holds whatever thread called (see `limits`).

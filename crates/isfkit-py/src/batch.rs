@@ -202,7 +202,7 @@ pub struct PyBatchRunner {
 #[pymethods]
 impl PyBatchRunner {
     #[new]
-    #[pyo3(signature = (deadline = 10.0, threads = 0, in_flight = 3))]
+    #[pyo3(signature = (deadline = 120.0, threads = 0, in_flight = 3))]
     fn new(py: Python<'_>, deadline: f64, threads: usize, in_flight: usize) -> PyResult<Self> {
         if !(deadline.is_finite() && deadline > 0.0) {
             return Err(errors::input_error(

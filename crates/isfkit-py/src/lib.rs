@@ -37,7 +37,7 @@ pub struct PyEngine {
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (backend = "auto", deadline = 10.0, private_instance = false))]
+    #[pyo3(signature = (backend = "auto", deadline = 120.0, private_instance = false))]
     fn new(py: Python<'_>, backend: &str, deadline: f64, private_instance: bool) -> PyResult<Self> {
         let backend = Backend::parse(backend).ok_or_else(|| {
             errors::input_error(

@@ -18,6 +18,7 @@ use crate::value::Value;
 
 /// Builds the scene's GPU objects for the current device generation.
 pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
+    isfkit_glsl::forced_panic_for_tests("pipeline");
     let label = s.label.clone();
     let layout = &s.program.translation.layout;
     let module = |m: &naga::Module, what: &str| {

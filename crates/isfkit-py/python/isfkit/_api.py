@@ -59,7 +59,7 @@ class Engine:
     :class:`isfkit.TimeoutError`.
     """
 
-    def __init__(self, backend: str = "auto", deadline: float = 10.0, *, private_instance: bool = False):
+    def __init__(self, backend: str = "auto", deadline: float = 120.0, *, private_instance: bool = False):
         # Engines share one wgpu instance per process; ``private_instance=True`` gives this
         # one its own, so the shutdown report checks wgpu's allocation report exactly even
         # while other engines are alive (and a leak of this engine stays with it).
