@@ -65,10 +65,20 @@ fn output_of(cmd: &str, args: &[&str], limit: Duration) -> Result<String, String
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{cmd}: {e}"))?;
+    // Both pipes are read while the command runs: one that fills a pipe nobody reads
+    // (about 64 KiB) would block and never exit.
+    let stdout = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut out, &mut bytes);
+            bytes
+        })
+    });
+    let stderr = child.stderr.take().map(isfkit_output::StderrTail::drain);
     let t0 = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if t0.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -77,18 +87,13 @@ fn output_of(cmd: &str, args: &[&str], limit: Duration) -> Result<String, String
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => return Err(format!("{cmd}: {e}")),
         }
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("{cmd}: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
+    let stderr = stderr.map(|t| t.finish()).unwrap_or_default();
+    if status.success() {
+        Ok(String::from_utf8_lossy(&stdout).into_owned())
     } else {
-        Err(format!(
-            "{cmd} failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        Err(format!("{cmd} failed ({status}): {stderr}"))
     }
 }
 

@@ -307,6 +307,76 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
     assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "64,48,12");
 }
 
+/// An ffmpeg that writes more to stderr than a pipe holds (1 MB, before it reads a frame) must
+/// not stall the render: its stderr is read while it runs.
+#[test]
+fn a_chatty_ffmpeg_does_not_hang_the_render() {
+    if !ffmpeg_available() {
+        assert_eq!(
+            std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref(),
+            Ok("1"),
+            "ffmpeg is not installed: install it (scripts/install-deps.sh) or set ISFKIT_SKIP_FFMPEG_TESTS=1"
+        );
+        return;
+    }
+    let d = Dir::new("chatty-ffmpeg");
+    d.copy("gradient.fs");
+    let real = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v ffmpeg"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let wrapper = d.write(
+        "bin/ffmpeg",
+        format!(
+            "#!/bin/sh\nhead -c 1048576 /dev/zero | tr '\\0' 'w' >&2\nexec {} \"$@\"\n",
+            real.trim()
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        d.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = d
+        .cmd(&[
+            "render",
+            "gradient.fs",
+            "--size",
+            "64x48",
+            "--frames",
+            "10",
+            "-o",
+            "out.mp4",
+        ])
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if t0.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("isf render with a chatty ffmpeg did not finish in 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    assert_eq!(d.files(""), ["bin", "gradient.fs", "out.mp4"]);
+}
+
 #[test]
 fn check_validates_without_rendering() {
     let d = Dir::new("check");

@@ -10,6 +10,51 @@ use isfkit_render::Frame;
 use crate::error::{encode_err, io_err, OutputError, Result};
 use crate::image::temporary_path;
 
+/// A child's stderr, read on a thread for as long as the child writes it, keeping the last
+/// [`StderrTail::KEEP`] bytes. A pipe holds about 64 KiB: a child that writes more than that
+/// to a pipe nobody reads blocks, and so stops reading the frames written to its stdin.
+pub struct StderrTail {
+    reader: std::thread::JoinHandle<Vec<u8>>,
+}
+
+impl StderrTail {
+    /// How much of the end of the text is kept (the reason for a failure is at the end).
+    pub const KEEP: usize = 16 * 1024;
+
+    /// Starts draining `stream` on a thread.
+    pub fn drain(mut stream: impl std::io::Read + Send + 'static) -> StderrTail {
+        let reader = std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut buf = [0u8; 8192];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        kept.extend_from_slice(&buf[..n]);
+                        if kept.len() > 2 * Self::KEEP {
+                            kept.drain(..kept.len() - Self::KEEP);
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            if kept.len() > Self::KEEP {
+                kept.drain(..kept.len() - Self::KEEP);
+            }
+            kept
+        });
+        StderrTail { reader }
+    }
+
+    /// Waits for the end of the stream (the child has exited or closed it) and returns the
+    /// kept text, trimmed.
+    pub fn finish(self) -> String {
+        let bytes = self.reader.join().unwrap_or_default();
+        String::from_utf8_lossy(&bytes).trim().to_owned()
+    }
+}
+
 /// Video container/codec chosen from the output's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VideoFormat {
@@ -74,6 +119,8 @@ impl Drop for TempSound {
 pub struct VideoWriter {
     child: Option<Child>,
     stdin: Option<ChildStdin>,
+    /// ffmpeg's stderr, drained while it runs (detached, not joined, when the writer is dropped).
+    stderr: Option<StderrTail>,
     path: PathBuf,
     tmp: PathBuf,
     width: u32,
@@ -185,9 +232,11 @@ impl VideoWriter {
                 },
             })?;
         let stdin = child.stdin.take();
+        let stderr = child.stderr.take().map(StderrTail::drain);
         Ok(VideoWriter {
             child: Some(child),
             stdin,
+            stderr,
             path: path.to_owned(),
             tmp,
             width,
@@ -225,17 +274,22 @@ impl VideoWriter {
         let mut msg = format!("ffmpeg stopped: {e}");
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
-            if let Ok(out) = child.wait_with_output() {
-                msg = format!(
-                    "ffmpeg failed: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                );
+            if child.wait().is_ok() {
+                msg = format!("ffmpeg failed: {}", self.stderr_text());
             }
         }
         OutputError::Ffmpeg {
             path: self.path.clone(),
             message: msg,
         }
+    }
+
+    /// What ffmpeg wrote on stderr (its last part), once it has exited.
+    fn stderr_text(&mut self) -> String {
+        self.stderr
+            .take()
+            .map(StderrTail::finish)
+            .unwrap_or_default()
     }
 
     /// Closes the stream, waits for ffmpeg and renames the file into place.
@@ -245,16 +299,18 @@ impl VideoWriter {
             .child
             .take()
             .ok_or(OutputError::Finished { what: "video" })?;
-        let out = child.wait_with_output().map_err(io_err(&self.path))?;
-        if !out.status.success() {
+        let mut child = child;
+        let status = child.wait().map_err(io_err(&self.path))?;
+        let stderr = self.stderr_text();
+        if !status.success() {
             let _ = std::fs::remove_file(&self.tmp);
             return Err(OutputError::Ffmpeg {
                 path: self.path.clone(),
-                message: format!(
-                    "ffmpeg failed: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ),
+                message: format!("ffmpeg failed: {stderr}"),
             });
+        }
+        if !stderr.is_empty() {
+            tracing::debug!("ffmpeg said: {stderr}");
         }
         std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
         self.finished = true;
