@@ -119,26 +119,9 @@ impl IsfDocument {
 /// ignored inside `//` and `/* */` comments (each becomes a space, so offsets, lines and
 /// columns stay those of the file) and are an error, at their line and column, anywhere else.
 pub fn decode_glsl(bytes: &[u8]) -> Result<String, Diagnostic> {
-    // Comment ranges, found on bytes (GLSL has no string literals).
     let mut in_comment = vec![false; bytes.len()];
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                in_comment[i] = true;
-                i += 1;
-            }
-        } else if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            let start = i;
-            i += 2;
-            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                i += 1;
-            }
-            i = (i + 2).min(bytes.len());
-            in_comment[start..i].fill(true);
-        } else {
-            i += 1;
-        }
+    for range in crate::comments::find_comments(bytes).ranges {
+        in_comment[range].fill(true);
     }
     let mut out = bytes.to_vec();
     let mut pos = 0;

@@ -4,66 +4,13 @@
 /// The byte offset of a `/*` comment that is never closed, if `src` has one (outside `//`
 /// comments). GL compilers refuse such a file; stripped, it would hide the rest of the code.
 pub fn unclosed_comment(src: &str) -> Option<usize> {
-    let bytes = src.as_bytes();
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'/', b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            (b'/', b'*') => {
-                let start = i;
-                i += 2;
-                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
-                    i += 1;
-                }
-                if i + 1 >= bytes.len() {
-                    return Some(start);
-                }
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    isfkit_format::find_comments(src.as_bytes()).unclosed
 }
 
 /// Replaces `//` and `/* */` comments with spaces (newlines kept), so byte offsets, lines and
 /// columns of everything else stay those of the original text.
 pub fn strip_comments(src: &str) -> String {
-    let bytes = src.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'/' && i + 1 < bytes.len() && bytes[i + 1] == b'/' {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                // A backslash-newline continues a line comment in GLSL; rare, ignored.
-                out.push(b' ');
-                i += 1;
-            }
-        } else if bytes[i] == b'/' && i + 1 < bytes.len() && bytes[i + 1] == b'*' {
-            out.extend_from_slice(b"  ");
-            i += 2;
-            while i < bytes.len()
-                && !(bytes[i] == b'*' && i + 1 < bytes.len() && bytes[i + 1] == b'/')
-            {
-                out.push(if bytes[i] == b'\n' { b'\n' } else { b' ' });
-                i += 1;
-            }
-            if i < bytes.len() {
-                out.extend_from_slice(b"  ");
-                i += 2;
-            }
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    // Only ASCII bytes were replaced by ASCII bytes, and multi-byte sequences inside comments
-    // became one space per byte, so the result is valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    isfkit_format::mask_comments(src)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
