@@ -1,4 +1,4 @@
-//! Loading through `Program` (issue 8): the `.vs` sibling, error names, and the facts read
+//! Loading through `Program`: the `.vs` sibling, error names, and the facts read
 //! from the parsed code rather than from a substring search.
 
 use std::path::Path;

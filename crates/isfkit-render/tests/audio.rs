@@ -1,4 +1,4 @@
-//! Audio that follows time (issue 9): a generated sine sweep rendered as a 2-second sequence
+//! Audio that follows time: a generated sine sweep rendered as a 2-second sequence
 //! through a waveform shader and an FFT shader. Each frame sees the window of samples that
 //! ends at its time: the waveform matches the sound there, and the FFT's peak moves with the
 //! sweep frame by frame. Also the sizes the adapter forbids, named with the limit.

@@ -1,4 +1,4 @@
-//! One engine, many threads (issue 8): loading and validating never wait for another
+//! One engine, many threads: loading and validating never wait for another
 //! thread's frame; re-initialisation, cleanup, force_cleanup and shutdown from another thread
 //! while frames render end in a frame or a clear resource error, never an internal GPU error;
 //! engines on the shared wgpu instance verify exactly once they are alone on it.
@@ -45,10 +45,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Issue 8: while thread A renders a heavy 3840x2160 frame, thread B loads and validates new
+/// While thread A renders a heavy 3840x2160 frame, thread B loads and validates new
 /// small shaders without waiting for it.
 #[test]
-fn issue8_loads_do_not_wait_for_a_heavy_frame() {
+fn loads_do_not_wait_for_a_heavy_frame() {
     let engine = Arc::new(test_engine());
     let heavy = engine
         .load(&repo_root().join("examples/heavy.fs"))
@@ -183,11 +183,11 @@ fn assert_only_resource_errors(
     (ok, errs)
 }
 
-/// Issue 8: `reinitialize()` from another thread while two threads render: every frame
+/// `reinitialize()` from another thread while two threads render: every frame
 /// either renders or answers `Released` (was: "Tried to wait using a submission index that
 /// has not been returned by a successful submission").
 #[test]
-fn issue8_reinitialize_while_others_render() {
+fn reinitialize_while_others_render() {
     let engine = Arc::new(test_engine());
     let stop = Arc::new(AtomicBool::new(false));
     let handles = render_until(&engine, &stop, 2);
@@ -206,10 +206,10 @@ fn issue8_reinitialize_while_others_render() {
     assert!(report.ok(), "{report}");
 }
 
-/// Issue 8: `cleanup()` and `force_cleanup()` from another thread while frames render
+/// `cleanup()` and `force_cleanup()` from another thread while frames render
 /// (was: "mapping the read-back buffer failed" instead of a resource error).
 #[test]
-fn issue8_force_cleanup_while_others_render() {
+fn force_cleanup_while_others_render() {
     let engine = Arc::new(test_engine());
     let stop = Arc::new(AtomicBool::new(false));
     let handles = render_until(&engine, &stop, 2);
@@ -229,11 +229,11 @@ fn issue8_force_cleanup_while_others_render() {
     assert!(report.ok(), "{report}");
 }
 
-/// Issue 8: `shutdown()` from another thread while frames render: renders end with
+/// `shutdown()` from another thread while frames render: renders end with
 /// `ShutDown` (or `Released` for a frame caught half-way), the report is clean, and nothing
 /// leaks although the renders held the device when shutdown began.
 #[test]
-fn issue8_shutdown_while_others_render() {
+fn shutdown_while_others_render() {
     let engine = Arc::new(test_engine());
     let stop = Arc::new(AtomicBool::new(false));
     let handles = render_until(&engine, &stop, 3);
@@ -281,7 +281,7 @@ fn engines_on_the_shared_instance_verify_when_alone() {
         .contains("leaks: none (registry empty, wgpu report clean)"));
 }
 
-/// Issue 8: creating and dropping engines in a loop reuses the shared wgpu instance.
+/// Creating and dropping engines in a loop reuses the shared wgpu instance.
 /// Prints RSS before and after (the README quotes it; no assertion on memory).
 #[test]
 fn engines_created_and_dropped_in_a_loop() {

@@ -76,7 +76,7 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
             "no live {kind} after a render"
         );
     }
-    // Bind groups are kept by the scene for reuse (issue 8).
+    // Bind groups are kept by the scene for reuse.
     assert!(summary.by_kind.contains_key(&ResourceKind::BindGroup));
     scene.render(&opts(0.1)).unwrap();
     let stats = engine.pool_stats();
@@ -96,10 +96,10 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
     assert!(engine.shutdown().ok());
 }
 
-/// Issue 8: a scene reuses its bind groups across frames instead of creating one per pass
+/// A scene reuses its bind groups across frames instead of creating one per pass
 /// per frame; the count reaches a steady state and the frames are unchanged.
 #[test]
-fn issue8_bind_groups_are_reused_across_frames() {
+fn bind_groups_are_reused_across_frames() {
     let engine = test_engine();
     let scene = multipass(&engine);
     let bind_groups = || {
@@ -444,7 +444,7 @@ fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
     drop((slow, quick));
     let report = engine.shutdown();
     assert!(report.leaks.is_empty(), "{report}");
-    // Issue 13: the tainted device was given up on (not waited for) and is reported.
+    // The tainted device was given up on (not waited for) and is reported.
     assert_eq!(report.abandoned.len(), 1, "{report}");
     assert_eq!(report.abandoned[0].generation, generation);
     assert_eq!(

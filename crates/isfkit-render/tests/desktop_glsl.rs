@@ -1,4 +1,4 @@
-//! Issue 9, rendered: renamed GLSL 1.x names, `pow` with an integer literal exponent.
+//! GLSL 1.x as desktop drivers read it, rendered: renamed GLSL 1.x names, `pow` with an integer literal exponent.
 
 mod common;
 
@@ -10,7 +10,7 @@ fn bytes(p: [f32; 4]) -> [u8; 4] {
 }
 
 #[test]
-fn issue9_pow_of_a_negative_constant_base_is_a_product() {
+fn pow_of_a_negative_constant_base_is_a_product() {
     let engine = test_engine();
     let scene = engine
         .load_source(
@@ -29,7 +29,7 @@ fn issue9_pow_of_a_negative_constant_base_is_a_product() {
 /// negative. With `pow` as exp2(3 * log2(base)) that is NaN and the heart is not drawn; desktop
 /// drivers multiply and draw all of it.
 #[test]
-fn issue9_heart_with_a_negative_non_constant_base_is_drawn_whole() {
+fn heart_with_a_negative_non_constant_base_is_drawn_whole() {
     let engine = test_engine();
     let scene = engine
         .load_source(
@@ -58,7 +58,7 @@ fn issue9_heart_with_a_negative_non_constant_base_is_drawn_whole() {
 }
 
 #[test]
-fn issue9_texture_function_and_sample_names_render() {
+fn texture_function_and_sample_names_render() {
     let engine = test_engine();
     let scene = engine
         .load_source(
@@ -159,16 +159,16 @@ fn renamable_name(
     })
 }
 
-/// Issue 9, as a property over every test shader (tests/shaders, not bad/): translation is
+/// As a property over every test shader (tests/shaders, not bad/): translation is
 /// deterministic and naga validates it; renaming one user identifier everywhere (chosen with
 /// the lexer) leaves the rendered pixels exactly as they were.
 #[test]
-fn issue9_property_translation_is_deterministic_and_renaming_keeps_pixels() {
+fn property_translation_is_deterministic_and_renaming_keeps_pixels() {
     use isfkit_render::format::InputType;
     use isfkit_render::Program;
 
     let dir = repo_root().join("tests/shaders");
-    let tmp = std::env::temp_dir().join(format!("isfkit-issue9-rename-{}", std::process::id()));
+    let tmp = std::env::temp_dir().join(format!("isfkit-desktop-glsl-rename-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let mut shaders = Vec::new();
@@ -265,10 +265,10 @@ fn issue9_property_translation_is_deterministic_and_renaming_keeps_pixels() {
     eprintln!("renamed: {renamed:?}");
 }
 
-/// Issue 9: [`AdapterLimits::check`] names the limit each problem meets (GPU-free, with
+/// [`AdapterLimits::check`] names the limit each problem meets (GPU-free, with
 /// made-up limits).
 #[test]
-fn issue9_limits_check_names_the_limit() {
+fn limits_check_names_the_limit() {
     use isfkit_render::format::IsfDocument;
     use isfkit_render::AdapterLimits;
     let inputs: Vec<String> = (0..5)
@@ -306,7 +306,7 @@ fn issue9_limits_check_names_the_limit() {
 /// a quarter turn turns the image with it. (It sampled at `gl_FragCoord / RENDERSIZE`, so the
 /// image stayed upright whatever the vertex shader did.)
 #[test]
-fn issue9_img_this_pixel_follows_a_rotating_vertex_shader() {
+fn img_this_pixel_follows_a_rotating_vertex_shader() {
     let engine = test_engine();
     let fs = "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [{ \"NAME\": \"inputImage\", \"TYPE\": \"image\" }] }*/\n\
               void main() { gl_FragColor = IMG_THIS_PIXEL(inputImage) * 0.5 + IMG_THIS_NORM_PIXEL(inputImage) * 0.5; }\n";

@@ -1,4 +1,4 @@
-//! Issue 9 (the rewriter's part): GLSL 1.x vocabulary, precision qualifiers, `pow` with an
+//! GLSL 1.x as desktop drivers read it (the rewriter's part): GLSL 1.x vocabulary, precision qualifiers, `pow` with an
 //! integer literal exponent, ISF built-in names in the header, non-UTF-8 bytes, `#include`
 //! and NUL bytes. GPU-free: translate and validate with naga.
 
@@ -17,7 +17,7 @@ fn compiles(header: &str, code: &str) -> Result<(), String> {
 const V2: &str = r#"{ "ISFVSN": "2" }"#;
 
 #[test]
-fn issue9_every_renamed_word_works_in_every_role() {
+fn every_renamed_word_works_in_every_role() {
     let mut failures = Vec::new();
     for w in words::all_renamed() {
         let cases = [
@@ -51,7 +51,7 @@ fn issue9_every_renamed_word_works_in_every_role() {
 }
 
 #[test]
-fn issue9_inputs_named_like_glsl_120_keywords_are_renamed_in_the_block() {
+fn inputs_named_like_glsl_120_keywords_are_renamed_in_the_block() {
     for w in [
         "in",
         "float",
@@ -89,7 +89,7 @@ fn issue9_inputs_named_like_glsl_120_keywords_are_renamed_in_the_block() {
 }
 
 #[test]
-fn issue9_layout_keeps_isf_names_for_the_engine() {
+fn layout_keeps_isf_names_for_the_engine() {
     let d = doc(
         r#"{ "ISFVSN": "2", "INPUTS": [{ "NAME": "sample", "TYPE": "float" }, { "NAME": "texture", "TYPE": "image" }, { "NAME": "in", "TYPE": "bool" }] }"#,
         "void main() { gl_FragColor = vec4(sample) + IMG_THIS_PIXEL(texture); }",
@@ -111,7 +111,7 @@ fn issue9_layout_keeps_isf_names_for_the_engine() {
 }
 
 #[test]
-fn issue9_user_function_named_texture_and_local_named_sample() {
+fn user_function_named_texture_and_local_named_sample() {
     let header = r#"{ "ISFVSN": "2", "INPUTS": [{ "NAME": "inputImage", "TYPE": "image" }] }"#;
     let code = "vec4 texture(sampler2D img, vec2 uv) { return texture2D(img, uv) * 0.5; }\n\
                 void main() {\n  float sample = 0.5;\n  gl_FragColor = texture(inputImage, isf_FragNormCoord) + sample;\n}\n";
@@ -119,7 +119,7 @@ fn issue9_user_function_named_texture_and_local_named_sample() {
 }
 
 #[test]
-fn issue9_diagnostics_name_renamed_words_as_written() {
+fn diagnostics_name_renamed_words_as_written() {
     let d = doc(V2, "void main() {\n  float sample = 1.0;\n  vec3 v = sample.xyzw;\n  gl_FragColor = vec4(v, 1.0);\n}\n");
     let e = compile(&d, None).unwrap_err();
     let text = e.to_string();
@@ -129,7 +129,7 @@ fn issue9_diagnostics_name_renamed_words_as_written() {
 }
 
 #[test]
-fn issue9_precision_qualifiers_everywhere() {
+fn precision_qualifiers_everywhere() {
     let code = "precision highp float;\nprecision mediump int;\n\
                 uniform lowp float unusedU;\n\
                 highp float g = 0.5;\n\
@@ -140,7 +140,7 @@ fn issue9_precision_qualifiers_everywhere() {
 }
 
 #[test]
-fn issue9_pow_with_integer_literal_exponents() {
+fn pow_with_integer_literal_exponents() {
     let code = "void main() {\n\
                   float a = pow(-0.5, 3.0) + pow(-0.5, 2.) + pow(-2.0, 4) + pow(-0.5, -1.0) + pow(-3.0, 0.0);\n\
                   vec3 v = pow(vec3(-0.5, 0.25, 2.0), vec3(2.0)) + pow(vec3(-1.0), 3.0);\n\
@@ -178,7 +178,7 @@ fn header_error(header: &str) -> (u32, u32, String) {
 }
 
 #[test]
-fn issue9_isf_builtin_names_are_header_errors() {
+fn isf_builtin_names_are_header_errors() {
     for name in [
         "TIME",
         "TIMEDELTA",
@@ -244,7 +244,7 @@ fn issue9_isf_builtin_names_are_header_errors() {
 }
 
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("isfkit-issue9-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("isfkit-desktop-glsl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -252,7 +252,7 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 }
 
 #[test]
-fn issue9_non_utf8_bytes_in_comments_are_ignored_elsewhere_an_error() {
+fn non_utf8_bytes_in_comments_are_ignored_elsewhere_an_error() {
     let mut ok = b"/*{ \"ISFVSN\": \"2\", \"DESCRIPTION\": \"caf\xE9\" }*/\n// caf\xE9 \xFF\n/* \xC3 */ void main() { gl_FragColor = vec4(1.0); }\n".to_vec();
     let p = temp_file("latin1_comment.fs", &ok);
     let d = IsfDocument::parse_file(&p).unwrap();
@@ -274,7 +274,7 @@ fn issue9_non_utf8_bytes_in_comments_are_ignored_elsewhere_an_error() {
 }
 
 #[test]
-fn issue9_include_and_nul_are_errors_at_the_users_line() {
+fn include_and_nul_are_errors_at_the_users_line() {
     let d = doc(
         V2,
         "#include \"common.glsl\"\nvoid main() { gl_FragColor = vec4(1.0); }\n",
@@ -293,11 +293,11 @@ fn issue9_include_and_nul_are_errors_at_the_users_line() {
     assert!(!e.to_string().contains("please report"));
 }
 
-/// Issue 9: any `pow` not turned into products goes through `isf_pow`, so a negative constant
+/// Any `pow` not turned into products goes through `isf_pow`, so a negative constant
 /// base with a non-integer or non-literal exponent compiles (naga folds built-in calls on
 /// constants and rejects them; desktop GL compiles them, the value being undefined).
 #[test]
-fn issue9_pow_with_a_negative_constant_base_and_other_exponents_compiles() {
+fn pow_with_a_negative_constant_base_and_other_exponents_compiles() {
     for code in [
         "void main() { gl_FragColor = vec4(pow(-0.5, 2.5), 0.0, 0.0, 1.0); }\n",
         "const float e = 3.0;\nvoid main() { gl_FragColor = vec4(pow(-0.5, e), 0.0, 0.0, 1.0); }\n",
