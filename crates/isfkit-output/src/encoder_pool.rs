@@ -2,11 +2,12 @@
 //! cleanup coordinator.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{bounded, Sender};
 use isfkit_render::lifecycle::{Participant, Phase, Released};
 use isfkit_render::Frame;
 
@@ -19,21 +20,65 @@ struct Job {
     format: ImageFormat,
 }
 
-/// Shared between the pool's owner and its coordinator participant.
+/// Shared between the pool's owner, its workers and its coordinator participant.
+struct Shared {
+    workers: Mutex<Workers>,
+    counts: Mutex<Counts>,
+    /// Notified whenever a frame is handled or a worker ends.
+    changed: Condvar,
+}
+
 struct Workers {
-    sender: Option<SyncSender<Job>>,
+    sender: Option<Sender<Job>>,
     handles: Vec<JoinHandle<()>>,
+}
+
+/// Frames queued and frames handled (written or failed), for `flush`; threads still running,
+/// for `flush` and `stop_workers`.
+#[derive(Default)]
+struct Counts {
+    submitted: u64,
+    handled: u64,
+    running: usize,
+}
+
+impl Shared {
+    fn counts(&self) -> MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes the counts and wakes the waiters.
+    fn update(&self, change: impl FnOnce(&mut Counts)) {
+        change(&mut self.counts());
+        self.changed.notify_all();
+    }
+}
+
+/// Counts a frame handled when dropped, also when writing it panicked, so `flush` never
+/// waits for a frame that no thread will finish.
+struct HandledOnDrop<'a>(&'a Shared);
+
+impl Drop for HandledOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.update(|c| c.handled += 1);
+    }
+}
+
+/// Counts a worker ended when dropped, however its thread ends.
+struct RunningOnDrop(Arc<Shared>);
+
+impl Drop for RunningOnDrop {
+    fn drop(&mut self) {
+        self.0.update(|c| c.running -= 1);
+    }
 }
 
 /// Encodes and writes frames on a pool of threads. `submit` blocks while the queue is full,
 /// so memory stays bounded by `threads + queue` frames whatever the frame count.
 pub struct EncoderPool {
-    workers: Arc<Mutex<Workers>>,
+    shared: Arc<Shared>,
     errors: Arc<Mutex<Vec<String>>>,
-    written: Arc<std::sync::atomic::AtomicU64>,
-    /// Frames queued, and frames handled (written or failed), for `flush`.
-    submitted: std::sync::atomic::AtomicU64,
-    handled: Arc<std::sync::atomic::AtomicU64>,
+    written: Arc<AtomicU64>,
 }
 
 /// The most encoder threads a pool starts: 256 (more are clamped to it; `isf batch
@@ -53,58 +98,57 @@ impl EncoderPool {
             threads
         }
         .min(MAX_ENCODER_THREADS);
-        let (tx, rx) = sync_channel::<Job>(queue.clamp(1, MAX_ENCODER_QUEUE));
-        let rx = Arc::new(Mutex::new(rx));
+        let (tx, rx) = bounded::<Job>(queue.clamp(1, MAX_ENCODER_QUEUE));
+        let shared = Arc::new(Shared {
+            workers: Mutex::new(Workers {
+                sender: Some(tx),
+                handles: Vec::new(),
+            }),
+            counts: Mutex::new(Counts {
+                running: threads,
+                ..Counts::default()
+            }),
+            changed: Condvar::new(),
+        });
         let errors: Arc<Mutex<Vec<String>>> = Arc::default();
-        let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let handled = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let written = Arc::new(AtomicU64::new(0));
         let handles = (0..threads)
             .map(|i| {
-                let rx: Arc<Mutex<Receiver<Job>>> = rx.clone();
+                let rx = rx.clone();
                 let errors = errors.clone();
                 let written = written.clone();
-                let handled = handled.clone();
+                let running = RunningOnDrop(shared.clone());
                 std::thread::Builder::new()
                     .name(format!("isfkit-encoder-{i}"))
-                    .spawn(move || loop {
-                        let job = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
-                            Ok(j) => j,
-                            Err(_) => break, // the sender is gone: no more work
-                        };
-                        match write_image(&job.frame, &job.path, job.format) {
-                            Ok(()) => {
-                                written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    .spawn(move || {
+                        // Every sender is gone and the queue is empty: no more work.
+                        while let Ok(job) = rx.recv() {
+                            let _handled = HandledOnDrop(&running.0);
+                            match write_image(&job.frame, &job.path, job.format) {
+                                Ok(()) => {
+                                    written.fetch_add(1, Ordering::Relaxed);
+                                }
+                                Err(e) => errors
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .push(e.to_string()),
                             }
-                            Err(e) => errors
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .push(e.to_string()),
                         }
-                        handled.fetch_add(1, std::sync::atomic::Ordering::Release);
                     })
                     .expect("spawning an encoder thread")
             })
             .collect();
+        shared.workers().handles = handles;
         EncoderPool {
-            workers: Arc::new(Mutex::new(Workers {
-                sender: Some(tx),
-                handles,
-            })),
+            shared,
             errors,
             written,
-            submitted: std::sync::atomic::AtomicU64::new(0),
-            handled,
         }
     }
 
     /// Queues a frame to be written; blocks while the queue is full.
     pub fn submit(&self, frame: Frame, path: PathBuf, format: ImageFormat) -> Result<()> {
-        let sender = self
-            .workers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .sender
-            .clone();
+        let sender = self.shared.workers().sender.clone();
         let sender = sender.ok_or(OutputError::Stopped)?;
         sender
             .send(Job {
@@ -113,32 +157,28 @@ impl EncoderPool {
                 format,
             })
             .map_err(|_| OutputError::Stopped)?;
-        self.submitted
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.shared.update(|c| c.submitted += 1);
         Ok(())
     }
 
     /// Waits until every frame queued so far is written (or has failed); the threads keep
     /// running for more work.
     pub fn flush(&self) {
-        let target = self.submitted.load(std::sync::atomic::Ordering::Relaxed);
-        while self.handled.load(std::sync::atomic::Ordering::Acquire) < target {
-            let stopped = self
-                .workers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .handles
-                .is_empty();
-            if stopped {
-                return; // nothing more will be handled
-            }
-            std::thread::sleep(Duration::from_millis(1));
+        let mut counts = self.shared.counts();
+        let target = counts.submitted;
+        // No thread running: nothing more will be handled.
+        while counts.handled < target && counts.running > 0 {
+            counts = self
+                .shared
+                .changed
+                .wait(counts)
+                .unwrap_or_else(|p| p.into_inner());
         }
     }
 
     /// Files written so far.
     pub fn written(&self) -> u64 {
-        self.written.load(std::sync::atomic::Ordering::Relaxed)
+        self.written.load(Ordering::Relaxed)
     }
 
     /// Write errors so far (taken: each is reported once).
@@ -148,7 +188,7 @@ impl EncoderPool {
 
     /// Waits for every queued frame to be written and stops the threads.
     pub fn finish(&self) -> Result<u64> {
-        stop_workers(&self.workers, Duration::from_secs(3600)).map_err(OutputError::Workers)?;
+        stop_workers(&self.shared, Duration::from_secs(3600)).map_err(OutputError::Workers)?;
         let errors = self.take_errors();
         if errors.is_empty() {
             Ok(self.written())
@@ -161,7 +201,7 @@ impl EncoderPool {
     /// closes the queue and joins the threads with a deadline.
     pub fn participant(&self, deadline: Duration) -> Box<dyn Participant> {
         Box::new(EncoderParticipant {
-            workers: self.workers.clone(),
+            shared: self.shared.clone(),
             deadline,
         })
     }
@@ -169,33 +209,47 @@ impl EncoderPool {
 
 impl Drop for EncoderPool {
     fn drop(&mut self) {
-        if let Err(e) = stop_workers(&self.workers, Duration::from_secs(60)) {
+        if let Err(e) = stop_workers(&self.shared, Duration::from_secs(60)) {
             tracing::warn!("encoder pool: {e}");
         }
     }
 }
 
+impl Shared {
+    fn workers(&self) -> MutexGuard<'_, Workers> {
+        self.workers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Closes the queue and joins the workers, giving up after `deadline`. Returns how many
 /// threads were joined.
-fn stop_workers(workers: &Mutex<Workers>, deadline: Duration) -> std::result::Result<u64, String> {
+fn stop_workers(shared: &Shared, deadline: Duration) -> std::result::Result<u64, String> {
     let handles = {
-        let mut w = workers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut w = shared.workers();
         w.sender = None;
         std::mem::take(&mut w.handles)
     };
-    let started = Instant::now();
-    let n = handles.len() as u64;
-    for h in &handles {
-        while !h.is_finished() {
-            if started.elapsed() > deadline {
-                return Err(format!(
-                    "{} encoder thread(s) did not stop within {deadline:?}; a write is probably stuck on a slow disk",
-                    handles.iter().filter(|h| !h.is_finished()).count()
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
+    if handles.is_empty() {
+        return Ok(0); // stopped already (or being stopped by another caller)
     }
+    // The workers write what is queued, then find the queue closed and end.
+    let started = Instant::now();
+    let mut counts = shared.counts();
+    while counts.running > 0 {
+        let Some(left) = deadline.checked_sub(started.elapsed()) else {
+            return Err(format!(
+                "{} encoder thread(s) did not stop within {deadline:?}; a write is probably stuck on a slow disk",
+                counts.running
+            ));
+        };
+        counts = shared
+            .changed
+            .wait_timeout(counts, left)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+    }
+    drop(counts);
+    let n = handles.len() as u64;
     for h in handles {
         if h.join().is_err() {
             return Err("an encoder thread panicked".into());
@@ -205,7 +259,7 @@ fn stop_workers(workers: &Mutex<Workers>, deadline: Duration) -> std::result::Re
 }
 
 struct EncoderParticipant {
-    workers: Arc<Mutex<Workers>>,
+    shared: Arc<Shared>,
     deadline: Duration,
 }
 
@@ -217,6 +271,6 @@ impl Participant for EncoderParticipant {
         Phase::StopWorkers
     }
     fn release(&mut self) -> std::result::Result<Released, String> {
-        stop_workers(&self.workers, self.deadline).map(|count| Released { count, bytes: 0 })
+        stop_workers(&self.shared, self.deadline).map(|count| Released { count, bytes: 0 })
     }
 }

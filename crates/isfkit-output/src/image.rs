@@ -2,7 +2,9 @@
 //! clean-up of temporaries an interrupted process left behind.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use tempfile::{NamedTempFile, TempPath};
 
 use isfkit_render::Frame;
 
@@ -50,35 +52,70 @@ impl ImageFormat {
     }
 }
 
-/// The temporary name a file is written under before it is renamed into place.
-pub fn temporary_path(path: &Path) -> PathBuf {
+/// A new, empty temporary file for `path`, to write under before renaming it into place:
+/// hidden, in `path`'s folder (a rename within one file system is atomic), named
+/// `.NAME.PID.XXXXXX.tmp` (`XXXXXX` random). The process id lets
+/// [`remove_stale_temporaries`] spare the files this process is still writing. The file is
+/// removed when the returned value is dropped, unless it was renamed into place first.
+///
+/// Made with the default permissions of a new file (`0666` less the umask), as the final file
+/// would have been, not the owner-only permissions of a scratch file.
+pub fn temporary_file(path: &Path) -> Result<NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.{}.", std::process::id()))
+        .suffix(".tmp")
+        .rand_bytes(6)
+        .make_in(folder_of(path), |p| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(p)
+        })
+        .map_err(io_err(path))
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Whether `file_name` is a temporary file of `name` made by [`temporary_file`] (or by the
+/// releases before it, `.NAME.PID.tmp`), and the id of the process that made it.
+fn temporary_of<'a>(file_name: &'a str, name: &str) -> Option<&'a str> {
+    let middle = file_name
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?;
+    let (pid, random) = middle.split_once('.').unwrap_or((middle, ""));
+    let well_formed = !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    well_formed.then_some(pid)
 }
 
 /// Removes temporary files that an interrupted earlier process left for `path`
-/// (`.NAME.PID.tmp` with another process's id). Returns how many were removed.
+/// (`.NAME.PID.XXXXXX.tmp` with another process's id). Returns how many were removed.
 pub fn remove_stale_temporaries(path: &Path) -> usize {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+    let Some(name) = path.file_name() else {
         return 0;
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = format!(".{}.", name.to_string_lossy());
-    let ours = temporary_path(path);
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let name = name.to_string_lossy();
+    let ours = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir(folder_of(path)) else {
         return 0;
     };
     let mut removed = 0;
     for entry in entries.flatten() {
         let n = entry.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&prefix) && n.ends_with(".tmp") && entry.path() != ours {
+        if temporary_of(&n, &name).is_some_and(|pid| pid != ours) {
             match std::fs::remove_file(entry.path()) {
                 Ok(()) => removed += 1,
                 Err(e) => tracing::warn!("could not remove stale {}: {e}", entry.path().display()),
@@ -88,35 +125,49 @@ pub fn remove_stale_temporaries(path: &Path) -> usize {
     removed
 }
 
-/// Runs `write` on a temporary file next to `path`, flushes it to disk (fsync), renames it
-/// to `path` and flushes the folder, so that after a crash or power loss `path` holds the
-/// old file or the whole new one, never an empty or partial one. On failure the temporary
-/// file is removed.
+/// Runs `write` on a temporary file next to `path` ([`temporary_file`]), then
+/// [`persist_temporary`]: after a crash or power loss `path` holds the old file or the whole
+/// new one, never an empty or partial one. On failure the temporary file is removed.
 pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = temporary_path(path);
-    let result = write(&tmp)
-        .and_then(|_| {
-            std::fs::File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(io_err(path))
-        })
-        .and_then(|_| std::fs::rename(&tmp, path).map_err(io_err(path)))
-        .map(|_| sync_folder(path));
-    if result.is_err() && tmp.exists() {
-        if let Err(e) = std::fs::remove_file(&tmp) {
-            tracing::warn!("could not remove temporary file {}: {e}", tmp.display());
+    let tmp = temporary_file(path)?.into_temp_path();
+    match write(&tmp) {
+        Ok(()) => persist_temporary(tmp, path),
+        Err(e) => {
+            discard_temporary(tmp);
+            Err(e)
         }
     }
-    result
+}
+
+/// Flushes the temporary file `tmp` to disk (fsync), renames it to `path` and flushes the
+/// folder, so that the new name never shows a partial file. On failure `tmp` is removed.
+pub fn persist_temporary(tmp: TempPath, path: &Path) -> Result<()> {
+    if let Err(e) = std::fs::File::open(&tmp).and_then(|f| f.sync_all()) {
+        discard_temporary(tmp);
+        return Err(io_err(path)(e));
+    }
+    if let Err(e) = tmp.persist(path) {
+        discard_temporary(e.path);
+        return Err(io_err(path)(e.error));
+    }
+    sync_folder(path);
+    Ok(())
+}
+
+/// Removes a temporary file that will not be renamed into place (logged when that fails).
+pub(crate) fn discard_temporary(tmp: TempPath) {
+    let shown = tmp.to_path_buf();
+    if let Err(e) = tmp.close() {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("could not remove temporary file {}: {e}", shown.display());
+        }
+    }
 }
 
 /// Flushes the folder holding `path` (its new directory entry) to disk. Some file systems
 /// cannot sync a folder; that is logged, not an error: the file itself is on disk.
 fn sync_folder(path: &Path) {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
         tracing::debug!("cannot flush folder {}: {e}", dir.display());
     }

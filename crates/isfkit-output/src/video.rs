@@ -5,10 +5,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
+use tempfile::TempPath;
+
 use isfkit_render::Frame;
 
 use crate::error::{encode_err, io_err, OutputError, Result};
-use crate::image::temporary_path;
+use crate::image::{discard_temporary, persist_temporary, temporary_file};
 
 /// A child's stderr, read on a thread for as long as the child writes it, keeping the last
 /// [`StderrTail::KEEP`] bytes. A pipe holds about 64 KiB: a child that writes more than that
@@ -84,33 +86,39 @@ pub struct AudioTrack {
     pub duration: f64,
 }
 
-/// The sound segment written for ffmpeg to read, removed when the writer is done.
-struct TempSound(PathBuf);
+/// The sound segment written for ffmpeg to read (`isfkit-sound-XXXXXX.wav` in the temporary
+/// folder), removed when the writer is done.
+struct TempSound(Option<TempPath>);
 
 impl TempSound {
     fn write(track: &AudioTrack, video: &Path) -> Result<TempSound> {
-        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("isfkit-sound-{}-{n}.wav", std::process::id()));
-        let tmp = TempSound(path);
+        let failed = |e: &dyn std::fmt::Display| OutputError::Ffmpeg {
+            path: video.to_owned(),
+            message: format!("cannot prepare the sound track: {e}"),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix("isfkit-sound-")
+            .suffix(".wav")
+            .tempfile()
+            .map_err(|e| failed(&e))?
+            .into_temp_path();
+        let tmp = TempSound(Some(tmp));
         track
             .sound
-            .write_wav_segment(&tmp.0, track.start, track.duration)
-            .map_err(|e| OutputError::Ffmpeg {
-                path: video.to_owned(),
-                message: format!("cannot prepare the sound track: {e}"),
-            })?;
+            .write_wav_segment(tmp.path(), track.start, track.duration)
+            .map_err(|e| failed(&e))?;
         Ok(tmp)
+    }
+
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
     }
 }
 
 impl Drop for TempSound {
     fn drop(&mut self) {
-        if self.0.exists() {
-            if let Err(e) = std::fs::remove_file(&self.0) {
-                tracing::warn!("could not remove {}: {e}", self.0.display());
-            }
+        if let Some(tmp) = self.0.take() {
+            discard_temporary(tmp);
         }
     }
 }
@@ -122,12 +130,12 @@ pub struct VideoWriter {
     /// ffmpeg's stderr, drained while it runs (detached, not joined, when the writer is dropped).
     stderr: Option<StderrTail>,
     path: PathBuf,
-    tmp: PathBuf,
+    /// The file ffmpeg writes; taken when it is renamed into place, otherwise removed by
+    /// `Drop`.
+    tmp: Option<TempPath>,
     width: u32,
     height: u32,
     frames: u64,
-    /// Set once the file was renamed into place; otherwise `Drop` removes the temporary file.
-    finished: bool,
     /// The sound track ffmpeg reads (dropped, and so removed, with the writer).
     _sound: Option<TempSound>,
 }
@@ -159,7 +167,7 @@ impl VideoWriter {
                     VideoFormat::Mp4 => &["-c:a", "aac", "-b:a", "192k"],
                     VideoFormat::WebM => &["-c:a", "libopus", "-b:a", "160k"],
                 };
-                let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), t.0.clone().into()];
+                let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), t.path().into()];
                 a.extend(["-map", "0:v:0", "-map", "1:a:0"].map(Into::into));
                 a.extend(codec.iter().map(Into::into));
                 // The WAV's channel mask (hound writes mono as "FL") is not a layout the
@@ -169,7 +177,8 @@ impl VideoWriter {
             }
             _ => Vec::new(),
         };
-        let tmp = temporary_path(path);
+        // ffmpeg overwrites (`-y`) the empty file made here.
+        let tmp = temporary_file(path)?.into_temp_path();
         let ext = match format {
             VideoFormat::Mp4 => "mp4",
             VideoFormat::WebM => "webm",
@@ -216,7 +225,7 @@ impl VideoWriter {
             .args(["-vf", pad])
             .args(codec)
             .args(["-f", ext])
-            .arg(&tmp)
+            .arg(&*tmp)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -238,11 +247,10 @@ impl VideoWriter {
             stdin,
             stderr,
             path: path.to_owned(),
-            tmp,
+            tmp: Some(tmp),
             width,
             height,
             frames: 0,
-            finished: false,
             _sound: sound,
         })
     }
@@ -303,7 +311,9 @@ impl VideoWriter {
         let status = child.wait().map_err(io_err(&self.path))?;
         let stderr = self.stderr_text();
         if !status.success() {
-            let _ = std::fs::remove_file(&self.tmp);
+            if let Some(tmp) = self.tmp.take() {
+                discard_temporary(tmp);
+            }
             return Err(OutputError::Ffmpeg {
                 path: self.path.clone(),
                 message: format!("ffmpeg failed: {stderr}"),
@@ -312,8 +322,11 @@ impl VideoWriter {
         if !stderr.is_empty() {
             tracing::debug!("ffmpeg said: {stderr}");
         }
-        std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
-        self.finished = true;
+        let tmp = self
+            .tmp
+            .take()
+            .ok_or(OutputError::Finished { what: "video" })?;
+        persist_temporary(tmp, &self.path)?;
         Ok(self.frames)
     }
 }
@@ -329,10 +342,8 @@ impl Drop for VideoWriter {
             let _ = child.wait();
         }
         // Not renamed into place (interrupted, or ffmpeg failed): leave no partial file.
-        if !self.finished && self.tmp.exists() {
-            if let Err(e) = std::fs::remove_file(&self.tmp) {
-                tracing::warn!("could not remove {}: {e}", self.tmp.display());
-            }
+        if let Some(tmp) = self.tmp.take() {
+            discard_temporary(tmp);
         }
     }
 }
@@ -341,14 +352,14 @@ impl Drop for VideoWriter {
 pub struct GifWriter {
     encoder: Option<image::codecs::gif::GifEncoder<std::io::BufWriter<std::fs::File>>>,
     path: PathBuf,
-    tmp: PathBuf,
+    /// Taken when the file is renamed into place, otherwise removed by `Drop`.
+    tmp: Option<TempPath>,
     delay: image::Delay,
 }
 
 impl GifWriter {
     pub fn new(path: &Path, fps: f64) -> Result<GifWriter> {
-        let tmp = temporary_path(path);
-        let file = std::fs::File::create(&tmp).map_err(io_err(path))?;
+        let (file, tmp) = temporary_file(path)?.into_parts();
         let encoder =
             image::codecs::gif::GifEncoder::new_with_speed(std::io::BufWriter::new(file), 10);
         let ms = (1000.0 / fps.max(0.001)).round() as u32;
@@ -356,7 +367,7 @@ impl GifWriter {
         let mut writer = GifWriter {
             encoder: Some(encoder),
             path: path.to_owned(),
-            tmp,
+            tmp: Some(tmp),
             delay: image::Delay::from_numer_denom_ms(ms, 1),
         };
         if let Some(enc) = writer.encoder.as_mut() {
@@ -379,16 +390,19 @@ impl GifWriter {
 
     pub fn finish(mut self) -> Result<()> {
         drop(self.encoder.take());
-        std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))
+        let tmp = self
+            .tmp
+            .take()
+            .ok_or(OutputError::Finished { what: "GIF" })?;
+        persist_temporary(tmp, &self.path)
     }
 }
 
 impl Drop for GifWriter {
     fn drop(&mut self) {
-        if self.encoder.take().is_some() && self.tmp.exists() {
-            if let Err(e) = std::fs::remove_file(&self.tmp) {
-                tracing::warn!("could not remove {}: {e}", self.tmp.display());
-            }
+        drop(self.encoder.take());
+        if let Some(tmp) = self.tmp.take() {
+            discard_temporary(tmp);
         }
     }
 }

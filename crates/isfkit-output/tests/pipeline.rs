@@ -12,8 +12,11 @@ use isfkit_output::{write_image, EncoderPool, ImageFormat, PngCompression};
 fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
     let engine = test_engine();
     let scene = engine.load(&shader("gradient.fs")).unwrap();
-    let dir = std::env::temp_dir().join(format!("isfkit-encoder-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("isfkit-encoder-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let pool = EncoderPool::new(2, 2);
     engine
         .register_participant(pool.participant(std::time::Duration::from_secs(10)))
@@ -72,5 +75,5 @@ fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
             }
         }
     }
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }

@@ -1,11 +1,9 @@
 //! Writing frames built by hand (no GPU): every still format round-trips, errors are typed
 //! and leave no temporary file, the encoder pool writes every frame.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use isfkit_output::{
-    temporary_path, write_image, EncoderPool, FrameExt, ImageFormat, OutputError, PngCompression,
-};
+use isfkit_output::{write_image, EncoderPool, FrameExt, ImageFormat, OutputError, PngCompression};
 use isfkit_render::{Frame, Pixels};
 
 const W: u32 = 7;
@@ -40,12 +38,12 @@ fn float_frame() -> Frame {
     }
 }
 
-/// A fresh folder for one test.
-fn dir(test: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("isfkit-output-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder for one test, removed when dropped.
+fn dir(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("isfkit-output-{test}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn no_temporaries(d: &Path) {
@@ -62,20 +60,20 @@ fn no_temporaries(d: &Path) {
 fn png_8_bit_round_trips_exactly() {
     let d = dir("png8");
     let f = frame();
-    let p = d.join("a.png");
+    let p = d.path().join("a.png");
     f.save_png(&p, 8).unwrap();
     let img = image::open(&p).unwrap();
     assert_eq!(img.color(), image::ColorType::Rgba8);
     assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
-    no_temporaries(&d);
-    std::fs::remove_dir_all(d).unwrap();
+    no_temporaries(d.path());
+    d.close().unwrap();
 }
 
 #[test]
 fn png_16_bit_round_trips_exactly() {
     let d = dir("png16");
     let f = float_frame();
-    let p = d.join("a.png");
+    let p = d.path().join("a.png");
     write_image(
         &f,
         &p,
@@ -93,7 +91,7 @@ fn png_16_bit_round_trips_exactly() {
         .map(|v| (v.clamp(0.0, 1.0) * 65535.0).round() as u16)
         .collect();
     assert_eq!(img.to_rgba16().into_raw(), want);
-    std::fs::remove_dir_all(d).unwrap();
+    d.close().unwrap();
 }
 
 #[test]
@@ -101,7 +99,7 @@ fn jpeg_webp_and_exr_round_trip() {
     let d = dir("formats");
     let f = frame();
     // JPEG: lossy, no alpha; close at quality 100.
-    let p = d.join("a.jpg");
+    let p = d.path().join("a.jpg");
     f.save(&p).unwrap();
     let img = image::open(&p).unwrap();
     assert_eq!((img.width(), img.height()), (W, H));
@@ -117,26 +115,26 @@ fn jpeg_webp_and_exr_round_trip() {
         }
     }
     // WebP: lossless.
-    let p = d.join("a.webp");
+    let p = d.path().join("a.webp");
     f.save(&p).unwrap();
     let img = image::open(&p).unwrap();
     assert_eq!((img.width(), img.height()), (W, H));
     assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
     // EXR: 32-bit floats, exact.
     let ff = float_frame();
-    let p = d.join("a.exr");
+    let p = d.path().join("a.exr");
     ff.save(&p).unwrap();
     let img = image::open(&p).unwrap();
     assert_eq!((img.width(), img.height()), (W, H));
     assert_eq!(img.to_rgba32f().into_raw(), ff.to_rgba32f());
-    no_temporaries(&d);
-    std::fs::remove_dir_all(d).unwrap();
+    no_temporaries(d.path());
+    d.close().unwrap();
 }
 
 #[test]
 fn an_unknown_extension_is_a_typed_error_with_the_exact_message() {
     let d = dir("ext");
-    let p = d.join("a.bmp");
+    let p = d.path().join("a.bmp");
     let e = frame().save(&p).unwrap_err();
     assert!(
         matches!(&e, OutputError::UnknownExtension { path } if path == &p),
@@ -152,13 +150,13 @@ fn an_unknown_extension_is_a_typed_error_with_the_exact_message() {
     assert!(ImageFormat::from_path(Path::new("x.JPEG")).is_some());
     assert!(ImageFormat::from_path(Path::new("noext")).is_none());
     assert!(!p.exists());
-    std::fs::remove_dir_all(d).unwrap();
+    d.close().unwrap();
 }
 
 #[test]
 fn writing_into_a_missing_folder_is_an_io_error_and_leaves_no_temporary() {
     let d = dir("missing");
-    let p = d.join("nope").join("a.png");
+    let p = d.path().join("nope").join("a.png");
     let e = frame().save_png(&p, 8).unwrap_err();
     match &e {
         OutputError::Io { path, source } => {
@@ -174,10 +172,9 @@ fn writing_into_a_missing_folder_is_an_io_error_and_leaves_no_temporary() {
         std::error::Error::source(&e).is_some(),
         "the io::Error is kept as source"
     );
-    assert!(!temporary_path(&p).exists());
     assert!(!p.exists());
-    no_temporaries(&d);
-    std::fs::remove_dir_all(d).unwrap();
+    no_temporaries(d.path());
+    d.close().unwrap();
 }
 
 #[test]
@@ -195,7 +192,7 @@ fn encoder_pool_writes_n_frames_and_finish_returns_n() {
             ImageFormat::WebP
         };
         let ext = if i % 2 == 0 { "png" } else { "webp" };
-        pool.submit(frame(), d.join(format!("{i}.{ext}")), format)
+        pool.submit(frame(), d.path().join(format!("{i}.{ext}")), format)
             .unwrap();
     }
     pool.flush();
@@ -203,17 +200,17 @@ fn encoder_pool_writes_n_frames_and_finish_returns_n() {
     assert_eq!(pool.finish().unwrap(), n);
     for i in 0..n {
         let ext = if i % 2 == 0 { "png" } else { "webp" };
-        let img = image::open(d.join(format!("{i}.{ext}"))).unwrap();
+        let img = image::open(d.path().join(format!("{i}.{ext}"))).unwrap();
         assert_eq!(img.to_rgba8().into_raw(), frame().to_rgba8());
     }
     // Stopped: a later submit is refused with a typed error.
     let e = pool
-        .submit(frame(), d.join("late.png"), ImageFormat::WebP)
+        .submit(frame(), d.path().join("late.png"), ImageFormat::WebP)
         .unwrap_err();
     assert!(matches!(e, OutputError::Stopped), "{e:?}");
     assert_eq!(e.to_string(), "the encoder pool was stopped");
-    no_temporaries(&d);
-    std::fs::remove_dir_all(d).unwrap();
+    no_temporaries(d.path());
+    d.close().unwrap();
 }
 
 #[test]
@@ -224,10 +221,10 @@ fn encoder_pool_reports_failed_writes_joined() {
         bits: 8,
         compression: PngCompression::Fast,
     };
-    pool.submit(frame(), d.join("ok.png"), png).unwrap();
-    pool.submit(frame(), d.join("x").join("a.png"), png)
+    pool.submit(frame(), d.path().join("ok.png"), png).unwrap();
+    pool.submit(frame(), d.path().join("x").join("a.png"), png)
         .unwrap();
-    pool.submit(frame(), d.join("y").join("b.png"), png)
+    pool.submit(frame(), d.path().join("y").join("b.png"), png)
         .unwrap();
     let e = pool.finish().unwrap_err();
     match &e {
@@ -238,6 +235,118 @@ fn encoder_pool_reports_failed_writes_joined() {
     assert_eq!(msg.matches("; ").count(), 1, "{msg}");
     assert!(msg.contains("a.png") && msg.contains("b.png"), "{msg}");
     assert_eq!(pool.written(), 1);
-    no_temporaries(&d);
-    std::fs::remove_dir_all(d).unwrap();
+    no_temporaries(d.path());
+    d.close().unwrap();
+}
+
+#[test]
+fn temporaries_are_hidden_next_to_the_file_and_removed_unless_persisted() {
+    let d = dir("tmpname");
+    let p = d.path().join("a.png");
+    let tmp = isfkit_output::temporary_file(&p).unwrap();
+    let name = tmp
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let prefix = format!(".a.png.{}.", std::process::id());
+    assert!(
+        name.starts_with(&prefix) && name.ends_with(".tmp"),
+        "{name}"
+    );
+    assert_eq!(tmp.path().parent(), Some(d.path()));
+    let kept = tmp.path().to_owned();
+    drop(tmp);
+    assert!(!kept.exists(), "dropped without persisting: removed");
+
+    let tmp = isfkit_output::temporary_file(&p).unwrap().into_temp_path();
+    std::fs::write(&tmp, b"whole").unwrap();
+    isfkit_output::persist_temporary(tmp, &p).unwrap();
+    assert_eq!(std::fs::read(&p).unwrap(), b"whole");
+    no_temporaries(d.path());
+    d.close().unwrap();
+}
+
+#[test]
+fn the_sweep_removes_other_processes_temporaries_only() {
+    let d = dir("sweep");
+    let p = d.path().join("a.png");
+    let ours = isfkit_output::temporary_file(&p).unwrap();
+    let other = [".a.png.4000000000.Xy12ab.tmp", ".a.png.4000000001.tmp"];
+    // Not temporaries of a.png: another file's, and names of another form.
+    let unrelated = [
+        ".a.png.x.png.4000000000.tmp",
+        ".a.png.tmp",
+        "a.png.4000000000.tmp",
+    ];
+    for n in other.iter().chain(&unrelated) {
+        std::fs::write(d.path().join(n), b"half").unwrap();
+    }
+    assert_eq!(isfkit_output::remove_stale_temporaries(&p), other.len());
+    for n in other {
+        assert!(!d.path().join(n).exists(), "{n}");
+    }
+    for n in unrelated {
+        assert!(d.path().join(n).exists(), "{n}");
+    }
+    assert!(
+        ours.path().exists(),
+        "this process's write in flight is spared"
+    );
+    drop(ours);
+    d.close().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_have_the_permissions_of_a_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = dir("mode");
+    let p = d.path().join("a.png");
+    frame().save_png(&p, 8).unwrap();
+    let plain = d.path().join("plain");
+    std::fs::File::create(&plain).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&p),
+        mode(&plain),
+        "not a scratch file's owner-only mode"
+    );
+    d.close().unwrap();
+}
+
+#[test]
+fn encoder_pool_flush_waits_for_every_frame_submitted_from_several_threads() {
+    let d = dir("poolflush");
+    let pool = EncoderPool::new(2, 1);
+    let png = ImageFormat::Png {
+        bits: 8,
+        compression: PngCompression::Fast,
+    };
+    std::thread::scope(|s| {
+        for t in 0..3 {
+            let (pool, d) = (&pool, d.path());
+            s.spawn(move || {
+                for i in 0..5 {
+                    pool.submit(frame(), d.join(format!("{t}_{i}.png")), png)
+                        .unwrap();
+                }
+            });
+        }
+    });
+    // A failed frame counts as handled: flush returns and its error is there at once.
+    pool.submit(frame(), d.path().join("no").join("a.png"), png)
+        .unwrap();
+    pool.flush();
+    assert_eq!(pool.written(), 15);
+    assert_eq!(pool.take_errors().len(), 1);
+    // The threads keep running after a flush.
+    pool.submit(frame(), d.path().join("after.png"), png)
+        .unwrap();
+    assert_eq!(pool.finish().unwrap(), 16);
+    // Stopped: flush has nothing to wait for.
+    pool.flush();
+    no_temporaries(d.path());
+    d.close().unwrap();
 }
