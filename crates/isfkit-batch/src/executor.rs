@@ -495,14 +495,18 @@ mod tests {
 
     #[test]
     fn removing_temporaries_of_a_killed_worker() {
-        let dir = std::env::temp_dir()
-            .join("isfkit-batch-unit")
-            .join(format!("tmp-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp_dir = tempfile::Builder::new()
+            .prefix("isfkit-batch-tmp-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp_dir.path();
         let frame = dir.join("f_0001.png");
-        // What a killed process (another id than ours) left.
+        // What a killed process (another id than ours) left, in the names of the releases
+        // before and of today.
         let tmp = dir.join(".f_0001.png.4000000000.tmp");
         std::fs::write(&tmp, b"half").unwrap();
+        let tmp_new = dir.join(".f_0001.png.4000000000.a1B2c3.tmp");
+        std::fs::write(&tmp_new, b"half").unwrap();
         std::fs::write(&frame, b"not a png").unwrap();
         let task = Task {
             origin: "jobs[0] (x.fs)".into(),
@@ -539,7 +543,8 @@ mod tests {
         );
         task.remove_temporaries();
         assert!(!tmp.exists(), "{}", tmp.display());
+        assert!(!tmp_new.exists(), "{}", tmp_new.display());
         assert!(frame.exists(), "only temporaries are removed");
-        let _ = std::fs::remove_dir_all(&dir);
+        tmp_dir.close().unwrap();
     }
 }

@@ -178,8 +178,8 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
     }
     let readback_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
 
-    let dir = std::env::temp_dir().join(format!("isfkit-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    let tmp = tempfile::Builder::new().prefix("isfkit-bench-").tempdir()?;
+    let dir = tmp.path();
     let encoders = EncoderPool::new(0, args.in_flight.max(2).saturating_mul(2));
     let format = ImageFormat::Png {
         bits: 8,
@@ -192,7 +192,7 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
     })?;
     encoders.finish()?;
     let pipeline_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    std::fs::remove_dir_all(&dir)?;
+    tmp.close()?;
     let ratio = pipeline_ms / gpu_only_ms;
     let adapter = engine.adapter_name();
     drop(scene);

@@ -6,7 +6,7 @@
 //! (scripts/install-deps.sh installs them). The no-display test always runs.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,11 +14,12 @@ fn isf() -> Command {
     Command::new(env!("CARGO_BIN_EXE_isf"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("isf-preview-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder, removed when dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("isf-preview-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn have(tool: &str) -> bool {
@@ -403,7 +404,8 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
         return;
     }
     let _serial = serial();
-    let dir = temp_dir("reload");
+    let tmp = temp_dir("reload");
+    let dir = tmp.path().to_path_buf();
     let shader = dir.join("gradient.fs");
     std::fs::write(&shader, SHADER).unwrap();
     let reference = render_reference(&shader, "1.5", "320x180", &dir.join("ref.png"));
@@ -505,7 +507,7 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
         );
     }
     assert!(err.contains("leaks: none"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }
 
 #[test]
@@ -515,7 +517,8 @@ fn preview_keys_snapshot_reinit_and_escape() {
         return;
     }
     let _serial = serial();
-    let dir = temp_dir("keys");
+    let tmp = temp_dir("keys");
+    let dir = tmp.path().to_path_buf();
     let shader = dir.join("keys.fs");
     std::fs::write(&shader, SHADER).unwrap();
     let reference = render_reference(&shader, "0.75", "256x128", &dir.join("ref.png"));
@@ -604,7 +607,7 @@ fn preview_keys_snapshot_reinit_and_escape() {
     for p in report["phases"].as_array().unwrap() {
         assert_eq!(p["errors"], serde_json::json!([]), "{out}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }
 
 #[test]
@@ -614,7 +617,8 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
         return;
     }
     let _serial = serial();
-    let dir = temp_dir("ctrlq");
+    let tmp = temp_dir("ctrlq");
+    let dir = tmp.path().to_path_buf();
     let shader = dir.join("ctrlq.fs");
     std::fs::write(&shader, SHADER).unwrap();
     let reference = render_reference(&shader, "0", "64x64", &dir.join("ref.png"));
@@ -658,12 +662,13 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
     assert_eq!(code, Some(0), "stderr:\n{err}");
     assert!(err.contains("leaks: none"), "{err}");
     assert!(!err.contains("error:"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }
 
 #[test]
 fn preview_without_a_display_says_so_and_exits_2() {
-    let dir = temp_dir("nodisplay");
+    let tmp = temp_dir("nodisplay");
+    let dir = tmp.path().to_path_buf();
     let shader = dir.join("a.fs");
     std::fs::write(&shader, SHADER).unwrap();
     let out = isf()
@@ -679,12 +684,13 @@ fn preview_without_a_display_says_so_and_exits_2() {
         String::from_utf8_lossy(&out.stderr),
         "error: no display: isf preview opens a window and DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run isf preview SHADER.fs)\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }
 
 #[test]
 fn preview_rejects_bad_arguments_before_opening_a_window() {
-    let dir = temp_dir("badargs");
+    let tmp = temp_dir("badargs");
+    let dir = tmp.path().to_path_buf();
     let shader = dir.join("a.fs");
     std::fs::write(&shader, SHADER).unwrap();
     let run = |args: &[&str]| {
@@ -711,5 +717,5 @@ fn preview_rejects_bad_arguments_before_opening_a_window() {
         err.starts_with(&format!("error: cannot read {}: ", missing.display())),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }

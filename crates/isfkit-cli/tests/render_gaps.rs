@@ -8,13 +8,12 @@ use std::process::{Command, Output, Stdio};
 
 const ANIMATED: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(fract(TIME), isf_FragNormCoord.x, 0.0, 1.0);\n}\n";
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir()
-        .join("isfkit-cli-tests")
-        .join(format!("gaps-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder, removed when dropped.
+fn dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("isfkit-gaps-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn isf(cwd: &PathBuf, args: &[&str], stdin: Option<&str>) -> Output {
@@ -52,7 +51,8 @@ fn red(path: &PathBuf) -> u8 {
 
 #[test]
 fn render_reads_the_shader_from_stdin() {
-    let d = dir("stdin");
+    let tmp = dir("stdin");
+    let d = tmp.path().to_path_buf();
     let o = isf(
         &d,
         &[
@@ -79,7 +79,8 @@ fn render_reads_the_shader_from_stdin() {
 
 #[test]
 fn several_times_write_one_numbered_output_each() {
-    let d = dir("times");
+    let tmp = dir("times");
+    let d = tmp.path().to_path_buf();
     std::fs::write(d.join("a.fs"), ANIMATED).unwrap();
     let o = isf(
         &d,
@@ -130,7 +131,8 @@ fn several_times_write_one_numbered_output_each() {
 
 #[test]
 fn quality_sets_jpeg_quality() {
-    let d = dir("quality");
+    let tmp = dir("quality");
+    let d = tmp.path().to_path_buf();
     let noisy = "/*{}*/\nvoid main() {\n    vec2 p = gl_FragCoord.xy;\n    gl_FragColor = vec4(fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453), fract(p.x * 0.37), fract(p.y * 0.61), 1.0);\n}\n";
     std::fs::write(d.join("n.fs"), noisy).unwrap();
     for q in ["20", "100"] {

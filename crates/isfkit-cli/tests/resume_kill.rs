@@ -52,11 +52,11 @@ impl Rng {
 
 #[test]
 fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
-    let dir = std::env::temp_dir()
-        .join("isfkit-resume-kill")
-        .join(format!("{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("isfkit-resume-kill-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
     job(&dir, "ref");
     job(&dir, "out");
     // How long a whole run takes here sets the range of kill moments.
@@ -116,5 +116,5 @@ fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
         killed_mid_run >= 5,
         "seed {seed}: only {killed_mid_run} of 20 kills hit a running batch"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 }

@@ -5,7 +5,7 @@
 //! Python.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -126,26 +126,10 @@ fn redirected(task: &Task, dir: &Path) -> Task {
 /// The files a collected task made: each planned path with the file's bytes.
 type CollectedFiles<'py> = Vec<(PathBuf, Bound<'py, PyBytes>)>;
 
-/// A folder of its own for one collected task, removed when dropped.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new() -> std::io::Result<ScratchDir> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "isfkit-collect-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
-        Ok(ScratchDir(dir))
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A folder of its own for one collected task (`isfkit-collect-XXXXXX` in the temporary
+/// folder), removed when dropped.
+fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("isfkit-collect-").tempdir()
 }
 
 /// The summary `isf batch --json` prints, as JSON, for a run over `tasks` planned tasks:
@@ -276,9 +260,9 @@ impl PyBatchRunner {
             in_flight,
         };
         let outcome = py.detach(|| -> Result<_, String> {
-            let scratch = ScratchDir::new()
-                .map_err(|e| format!("error: cannot create a scratch folder: {e}"))?;
-            let local = redirected(&task, &scratch.0);
+            let scratch =
+                scratch_dir().map_err(|e| format!("error: cannot create a scratch folder: {e}"))?;
+            let local = redirected(&task, scratch.path());
             let guard = self.runner.lock().unwrap_or_else(|e| e.into_inner());
             let runner = guard.as_ref().ok_or("the batch runner is shut down")?;
             let result = run_task(

@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The repository's `tests/shaders` folder.
@@ -34,18 +33,22 @@ pub fn json(o: &Output) -> serde_json::Value {
 /// drop unless `ISFKIT_KEEP_TEST_DIRS` is set.
 pub struct Dir {
     pub path: PathBuf,
+    /// Removes the folder when dropped (taken and kept with `ISFKIT_KEEP_TEST_DIRS`).
+    tmp: Option<tempfile::TempDir>,
 }
 
 impl Dir {
     pub fn new(name: &str) -> Dir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let path = std::env::temp_dir()
-            .join(format!("isfkit-{}-tests", env!("CARGO_CRATE_NAME")))
-            .join(format!("{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create the test folder");
-        Dir { path }
+        let group = std::env::temp_dir().join(format!("isfkit-{}-tests", env!("CARGO_CRATE_NAME")));
+        std::fs::create_dir_all(&group).expect("create the test folder");
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!("{name}-"))
+            .tempdir_in(&group)
+            .expect("create the test folder");
+        Dir {
+            path: tmp.path().to_owned(),
+            tmp: Some(tmp),
+        }
     }
 
     pub fn join(&self, rel: &str) -> PathBuf {
@@ -130,8 +133,10 @@ impl Dir {
 
 impl Drop for Dir {
     fn drop(&mut self) {
-        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_none() {
-            let _ = std::fs::remove_dir_all(&self.path);
+        if std::env::var_os("ISFKIT_KEEP_TEST_DIRS").is_some() {
+            if let Some(tmp) = self.tmp.take() {
+                let _ = tmp.keep();
+            }
         }
     }
 }
