@@ -6,12 +6,15 @@
 //!   ([`PlanError`]), and yields self-contained, serializable [`Task`]s.
 //! - [`executor`]: [`run_task`] runs one task on an [`isfkit_render::Engine`] (resume
 //!   included) and returns a [`TaskResult`]; [`Summary`] is the JSON `isf batch --json` prints.
+//! - [`frame_pattern`]: the frame number in an output name (`%04d`, `{frame:04}`), with
+//!   printf's meaning.
 //! - [`worker`]: the messages of the isolated-worker protocol and the worker side ([`serve`]).
 //!
 //! Progress display, Ctrl-C handling, spawning and killing worker processes and exit codes are
 //! the runner's business (the CLI's `batch` module).
 
 pub mod executor;
+pub mod frame_pattern;
 pub mod limits;
 pub mod plan;
 pub mod schema;

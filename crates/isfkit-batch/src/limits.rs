@@ -34,68 +34,10 @@ pub const MAX_THREADS: usize = isfkit_output::MAX_ENCODER_THREADS;
 /// The most frames in flight (`--in-flight`): the engine's limit.
 pub const MAX_IN_FLIGHT: usize = isfkit_render::MAX_IN_FLIGHT;
 
-/// The frame-number width of each pattern in `template` (`%0Nd`, `{frame:0N}`) must be at
-/// most [`MAX_FRAME_DIGITS`]; `Err` names the pattern and the limit.
+/// The frame-number width of each pattern in `template` (`%Nd`, `%0Nd`, `{frame:N}`,
+/// `{frame:0N}`) must be at most [`MAX_FRAME_DIGITS`]; `Err` names the pattern and the limit.
 pub fn check_frame_pattern(template: &str) -> Result<(), String> {
-    for (pattern, width) in frame_patterns(template) {
-        if width > MAX_FRAME_DIGITS {
-            return Err(format!(
-                "the frame number pattern {pattern} is wider than the limit of {MAX_FRAME_DIGITS} digits"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Each `%0Nd`/`%Nd` and `{frame:0N}` in `template` with its width (digits beyond what a
-/// `usize` holds count as `usize::MAX`).
-fn frame_patterns(template: &str) -> Vec<(String, usize)> {
-    let width = |digits: &str| -> usize {
-        let d = digits.trim_start_matches('0');
-        if d.is_empty() {
-            0
-        } else {
-            d.parse().unwrap_or(usize::MAX)
-        }
-    };
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(k) = rest.find('%') {
-        let after = &rest[k + 1..];
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if after[digits.len()..].starts_with('d') {
-            let shown = if digits.len() > 12 {
-                format!("%{}...d", &digits[..8])
-            } else {
-                format!("%{digits}d")
-            };
-            out.push((shown, width(&digits)));
-        }
-        rest = after;
-    }
-    let mut rest = template;
-    while let Some(k) = rest.find("{frame") {
-        let after = &rest[k + 6..];
-        if let Some(end) = after.find('}') {
-            let spec = after[..end].trim_start_matches(':');
-            if spec.chars().all(|c| c.is_ascii_digit()) {
-                let shown = if spec.len() > 12 {
-                    format!("{{frame:{}...}}", &spec[..8])
-                } else {
-                    format!("{{frame:{spec}}}")
-                };
-                out.push((shown, width(spec)));
-            }
-        }
-        rest = after;
-    }
-    out
-}
-
-/// `width` capped at [`MAX_FRAME_DIGITS`], so formatting never
-/// panics even on an unchecked pattern.
-pub(crate) fn capped_width(width: usize) -> usize {
-    width.min(MAX_FRAME_DIGITS)
+    crate::frame_pattern::FramePattern::parse(template).check()
 }
 
 #[cfg(test)]

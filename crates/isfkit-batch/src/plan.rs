@@ -16,6 +16,7 @@ use isfkit_render::format::{InputType, IsfDocument};
 use isfkit_render::{LoadError, Program, Value};
 use serde::{Deserialize, Serialize};
 
+use crate::frame_pattern::{number_frame, FramePattern};
 use crate::schema::{Entry, FramesSpec, JobFile};
 
 /// Every problem of a job file, each a full sentence naming its entry
@@ -489,40 +490,8 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
-/// Replaces `{frame}`, `{frame:04}` or a printf-style `%04d` with `frame`.
-fn number_frame(template: &str, frame: u64) -> String {
-    if let Some(start) = template.find("{frame") {
-        if let Some(len) = template[start..].find('}') {
-            let spec = &template[start + 6..start + len];
-            let width: usize = spec
-                .trim_start_matches(':')
-                .trim_start_matches('0')
-                .parse()
-                .unwrap_or(0);
-            let width = crate::limits::capped_width(width);
-            return format!(
-                "{}{frame:0width$}{}",
-                &template[..start],
-                &template[start + len + 1..]
-            );
-        }
-    }
-    if let Some(start) = template.find('%') {
-        let rest = &template[start + 1..];
-        if let Some(end) = rest.find('d') {
-            let spec = &rest[..end];
-            if spec.chars().all(|c| c.is_ascii_digit()) {
-                let width: usize = spec.trim_start_matches('0').parse().unwrap_or(0);
-                let width = crate::limits::capped_width(width);
-                return format!("{}{frame:0width$}{}", &template[..start], &rest[end + 1..]);
-            }
-        }
-    }
-    template.to_owned()
-}
-
 fn has_frame_pattern(template: &str) -> bool {
-    number_frame(template, 1) != number_frame(template, 2)
+    FramePattern::parse(template).has_number()
 }
 
 /// The command-line text form of a job-file input value (`0.5`, `true`, `1,0,0,1`, a label).
@@ -914,32 +883,28 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
     }
 
-    /// A fresh folder holding copies of the named test shaders.
-    struct Dir(PathBuf);
+    /// A fresh folder holding copies of the named test shaders, removed when dropped.
+    struct Dir(tempfile::TempDir);
 
     impl Dir {
         fn new(name: &str, copies: &[&str]) -> Dir {
-            let p = std::env::temp_dir()
-                .join("isfkit-batch-unit")
-                .join(format!("{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
+            let d = tempfile::Builder::new()
+                .prefix(&format!("isfkit-batch-{name}-"))
+                .tempdir()
+                .unwrap();
             for c in copies {
                 let from = shaders().join(c);
-                std::fs::copy(&from, p.join(from.file_name().unwrap())).unwrap();
+                std::fs::copy(&from, d.path().join(from.file_name().unwrap())).unwrap();
             }
-            Dir(p)
+            Dir(d)
+        }
+        fn path(&self) -> &Path {
+            self.0.path()
         }
         fn job(&self, text: &str) -> PathBuf {
-            let p = self.0.join("job.yaml");
+            let p = self.path().join("job.yaml");
             std::fs::write(&p, text).unwrap();
             p
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
         }
     }
 
@@ -949,6 +914,11 @@ mod tests {
         assert_eq!(number_frame("a_{frame:03}.png", 7), "a_007.png");
         assert_eq!(number_frame("a_{frame}.png", 12), "a_12.png");
         assert_eq!(number_frame("a.png", 3), "a.png");
+        // printf's meaning: a width without the 0 flag pads with spaces, `%%` is a `%`.
+        assert_eq!(number_frame("a_%5d.png", 42), "a_   42.png");
+        assert_eq!(number_frame("a_%05d.png", 42), "a_00042.png");
+        assert_eq!(number_frame("a_{frame:5}.png", 42), "a_   42.png");
+        assert_eq!(number_frame("a_%%_%02d.png", 3), "a_%_03.png");
         assert!(!has_frame_pattern("x.png"));
         assert!(has_frame_pattern("x_%d.png"));
         // Widths past the limit are capped (planning refuses them; this never panics).
@@ -1010,7 +980,7 @@ mod tests {
             has("jobs[6]: no `shader` (or `input`) given"),
             "{problems:#?}"
         );
-        assert!(!d.0.join("out/ok.png").exists());
+        assert!(!d.path().join("out/ok.png").exists());
     }
 
     #[test]
@@ -1050,7 +1020,7 @@ mod tests {
         assert_eq!(*format, StillFormat::Png { bits: 8 });
         assert!(t.output_files()[4].ends_with("out/gradient_04.png"));
         assert!(
-            !d.0.join("out").exists(),
+            !d.path().join("out").exists(),
             "planning creates no folder (the executor does, when it renders)"
         );
     }
@@ -1143,8 +1113,8 @@ mod tests {
         .unwrap_err()
         .problems;
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(!d.0.join("a").exists() && !d.0.join("c").exists());
-        std::fs::write(d.0.join("file"), "").unwrap();
+        assert!(!d.path().join("a").exists() && !d.path().join("c").exists());
+        std::fs::write(d.path().join("file"), "").unwrap();
         let problems =
             Plan::load(&d.job("jobs:\n  - shader: gradient.fs\n    output: file/sub/x.png\n"))
                 .unwrap_err()
@@ -1226,7 +1196,7 @@ mod tests {
     #[test]
     fn other_layout_numbers_times_and_adds_the_format() {
         let d = Dir::new("compat", &["gradient.fs"]);
-        let job = d.0.join("job.json");
+        let job = d.path().join("job.json");
         std::fs::write(
             &job,
             r#"{"defaults": {"width": 40, "height": 20, "quality": 80, "output_format": "jpg"},

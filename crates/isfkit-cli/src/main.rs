@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use isfkit_batch::frame_pattern::FramePattern;
 use isfkit_batch::parse_size;
 use isfkit_output::{
     AudioTrack, EncoderPool, ImageFormat, OutputError, PipelineError, PngCompression, VideoFormat,
@@ -281,30 +282,22 @@ fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Fa
         .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
 }
 
-/// Replaces a printf-style `%d` / `%0Nd` in `pattern` with `n`.
+/// `pattern`'s name for frame `n` (`%04d`, `{frame:04}`: see
+/// [`isfkit_batch::frame_pattern`]); `None` when it holds no frame number.
 fn frame_path(pattern: &Path, n: u64) -> Option<PathBuf> {
-    let s = pattern.to_str()?;
-    let start = s.find('%')?;
-    let rest = &s[start + 1..];
-    let end = rest.find('d')?;
-    let spec = &rest[..end];
-    if !spec.chars().all(|c| c.is_ascii_digit()) {
-        return None;
+    let pattern = FramePattern::parse(pattern.to_str()?);
+    pattern
+        .has_number()
+        .then(|| PathBuf::from(pattern.format(n)))
+}
+
+/// The file frame `n` is written to: as [`frame_path`], or for a name without a frame
+/// number that name (with `%%` read as `%`, as `isf batch` reads it).
+fn still_path(pattern: &Path, n: u64) -> PathBuf {
+    match pattern.to_str() {
+        Some(p) => PathBuf::from(FramePattern::parse(p).format(n)),
+        None => pattern.to_owned(),
     }
-    // Capped, so an unchecked pattern cannot make formatting panic (render checks it).
-    let digits = spec.trim_start_matches('0');
-    let width = if digits.is_empty() {
-        0
-    } else {
-        digits.parse::<usize>().unwrap_or(usize::MAX)
-    }
-    .min(isfkit_batch::limits::MAX_FRAME_DIGITS);
-    Some(PathBuf::from(format!(
-        "{}{:0width$}{}",
-        &s[..start],
-        n,
-        &rest[end + 1..]
-    )))
 }
 
 fn render(mut args: RenderArgs) -> Result<(), Failure> {
@@ -511,7 +504,7 @@ fn render_with(
             .render_pipelined(&scene, opts, 3, |k, frame| {
                 let i = start + k;
                 // A pattern is numbered even for a single frame.
-                let path = frame_path(&args.output, i).unwrap_or_else(|| args.output.clone());
+                let path = still_path(&args.output, i);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -837,6 +830,29 @@ mod tests {
             Some(PathBuf::from("f12.png"))
         );
         assert_eq!(frame_path(Path::new("plain.png"), 1), None);
+        // printf's meaning: `%5d` pads with spaces, `%05d` with zeros; `{frame:04}` as in
+        // `isf batch`.
+        assert_eq!(
+            frame_path(Path::new("f%5d.png"), 42),
+            Some(PathBuf::from("f   42.png"))
+        );
+        assert_eq!(
+            frame_path(Path::new("f%05d.png"), 42),
+            Some(PathBuf::from("f00042.png"))
+        );
+        assert_eq!(
+            frame_path(Path::new("f_{frame:04}.png"), 7),
+            Some(PathBuf::from("f_0007.png"))
+        );
+        assert_eq!(frame_path(Path::new("f%%d.png"), 1), None);
+        assert_eq!(
+            still_path(Path::new("f%%d.png"), 1),
+            PathBuf::from("f%d.png")
+        );
+        assert_eq!(
+            still_path(Path::new("f%03d.png"), 1),
+            PathBuf::from("f001.png")
+        );
         // Widths past the limit are capped, never a formatting panic.
         assert_eq!(
             frame_path(Path::new("f%070000d.png"), 3),
