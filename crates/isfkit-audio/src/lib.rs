@@ -1,8 +1,7 @@
 //! isfkit-audio: the sounds behind ISF `audio` and `audioFFT` inputs. No GPU, no wgpu.
 //!
-//! A [`Sound`] is decoded PCM, one `Vec<f32>` per channel, with its sample rate: read from a
-//! WAV file natively ([`hound`]), from any other format ffmpeg decodes (mp3, flac, aac, ogg,
-//! ...) by running `ffmpeg`, or made from samples in memory.
+//! A [`Sound`] is decoded PCM, one `Vec<f32>` per channel, with its sample rate, made from
+//! samples in memory (isfkit-media decodes sound files into one).
 //!
 //! For each frame an input sees the window of samples that *ends* at the frame's time
 //! ([`Sound::window`]); samples before the sound's start or past its end are silence. An
@@ -10,15 +9,14 @@
 //! ([`Analyzer::waveform`]) or its magnitude spectrum ([`Analyzer::spectrum`]), sized and
 //! scaled as the ISF Editor of VVISF-GL does (see `analysis.rs` for the exact rules).
 //!
-//! The engine (isfkit-render) uploads these textures; the CLI, Python and batch jobs load
-//! sounds here, and isfkit-output muxes the same sound into videos. This crate lives apart
+//! The engine (isfkit-render) uploads these textures, and isfkit-output muxes the same sound
+//! into videos. This crate lives apart
 //! from the engine so that none of that needs the GPU crate, and apart from isfkit-output
 //! because the engine (which isfkit-output depends on) needs it.
 
 mod analysis;
-mod decode;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use analysis::{texture_width, Analyzer, AudioTexture, DEFAULT_FFT_BINS, DEFAULT_WAVE_SAMPLES};
 
@@ -38,9 +36,6 @@ pub enum AudioError {
     /// Samples given in memory are not a sound (what is wrong is said).
     #[error("invalid sound: {0}")]
     Invalid(String),
-    /// Writing a sound file (for muxing) failed.
-    #[error("cannot write sound {path}: {message}")]
-    Write { path: PathBuf, message: String },
 }
 
 pub type Result<T, E = AudioError> = std::result::Result<T, E>;
@@ -89,12 +84,6 @@ impl Sound {
             sample_rate,
             channels,
         })
-    }
-
-    /// Reads a sound file: WAV natively (8/16/24/32-bit integer or 32-bit float PCM), every
-    /// other format (and WAV encodings hound does not read) through `ffmpeg`.
-    pub fn load(path: &Path) -> Result<Sound> {
-        decode::load(path)
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -158,29 +147,5 @@ impl Sound {
                 out
             })
             .collect()
-    }
-
-    /// Writes `duration` seconds from `start` (silence outside the sound) as a 32-bit float
-    /// WAV file: the sound track muxed into a video, exactly as long as the video.
-    pub fn write_wav_segment(&self, path: &Path, start: f64, duration: f64) -> Result<()> {
-        let err = |e: &dyn std::fmt::Display| AudioError::Write {
-            path: path.to_owned(),
-            message: e.to_string(),
-        };
-        let len = (duration.max(0.0) * self.sample_rate as f64).round() as usize;
-        let seg = self.segment(self.sample_at(start), len);
-        let spec = hound::WavSpec {
-            channels: self.channels.len() as u16,
-            sample_rate: self.sample_rate,
-            bits_per_sample: 32,
-            sample_format: hound::SampleFormat::Float,
-        };
-        let mut w = hound::WavWriter::create(path, spec).map_err(|e| err(&e))?;
-        for i in 0..len {
-            for ch in &seg {
-                w.write_sample(ch[i]).map_err(|e| err(&e))?;
-            }
-        }
-        w.finalize().map_err(|e| err(&e))
     }
 }

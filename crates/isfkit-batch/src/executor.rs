@@ -266,12 +266,12 @@ fn render_task(
         scene.set_text(k, v).map_err(|e| e.to_string())?;
     }
     for (k, p) in &task.images {
-        scene.set_image_file(k, p).map_err(|e| e.to_string())?;
+        crate::media::set_image_file(&scene, k, p).map_err(|e| e.to_string())?;
     }
     // The first sound (by input name) is a video's sound track.
     let mut sound = None;
     for (k, p) in &task.audio {
-        let loaded = scene.set_sound_file(k, p).map_err(|e| e.to_string())?;
+        let loaded = crate::media::set_sound_file(&scene, k, p).map_err(|e| e.to_string())?;
         sound.get_or_insert(loaded);
     }
     // Which frames must be written: (number, time, write).
@@ -415,11 +415,12 @@ fn render_task(
 
 /// The engine settings a batch run uses: `deadline` is how long one frame may take on the
 /// GPU before the device is declared hung.
+/// IMPORTED images are read with isfkit-media.
 pub fn engine_config(deadline: Duration) -> isfkit_render::EngineConfig {
-    isfkit_render::EngineConfig {
+    crate::media::with_media_files(isfkit_render::EngineConfig {
         deadline: deadline.max(Duration::from_millis(1)),
         ..Default::default()
-    }
+    })
 }
 
 #[cfg(test)]

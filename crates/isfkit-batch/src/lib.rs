@@ -16,6 +16,7 @@
 pub mod executor;
 pub mod frame_pattern;
 pub mod limits;
+pub mod media;
 pub mod plan;
 pub mod schema;
 pub mod worker;

@@ -293,10 +293,13 @@ pub fn run(args: BatchArgs) -> ExitCode {
             let program = programs
                 .entry(t.shader.clone())
                 .or_insert_with(|| isfkit_render::Program::load(&t.shader).ok());
-            for m in program
-                .iter()
-                .flat_map(|p| limits.check(p, Some((t.width, t.height))))
-            {
+            for m in program.iter().flat_map(|p| {
+                limits.check(
+                    p,
+                    Some((t.width, t.height)),
+                    &isfkit_media::image_dimensions,
+                )
+            }) {
                 problems.push(format!("{}: {m} (adapter: {})", t.origin, limits.adapter));
             }
         }

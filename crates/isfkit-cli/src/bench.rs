@@ -150,10 +150,10 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
     use isfkit_output::{EncoderPool, ImageFormat, PngCompression};
     let (w, h) = args.size.unwrap_or((1920, 1080));
     let n = args.frames.max(1);
-    let engine = Engine::new(EngineConfig {
+    let engine = Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
         deadline: std::time::Duration::from_secs(120),
         ..Default::default()
-    })?;
+    }))?;
     let (scene, shader_name) = match &args.shader {
         Some(p) => (engine.load(p)?, p.display().to_string()),
         None => (
@@ -235,7 +235,9 @@ fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
 
 fn lifecycle(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size.unwrap_or((64, 64));
-    let engine = Engine::new(EngineConfig::default())?;
+    let engine = Engine::new(isfkit_batch::media::with_media_files(
+        EngineConfig::default(),
+    ))?;
     let adapter = engine.adapter_name();
     let scene = engine.load_source(LIFECYCLE_SHADER, None)?;
     let rss_start = rss_kib();
@@ -317,7 +319,9 @@ void main() { gl_FragColor = vec4(isf_FragNormCoord, fract(TIME), 1.0); }
 fn bind_groups(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size.unwrap_or((64, 64));
     let n = args.frames.max(1);
-    let engine = Engine::new(EngineConfig::default())?;
+    let engine = Engine::new(isfkit_batch::media::with_media_files(
+        EngineConfig::default(),
+    ))?;
     let scene = match &args.shader {
         Some(p) => engine.load(p)?,
         None => engine.load_source(TRIVIAL_SHADER, None)?,
@@ -376,10 +380,12 @@ fn load_small(engine: &Engine, k: u64) -> anyhow::Result<f64> {
 fn concurrency(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size.unwrap_or((3840, 2160));
     let frames = args.frames.clamp(1, 8);
-    let engine = std::sync::Arc::new(Engine::new(EngineConfig {
-        deadline: std::time::Duration::from_secs(120),
-        ..Default::default()
-    })?);
+    let engine = std::sync::Arc::new(Engine::new(isfkit_batch::media::with_media_files(
+        EngineConfig {
+            deadline: std::time::Duration::from_secs(120),
+            ..Default::default()
+        },
+    ))?);
     let heavy = engine.load_source(HEAVY_SHADER, None)?;
     heavy.render(&RenderOptions::new(w, h, 0.0))?;
     let idle: Vec<f64> = (0..20)

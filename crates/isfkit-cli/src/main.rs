@@ -345,11 +345,11 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
         None if args.float => 16,
         None => 8,
     };
-    let engine = Engine::new(EngineConfig {
+    let engine = Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
         backend: args.backend,
         deadline: std::time::Duration::from_secs_f64(args.deadline.max(0.001)),
         ..Default::default()
-    })
+    }))
     .map_err(|e| Failure {
         code: 1,
         message: format!("error: {e}"),
@@ -403,16 +403,14 @@ fn render_with(
     }
     for s in &args.images {
         let (name, path) = split_assignment(s, "--image")?;
-        scene
-            .set_image_file(name, Path::new(path))
+        isfkit_batch::media::set_image_file(&scene, name, Path::new(path))
             .map_err(|e| engine_failure(e, &args.shader))?;
     }
     // The first --audio's sound is the video's sound track.
     let mut sound = None;
     for s in &args.audio {
         let (name, path) = split_assignment(s, "--audio")?;
-        let loaded = scene
-            .set_sound_file(name, Path::new(path))
+        let loaded = isfkit_batch::media::set_sound_file(&scene, name, Path::new(path))
             .map_err(|e| engine_failure(e, &args.shader))?;
         sound.get_or_insert(loaded);
     }
@@ -646,7 +644,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
                         code: 1,
                         message: format!("error: --limits: {e}"),
                     })?;
-                let problems = limits.check(&program, args.size);
+                let problems = limits.check(&program, args.size, &isfkit_media::image_dimensions);
                 if !problems.is_empty() {
                     if args.json {
                         let errors: Vec<serde_json::Value> = problems

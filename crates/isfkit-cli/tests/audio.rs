@@ -147,8 +147,8 @@ fn render_mp4_carries_the_sound_for_its_length() {
     assert!((audio.1 - 2.0).abs() < 0.05, "{streams:?}");
     // The muxed sound is the sweep from 0.5 s: decode it back and compare its middle.
     d.ffmpeg(&["-i", "viz.mp4", "-vn", "-ac", "1", "back.wav"]);
-    let back = isfkit_render::Sound::load(&d.path.join("back.wav")).unwrap();
-    let orig = isfkit_render::Sound::load(&d.path.join("sweep.wav")).unwrap();
+    let back = isfkit_media::load_sound(&d.path.join("back.wav")).unwrap();
+    let orig = isfkit_media::load_sound(&d.path.join("sweep.wav")).unwrap();
     let spectrum = |s: &isfkit_render::Sound, t: f64| {
         let tex = isfkit_render::audio::Analyzer::new().spectrum(s, t, None);
         (0..512)

@@ -103,9 +103,7 @@ impl TempSound {
             .map_err(|e| failed(&e))?
             .into_temp_path();
         let tmp = TempSound(Some(tmp));
-        track
-            .sound
-            .write_wav_segment(tmp.path(), track.start, track.duration)
+        write_wav_segment(&track.sound, tmp.path(), track.start, track.duration)
             .map_err(|e| failed(&e))?;
         Ok(tmp)
     }
@@ -405,4 +403,29 @@ impl Drop for GifWriter {
             discard_temporary(tmp);
         }
     }
+}
+
+/// Writes `duration` seconds of `sound` from `start` (silence outside the sound) as a 32-bit
+/// float WAV file: the sound track muxed into a video, exactly as long as the video.
+pub fn write_wav_segment(
+    sound: &isfkit_render::Sound,
+    path: &Path,
+    start: f64,
+    duration: f64,
+) -> std::result::Result<(), hound::Error> {
+    let len = (duration.max(0.0) * sound.sample_rate() as f64).round() as usize;
+    let seg = sound.segment(sound.sample_at(start), len);
+    let spec = hound::WavSpec {
+        channels: sound.channel_count() as u16,
+        sample_rate: sound.sample_rate(),
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec)?;
+    for i in 0..len {
+        for ch in &seg {
+            w.write_sample(ch[i])?;
+        }
+    }
+    w.finalize()
 }

@@ -350,3 +350,16 @@ fn encoder_pool_flush_waits_for_every_frame_submitted_from_several_threads() {
     no_temporaries(d.path());
     d.close().unwrap();
 }
+
+#[test]
+fn sound_segment_for_muxing_is_exactly_as_long_as_asked() {
+    let d = dir("segment");
+    let s = isfkit_render::Sound::new(1000, vec![vec![0.25; 500]]).unwrap();
+    let out = d.path().join("seg.wav");
+    // From 0.25 s for 1 s: 250 samples of sound, then 750 of silence.
+    isfkit_output::write_wav_segment(&s, &out, 0.25, 1.0).unwrap();
+    let back = isfkit_media::load_sound(&out).unwrap();
+    assert_eq!(back.len(), 1000);
+    assert!(back.channels()[0][..250].iter().all(|&v| v == 0.25));
+    assert!(back.channels()[0][250..].iter().all(|&v| v == 0.0));
+}

@@ -162,10 +162,10 @@ pub(crate) fn run(args: PreviewArgs) -> Result<(), Failure> {
     let event_loop = EventLoop::<Wake>::with_user_event()
         .build()
         .map_err(no_display)?;
-    let engine = Engine::new(EngineConfig {
+    let engine = Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
         backend: args.backend,
         ..Default::default()
-    })
+    }))
     .map_err(|e| Failure {
         code: 1,
         message: format!("error: {e}"),

@@ -48,10 +48,10 @@ impl PyEngine {
         let deadline = deadline_from(py, deadline)?;
         let engine = py
             .detach(|| {
-                Engine::new(EngineConfig {
+                Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
                     private_instance,
                     ..EngineConfig::new(backend, deadline)
-                })
+                }))
             })
             .map_err(|e| errors::to_py(py, e, None))?;
         Ok(PyEngine { engine })
@@ -287,7 +287,7 @@ impl PyScene {
     fn set_image_file(&self, py: Python<'_>, name: &str, path: PathBuf) -> PyResult<()> {
         self.check_alive(py)?;
         let scene = &self.scene;
-        let r = py.detach(|| scene.set_image_file(name, &path));
+        let r = py.detach(|| isfkit_batch::media::set_image_file(scene, name, &path));
         self.map(py, r)
     }
 
@@ -318,7 +318,7 @@ impl PyScene {
     fn set_audio_file(&self, py: Python<'_>, name: &str, path: PathBuf) -> PyResult<()> {
         self.check_alive(py)?;
         let scene = &self.scene;
-        let r = py.detach(|| scene.set_sound_file(name, &path).map(|_| ()));
+        let r = py.detach(|| isfkit_batch::media::set_sound_file(scene, name, &path).map(|_| ()));
         self.map(py, r)
     }
 

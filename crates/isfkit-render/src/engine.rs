@@ -15,9 +15,10 @@ use crate::pool::{Freed, Pool, PoolStats, PooledTexture};
 use crate::registry::{LiveResource, Registry, ResourceSummary};
 use crate::scene_state::{lock_scene, RenderOptions, SavedTexture, SceneState};
 use crate::shared::Shared;
+use crate::value::ImageFiles;
 
 /// How to create an engine.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineConfig {
     pub backend: Backend,
     /// How long a render may wait for the GPU (default 10 s).
@@ -27,6 +28,20 @@ pub struct EngineConfig {
     /// with every engine created (about 4.5 KB each on lavapipe). A private instance makes
     /// the verify phase's wgpu check exact even while other engines are alive.
     pub private_instance: bool,
+    /// Reads the image files a shader names itself (IMPORTED). The engine decodes no file:
+    /// without a reader, a shader with IMPORTED images is an [`Error::Image`] at load.
+    pub image_files: Option<Arc<dyn ImageFiles>>,
+}
+
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig")
+            .field("backend", &self.backend)
+            .field("deadline", &self.deadline)
+            .field("private_instance", &self.private_instance)
+            .field("image_files", &self.image_files.is_some())
+            .finish()
+    }
 }
 
 impl Default for EngineConfig {
@@ -35,6 +50,7 @@ impl Default for EngineConfig {
             backend: Backend::Auto,
             deadline: Duration::from_secs(10),
             private_instance: false,
+            image_files: None,
         }
     }
 }
@@ -47,6 +63,12 @@ impl EngineConfig {
             deadline,
             ..EngineConfig::default()
         }
+    }
+
+    /// This configuration with `files` reading IMPORTED images.
+    pub fn with_image_files(mut self, files: Arc<dyn ImageFiles>) -> EngineConfig {
+        self.image_files = Some(files);
+        self
     }
 }
 

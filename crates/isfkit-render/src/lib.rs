@@ -41,7 +41,7 @@ pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};
 pub use scene::Scene;
 pub use scene_state::RenderOptions;
-pub use value::{finite_f32, ImageData, Value};
+pub use value::{finite_f32, ImageData, ImageFiles, Value};
 
 pub use isfkit_audio as audio;
 pub use isfkit_format as format;

@@ -55,8 +55,14 @@ impl AdapterLimits {
 
     /// What these limits forbid `program` (rendered at `size`, when known), one sentence
     /// each naming the limit; empty when it fits. Pass sizes are checked when they are
-    /// constants, or from `size` when they are expressions of `$WIDTH`/`$HEIGHT` only.
-    pub fn check(&self, program: &Program, size: Option<(u32, u32)>) -> Vec<String> {
+    /// constants, or from `size` when they are expressions of `$WIDTH`/`$HEIGHT` only;
+    /// IMPORTED images by the size `image_size` reads in their files' headers.
+    pub fn check(
+        &self,
+        program: &Program,
+        size: Option<(u32, u32)>,
+        image_size: &dyn Fn(&std::path::Path) -> Option<(u32, u32)>,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let max = self.max_texture_dimension_2d;
         let layout = &program.translation.layout;
@@ -114,7 +120,7 @@ impl AdapterLimits {
             }
         }
         for im in &program.doc.imported {
-            if let Ok((w, h)) = image::image_dimensions(&im.resolved_path) {
+            if let Some((w, h)) = image_size(&im.resolved_path) {
                 if w.max(h) > max {
                     out.push(format!(
                         "IMPORTED image \"{}\" ({}) is {w}x{h}, over the adapter's {max} pixels per side (max_texture_dimension_2d)",

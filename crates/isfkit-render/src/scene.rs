@@ -91,11 +91,10 @@ impl Scene {
         Ok(())
     }
 
-    /// Sets an image input from a PNG or JPEG file.
-    pub fn set_image_file(&self, name: &str, path: &Path) -> Result<()> {
-        // Check the name first so a typo is reported before a slow decode.
-        lock_scene(&self.state).input_type(name)?;
-        self.set_image(name, ImageData::load(path)?)
+    /// `Ok` when the scene has an input named `name`, else [`Error::UnknownInput`] naming the
+    /// inputs it has (checked before a slow decode of the value's file).
+    pub fn check_input(&self, name: &str) -> Result<()> {
+        lock_scene(&self.state).input_type(name).map(|_| ())
     }
 
     /// Sets an audio or audioFFT input to a sound. It follows time: each frame the input
@@ -120,16 +119,6 @@ impl Scene {
         }
         s.audio.insert(name.to_owned(), sound);
         Ok(())
-    }
-
-    /// Sets an audio or audioFFT input from a sound file (WAV, or anything ffmpeg decodes);
-    /// see [`Scene::set_sound`]. Returns the sound, e.g. to mux it into a video.
-    pub fn set_sound_file(&self, name: &str, path: &Path) -> Result<Arc<Sound>> {
-        // Check the name first so a typo is reported before a slow decode.
-        lock_scene(&self.state).input_type(name)?;
-        let sound = Arc::new(Sound::load(path)?);
-        self.set_sound(name, sound.clone())?;
-        Ok(sound)
     }
 
     /// Renders one frame: every pass in order, then reads the output back.
@@ -167,7 +156,10 @@ impl Engine {
     /// GPU objects are built on the scene's first render.
     pub fn create_scene(&self, program: Program) -> Result<Scene> {
         self.inner.check_alive()?;
-        let state = Arc::new(Mutex::new(SceneState::new(program)?));
+        let state = Arc::new(Mutex::new(SceneState::new(
+            program,
+            self.inner.config.image_files.as_deref(),
+        )?));
         let mut scenes = self.inner.lock_scenes();
         scenes.retain(|w| w.strong_count() > 0);
         scenes.push(Arc::downgrade(&state));

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gpu::TextureAndView;
 use crate::pool::PooledTexture;
 use crate::registry::Tracked;
-use crate::value::{ImageData, Value};
+use crate::value::{ImageData, ImageFiles, Value};
 
 /// What to render.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,7 +96,8 @@ pub(crate) fn lock_scene(s: &Mutex<SceneState>) -> MutexGuard<'_, SceneState> {
 }
 
 impl SceneState {
-    pub fn new(program: Program) -> Result<SceneState> {
+    /// A scene's state; IMPORTED images are read with `files`.
+    pub fn new(program: Program, files: Option<&dyn ImageFiles>) -> Result<SceneState> {
         let doc = program.doc.clone();
         let label = program.label.clone();
         let mut values = HashMap::new();
@@ -107,7 +108,16 @@ impl SceneState {
         }
         let mut images = HashMap::new();
         for imp in &doc.imported {
-            images.insert(imp.name.clone(), ImageData::load(&imp.resolved_path)?);
+            let image = match files {
+                Some(files) => files.load(&imp.resolved_path)?,
+                None => return Err(Error::Image {
+                    path: imp.resolved_path.clone(),
+                    message:
+                        "this engine reads no image files (EngineConfig::image_files is not set)"
+                            .into(),
+                }),
+            };
+            images.insert(imp.name.clone(), image);
         }
         let dirty_textures = images.keys().cloned().collect();
         Ok(SceneState {

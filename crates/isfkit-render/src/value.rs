@@ -185,33 +185,17 @@ impl ImageData {
             rgba,
         })
     }
+}
 
-    /// Reads a PNG or JPEG file. Its size is read from the file's header first: a side over
-    /// [`crate::MAX_IMAGE_SIDE`] is an error before anything is decoded or allocated.
-    pub fn load(path: &Path) -> Result<ImageData> {
-        use image::ImageDecoder;
-        let err = |e: &dyn std::fmt::Display| Error::Image {
-            path: path.to_owned(),
-            message: e.to_string(),
-        };
-        let decoder = image::ImageReader::open(path)
-            .map_err(|e| err(&e))?
-            .with_guessed_format()
-            .map_err(|e| err(&e))?
-            .into_decoder()
-            .map_err(|e| err(&e))?;
-        let (width, height) = decoder.dimensions();
-        check_image_size(width, height).map_err(|m| err(&m))?;
-        let img = image::DynamicImage::from_decoder(decoder)
-            .map_err(|e| err(&e))?
-            .to_rgba8();
-        let (width, height) = img.dimensions();
-        Ok(ImageData {
-            width,
-            height,
-            rgba: img.into_raw(),
-        })
-    }
+/// Reads image files for the engine: the IMPORTED images a shader names. The engine decodes no
+/// file itself; the faces give it a reader (isfkit-batch's, on isfkit-media).
+pub trait ImageFiles: Send + Sync {
+    /// The image at `path` as RGBA8; a side over [`crate::MAX_IMAGE_SIDE`] is an
+    /// [`Error::Image`] before anything is decoded.
+    fn load(&self, path: &Path) -> Result<ImageData>;
+    /// The size in the image file's header, without decoding it; `None` when it cannot be
+    /// read.
+    fn dimensions(&self, path: &Path) -> Option<(u32, u32)>;
 }
 
 /// `Err(message)` when a `width`x`height` image is over [`crate::MAX_IMAGE_SIDE`].

@@ -174,7 +174,7 @@ fn max_over_the_adapter_limit_is_named() {
     let limits = AdapterLimits::probe(Backend::Auto).unwrap();
     let program = Program::from_source(HUGE, None).unwrap();
     assert_eq!(
-        limits.check(&program, None),
+        limits.check(&program, None, &|_| None),
         [format!(
             "audio input \"wave\" asks for 1000000 samples (its MAX), one texel each, but the adapter allows textures {} wide (max_texture_dimension_2d)",
             limits.max_texture_dimension_2d
@@ -192,9 +192,12 @@ fn set_sound_checks_the_input() {
         "{err}"
     );
     let scene = engine.load_source(HUGE, None).unwrap();
-    let err = scene
-        .set_sound_file("wave", std::path::Path::new("/nonexistent/x.wav"))
-        .unwrap_err();
+    let err = isfkit_batch::media::set_sound_file(
+        &scene,
+        "wave",
+        std::path::Path::new("/nonexistent/x.wav"),
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "cannot read sound /nonexistent/x.wav: No such file or directory (os error 2)"

@@ -7,13 +7,17 @@ mod common;
 use common::*;
 use isfkit_render::RenderOptions;
 
-const SHADER: &str = "/*{\"ISFVSN\":\"2\"}*/\nvoid main() { gl_FragColor = vec4(0.5, 0.25, 1.0, 1.0); }\n";
+const SHADER: &str =
+    "/*{\"ISFVSN\":\"2\"}*/\nvoid main() { gl_FragColor = vec4(0.5, 0.25, 1.0, 1.0); }\n";
 
 #[test]
 fn a_panic_while_compiling_is_an_error_and_the_engine_goes_on() {
     let engine = test_engine();
     std::env::set_var("ISFKIT_TEST_PANIC", "translate");
-    let err = engine.load_source(SHADER, None).err().expect("a forced panic");
+    let err = engine
+        .load_source(SHADER, None)
+        .err()
+        .expect("a forced panic");
     assert_eq!(
         err.to_string(),
         "fragment shader: the shader compiler failed on this shader (forced by ISFKIT_TEST_PANIC=translate); please report this"

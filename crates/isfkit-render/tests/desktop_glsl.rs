@@ -168,7 +168,8 @@ fn property_translation_is_deterministic_and_renaming_keeps_pixels() {
     use isfkit_render::Program;
 
     let dir = repo_root().join("tests/shaders");
-    let tmp = std::env::temp_dir().join(format!("isfkit-desktop-glsl-rename-{}", std::process::id()));
+    let tmp =
+        std::env::temp_dir().join(format!("isfkit-desktop-glsl-rename-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let mut shaders = Vec::new();
@@ -288,15 +289,15 @@ fn limits_check_names_the_limit() {
         max_uniform_buffer_binding_size: 65536,
     };
     assert_eq!(
-        limits.check(&program, Some((600, 400))),
+        limits.check(&program, Some((600, 400)), &|_| None),
         [
             "the shader binds 6 textures in each pass (image and audio inputs, pass targets, IMPORTED images), but the adapter allows 4 (max_sampled_textures_per_shader_stage)",
             "pass 0 (t): WIDTH $WIDTH * 2.0 is 1200, over the adapter's 1000 pixels per side (max_texture_dimension_2d)",
         ]
     );
-    assert_eq!(limits.check(&program, Some((400, 400))).len(), 1);
+    assert_eq!(limits.check(&program, Some((400, 400)), &|_| None).len(), 1);
     assert_eq!(
-        limits.check(&program, Some((1001, 1))).len(),
+        limits.check(&program, Some((1001, 1)), &|_| None).len(),
         3,
         "render size and pass 0"
     );

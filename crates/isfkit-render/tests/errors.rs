@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use isfkit_render::{Engine, Error, ImageData, RenderOptions, Value};
+use isfkit_render::{Engine, EngineConfig, Error, ImageData, RenderOptions, Value};
 
 fn after_shutdown_clean(engine: Engine) {
     let report = engine.shutdown();
@@ -58,9 +58,12 @@ fn wrong_value_type_names_input_and_both_types() {
 fn missing_image_file_names_the_path() {
     let engine = test_engine();
     let scene = engine.load(&shader("filter_invert.fs")).unwrap();
-    let err = scene
-        .set_image_file("inputImage", Path::new("/nonexistent/photo.png"))
-        .unwrap_err();
+    let err = isfkit_batch::media::set_image_file(
+        &scene,
+        "inputImage",
+        Path::new("/nonexistent/photo.png"),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Image { .. }));
     assert!(
         err.to_string()
@@ -68,6 +71,29 @@ fn missing_image_file_names_the_path() {
         "{err}"
     );
     drop(scene);
+    after_shutdown_clean(engine);
+}
+
+/// The engine decodes no file itself: without a reader of image files, a shader with IMPORTED
+/// images fails at load with a message that says what is missing.
+#[test]
+fn imported_images_need_the_engines_image_files() {
+    let engine = Engine::new(EngineConfig {
+        private_instance: true,
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let err = engine
+        .load(&shader("imported.fs"))
+        .err()
+        .expect("no reader");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot read image {}: this engine reads no image files (EngineConfig::image_files is not set)",
+            shader("imported_checker.png").display()
+        )
+    );
     after_shutdown_clean(engine);
 }
 

@@ -357,7 +357,10 @@ fn run_job(
 pub fn serve(input: impl BufRead, mut output: impl Write, backend: &str) -> u8 {
     let pid = std::process::id();
     let backend = Backend::parse(backend).unwrap_or(Backend::Auto);
-    let engine = match Engine::new(EngineConfig::new(backend, Duration::from_secs(10))) {
+    let engine = match Engine::new(isfkit_batch::media::with_media_files(EngineConfig::new(
+        backend,
+        Duration::from_secs(10),
+    ))) {
         Ok(e) => e,
         Err(e) => {
             send(

@@ -9,11 +9,12 @@ use isfkit_render::{Engine, EngineConfig, Frame, ImageData, RenderOptions};
 /// An engine on whatever adapter the machine has (lavapipe in CI), with a wgpu instance of
 /// its own: tests run in parallel threads, and the verify phase checks wgpu's report exactly
 /// only when no other engine shares the instance.
+/// IMPORTED images are read with isfkit-media, as every face reads them.
 pub fn test_engine() -> Engine {
-    Engine::new(EngineConfig {
+    Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
         private_instance: true,
         ..EngineConfig::default()
-    })
+    }))
     .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 

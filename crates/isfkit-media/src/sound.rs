@@ -6,9 +6,11 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::{AudioError, Result, Sound};
+use isfkit_audio::{AudioError, Result, Sound};
 
-pub(crate) fn load(path: &Path) -> Result<Sound> {
+/// Reads a sound file: WAV natively (8/16/24/32-bit integer or 32-bit float PCM), every other
+/// format (and WAV encodings hound does not read) through `ffmpeg`.
+pub fn load_sound(path: &Path) -> Result<Sound> {
     let read_err = |message: String| AudioError::Read {
         path: path.to_owned(),
         message,

@@ -1,0 +1,63 @@
+//! Files into inputs: isfkit-media's decoders behind the engine's [`ImageFiles`] (for IMPORTED
+//! images) and the image and sound files a task, a command line, Python or the preview sets on
+//! a scene. Every face reads files through here, so a bad file gets the same error everywhere.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use isfkit_render::{EngineConfig, Error, ImageData, ImageFiles, Scene, Sound, MAX_IMAGE_SIDE};
+
+/// isfkit-media as the engine's reader of IMPORTED images.
+struct MediaFiles;
+
+impl ImageFiles for MediaFiles {
+    fn load(&self, path: &Path) -> Result<ImageData, Error> {
+        load_image(path)
+    }
+
+    fn dimensions(&self, path: &Path) -> Option<(u32, u32)> {
+        isfkit_media::image_dimensions(path)
+    }
+}
+
+/// The reader of IMPORTED images every face gives its engines.
+pub fn media_files() -> Arc<dyn ImageFiles> {
+    static FILES: OnceLock<Arc<dyn ImageFiles>> = OnceLock::new();
+    FILES.get_or_init(|| Arc::new(MediaFiles)).clone()
+}
+
+/// `config` with isfkit-media reading IMPORTED images: how every face makes its engines.
+pub fn with_media_files(config: EngineConfig) -> EngineConfig {
+    config.with_image_files(media_files())
+}
+
+/// The image file at `path` (PNG, JPEG, WebP, EXR, GIF), at most [`MAX_IMAGE_SIDE`] pixels
+/// per side.
+pub fn load_image(path: &Path) -> Result<ImageData, Error> {
+    let image = isfkit_media::load_image(path, MAX_IMAGE_SIDE).map_err(|e| Error::Image {
+        path: e.path,
+        message: e.message,
+    })?;
+    ImageData::new(image.width, image.height, image.rgba)
+}
+
+/// The sound file at `path` (WAV, or anything ffmpeg decodes).
+pub fn load_sound(path: &Path) -> Result<Sound, Error> {
+    Ok(isfkit_media::load_sound(path)?)
+}
+
+/// Sets image input `name` of `scene` from the file at `path` (the name is checked before the
+/// file is decoded, so a typo is reported first).
+pub fn set_image_file(scene: &Scene, name: &str, path: &Path) -> Result<(), Error> {
+    scene.check_input(name)?;
+    scene.set_image(name, load_image(path)?)
+}
+
+/// Sets audio or audioFFT input `name` of `scene` from the sound file at `path`; returns the
+/// sound (to mux it into a video).
+pub fn set_sound_file(scene: &Scene, name: &str, path: &Path) -> Result<Arc<Sound>, Error> {
+    scene.check_input(name)?;
+    let sound = Arc::new(load_sound(path)?);
+    scene.set_sound(name, sound.clone())?;
+    Ok(sound)
+}
