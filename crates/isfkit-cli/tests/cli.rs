@@ -1214,7 +1214,10 @@ fn a_panic_in_the_compiler_is_an_error_at_the_file_not_a_crash() {
         ));
         assert!(!run.stderr().contains("panicked"), "{run:?}");
     }
-    assert!(!d.join("out.png").exists(), "no output after a failed render");
+    assert!(
+        !d.join("out.png").exists(),
+        "no output after a failed render"
+    );
 }
 
 /// naga logs what isfkit reports itself at the user's line (`ERROR naga::valid::...`): those
