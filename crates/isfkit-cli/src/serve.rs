@@ -52,6 +52,11 @@ pub struct CommonArgs {
     /// Require `Authorization: Bearer TOKEN` (HTTP). Default: $ISF_SERVE_TOKEN if set.
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
+    /// Also answer browser pages from this origin (HTTP; repeatable), e.g.
+    /// https://app.example.com. Pages from localhost, 127.0.0.1 and [::1] are always answered,
+    /// requests without an Origin header (not from a browser) too; other origins get 403.
+    #[arg(long, value_name = "URL")]
+    allow_origin: Vec<String>,
     /// Graphics backend of the render workers.
     #[arg(long, default_value = "auto", value_parser = ["auto", "vulkan", "gl", "metal", "dx12"])]
     backend: String,
@@ -121,6 +126,12 @@ pub fn config(a: &CommonArgs) -> Result<ServeConfig, Failure> {
         .or_else(|| std::env::var("ISF_SERVE_TOKEN").ok())
         .filter(|t| !t.is_empty());
     c.backend = a.backend.clone();
+    c.allow_origins = a
+        .allow_origin
+        .iter()
+        .map(|o| isfkit_serve::origin::Origin::parse(o))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::usage(format!("error: --allow-origin {e}")))?;
     Ok(c)
 }
 

@@ -1,7 +1,8 @@
 //! `isf mcp` spoken to over stdio with the real protocol (JSON-RPC 2.0, one message per line),
 //! as an agent's MCP client does: initialize, list tools, validate a broken shader, render two
 //! time codes and decode both images, list and read resources, then close stdin and check the
-//! workers' clean shutdown.
+//! workers' clean shutdown. And `isf mcp --http` over real HTTP on 127.0.0.1: the `Origin`
+//! check (a page of another site is refused, this machine's pages are answered).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -184,6 +185,24 @@ fn mcp_over_stdio_speaks_the_protocol() {
         .as_f64()
         .is_some());
 
+    // Without a format the frames are PNG, as isf-shader-renderer's tool answers.
+    let v = mcp.call(
+        "render_shader",
+        json!({ "shader_content": ANIMATED, "width": 8, "height": 4 }),
+    );
+    assert_eq!(v["isError"], false, "{v}");
+    assert_eq!(v["content"][1]["mimeType"], "image/png", "{v}");
+    assert_eq!(
+        decode_png(v["content"][1]["data"].as_str().unwrap()).dimensions(),
+        (8, 4)
+    );
+    assert_eq!(v["structuredContent"]["metadata"]["format"], "png");
+    let v = mcp.call(
+        "render_shader",
+        json!({ "shader_content": ANIMATED, "width": 8, "height": 4, "format": "jpeg" }),
+    );
+    assert_eq!(v["content"][1]["mimeType"], "image/jpeg", "{v}");
+
     // A render of a broken shader is a tool error with the diagnostics.
     let v = mcp.call(
         "render_shader",
@@ -252,4 +271,102 @@ fn mcp_over_stdio_speaks_the_protocol() {
     std::io::Read::read_to_string(mcp.child.stderr.as_mut().unwrap(), &mut err).unwrap();
     assert!(status.success(), "{status}: {err}");
     assert!(err.contains(": clean shutdown"), "{err}");
+}
+
+/// The status of an MCP `initialize` POSTed to `http://ADDR/mcp` with these extra headers (the
+/// answer's body, an event stream, is not read).
+fn initialize_status(addr: &str, headers: &[(&str, &str)]) -> u16 {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
+        .into();
+    let mut req = agent
+        .post(format!("http://{addr}/mcp"))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let init = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": { "name": "isfkit-test", "version": "1" }
+        }
+    });
+    let r = req.send(init.to_string().as_bytes()).expect("POST /mcp");
+    r.status().as_u16()
+}
+
+#[test]
+fn mcp_over_http_refuses_pages_of_other_sites() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_isf"))
+        .args(["mcp", "--http", "127.0.0.1:0", "--workers", "1"])
+        .args(["--allow-origin", "https://app.example.com"])
+        .env_remove("XDG_RUNTIME_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start isf mcp --http");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("isf mcp says where it listens");
+    let addr = line
+        .strip_prefix("isf mcp: streamable HTTP on http://")
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_owned();
+
+    for origin in [
+        "http://evil.example",
+        "null",
+        "http://localhost.evil.example",
+    ] {
+        assert_eq!(
+            initialize_status(&addr, &[("Origin", origin)]),
+            403,
+            "{origin}"
+        );
+    }
+    for ok in [
+        &[][..],
+        &[("Origin", "http://localhost:1234")],
+        &[("Origin", "http://127.0.0.1")],
+        &[("Origin", "https://app.example.com")],
+    ] {
+        assert_eq!(initialize_status(&addr, ok), 200, "{ok:?}");
+    }
+    // A foreign Host is refused too (rmcp's own check), whatever the Origin.
+    assert_eq!(initialize_status(&addr, &[("Host", "evil.example")]), 403);
+
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(status.success(), "{status}: {}", rest.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! `isf serve` tested over real HTTP on 127.0.0.1 (a free port the server picks): the
 //! routes, bad input of every kind (each answered with the field named, the server serving
-//! on), the token, the allowed folder, a hung shader killed at its deadline with the next
+//! on), the token, the Origin check, the allowed folder, a hung shader killed at its deadline with the next
 //! request unaffected, the bounded queue (503 + Retry-After), metrics, and SIGTERM ending in
 //! a clean shutdown with exit 0.
 
@@ -267,7 +267,61 @@ fn serve_answers_every_route_and_every_bad_input() {
         "65536",
         "--allow-dir",
         dir.to_str().unwrap(),
+        "--allow-origin",
+        "https://app.example.com",
     ]);
+
+    // Origin: a page of another site is refused (even with the token, on every route); pages
+    // from this machine, the origins --allow-origin names and clients that send no Origin
+    // (not browsers) are answered.
+    let auth = s.auth();
+    for (path, method) in [
+        ("/validate", "POST"),
+        ("/healthz", "GET"),
+        ("/render", "POST"),
+    ] {
+        let body: &[u8] = if method == "POST" { b"{}" } else { b"" };
+        for origin in [
+            "http://evil.example",
+            "null",
+            "http://localhost.evil.example",
+        ] {
+            let r = request(
+                &s.addr,
+                method,
+                path,
+                &[("Authorization", &auth), ("Origin", origin)],
+                body,
+            )
+            .unwrap();
+            assert_eq!(
+                error_of(&r),
+                (
+                    403,
+                    json!("Origin"),
+                    format!("Origin \"{origin}\" is not allowed: this server answers pages from localhost, 127.0.0.1 or [::1] (any port) and the origins named by --allow-origin")
+                ),
+                "{path} {origin}"
+            );
+            assert_eq!(r.json()["error"]["kind"], "forbidden");
+        }
+    }
+    for origin in [
+        "http://localhost:1234",
+        "http://127.0.0.1:8080",
+        "https://[::1]",
+        "https://app.example.com",
+    ] {
+        let r = request(
+            &s.addr,
+            "POST",
+            "/validate",
+            &[("Authorization", &auth), ("Origin", origin)],
+            json!({ "shader_content": GOOD }).to_string().as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(r.status, 200, "{origin}: {}", r.text());
+    }
 
     // The token: /healthz is open, everything else needs it.
     let r = request(&s.addr, "POST", "/validate", &[], b"{}").unwrap();
@@ -396,6 +450,27 @@ fn serve_answers_every_route_and_every_bad_input() {
             r.text()
         );
     }
+    // An IMPORTED file that is not an image is the client's input: 400 naming the field and
+    // the IMPORTED entry as written, not a failed render; the server renders on.
+    let imports_a_shader = "/*{ \"ISFVSN\": \"2\", \"IMPORTED\": { \"pic\": { \"PATH\": \"gradient.fs\" } } }*/\nvoid main() {\n    gl_FragColor = IMG_NORM_PIXEL(pic, isf_FragNormCoord);\n}\n";
+    let r = s.post_json(
+        "/render",
+        &json!({ "shader_content": imports_a_shader, "width": 8, "height": 8 }),
+    );
+    let (status, field, message) = error_of(&r);
+    assert_eq!(
+        (status, field),
+        (400, json!("shader_content")),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["error"]["kind"], "bad_request");
+    assert!(
+        message.starts_with(
+            "IMPORTED image \"pic\" (gradient.fs) is not an image this server can read: "
+        ),
+        "{message}"
+    );
     let r = s.post_json(
         "/render",
         &json!({ "shader_content": BROKEN, "width": 8, "height": 8 }),
@@ -489,6 +564,9 @@ fn serve_answers_every_route_and_every_bad_input() {
     let r = s.post("/render", one_frame.as_bytes(), &[("Accept", "*/*")]);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.json()["success"], true);
+    // JSON answers keep the older HTTP server's default format, JPEG.
+    assert_eq!(r.json()["frames"][0]["mime_type"], "image/jpeg");
+    assert_eq!(r.json()["metadata"]["format"], "jpeg");
     // An Accept that admits nothing the route answers with: 406, as JSON, rendering nothing.
     for (path, accept, offered) in [
         (

@@ -1,4 +1,4 @@
-//! What a server allows: limits on every request, the worker pool, file access, auth.
+//! What a server allows: limits on every request, the worker pool, file access, auth, origins.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -58,6 +58,9 @@ pub struct ServeConfig {
     pub allow_dir: Option<PathBuf>,
     /// HTTP: every route but `/healthz` requires `Authorization: Bearer TOKEN`.
     pub token: Option<String>,
+    /// HTTP: origins whose pages may call the server besides this machine's
+    /// (`--allow-origin`); a request with any other `Origin` is refused ([`crate::origin`]).
+    pub allow_origins: Vec<crate::origin::Origin>,
     /// How to start a render worker: the program and its arguments (`isf __serve-worker`).
     pub worker_command: (PathBuf, Vec<OsString>),
     /// Graphics backend the workers use (`auto`, `vulkan`, `gl`, ...).
@@ -72,6 +75,7 @@ impl ServeConfig {
             workers: 0,
             allow_dir: None,
             token: None,
+            allow_origins: Vec::new(),
             worker_command: (program, args),
             backend: "auto".into(),
         }

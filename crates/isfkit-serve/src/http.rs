@@ -1,11 +1,13 @@
 //! `isf serve`: JSON over HTTP (axum).
 //!
 //! - `POST /validate`, `POST /info`, `POST /render` take the MCP tools' arguments as a JSON
-//!   object. `/render` answers JSON with base64 frames, or the image itself for one frame when
-//!   the client's `Accept` prefers `image/png` or `image/jpeg` ([`crate::accept`]).
+//!   object. `/render` answers JSON with base64 frames (JPEG unless `format` is `png`), or the
+//!   image itself for one frame when the client's `Accept` prefers `image/png` or
+//!   `image/jpeg` ([`crate::accept`]).
 //! - `GET /healthz` (no token needed), `GET /metrics` (OpenMetrics text, which Prometheus scrapes).
 //! - Errors: `{"success": false, "errors": [...], "error": {kind, field, message}}` with 400
-//!   (bad field), 401 (token), 403 (path outside the allowed folder), 404, 406 (`Accept` admits
+//!   (bad field), 401 (token), 403 (path outside the allowed folder, or a browser page's
+//!   `Origin` that is not allowed: [`crate::origin`]), 404, 406 (`Accept` admits
 //!   none of the route's types), 413 (body over the
 //!   limit), 422 (invalid shader, with diagnostics), 503 (busy; `Retry-After`), 504 (deadline).
 
@@ -167,6 +169,14 @@ async fn render(
             if let Some(o) = args.as_object_mut() {
                 o.insert("format".into(), json!(format));
             }
+        } else if let Some(o) = args.as_object_mut() {
+            // JSON answers keep the older HTTP server's default format; the MCP tool's is PNG.
+            if o.get("format").is_none_or(Value::is_null) {
+                o.insert(
+                    "format".into(),
+                    json!(crate::request::DEFAULT_HTTP_FORMAT),
+                );
+            }
         }
         svc.render(args).await
     }
@@ -283,6 +293,7 @@ pub async fn auth(State(token): State<Option<Arc<String>>>, req: Request, next: 
 pub fn router(svc: Arc<Service>) -> Router {
     let limit = svc.config.limits.max_body;
     let token = svc.config.token.clone().map(Arc::new);
+    let origins: crate::origin::Allowed = Arc::new(svc.config.allow_origins.clone());
     Router::new()
         .route("/validate", post(validate))
         .route("/render", post(render))
@@ -292,6 +303,10 @@ pub fn router(svc: Arc<Service>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(token, auth))
+        .layer(axum::middleware::from_fn_with_state(
+            origins,
+            crate::origin::guard,
+        ))
         .with_state(svc)
 }
 

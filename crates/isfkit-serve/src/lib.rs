@@ -15,6 +15,7 @@ pub mod http;
 pub mod load;
 pub mod mcp;
 pub mod metrics;
+pub mod origin;
 pub mod pool;
 pub mod request;
 pub mod service;
@@ -203,6 +204,7 @@ pub fn run_mcp_http(config: ServeConfig, addr: &str) -> u8 {
         }
         let grace = grace(&config);
         let token = config.token.clone().map(Arc::new);
+        let origins: origin::Allowed = Arc::new(config.allow_origins.clone());
         let body = config.limits.max_body;
         let svc = Service::start(config);
         let mcp_config = StreamableHttpServerConfig::default().with_max_request_body_bytes(body);
@@ -231,7 +233,8 @@ pub fn run_mcp_http(config: ServeConfig, addr: &str) -> u8 {
                     }
                 }),
             )
-            .layer(axum::middleware::from_fn_with_state(token, http::auth));
+            .layer(axum::middleware::from_fn_with_state(token, http::auth))
+            .layer(axum::middleware::from_fn_with_state(origins, origin::guard));
         eprintln!(
             "isf mcp: streamable HTTP on http://{local}/mcp ({} render workers)",
             svc.pool.size()

@@ -61,7 +61,7 @@ pub fn tools() -> Vec<Tool> {
     vec![
         Tool::new(
             "render_shader",
-            "Render an ISF shader to images at the given time codes. Answers each frame as an image, plus metadata (per-frame render ms, size, backend) and the shader's info; a shader that does not compile answers its diagnostics (line, column, stage, message).",
+            "Render an ISF shader to images at the given time codes. Answers each frame as an image (PNG, or JPEG when format is jpeg), plus metadata (per-frame render ms, size, backend) and the shader's info; a shader that does not compile answers its diagnostics (line, column, stage, message).",
             input_schema::<request::RenderArgs>(),
         ),
         Tool::new(
@@ -329,7 +329,11 @@ mod tests {
         assert_eq!(p["quality"]["description"], "JPEG quality.");
         assert_eq!(p["format"]["type"], "string");
         assert_eq!(p["format"]["enum"], json!(["png", "jpeg"]));
-        assert_eq!(p["format"]["default"], "jpeg");
+        assert_eq!(p["format"]["default"], "png");
+        assert_eq!(
+            p["format"]["description"],
+            "Image format of the frames: png (default) or jpeg."
+        );
         assert_eq!(p["inputs"]["type"], "object");
         assert_eq!(
             p["inputs"]["description"],

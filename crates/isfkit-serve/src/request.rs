@@ -316,8 +316,10 @@ pub const DEFAULT_WIDTH: u32 = 1920;
 pub const DEFAULT_HEIGHT: u32 = 1080;
 /// Default `quality`.
 pub const DEFAULT_QUALITY: u8 = 95;
-/// Default `format`.
-pub const DEFAULT_FORMAT: Format = Format::Jpeg;
+/// Default `format` of `render_shader`, as isf-shader-renderer's tool answers (PNG).
+pub const DEFAULT_FORMAT: Format = Format::Png;
+/// Default `format` of `POST /render` when it answers JSON, as the older HTTP server answers.
+pub const DEFAULT_HTTP_FORMAT: Format = Format::Jpeg;
 /// Default `fps`.
 pub const DEFAULT_FPS: f64 = 30.0;
 /// Default `time_codes`.
@@ -359,6 +361,7 @@ pub struct RenderOptions {
     #[serde(default = "default_quality")]
     #[schemars(range(min = 1, max = 100))]
     pub quality: u8,
+    /// Image format of the frames: png (default) or jpeg.
     #[serde(default = "default_format")]
     pub format: Format,
     /// Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label.
@@ -702,7 +705,8 @@ mod tests {
     fn defaults_match_the_older_server() {
         let p = render(&json!({"shader_content": "x"}), &config()).unwrap();
         assert_eq!((p.width, p.height, p.quality), (1920, 1080, 95));
-        assert_eq!(p.format, Format::Jpeg);
+        // The tool's frames are PNG; `POST /render` asks for its JPEG default itself.
+        assert_eq!(p.format, Format::Png);
         assert_eq!(p.time_codes, vec![0.0]);
     }
 

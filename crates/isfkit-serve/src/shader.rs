@@ -170,17 +170,22 @@ impl CheckCache {
     }
 }
 
+/// The request's field that holds the shader: what an error about its IMPORTED files names.
+fn source_field(source: &Source) -> &'static str {
+    if source.path.is_some() {
+        "shader_path"
+    } else {
+        "shader_content"
+    }
+}
+
 /// IMPORTED images are files: they must be under the allowed folder, like `shader_path`.
 fn check_imported(
     doc: &IsfDocument,
     source: &Source,
     config: &ServeConfig,
 ) -> Result<(), ServiceError> {
-    let field = if source.path.is_some() {
-        "shader_path"
-    } else {
-        "shader_content"
-    };
+    let field = source_field(source);
     for im in &doc.imported {
         let Some(root) = &config.allow_dir else {
             return Err(ServiceError::Forbidden {
@@ -300,6 +305,7 @@ pub fn render_job(
         source: params.source.text.clone(),
         vertex: params.source.vertex.clone(),
         base_dir: base_dir(&params.source, config),
+        shader_field: source_field(&params.source).into(),
         width: params.width,
         height: params.height,
         format: params.format,

@@ -14,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use isfkit_render::format::IsfDocument;
+use isfkit_render::format::{ImportedImage, IsfDocument};
 use isfkit_render::{
     Backend, Engine, EngineConfig, Error, Frame, ImageData, Program, RenderOptions, Scene, Value,
 };
@@ -37,6 +37,9 @@ pub struct WorkerJob {
     pub vertex: Option<String>,
     /// Where IMPORTED paths resolve (checked to be under the allowed folder).
     pub base_dir: Option<PathBuf>,
+    /// The request's field that holds the shader (`shader_content` or `shader_path`): what an
+    /// error about one of its IMPORTED files names.
+    pub shader_field: String,
     pub width: u32,
     pub height: u32,
     pub format: Format,
@@ -202,6 +205,26 @@ fn engine_error(e: Error) -> JobError {
     }
 }
 
+/// A scene's creation error. An IMPORTED file that cannot be read as an image is the
+/// client's input (like an image input that does not decode): `bad_request`, naming the
+/// shader's field and the IMPORTED entry as the header wrote it (not the server's path).
+fn imported_error(e: Error, imported: &[ImportedImage], job: &WorkerJob) -> JobError {
+    let Error::Image { path, message } = &e else {
+        return engine_error(e);
+    };
+    let Some(im) = imported.iter().find(|im| im.resolved_path == *path) else {
+        return engine_error(e);
+    };
+    JobError {
+        kind: "bad_request",
+        field: Some(job.shader_field.clone()),
+        message: format!(
+            "IMPORTED image \"{}\" ({}) is not an image this server can read: {message}",
+            im.name, im.path
+        ),
+    }
+}
+
 /// A request's shader: its text, vertex shader and base folder.
 type Key = (String, Option<String>, Option<PathBuf>);
 
@@ -244,7 +267,10 @@ fn scene_for(
         && !facts.image_inputs
         && !facts.audio_inputs
         && program.doc.imported.is_empty();
-    let scene = engine.create_scene(program).map_err(engine_error)?;
+    let imported = program.doc.imported.clone();
+    let scene = engine
+        .create_scene(program)
+        .map_err(|e| imported_error(e, &imported, job))?;
     if reusable {
         let start = scene
             .document()
