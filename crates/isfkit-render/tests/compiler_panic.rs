@@ -26,8 +26,7 @@ fn a_panic_while_compiling_is_an_error_and_the_engine_goes_on() {
     let scene = engine.load_source(SHADER, None).unwrap();
     let err = scene
         .render(&RenderOptions::new(8, 8, 0.0))
-        .err()
-        .expect("a forced panic");
+        .expect_err("a forced panic");
     assert_eq!(
         err.to_string(),
         "fragment shader: the shader compiler failed on this shader (forced by ISFKIT_TEST_PANIC=pipeline); please report this"
