@@ -3,7 +3,7 @@
 //! a scene. Every face reads files through here, so a bad file gets the same error everywhere.
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use isfkit_render::{EngineConfig, Error, ImageData, ImageFiles, Scene, Sound, MAX_IMAGE_SIDE};
 
@@ -14,21 +14,11 @@ impl ImageFiles for MediaFiles {
     fn load(&self, path: &Path) -> Result<ImageData, Error> {
         load_image(path)
     }
-
-    fn dimensions(&self, path: &Path) -> Option<(u32, u32)> {
-        isfkit_media::image_dimensions(path)
-    }
-}
-
-/// The reader of IMPORTED images every face gives its engines.
-pub fn media_files() -> Arc<dyn ImageFiles> {
-    static FILES: OnceLock<Arc<dyn ImageFiles>> = OnceLock::new();
-    FILES.get_or_init(|| Arc::new(MediaFiles)).clone()
 }
 
 /// `config` with isfkit-media reading IMPORTED images: how every face makes its engines.
 pub fn with_media_files(config: EngineConfig) -> EngineConfig {
-    config.with_image_files(media_files())
+    config.with_image_files(Arc::new(MediaFiles))
 }
 
 /// The image file at `path` (PNG, JPEG, WebP, EXR, GIF), at most [`MAX_IMAGE_SIDE`] pixels

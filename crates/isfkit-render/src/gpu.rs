@@ -477,13 +477,7 @@ fn capture_on<T>(device: &wgpu::Device, f: impl FnOnce() -> Result<T>) -> Result
     let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let memory = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
     let internal = device.push_error_scope(wgpu::ErrorFilter::Internal);
-    // A panic inside wgpu or naga (translating a module to the backend's language, creating a
-    // pipeline) is the shader's error, not the caller's crash; the scopes are popped either way.
-    let result = isfkit_glsl::catch_compiler_panic(f).unwrap_or_else(|payload| {
-        Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
-            payload,
-        )))
-    });
+    let result = f();
     // Popped in reverse order of pushing; wgpu-core resolves these futures at once.
     let errors: Vec<wgpu::Error> = [internal, memory, validation]
         .into_iter()

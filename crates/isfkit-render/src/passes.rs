@@ -386,8 +386,16 @@ pub(crate) fn encode_frame(
         .is_none_or(|g| g.generation != gpu.generation)
     {
         s.gpu = None;
-        // Its own error scope: objects that failed to build are not kept.
-        let sg = gpu.capture(|| build_gpu(gpu, s))?;
+        // Its own error scope: objects that failed to build are not kept. A panic inside wgpu
+        // or naga while it translates the modules to the backend's language or creates the
+        // pipelines is the shader's error, not the caller's crash.
+        let sg = gpu.capture(|| {
+            isfkit_glsl::catch_compiler_panic(|| build_gpu(gpu, s)).unwrap_or_else(|payload| {
+                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
+                    payload,
+                )))
+            })
+        })?;
         s.gpu = Some(sg);
     }
     let mut sg = s.gpu.take().expect("scene GPU state just built");

@@ -193,9 +193,6 @@ pub trait ImageFiles: Send + Sync {
     /// The image at `path` as RGBA8; a side over [`crate::MAX_IMAGE_SIDE`] is an
     /// [`Error::Image`] before anything is decoded.
     fn load(&self, path: &Path) -> Result<ImageData>;
-    /// The size in the image file's header, without decoding it; `None` when it cannot be
-    /// read.
-    fn dimensions(&self, path: &Path) -> Option<(u32, u32)>;
 }
 
 /// `Err(message)` when a `width`x`height` image is over [`crate::MAX_IMAGE_SIDE`].

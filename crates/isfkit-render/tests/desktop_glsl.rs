@@ -5,10 +5,6 @@ mod common;
 use common::*;
 use isfkit_render::{RenderOptions, Value};
 
-fn bytes(p: [f32; 4]) -> [u8; 4] {
-    p.map(|c| (c * 255.0).round() as u8)
-}
-
 #[test]
 fn pow_of_a_negative_constant_base_is_a_product() {
     let engine = test_engine();

@@ -6,10 +6,6 @@ mod common;
 use common::*;
 use isfkit_render::RenderOptions;
 
-fn bytes(p: [f32; 4]) -> [u8; 4] {
-    p.map(|c| (c * 255.0).round() as u8)
-}
-
 /// Renders `code` (after a header with no inputs) at 8x8 and returns the pixel at (3, 3).
 fn pixel(code: &str) -> [u8; 4] {
     let engine = test_engine();

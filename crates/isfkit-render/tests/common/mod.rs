@@ -144,3 +144,8 @@ pub fn max_diff(a: &Frame, b: &Frame) -> u8 {
         .max()
         .unwrap_or(0)
 }
+
+/// A pixel's channels as 8-bit values.
+pub fn bytes(p: [f32; 4]) -> [u8; 4] {
+    p.map(|c| (c * 255.0).round() as u8)
+}
