@@ -1,0 +1,130 @@
+//! Parsing and validating an ISF file: the JSON header between the first `/*` and the first
+//! `*/`, the v1 upgrade (PERSISTENT_BUFFERS), and the normalisation of inputs the way VVISF-GL
+//! does it. Every error and warning points at a line and column of the user's file. Here are
+//! the entry points and the error type; each step and each header section is its own module.
+
+mod ctx;
+mod decode;
+mod document;
+mod header;
+mod imported;
+mod inputs;
+mod json;
+mod names;
+mod passes;
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::IsfDocument;
+
+use ctx::Ctx;
+pub use decode::decode_glsl;
+use document::build_document;
+use header::{blank_header_lines, extract_header, header_comment};
+use json::parse_json;
+
+/// A fatal problem with an ISF file: an error diagnostic, positioned in the file where
+/// possible.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .diagnostic)]
+pub struct FormatError {
+    pub diagnostic: Diagnostic,
+    /// What went wrong, for callers that act on it (the CLI maps it to an exit code).
+    pub kind: FormatErrorKind,
+}
+
+/// The kind of a [`FormatError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FormatErrorKind {
+    /// The file could not be read (missing, a directory, no permission): an I/O problem.
+    Unreadable,
+    /// The text is not a valid ISF document (no header, bad JSON, bad values).
+    Invalid,
+}
+
+impl FormatError {
+    /// An invalid-document error with `diagnostic`.
+    pub fn invalid(diagnostic: Diagnostic) -> FormatError {
+        FormatError {
+            diagnostic,
+            kind: FormatErrorKind::Invalid,
+        }
+    }
+
+    /// The message without position.
+    pub fn message(&self) -> &str {
+        &self.diagnostic.message
+    }
+}
+
+/// An ISF file's header as written: its JSON (strict, else tolerant of comments and trailing
+/// commas, as [`IsfDocument::parse`] reads it) and the byte range of the comment's text
+/// (between `/*` and `*/`), for readers with rules of their own (the pyvvisf layer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawHeader {
+    pub json: serde_json::Value,
+    pub text: std::ops::Range<usize>,
+}
+
+impl IsfDocument {
+    /// The header of `source` without building the document; `Ok(None)` when the file has
+    /// no `/* */` comment at all, a positioned error when its JSON is invalid.
+    pub fn raw_header(source: &str) -> Result<Option<RawHeader>, FormatError> {
+        if header_comment(source).is_none() {
+            return Ok(None);
+        }
+        let mut ctx = Ctx {
+            src: source,
+            warnings: Vec::new(),
+        };
+        let header = extract_header(source)?;
+        let root = parse_json(&mut ctx, &header)?;
+        Ok(Some(RawHeader {
+            json: root.to_value(),
+            text: header.start..header.close,
+        }))
+    }
+
+    /// Parses an ISF file's text. `IMPORTED` paths stay as written.
+    pub fn parse(source: &str) -> Result<IsfDocument, FormatError> {
+        Self::parse_with_base(source, None)
+    }
+
+    /// Parses an ISF file's text; `IMPORTED` paths are resolved against `base_dir` (the file's
+    /// folder) when given.
+    pub fn parse_with_base(
+        source: &str,
+        base_dir: Option<&Path>,
+    ) -> Result<IsfDocument, FormatError> {
+        let mut ctx = Ctx {
+            src: source,
+            warnings: Vec::new(),
+        };
+        let header = extract_header(source)?;
+        let root = parse_json(&mut ctx, &header)?;
+        let doc = build_document(&mut ctx, &root, base_dir)?;
+        Ok(IsfDocument {
+            warnings: ctx.warnings,
+            code: blank_header_lines(source, header.close),
+            source: source.to_owned(),
+            ..doc
+        })
+    }
+
+    /// Reads and parses the file at `path`; `IMPORTED` paths are resolved against its folder.
+    pub fn parse_file(path: &Path) -> Result<IsfDocument, FormatError> {
+        let bytes =
+            crate::limits::read_file_capped(path, crate::limits::MAX_SHADER_BYTES, "shader file")
+                .map_err(|err| FormatError {
+                diagnostic: Diagnostic::bare(
+                    Severity::Error,
+                    format!("cannot read {}: {err}", path.display()),
+                ),
+                kind: FormatErrorKind::Unreadable,
+            })?;
+        let source = decode_glsl(&bytes).map_err(FormatError::invalid)?;
+        Self::parse_with_base(&source, path.parent())
+    }
+}
