@@ -20,7 +20,7 @@ fn facts_come_from_tokens_not_substrings() {
     assert!(f.frame_index && f.time_delta && f.stateful());
     assert!(!f.date && !f.time && !f.persistent_buffers);
 
-    // Regression (batch guessed with `code.contains("FRAMEINDEX")`): a comment, or a longer
+    // The facts come from tokens, not `code.contains("FRAMEINDEX")`: a comment, or a longer
     // name that contains the word, does not make a shader stateful.
     let f = facts(
         "// uses FRAMEINDEX? no.\n/* TIMEDELTA */\nfloat MY_FRAMEINDEX_COPY = 1.0;\n\

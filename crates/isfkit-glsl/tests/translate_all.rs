@@ -555,8 +555,8 @@ fn errors_in_rewritten_code_map_to_the_user_token() {
     assert!(d0.message.contains("undefinedCoord"), "{}", d0.message);
 }
 
-/// Regression (review): `IMG_PIXEL( , uv)` with an empty image argument panicked the
-/// rewriter (slice start after end); it must be a compile error at the user's line instead.
+/// `IMG_PIXEL( , uv)` with an empty image argument is a compile error at the user's line,
+/// not a panic in the rewriter (a slice whose start is after its end).
 #[test]
 fn empty_image_argument_is_a_compile_error_not_a_panic() {
     let src = "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [{\"NAME\": \"inputImage\", \"TYPE\": \"image\"}] }*/\nvoid main() {\n    gl_FragColor = IMG_PIXEL( , gl_FragCoord.xy);\n}\n";

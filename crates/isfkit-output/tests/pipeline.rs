@@ -63,7 +63,7 @@ fn encoder_pool_writes_every_frame_and_stops_in_the_coordinator() {
         write_image(&frame, &dir.join(name), fmt).unwrap();
         let img = image::open(dir.join(name)).unwrap();
         assert_eq!((img.width(), img.height()), (48, 32), "{name}");
-        // Issue 16: the pixels, not only the size (JPEG is lossy; WebP and EXR are not).
+        // The pixels, not only the size (JPEG is lossy; WebP and EXR are not).
         let tol = if name == "a.jpg" { 12 } else { 1 };
         let got = img.to_rgba8();
         for (g, w) in got.pixels().zip(frame.to_rgba8().chunks_exact(4)) {

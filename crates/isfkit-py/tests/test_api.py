@@ -106,9 +106,9 @@ def _white_rows(a):
 
 
 def test_audio_input(engine, shaders):
-    # Issue 16: where the line is, not only that something is white. Samples are -1..1 and
+    # Where the line is, not only that something is white. Samples are -1..1 and
     # reach the shader as 0..1 (s * 0.5 + 0.5); the line is at that height, 3 pixels thick
-    # (|y - v * 32| < 1.5 covers two pixel centres), everything else black. Issue 9: a sound
+    # (|y - v * 32| < 1.5 covers two pixel centres), everything else black. A sound
     # is (samples, sample_rate) and each frame sees the 1,024 samples before its time, so
     # the render is at 2 s, after 2,000 samples at 1 kHz.
     shader = engine.load(shaders / "audio.fs")
@@ -142,7 +142,7 @@ def test_float_render_numpy(engine, shaders):
     a = frame.to_numpy()
     assert a.dtype == np.float32 and a.shape == (16, 16, 4) and frame.is_float
     assert frame.to_pil().mode == "RGBA"
-    # Issue 16: the values. The shader stores 100*x and 0.001*y in a FLOAT pass and divides
+    # The values. The shader stores 100*x and 0.001*y in a FLOAT pass and divides
     # them back, so the output is the gradient (red = x, green = y, row 0 at the top) with
     # float precision; an 8-bit buffer would give solid red.
     xs = (np.arange(16) + 0.5) / 16
@@ -168,7 +168,7 @@ def test_numpy_and_pil_round_trip(engine, shaders, tmp_path):
     assert np.array_equal(np.asarray(Image.open(tmp_path / "f.png").convert("RGBA")), frame.to_numpy())
     frame.save(tmp_path / "f16.png", bits=16)
     frame.save(tmp_path / "f.bmp")
-    # Issue 16: both read back with the frame's pixels. The PNG's header says 16-bit RGBA,
+    # Both read back with the frame's pixels. The PNG's header says 16-bit RGBA,
     # and Pillow (which keeps the high byte of each 16-bit sample) reads the frame back.
     head = (tmp_path / "f16.png").read_bytes()[:33]
     assert head[12:16] == b"IHDR" and (head[24], head[25]) == (16, 6), head
@@ -378,7 +378,7 @@ def test_gil_holding_call_gives_no_ticks():
 
 
 def test_gil_is_released_during_renders(shaders):
-    """Issue 16: render() and frames() release the GIL while they wait: a 1 ms ticker runs
+    """render() and frames() release the GIL while they wait: a 1 ms ticker runs
     many times inside one call (test_concurrency.py measures the same for loads)."""
     with isfkit.Engine() as engine:
         heavy = engine.load(REPO / "examples" / "heavy.fs")
@@ -397,7 +397,7 @@ def test_gil_is_released_during_renders(shaders):
 
 
 def test_save_jpeg_drops_alpha(engine, shaders, tmp_path):
-    # Regression (review): Pillow cannot write RGBA as JPEG; save() must drop alpha.
+    # Pillow cannot write RGBA as JPEG; save() drops alpha.
     frame = engine.load(shaders / "gradient.fs").render(32, 24)
     frame.save(tmp_path / "f.jpg")
     img = Image.open(tmp_path / "f.jpg")
@@ -405,7 +405,7 @@ def test_save_jpeg_drops_alpha(engine, shaders, tmp_path):
 
 
 def test_parse_reads_the_header_without_compiling_or_a_gpu(shaders):
-    # Issue 8: a parse-only call; a shader whose code does not compile still parses.
+    # A parse-only call; a shader whose code does not compile still parses.
     info = isfkit.parse(shaders / "inputs_all.fs")
     assert {"flash", "enabled", "mode", "level", "amount"} <= set(info.input_names)
     broken = '/*{ "ISFVSN": "2", "INPUTS": [{"NAME": "amount", "TYPE": "float"}] }*/\nvoid main() { nope; }\n'
@@ -420,7 +420,7 @@ def test_parse_reads_the_header_without_compiling_or_a_gpu(shaders):
 
 
 def test_vvisf_isfdoc_does_not_start_the_engine(shaders):
-    # Issue 8: reading a document's inputs used to start the process-wide GPU engine.
+    # Reading a document's inputs leaves the process-wide GPU engine unstarted.
     path = str(shaders / "inputs_all.fs")
     code = (
         "import isfkit, isfkit._process as p, isfkit.vvisf as v\n"
@@ -432,7 +432,7 @@ def test_vvisf_isfdoc_does_not_start_the_engine(shaders):
 
 
 def test_one_conversion_strict_and_lenient(engine, shaders):
-    # Issue 8: one Rust conversion serves isfkit (strict) and isfkit.vvisf (lenient).
+    # One Rust conversion serves isfkit (strict) and isfkit.vvisf (lenient).
     shader = engine.load(shaders / "inputs_all.fs")
     shader.set(amount=np.float32(0.5), tint=np.array([1.0, 0.0, 0.0]), spot=(0.25, 0.75))
     assert shader.get("amount") == pytest.approx(0.5)
@@ -453,7 +453,7 @@ def test_one_conversion_strict_and_lenient(engine, shaders):
 
 
 def test_frames_are_pipelined_and_equal_one_by_one(engine, shaders):
-    # Issue 8: Shader.frames() renders through the pipelined path (several frames per call);
+    # Shader.frames() renders through the pipelined path (several frames per call);
     # persistent buffers carry over exactly as when rendering one frame at a time.
     a = engine.load(shaders / "persistent.fs")
     b = engine.load(shaders / "persistent.fs")

@@ -1,4 +1,4 @@
-"""Audio that follows time (issue 9): a sound given as (samples, sample_rate) or as a file
+"""Audio that follows time: a sound given as (samples, sample_rate) or as a file
 (WAV, or mp3/flac decoded by ffmpeg) feeds audio and audioFFT inputs; each frame sees the
 window of samples that ends at its time, so an FFT's peak follows a sine sweep frame by
 frame. The ffmpeg half is skipped only when ISFKIT_SKIP_FFMPEG_TESTS=1."""

@@ -1,4 +1,4 @@
-"""One engine, several Python threads (issue 8).
+"""One engine, several Python threads.
 
 While thread A renders heavy 3840x2160 frames, thread B loads and validates small shaders on
 the same engine and a pure-Python thread ticks. Nothing here asserts on a duration: the tests

@@ -1,4 +1,4 @@
-"""Issue 9: reproducible DATE from a datetime.datetime in render() and frames()."""
+"""Reproducible DATE from a datetime.datetime in render() and frames()."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Issue 12: batch jobs on Ray (isfkit.distributed), on a local Ray instance with 2 CPUs.
+"""Batch jobs on Ray (isfkit.distributed), on a local Ray instance with 2 CPUs.
 
 The job file is planned by isfkit's Rust job code (isfkit._native.plan_job/plan_chunks); the
 pixels are compared with the real `isf batch` (target/debug/isf, built by cargo before the
@@ -149,7 +149,7 @@ def test_stateful_chunks_render_their_lead_in(tmp_path):
 
 def _need_ray():
     """Ray, or a failure: the Ray tests may only be skipped on purpose, with
-    ISFKIT_SKIP_RAY_TESTS=1 (issue 16's rule for tests that need a tool)."""
+    ISFKIT_SKIP_RAY_TESTS=1, as for every test that needs a tool."""
     import os
 
     try:

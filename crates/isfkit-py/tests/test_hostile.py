@@ -1,6 +1,6 @@
-"""Hostile input from Python (issue 13): what used to kill the interpreter (a segfault from a
-deeply nested size expression or GLSL) or render a silent black frame (NaN, 10**100, a size
-of 8.5) is an exception naming the limit or the bad value; the interpreter lives on."""
+"""Hostile input from Python: what could kill the interpreter (a segfault from a deeply
+nested size expression or GLSL) or render a silent black frame (NaN, 10**100, a size of
+8.5) is an exception naming the limit or the bad value; the interpreter lives on."""
 
 import math
 import subprocess

@@ -124,7 +124,7 @@ def test_random_api_sequence_never_crashes(tmp_path, seed):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "done 150 steps" in proc.stdout
-    # Issue 16: the run exercised the API (renders and loads succeeded, errors were raised
+    # The run exercised the API (renders and loads succeeded, errors were raised
     # and each was one its call may raise: the script asserts that per call).
     outcomes = json.loads(proc.stdout.split("outcomes ", 1)[1].splitlines()[0])
     errors = int(proc.stdout.split(" steps ", 1)[1].split()[0])

@@ -158,9 +158,9 @@ def test_load_shader_file_names_the_file_in_errors(vvisf_process, tmp_path):
 
 
 def test_headers_with_brace_and_comment_end_on_different_lines(vvisf_process):
-    # Regression (review): the 0.9 layer read headers with pyvvisf's `/*{...}*/` pattern,
-    # which misses VIDVOX's layout (`}` and `*/` on different lines) and refused shaders the
-    # engine renders. It reads them with isfkit's own header reader now.
+    # The 0.9 layer reads headers with isfkit's own header reader, which accepts VIDVOX's
+    # layout (`}` and `*/` on different lines); pyvvisf's `/*{...}*/` pattern would miss it
+    # and refuse shaders the engine renders.
     src = '/*\n{\n  "ISFVSN": "2",\n  "INPUTS": [{"NAME": "x", "TYPE": "float", "DEFAULT": 0.25}]\n}\n*/\n' \
           "void main() { gl_FragColor = vec4(x, 0.0, 0.0, 1.0); }\n"
     glsl, metadata = pv.ISFParser().parse_content(src)
