@@ -1,21 +1,27 @@
-//! The engine: instance, device generations, registry, pool, scenes, and the lifecycle.
+//! The engine: its configuration and state, device generations (creation, re-initialisation,
+//! the test render), and submitting frames. Read-back, the wgpu instance and shutdown have
+//! their own modules (`readback`, `instance`, `shutdown`).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::gpu::{Backend, Gpu, TextureAndView, BYTE_FORMAT};
-use crate::lifecycle::{self, CleanupReport, Leak, Participant, Phase};
+use crate::gpu::{Backend, Gpu, BYTE_FORMAT};
+use crate::lifecycle::{self, CleanupReport, Participant};
 use crate::passes;
 use crate::pool::{Freed, Pool, PoolStats, PooledTexture};
 use crate::registry::{LiveResource, Registry, ResourceSummary};
-use crate::scene_state::{lock_scene, RenderOptions, SavedTexture, SceneState};
+use crate::scene_state::{lock_scene, RenderOptions, SceneState};
 use crate::shared::Shared;
 use crate::value::ImageFiles;
+
+pub(crate) use crate::instance::{ensure_runtime_dir, InstanceHandle};
+pub(crate) use crate::readback::PendingReadback;
+use crate::readback::{save_persistent, start_readback, take_mapped, wait_readback};
 
 /// How to create an engine.
 #[derive(Clone)]
@@ -72,132 +78,6 @@ impl EngineConfig {
     }
 }
 
-/// A wgpu instance and how many engines use it.
-#[derive(Clone)]
-struct InstanceHandle {
-    instance: wgpu::Instance,
-    /// Engines alive on this instance; `None` for a private instance.
-    users: Option<Arc<AtomicUsize>>,
-    /// Objects wgpu's report listed at the last verification on this instance (kind, count):
-    /// each leak is reported once, by the engine whose verify phase found it, not again by
-    /// every later engine on the shared instance.
-    reported: Arc<Mutex<Vec<(String, u64)>>>,
-}
-
-/// Gives the process an `XDG_RUNTIME_DIR` when it has none (a server, a container, CI).
-///
-/// Without it, libwayland-client, which the Vulkan loader's WSI loads while an instance is
-/// created, prints "error: XDG_RUNTIME_DIR is invalid or not set in the environment." on
-/// stderr around every successful run; a new user reads "error" and stops trusting the tool.
-/// A set variable is left alone, whatever it holds. The directory made here is private
-/// (mode 0700) under the temporary folder, as the XDG spec asks of a runtime dir. Done once,
-/// before the first instance, so before any wgpu or Vulkan thread exists. Setting the
-/// environment races with other threads reading it at that moment; a program that starts
-/// engines while its own threads call `getenv` should set `XDG_RUNTIME_DIR` itself.
-pub(crate) fn ensure_runtime_dir() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|v| !v.is_empty()) {
-            return;
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-            let uid = std::fs::metadata("/proc/self").map_or(0, |m| m.uid());
-            let dir = std::env::temp_dir().join(format!("isfkit-runtime-{uid}"));
-            let made = std::fs::DirBuilder::new()
-                .mode(0o700)
-                .create(&dir)
-                .or_else(|e| match e.kind() {
-                    std::io::ErrorKind::AlreadyExists => Ok(()),
-                    _ => Err(e),
-                });
-            let private = std::fs::metadata(&dir)
-                .is_ok_and(|m| m.is_dir() && m.uid() == uid && m.permissions().mode() & 0o077 == 0);
-            match made {
-                Ok(()) if private => std::env::set_var("XDG_RUNTIME_DIR", &dir),
-                Ok(()) => tracing::debug!(
-                    "{} is not a private directory of this user; XDG_RUNTIME_DIR left unset",
-                    dir.display()
-                ),
-                Err(e) => tracing::debug!("cannot create {}: {e}", dir.display()),
-            }
-        }
-    });
-}
-
-impl InstanceHandle {
-    /// The process's shared instance for `backends` (created on first use), or a new
-    /// private one.
-    fn get(backends: wgpu::Backends, private: bool) -> InstanceHandle {
-        ensure_runtime_dir();
-        let make = || {
-            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-            desc.backends = backends;
-            wgpu::Instance::new(desc)
-        };
-        if private {
-            return InstanceHandle {
-                instance: make(),
-                users: None,
-                reported: Arc::default(),
-            };
-        }
-        type Shared = Vec<(wgpu::Backends, InstanceHandle)>;
-        static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
-        let mut shared = SHARED
-            .get_or_init(Mutex::default)
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some((_, handle)) = shared.iter().find(|(b, _)| *b == backends) {
-            return handle.clone();
-        }
-        let handle = InstanceHandle {
-            instance: make(),
-            users: Some(Arc::new(AtomicUsize::new(0))),
-            reported: Arc::default(),
-        };
-        shared.push((backends, handle.clone()));
-        handle
-    }
-
-    /// What wgpu's report shows alive on the instance, less what an earlier verification
-    /// already reported; remembers the new state.
-    fn new_wgpu_leaks(&self) -> Vec<Leak> {
-        let now = lifecycle::wgpu_leaks(&self.instance);
-        let mut reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
-        let fresh = now
-            .iter()
-            .filter_map(|l| {
-                let before = reported
-                    .iter()
-                    .find(|(k, _)| *k == l.kind)
-                    .map_or(0, |(_, n)| *n);
-                (l.count > before).then(|| Leak {
-                    count: l.count - before,
-                    ..l.clone()
-                })
-            })
-            .collect();
-        *reported = now.into_iter().map(|l| (l.kind, l.count)).collect();
-        fresh
-    }
-
-    /// Counts the engine that will use this instance; undone by `Drop` of `EngineInner`.
-    fn enter(&self) {
-        if let Some(u) = &self.users {
-            u.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    /// Engines other than the caller alive on this instance.
-    fn other_users(&self) -> usize {
-        self.users
-            .as_ref()
-            .map_or(0, |u| u.load(Ordering::SeqCst).saturating_sub(1))
-    }
-}
-
 /// Mutable engine state, behind the engine's one lock. Field order is drop order:
 /// everything made from the device is dropped before `gpu`, the device itself.
 ///
@@ -223,13 +103,13 @@ pub(crate) struct State {
 
 /// A device given up on (see [`Gpu::abandon`]): the token tells whether its work still runs.
 pub(crate) struct AbandonedDevice {
-    generation: u64,
-    reason: String,
-    work: std::sync::Weak<()>,
+    pub(crate) generation: u64,
+    pub(crate) reason: String,
+    pub(crate) work: std::sync::Weak<()>,
 }
 
 /// Gives up on `gpu` (a frame on it passed its deadline) and records it for the report.
-fn abandon(abandoned: &mut Vec<AbandonedDevice>, gpu: &Gpu, reason: String) {
+pub(crate) fn abandon(abandoned: &mut Vec<AbandonedDevice>, gpu: &Gpu, reason: String) {
     if abandoned.iter().any(|a| a.generation == gpu.generation) {
         return;
     }
@@ -248,16 +128,16 @@ fn abandon(abandoned: &mut Vec<AbandonedDevice>, gpu: &Gpu, reason: String) {
 pub(crate) struct EngineInner {
     pub state: Mutex<State>,
     /// The render deadline in nanoseconds (changeable while running).
-    deadline_ns: AtomicU64,
+    pub(crate) deadline_ns: AtomicU64,
     /// Set when `shutdown()` starts; read without the lock.
-    shut_down: AtomicBool,
+    pub(crate) shut_down: AtomicBool,
     /// Whether scenes reuse bind groups across frames (on unless a benchmark turns it off).
     pub(crate) cache_bind_groups: AtomicBool,
     /// The generation of a device a frame timed out on (0: none). The next render replaces
     /// that device. Set by the waiting thread without the engine lock.
-    tainted_generation: AtomicU64,
+    pub(crate) tainted_generation: AtomicU64,
     /// The deadline (ns) that the frame which tainted the device passed, for the report.
-    taint_deadline_ns: AtomicU64,
+    pub(crate) taint_deadline_ns: AtomicU64,
     /// Every scene, for re-initialisation and cleanup. Its own lock, so loading a shader
     /// never takes the engine lock. Order: after the engine lock, before any scene's.
     scenes: Mutex<Vec<Weak<Mutex<SceneState>>>>,
@@ -266,39 +146,13 @@ pub(crate) struct EngineInner {
     pub registry: Registry,
     pub config: EngineConfig,
     // Last: the instance outlives the devices it made.
-    instance: InstanceHandle,
+    pub(crate) instance: InstanceHandle,
 }
 
 impl Drop for EngineInner {
     fn drop(&mut self) {
         if let Some(u) = &self.instance.users {
             u.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-}
-
-/// A frame on its way: submitted, its read-back buffer being mapped.
-pub(crate) struct PendingReadback {
-    /// The device generation the frame was submitted to.
-    gpu: Arc<Gpu>,
-    buffer: PooledTexture,
-    width: u32,
-    height: u32,
-    format: wgpu::TextureFormat,
-    padded: usize,
-    submission: wgpu::SubmissionIndex,
-    mapped: std::sync::mpsc::Receiver<std::result::Result<(), wgpu::BufferAsyncError>>,
-    /// Set once the data was copied out and the buffer unmapped.
-    done: bool,
-}
-
-impl Drop for PendingReadback {
-    fn drop(&mut self) {
-        if !self.done {
-            // An abandoned frame: cancel the mapping so the pooled buffer can be reused.
-            if let Err(e) = self.buffer.with_buffer(|b| b.unmap()) {
-                tracing::debug!("abandoned read-back buffer already released: {e}");
-            }
         }
     }
 }
@@ -325,7 +179,7 @@ pub struct Engine {
     pub(crate) inner: Arc<EngineInner>,
 }
 
-fn lock_state(inner: &EngineInner) -> MutexGuard<'_, State> {
+pub(crate) fn lock_state(inner: &EngineInner) -> MutexGuard<'_, State> {
     inner.state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -556,12 +410,12 @@ impl EngineInner {
         }
     }
 
-    fn deadline(&self) -> Duration {
+    pub(crate) fn deadline(&self) -> Duration {
         Duration::from_nanos(self.deadline_ns.load(Ordering::Relaxed))
     }
 
     /// Why the tainted device is given up, for the cleanup report.
-    fn taint_reason(&self) -> String {
+    pub(crate) fn taint_reason(&self) -> String {
         let d = Duration::from_nanos(self.taint_deadline_ns.load(Ordering::Relaxed));
         format!("tainted: a frame did not finish within its deadline of {d:?}")
     }
@@ -656,7 +510,7 @@ impl EngineInner {
 
     /// Drops every object of the current device, newest first: scenes' objects (newest scene
     /// first), then the pool, then the shared objects.
-    fn release_gpu_objects(&self, st: &mut State) {
+    pub(crate) fn release_gpu_objects(&self, st: &mut State) {
         for s in self.live_scenes().iter().rev() {
             let mut s = lock_scene(s);
             if let Some(g) = s.gpu.take() {
@@ -804,419 +658,11 @@ impl EngineInner {
         Ok(Submitted { output, readback })
     }
 
-    /// Waits (up to the deadline) for a submitted frame's read-back and returns its pixels.
-    /// A timeout taints the device, and `scene`'s objects go with it.
-    ///
-    /// Takes no engine lock: the wait is on the device the frame was submitted to (held by
-    /// `pending`), so other threads load, compile and render meanwhile, and a device replaced
-    /// in the meantime cannot be confused with this frame's.
-    pub(crate) fn finish_readback(
-        &self,
-        scene: &Arc<Mutex<SceneState>>,
-        mut pending: PendingReadback,
-    ) -> Result<Frame> {
-        let result = self.wait_and_read(scene, &mut pending);
-        match result {
-            // A re-initialisation, force_cleanup() or shutdown on another thread took the
-            // frame's buffer; after a shutdown say so.
-            Err(Error::Released { .. }) if self.shut_down.load(Ordering::SeqCst) => {
-                Err(Error::ShutDown)
-            }
-            other => other,
-        }
-    }
-
-    fn wait_and_read(
-        &self,
-        scene: &Arc<Mutex<SceneState>>,
-        pending: &mut PendingReadback,
-    ) -> Result<Frame> {
-        if let Err(e) = wait_readback(pending, self.deadline()) {
-            if matches!(e, Error::Timeout(_)) {
-                let generation = pending.gpu.generation;
-                pending.gpu.abandon();
-                self.tainted_generation.store(generation, Ordering::SeqCst);
-                self.taint_deadline_ns
-                    .store(self.deadline_ns.load(Ordering::Relaxed), Ordering::Relaxed);
-                let mut s = lock_scene(scene);
-                if s.gpu.as_ref().is_some_and(|g| g.generation == generation) {
-                    s.gpu = None;
-                }
-            }
-            return Err(e);
-        }
-        let (w, h, format, padded) = (
-            pending.width,
-            pending.height,
-            pending.format,
-            pending.padded,
-        );
-        // Rows are flipped straight out of the mapped memory: one copy, not two.
-        let pixels = take_mapped(pending, |data| {
-            passes::read_pixels(format, data, w, h, padded)
-        })?;
-        Ok(Frame {
-            width: w,
-            height: h,
-            pixels,
-        })
-    }
-
-    /// Lets wgpu see which submissions on `pending`'s device have finished, without
-    /// waiting, so their read-backs complete. A pipelined run calls it before each
-    /// submission: once a submission blocks on a hung device, that device cannot be polled
-    /// any more (wgpu holds its submission lock), and finished frames could not be kept.
-    pub(crate) fn poll_finished(&self, pending: &PendingReadback) {
-        if let Err(e) = pending.gpu.device.poll(wgpu::PollType::Poll) {
-            tracing::debug!("polling for finished frames: {e}");
-        }
-    }
-
-    /// A submitted frame's pixels if its read-back already completed (see
-    /// [`Self::poll_finished`]); never waits, never polls.
-    pub(crate) fn take_if_ready(&self, mut pending: PendingReadback) -> Option<Frame> {
-        if !matches!(pending.mapped.try_recv(), Ok(Ok(()))) {
-            return None;
-        }
-        let (w, h, format, padded) = (
-            pending.width,
-            pending.height,
-            pending.format,
-            pending.padded,
-        );
-        let pixels = take_mapped(&mut pending, |data| {
-            passes::read_pixels(format, data, w, h, padded)
-        })
-        .ok()?;
-        Some(Frame {
-            width: w,
-            height: h,
-            pixels,
-        })
-    }
-
     /// Waits until the GPU has finished all submitted work (up to the deadline).
     pub(crate) fn wait_idle(&self) -> Result<()> {
         let gpu = lock_state(self).gpu.clone().ok_or(Error::ShutDown)?;
         gpu.wait(self.deadline())
     }
-
-    pub(crate) fn shutdown(&self) -> CleanupReport {
-        let mut st = lock_state(self);
-        if let Some(r) = &st.report {
-            return r.clone();
-        }
-        // From here on every new call answers `ShutDown`; calls already past that check
-        // find their objects released (`Released`, reported as `ShutDown`).
-        self.shut_down.store(true, Ordering::SeqCst);
-        let tainted = self.tainted_generation.load(Ordering::SeqCst) == st.generation;
-        let t0 = Instant::now();
-        let mut phases = Vec::new();
-        let mut participants = std::mem::take(&mut st.participants);
-        let mut leaks: Vec<Leak> = Vec::new();
-        let mut wgpu_report_skipped = None;
-        for phase in Phase::ALL {
-            let started = Instant::now();
-            let mut report = lifecycle::new_phase_report(phase);
-            match phase {
-                Phase::ReleaseGpu => {
-                    let before = self.registry.summary();
-                    lifecycle::run_participants(phase, &mut participants, &mut report);
-                    if let Some(gpu) = st.gpu.clone() {
-                        if tainted {
-                            // A hung device: dropping its queue would wait until its work
-                            // ends, which may be never. It is reported, not waited for.
-                            let reason = self.taint_reason();
-                            abandon(&mut st.abandoned, &gpu, reason);
-                        } else if let Err(e) = gpu.wait(self.deadline()) {
-                            report.errors.push(format!(
-                                "waiting for the GPU before release: {e}; the device was abandoned with its work and released anyway"
-                            ));
-                            abandon(
-                                &mut st.abandoned,
-                                &gpu,
-                                format!(
-                                    "its work did not finish within {:?} at shutdown",
-                                    self.deadline()
-                                ),
-                            );
-                        }
-                    }
-                    self.release_gpu_objects(&mut st);
-                    if let Some(gpu) = st.gpu.as_ref().filter(|g| !g.is_abandoned()) {
-                        if let Err(e) = gpu.wait(self.deadline()) {
-                            report
-                                .errors
-                                .push(format!("waiting for the queue after release: {e}"));
-                        }
-                    }
-                    if let Some(gpu) = st.gpu.take() {
-                        report.errors.extend(
-                            gpu.take_uncaptured()
-                                .into_iter()
-                                .map(|e| format!("GPU error outside any call: {e}")),
-                        );
-                        release_device(gpu, self.deadline(), &mut report);
-                    }
-                    let after = self.registry.summary();
-                    report.released_count +=
-                        before.total_count().saturating_sub(after.total_count());
-                    report.released_bytes +=
-                        before.total_bytes().saturating_sub(after.total_bytes());
-                }
-                Phase::Verify => {
-                    leaks.extend(self.registry.live().iter().map(Leak::from_registry));
-                    let running = st
-                        .abandoned
-                        .iter()
-                        .filter(|a| a.work.strong_count() > 0)
-                        .count();
-                    // wgpu's report covers the whole instance: exact only while no other
-                    // engine shares it, and no abandoned device still holds its objects.
-                    match self.instance.other_users() {
-                        _ if running > 0 => {
-                            wgpu_report_skipped = Some(format!(
-                                "{running} abandoned device(s) still run their work and hold their objects until it ends"
-                            ))
-                        }
-                        0 => leaks.extend(self.instance.new_wgpu_leaks()),
-                        n => {
-                            wgpu_report_skipped = Some(format!(
-                                "{n} other engine(s) share the wgpu instance; use EngineConfig::private_instance for an exact check"
-                            ))
-                        }
-                    }
-                    if !leaks.is_empty() {
-                        report.errors.push(format!(
-                            "{} leak(s) found: a GPU object outlived shutdown; see the leaks list for where each was created",
-                            leaks.len()
-                        ));
-                    }
-                }
-                _ => lifecycle::run_participants(phase, &mut participants, &mut report),
-            }
-            report.duration_ms = lifecycle::ms(started.elapsed());
-            tracing::info!(
-                phase = phase as u8,
-                name = phase.name(),
-                ms = report.duration_ms,
-                released = report.released_count,
-                errors = report.errors.len(),
-                "shutdown phase"
-            );
-            phases.push(report);
-        }
-        let abandoned = st
-            .abandoned
-            .iter()
-            .map(|a| crate::lifecycle::Abandoned {
-                generation: a.generation,
-                reason: a.reason.clone(),
-                still_running: a.work.strong_count() > 0,
-            })
-            .collect();
-        let report = CleanupReport {
-            phases,
-            leaks,
-            wgpu_report_skipped,
-            abandoned,
-            total_ms: lifecycle::ms(t0.elapsed()),
-        };
-        st.report = Some(report.clone());
-        report
-    }
-}
-
-/// Drops the engine's reference to a device. Frames other threads still wait on hold
-/// clones; give them up to `deadline` to finish (their read-back fails at once, as the pool
-/// was emptied), so the device is gone before the verify phase looks.
-fn release_device(gpu: Arc<Gpu>, deadline: Duration, report: &mut lifecycle::PhaseReport) {
-    let t0 = Instant::now();
-    while Arc::strong_count(&gpu) > 1 && t0.elapsed() < deadline {
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let others = Arc::strong_count(&gpu) - 1;
-    if others > 0 {
-        report.errors.push(format!(
-            "{others} frame(s) on other threads still held the device after {deadline:?}; it is released when they finish"
-        ));
-    }
-    drop(gpu);
-}
-
-/// Saves a scene's persistent buffers to memory before its device goes away.
-fn save_persistent(
-    gpu: &Arc<Gpu>,
-    pool: &mut Pool,
-    s: &mut SceneState,
-    deadline: Duration,
-) -> Result<usize> {
-    let Some(sg) = s.gpu.as_mut() else {
-        return Ok(s.saved_persistent.len());
-    };
-    let mut n = 0;
-    for (name, tex) in std::mem::take(&mut sg.persistent) {
-        let (width, height, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-        let data = read_raw(gpu, pool, &tex, deadline)?;
-        s.saved_persistent.insert(
-            name,
-            SavedTexture {
-                width,
-                height,
-                format,
-                data,
-            },
-        );
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// Reads a texture's bytes back, tightly packed, in memory row order.
-fn read_raw(
-    gpu: &Arc<Gpu>,
-    pool: &mut Pool,
-    tex: &PooledTexture,
-    deadline: Duration,
-) -> Result<Vec<u8>> {
-    let enc = gpu
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("persistent read-back"),
-        });
-    let mut pending = start_readback(gpu, pool, tex, enc.finish(), deadline)?;
-    wait_readback(&pending, deadline)?;
-    let row = pending.width as usize * passes::bytes_per_texel(pending.format) as usize;
-    let (h, padded) = (pending.height as usize, pending.padded);
-    take_mapped(&mut pending, |data| {
-        (0..h)
-            .flat_map(|y| data[y * padded..y * padded + row].to_vec())
-            .collect()
-    })
-}
-
-/// Submits `commands` followed by a copy of `tex` into a pooled read-back buffer (rows padded
-/// to 256 bytes) and asks for the buffer to be mapped; nothing waits here.
-fn start_readback(
-    gpu: &Arc<Gpu>,
-    pool: &mut Pool,
-    tex: &PooledTexture,
-    commands: wgpu::CommandBuffer,
-    deadline: Duration,
-) -> Result<PendingReadback> {
-    let (w, h, format) = tex.with_texture(|t| (t.width, t.height, t.format))?;
-    let padded = (w as usize * passes::bytes_per_texel(format) as usize).div_ceil(256) * 256;
-    let buffer = pool.buffer(
-        gpu,
-        (padded * h as usize) as u64,
-        wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-    );
-    let mut enc = gpu
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("read back"),
-        });
-    buffer
-        .with_buffer(|b| tex.with_texture(|t| copy_to_buffer(&mut enc, t, b, padded as u32)))??;
-    let submission = gpu.submit(vec![commands, enc.finish()], deadline)?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    buffer.with_buffer(|b| {
-        b.map_async(wgpu::MapMode::Read, .., move |r| {
-            // The receiver is dropped only if the frame was abandoned.
-            let _ = tx.send(r);
-        })
-    })?;
-    Ok(PendingReadback {
-        gpu: gpu.clone(),
-        buffer,
-        width: w,
-        height: h,
-        format,
-        padded,
-        submission,
-        mapped: rx,
-        done: false,
-    })
-}
-
-/// Waits up to `deadline` for a read-back's submission and checks that its buffer mapped.
-fn wait_readback(pending: &PendingReadback, deadline: Duration) -> Result<()> {
-    let t0 = Instant::now();
-    match pending.gpu.device.poll(wgpu::PollType::Wait {
-        submission_index: Some(pending.submission.clone()),
-        timeout: Some(deadline),
-    }) {
-        Ok(_) => {}
-        Err(wgpu::PollError::Timeout) => return Err(Error::Timeout(deadline)),
-        Err(e) => return Err(Error::Gpu(e.to_string())),
-    }
-    // With several threads polling, the one whose poll saw the submission finish runs the
-    // map callback, possibly just after this thread's poll returned: wait for it.
-    let rest = deadline
-        .saturating_sub(t0.elapsed())
-        .max(Duration::from_millis(100));
-    match pending.mapped.recv_timeout(rest) {
-        Ok(Ok(())) => Ok(()),
-        // The buffer was freed under the frame (force_cleanup, re-initialisation, shutdown
-        // on another thread): a resource error, not a GPU one.
-        Ok(Err(_)) if pending.buffer.is_released() => Err(Error::Released {
-            label: pending.buffer.label().to_owned(),
-        }),
-        Ok(Err(e)) => Err(Error::Gpu(format!(
-            "mapping the read-back buffer failed: {e}"
-        ))),
-        Err(_) if pending.buffer.is_released() => Err(Error::Released {
-            label: pending.buffer.label().to_owned(),
-        }),
-        Err(_) => Err(Error::Gpu(
-            "the read-back buffer was not mapped after its frame finished".into(),
-        )),
-    }
-}
-
-/// Runs `f` on the mapped bytes, then unmaps the buffer so the pool can reuse it.
-fn take_mapped<R>(pending: &mut PendingReadback, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
-    let r = pending.buffer.with_buffer(|b| -> Result<R> {
-        let r = {
-            let view = b
-                .get_mapped_range(..)
-                .map_err(|e| Error::Gpu(e.to_string()))?;
-            f(&view)
-        };
-        b.unmap();
-        Ok(r)
-    })??;
-    pending.done = true;
-    Ok(r)
-}
-
-fn copy_to_buffer(
-    enc: &mut wgpu::CommandEncoder,
-    t: &TextureAndView,
-    buffer: &wgpu::Buffer,
-    padded_row: u32,
-) {
-    enc.copy_texture_to_buffer(
-        wgpu::TexelCopyTextureInfo {
-            texture: &t.texture,
-            mip_level: 0,
-            origin: wgpu::Origin3d::ZERO,
-            aspect: wgpu::TextureAspect::All,
-        },
-        wgpu::TexelCopyBufferInfo {
-            buffer,
-            layout: wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(padded_row),
-                rows_per_image: Some(t.height),
-            },
-        },
-        wgpu::Extent3d {
-            width: t.width,
-            height: t.height,
-            depth_or_array_layers: 1,
-        },
-    );
 }
 
 impl Engine {

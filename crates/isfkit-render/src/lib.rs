@@ -14,15 +14,18 @@ mod engine;
 mod error;
 mod frame;
 mod gpu;
+mod instance;
 pub mod lifecycle;
 mod limits;
 mod passes;
 pub mod pool;
 mod probe;
+mod readback;
 pub mod registry;
 mod scene;
 mod scene_state;
 mod shared;
+mod shutdown;
 mod value;
 
 pub use date::{date_uniform, parse_date, DATE_FORMAT_HINT};
