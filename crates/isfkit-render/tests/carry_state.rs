@@ -4,22 +4,6 @@
 mod common;
 
 use common::*;
-use isfkit_render::{RenderOptions, Scene};
-
-fn render_frames(scene: &Scene, range: std::ops::Range<u32>) -> isfkit_render::Frame {
-    let mut last = None;
-    for i in range {
-        let o = RenderOptions {
-            width: 48,
-            height: 32,
-            time: i as f64 / 30.0,
-            float_output: false,
-            date: Some([2026.0, 1.0, 1.0, 0.0]),
-        };
-        last = Some(scene.render(&o).unwrap());
-    }
-    last.unwrap()
-}
 
 #[test]
 fn reload_with_same_passes_continues_persistent_buffers_and_frameindex() {

@@ -163,6 +163,18 @@ fn render_until(
         .collect()
 }
 
+/// Runs `act` while two threads render on `engine`, then stops them; returns the frames
+/// rendered (asserted to be some) and the resource errors seen (any other error fails).
+fn while_others_render(engine: &Arc<Engine>, act: impl FnOnce()) -> (u64, usize) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let handles = render_until(engine, &stop, 2);
+    act();
+    stop.store(true, Ordering::SeqCst);
+    let (ok, errs) = assert_only_resource_errors(handles);
+    assert!(ok > 0);
+    (ok, errs)
+}
+
 /// Only resource errors (or shutdown) may reach a render whose engine is re-initialised or
 /// cleaned up by another thread; never a GPU error.
 fn assert_only_resource_errors(
@@ -183,48 +195,42 @@ fn assert_only_resource_errors(
     (ok, errs)
 }
 
-/// `reinitialize()` from another thread while two threads render: every frame
-/// either renders or answers `Released` (was: "Tried to wait using a submission index that
-/// has not been returned by a successful submission").
+/// `reinitialize()` from another thread while two threads render: every frame either
+/// renders or answers `Released`, never a wgpu error such as "Tried to wait using a
+/// submission index that has not been returned by a successful submission".
 #[test]
 fn reinitialize_while_others_render() {
     let engine = Arc::new(test_engine());
-    let stop = Arc::new(AtomicBool::new(false));
-    let handles = render_until(&engine, &stop, 2);
-    for _ in 0..15 {
-        std::thread::sleep(Duration::from_millis(15));
-        engine
-            .reinitialize()
-            .expect("re-initialisation while others render");
-    }
-    stop.store(true, Ordering::SeqCst);
-    let (ok, errs) = assert_only_resource_errors(handles);
+    let (ok, errs) = while_others_render(&engine, || {
+        for _ in 0..15 {
+            std::thread::sleep(Duration::from_millis(15));
+            engine
+                .reinitialize()
+                .expect("re-initialisation while others render");
+        }
+    });
     println!("reinitialize x15 under load: {ok} frames, {errs} resource errors");
-    assert!(ok > 0);
     assert_eq!(engine.generation(), 16);
     let report = engine.shutdown();
     assert!(report.ok(), "{report}");
 }
 
-/// `cleanup()` and `force_cleanup()` from another thread while frames render
-/// (was: "mapping the read-back buffer failed" instead of a resource error).
+/// `cleanup()` and `force_cleanup()` from another thread while frames render: a frame
+/// caught by them answers a resource error, not "mapping the read-back buffer failed".
 #[test]
 fn force_cleanup_while_others_render() {
     let engine = Arc::new(test_engine());
-    let stop = Arc::new(AtomicBool::new(false));
-    let handles = render_until(&engine, &stop, 2);
-    for i in 0..40 {
-        std::thread::sleep(Duration::from_millis(5));
-        if i % 2 == 0 {
-            engine.force_cleanup();
-        } else {
-            engine.cleanup();
+    let (ok, errs) = while_others_render(&engine, || {
+        for i in 0..40 {
+            std::thread::sleep(Duration::from_millis(5));
+            if i % 2 == 0 {
+                engine.force_cleanup();
+            } else {
+                engine.cleanup();
+            }
         }
-    }
-    stop.store(true, Ordering::SeqCst);
-    let (ok, errs) = assert_only_resource_errors(handles);
+    });
     println!("cleanup/force_cleanup x40 under load: {ok} frames, {errs} resource errors");
-    assert!(ok > 0);
     let report = engine.shutdown();
     assert!(report.ok(), "{report}");
 }

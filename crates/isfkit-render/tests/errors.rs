@@ -5,73 +5,85 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use isfkit_render::{Engine, EngineConfig, Error, ImageData, RenderOptions, Value};
+use isfkit_render::{Engine, EngineConfig, Error, ImageData, RenderOptions, Scene, Value};
 
 fn after_shutdown_clean(engine: Engine) {
     let report = engine.shutdown();
     assert!(report.ok(), "{report}");
 }
 
-#[test]
-fn unknown_input_name_lists_the_inputs() {
+/// Runs `check` on tests/shaders/`name` loaded by a test engine, then shuts the engine down
+/// and asserts a clean report.
+fn with_scene(name: &str, check: impl FnOnce(&Scene)) {
     let engine = test_engine();
-    let scene = engine.load(&shader("transition.fs")).unwrap();
-    let err = scene.set("speed", Value::Float(1.0)).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "no input named \"speed\" (inputs: startImage (image), endImage (image), progress (float))"
-    );
+    let scene = engine.load(&shader(name)).unwrap();
+    check(&scene);
     drop(scene);
     after_shutdown_clean(engine);
+}
+
+/// The error of loading `source`, which must fail.
+fn load_error(engine: &Engine, source: &str) -> Error {
+    engine
+        .load_source(source, None)
+        .err()
+        .expect("the source must fail to load")
+}
+
+#[test]
+fn unknown_input_name_lists_the_inputs() {
+    with_scene("transition.fs", |scene| {
+        let err = scene.set("speed", Value::Float(1.0)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no input named \"speed\" (inputs: startImage (image), endImage (image), progress (float))"
+        );
+    });
 }
 
 #[test]
 fn wrong_value_type_names_input_and_both_types() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("inputs_all.fs")).unwrap();
-    let err = scene.set("tint", Value::Float(0.5)).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "input \"tint\" is of type color, but the value given is float 0.5"
-    );
-    let err = scene.set_text("amount", "lots").unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "input \"amount\" is of type float, but the value given is \"lots\""
-    );
-    let err = scene
-        .set_image("amount", solid_image([0, 0, 0, 255]))
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "input \"amount\" is of type float, but the value given is an image (4x4)"
-    );
-    // Coercions a user would expect work.
-    scene.set("amount", Value::Long(1)).unwrap();
-    assert_eq!(scene.value("amount"), Some(Value::Float(1.0)));
-    scene.set_text("mode", "2").unwrap();
-    drop(scene);
-    after_shutdown_clean(engine);
+    with_scene("inputs_all.fs", |scene| {
+        let err = scene.set("tint", Value::Float(0.5)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "input \"tint\" is of type color, but the value given is float 0.5"
+        );
+        let err = scene.set_text("amount", "lots").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "input \"amount\" is of type float, but the value given is \"lots\""
+        );
+        let err = scene
+            .set_image("amount", solid_image([0, 0, 0, 255]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "input \"amount\" is of type float, but the value given is an image (4x4)"
+        );
+        // Coercions a user would expect work.
+        scene.set("amount", Value::Long(1)).unwrap();
+        assert_eq!(scene.value("amount"), Some(Value::Float(1.0)));
+        scene.set_text("mode", "2").unwrap();
+    });
 }
 
 #[test]
 fn missing_image_file_names_the_path() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("filter_invert.fs")).unwrap();
-    let err = isfkit_batch::media::set_image_file(
-        &scene,
-        "inputImage",
-        Path::new("/nonexistent/photo.png"),
-    )
-    .unwrap_err();
-    assert!(matches!(err, Error::Image { .. }));
-    assert!(
-        err.to_string()
-            .starts_with("cannot read image /nonexistent/photo.png: "),
-        "{err}"
-    );
-    drop(scene);
-    after_shutdown_clean(engine);
+    with_scene("filter_invert.fs", |scene| {
+        let err = isfkit_batch::media::set_image_file(
+            scene,
+            "inputImage",
+            Path::new("/nonexistent/photo.png"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Image { .. }));
+        assert!(
+            err.to_string()
+                .starts_with("cannot read image /nonexistent/photo.png: "),
+            "{err}"
+        );
+    });
 }
 
 /// The engine decodes no file itself: without a reader of image files, a shader with IMPORTED
@@ -125,34 +137,32 @@ fn imported_image_that_is_missing_fails_the_load() {
 
 #[test]
 fn zero_and_absurd_sizes_are_errors() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("gradient.fs")).unwrap();
-    let err = scene.render(&RenderOptions::new(0, 10, 0.0)).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid render size 0x10: width and height must be at least 1"
-    );
-    let err = scene
-        .render(&RenderOptions::new(1_000_000, 10, 0.0))
-        .unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("invalid render size 1000000x10: the device allows at most "),
-        "{err}"
-    );
-    // The scene still renders afterwards.
-    scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
-    drop(scene);
-    after_shutdown_clean(engine);
+    with_scene("gradient.fs", |scene| {
+        let err = scene.render(&RenderOptions::new(0, 10, 0.0)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid render size 0x10: width and height must be at least 1"
+        );
+        let err = scene
+            .render(&RenderOptions::new(1_000_000, 10, 0.0))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid render size 1000000x10: the device allows at most "),
+            "{err}"
+        );
+        // The scene still renders afterwards.
+        scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
+    });
 }
 
 #[test]
 fn compile_error_points_at_the_users_line() {
     let engine = test_engine();
-    let err = engine
-        .load_source("/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(undefinedThing, 1.0);\n}\n", None)
-        .err()
-        .expect("compile error");
+    let err = load_error(
+        &engine,
+        "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(undefinedThing, 1.0);\n}\n",
+    );
     let Error::Compile(c) = &err else {
         panic!("expected a compile error, got {err}")
     };
@@ -165,21 +175,15 @@ fn compile_error_points_at_the_users_line() {
 #[test]
 fn header_errors_come_from_the_format_crate_with_positions() {
     let engine = test_engine();
-    let err = engine
-        .load_source("void main() { gl_FragColor = vec4(1.0); }", None)
-        .err()
-        .unwrap();
+    let err = load_error(&engine, "void main() { gl_FragColor = vec4(1.0); }");
     assert_eq!(
         err.to_string(),
         "1:1: no ISF JSON header: the file must start with a /* { ... } */ comment"
     );
-    let err = engine
-        .load_source(
-            "/*{\n  \"ISFVSN\": \"2\",\n  \"INPUTS\": [ { \"NAME\": } ]\n}*/\nvoid main(){}",
-            None,
-        )
-        .err()
-        .unwrap();
+    let err = load_error(
+        &engine,
+        "/*{\n  \"ISFVSN\": \"2\",\n  \"INPUTS\": [ { \"NAME\": } ]\n}*/\nvoid main(){}",
+    );
     assert_eq!(
         err.to_string(),
         "3:25: invalid JSON in ISF header: expected value"
@@ -198,30 +202,26 @@ fn in_memory_image_of_wrong_length_is_an_error() {
 
 #[test]
 fn unset_image_input_samples_transparent_black() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("sampler_param.fs")).unwrap();
-    let frame = scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
-    assert!(
-        frame.to_rgba8().iter().all(|&b| b == 0),
-        "an unset image must read as (0,0,0,0)"
-    );
-    drop(scene);
-    after_shutdown_clean(engine);
+    with_scene("sampler_param.fs", |scene| {
+        let frame = scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
+        assert!(
+            frame.to_rgba8().iter().all(|&b| b == 0),
+            "an unset image must read as (0,0,0,0)"
+        );
+    });
 }
 
 #[test]
 fn odd_width_reads_back_without_row_padding() {
-    let engine = test_engine();
-    let scene = engine.load(&shader("gradient.fs")).unwrap();
-    let frame = scene.render(&RenderOptions::new(1001, 333, 0.0)).unwrap();
-    assert_eq!(frame.to_rgba8().len(), 1001 * 333 * 4);
-    // Top-left is green (y = 1 at the top), bottom-right is red.
-    let tl = frame.pixel(0, 0);
-    let br = frame.pixel(1000, 332);
-    assert!(tl[0] < 0.01 && tl[1] > 0.99, "{tl:?}");
-    assert!(br[0] > 0.99 && br[1] < 0.01, "{br:?}");
-    drop(scene);
-    after_shutdown_clean(engine);
+    with_scene("gradient.fs", |scene| {
+        let frame = scene.render(&RenderOptions::new(1001, 333, 0.0)).unwrap();
+        assert_eq!(frame.to_rgba8().len(), 1001 * 333 * 4);
+        // Top-left is green (y = 1 at the top), bottom-right is red.
+        let tl = frame.pixel(0, 0);
+        let br = frame.pixel(1000, 332);
+        assert!(tl[0] < 0.01 && tl[1] > 0.99, "{tl:?}");
+        assert!(br[0] > 0.99 && br[1] < 0.01, "{br:?}");
+    });
 }
 
 #[test]

@@ -10,16 +10,6 @@ use isfkit_render::{
     Engine, Error, LeakSource, Participant, Phase, Released, RenderOptions, ResourceKind, Scene,
 };
 
-fn opts(time: f64) -> RenderOptions {
-    RenderOptions {
-        width: 48,
-        height: 32,
-        time,
-        float_output: false,
-        date: Some([2026.0, 1.0, 1.0, 0.0]),
-    }
-}
-
 fn multipass(engine: &Engine) -> Scene {
     engine.load(&shader("multipass_sizes.fs")).unwrap()
 }
@@ -28,11 +18,11 @@ fn multipass(engine: &Engine) -> Scene {
 fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    let first = scene.render(&opts(0.0)).unwrap();
+    let first = scene.render(&small_opts(0.0)).unwrap();
     for i in 0..10 {
         let report = engine.reinitialize().unwrap();
         assert_eq!(report.generation, i + 2);
-        let frame = scene.render(&opts(0.0)).unwrap();
+        let frame = scene.render(&small_opts(0.0)).unwrap();
         assert_eq!(
             max_diff(&first, &frame),
             0,
@@ -47,11 +37,11 @@ fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
 fn cleanup_then_reinitialize_then_render_20_times() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    let first = scene.render(&opts(0.0)).unwrap();
+    let first = scene.render(&small_opts(0.0)).unwrap();
     for i in 0..20 {
         engine.cleanup();
         engine.reinitialize().unwrap();
-        let frame = scene.render(&opts(0.0)).unwrap();
+        let frame = scene.render(&small_opts(0.0)).unwrap();
         assert_eq!(max_diff(&first, &frame), 0, "iteration {i} differs");
     }
     drop(scene);
@@ -63,7 +53,7 @@ fn cleanup_then_reinitialize_then_render_20_times() {
 fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    scene.render(&opts(0.0)).unwrap();
+    scene.render(&small_opts(0.0)).unwrap();
     let summary = engine.resources();
     for kind in [
         ResourceKind::Texture,
@@ -78,7 +68,7 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
     }
     // Bind groups are kept by the scene for reuse.
     assert!(summary.by_kind.contains_key(&ResourceKind::BindGroup));
-    scene.render(&opts(0.1)).unwrap();
+    scene.render(&small_opts(0.1)).unwrap();
     let stats = engine.pool_stats();
     assert!(
         stats.hits > 0,
@@ -110,20 +100,20 @@ fn bind_groups_are_reused_across_frames() {
             .map_or(0, |k| k.count)
     };
     for i in 0..6 {
-        scene.render(&opts(i as f64 / 10.0)).unwrap();
+        scene.render(&small_opts(i as f64 / 10.0)).unwrap();
     }
     let steady = bind_groups();
     assert!(steady > 0);
     let mut cached = Vec::new();
     for i in 6..18 {
-        cached.push(scene.render(&opts(i as f64 / 10.0)).unwrap());
+        cached.push(scene.render(&small_opts(i as f64 / 10.0)).unwrap());
     }
     assert_eq!(bind_groups(), steady, "bind groups kept growing");
     // The same frames without the cache.
     let fresh = multipass(&engine);
     engine.set_bind_group_cache(false);
     for i in 0..18 {
-        let f = fresh.render(&opts(i as f64 / 10.0)).unwrap();
+        let f = fresh.render(&small_opts(i as f64 / 10.0)).unwrap();
         if i >= 6 {
             assert_eq!(
                 max_diff(&f, &cached[i - 6]),
@@ -141,7 +131,7 @@ fn bind_groups_are_reused_across_frames() {
 fn shutdown_after_render_and_cleanup_reports_no_leaks() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    scene.render(&opts(0.0)).unwrap();
+    scene.render(&small_opts(0.0)).unwrap();
     engine.cleanup();
     let report = engine.shutdown();
     assert!(report.ok(), "{report}");
@@ -160,7 +150,10 @@ fn shutdown_after_render_and_cleanup_reports_no_leaks() {
     assert_eq!(json["phases"].as_array().unwrap().len(), 6);
     // The scene outlived the engine's shutdown: using it is an error, not a crash.
     assert!(!scene.is_alive());
-    assert!(matches!(scene.render(&opts(0.0)), Err(Error::ShutDown)));
+    assert!(matches!(
+        scene.render(&small_opts(0.0)),
+        Err(Error::ShutDown)
+    ));
     assert!(matches!(
         scene.set("cells", isfkit_render::Value::Float(4.0)),
         Err(Error::ShutDown)
@@ -194,7 +187,7 @@ fn deliberately_leaked_texture_is_reported_by_label_in_registry_and_wgpu_report(
 fn handle_held_past_force_cleanup_and_shutdown_reports_released() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    let held = engine.render_to_texture(&scene, &opts(0.0)).unwrap();
+    let held = engine.render_to_texture(&scene, &small_opts(0.0)).unwrap();
     assert_eq!(held.size().unwrap(), (48, 32));
     let freed = engine.force_cleanup();
     assert!(freed.count > 0);
@@ -208,22 +201,14 @@ fn handle_held_past_force_cleanup_and_shutdown_reports_released() {
         other => panic!("expected Released, got {other:?}"),
     }
     // The scene still renders after force_cleanup.
-    scene.render(&opts(0.0)).unwrap();
-    let held2 = engine.render_to_texture(&scene, &opts(0.0)).unwrap();
+    scene.render(&small_opts(0.0)).unwrap();
+    let held2 = engine.render_to_texture(&scene, &small_opts(0.0)).unwrap();
     let report = engine.shutdown();
     assert!(
         report.ok(),
         "a handle held past shutdown is released, not leaked:\n{report}"
     );
     assert!(held2.is_released());
-}
-
-fn render_frames(scene: &Scene, range: std::ops::Range<u32>) -> isfkit_render::Frame {
-    let mut last = None;
-    for i in range {
-        last = Some(scene.render(&opts(i as f64 / 30.0)).unwrap());
-    }
-    last.unwrap()
 }
 
 #[test]
@@ -333,10 +318,13 @@ fn phases_run_in_order_a_failing_participant_is_reported_and_later_phases_still_
 fn drop_without_shutdown_cleans_up() {
     let engine = test_engine();
     let scene = multipass(&engine);
-    scene.render(&opts(0.0)).unwrap();
+    scene.render(&small_opts(0.0)).unwrap();
     drop(engine);
     // The engine's drop ran the coordinator: the scene now reports the shutdown.
-    assert!(matches!(scene.render(&opts(0.0)), Err(Error::ShutDown)));
+    assert!(matches!(
+        scene.render(&small_opts(0.0)),
+        Err(Error::ShutDown)
+    ));
 }
 
 #[test]
@@ -366,7 +354,9 @@ fn randomised_sequence_of_lifecycle_operations_never_panics_or_leaks() {
                     .map(|s| scenes.push(s)),
                 2 | 3 if !scenes.is_empty() => {
                     let i = (next() as usize) % scenes.len();
-                    scenes[i].render(&opts(step as f64 / 10.0)).map(|_| ())
+                    scenes[i]
+                        .render(&small_opts(step as f64 / 10.0))
+                        .map(|_| ())
                 }
                 4 => {
                     engine.cleanup();
@@ -419,7 +409,7 @@ fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
     let engine = test_engine();
     let slow = engine.load_source(SLOW_SHADER, None).unwrap();
     let quick = engine.load(&shader("gradient.fs")).unwrap();
-    let reference = quick.render(&opts(0.0)).unwrap();
+    let reference = quick.render(&small_opts(0.0)).unwrap();
     engine.set_deadline(Duration::from_millis(1));
     // Small enough that the abandoned work ends within a second: on lavapipe a device's
     // work holds the rasterizer every device of the process shares, so the next render
@@ -434,7 +424,7 @@ fn render_past_deadline_times_out_and_next_render_gets_a_fresh_device() {
     }
     let generation = engine.generation();
     engine.set_deadline(Duration::from_secs(10));
-    let frame = quick.render(&opts(0.0)).unwrap();
+    let frame = quick.render(&small_opts(0.0)).unwrap();
     assert_eq!(
         engine.generation(),
         generation + 1,

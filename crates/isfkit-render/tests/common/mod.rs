@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use isfkit_render::{Engine, EngineConfig, Frame, ImageData, RenderOptions};
+use isfkit_render::{Engine, EngineConfig, Frame, ImageData, RenderOptions, Scene};
 
 /// An engine on whatever adapter the machine has (lavapipe in CI), with a wgpu instance of
 /// its own: tests run in parallel threads, and the verify phase checks wgpu's report exactly
@@ -18,15 +18,29 @@ pub fn test_engine() -> Engine {
     .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
-/// Frame `i` of a small 30 fps sequence (48x32, fixed DATE), for comparing renders.
-pub fn frame_opts(i: u64) -> RenderOptions {
+/// The small test render (48x32, fixed DATE) at `time`.
+pub fn small_opts(time: f64) -> RenderOptions {
     RenderOptions {
         width: 48,
         height: 32,
-        time: i as f64 / 30.0,
+        time,
         float_output: false,
         date: Some([2026.0, 1.0, 1.0, 0.0]),
     }
+}
+
+/// Frame `i` of a small 30 fps sequence (48x32, fixed DATE), for comparing renders.
+pub fn frame_opts(i: u64) -> RenderOptions {
+    small_opts(i as f64 / 30.0)
+}
+
+/// Renders frames `range` of the small 30 fps sequence on `scene`; returns the last.
+pub fn render_frames(scene: &Scene, range: std::ops::Range<u64>) -> Frame {
+    let mut last = None;
+    for i in range {
+        last = Some(scene.render(&frame_opts(i)).unwrap());
+    }
+    last.expect("at least one frame")
 }
 
 pub fn repo_root() -> PathBuf {
