@@ -6,15 +6,18 @@
 //! and renamed, so a killed run leaves no half frame; `resume` skips complete files and
 //! removes stale temporaries.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use isfkit_output::{remove_stale_temporaries, EncoderPool, GifWriter, PipelineError, VideoWriter};
-use isfkit_render::format::FormatErrorKind;
-use isfkit_render::{Engine, Error, RenderOptions};
+use isfkit_output::{
+    remove_stale_temporaries, EncoderPool, GifWriter, OutputError, PipelineError, VideoWriter,
+};
+use isfkit_render::{Engine, Error, ErrorKind, RenderOptions, Scene, Sound};
 use serde::{Deserialize, Serialize};
 
+use crate::lead_in::plan_frames;
 use crate::plan::{output_folder, Output, Task};
 
 /// How to run a task (the same for every task of a run).
@@ -25,6 +28,13 @@ pub struct RunOptions {
     pub resume: bool,
     /// Frames kept in flight on the GPU (at least 1 is used).
     pub in_flight: usize,
+    /// Re-initialise the GPU device every N frames of a task (soak testing).
+    #[serde(default)]
+    pub reinit_every: Option<u64>,
+    /// A failed task keeps the stills it finished before the failure (`isf render`: the
+    /// frames before a hung one); otherwise a failed task writes no frames.
+    #[serde(default)]
+    pub keep_finished_frames: bool,
 }
 
 impl Default for RunOptions {
@@ -32,6 +42,41 @@ impl Default for RunOptions {
         RunOptions {
             resume: false,
             in_flight: 3,
+            reinit_every: None,
+            keep_finished_frames: false,
+        }
+    }
+}
+
+/// Why a task failed: the kind of failure (for exit codes, exception classes, statuses) and
+/// the message a command-line tool prints (see [`Error::render`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl TaskError {
+    /// An engine error, with `shader` named as the user gave it.
+    pub fn engine(e: &Error, shader: &Path) -> TaskError {
+        TaskError {
+            kind: e.kind(),
+            message: e.render(shader),
+        }
+    }
+
+    /// An error of writing frames.
+    pub fn output(e: &OutputError) -> TaskError {
+        TaskError {
+            kind: e.kind(),
+            message: format!("error: {e}"),
+        }
+    }
+
+    fn pipeline(e: &PipelineError, shader: &Path) -> TaskError {
+        match e {
+            PipelineError::Engine(e) => TaskError::engine(e, shader),
+            PipelineError::Output(e) => TaskError::output(e),
         }
     }
 }
@@ -47,6 +92,12 @@ pub struct TaskResult {
     /// Why the task failed (compiler-style for shader errors); `None` when it succeeded.
     /// An interrupted task that wrote stills is not a failure; one writing a video is.
     pub error: Option<String>,
+    /// The kind of the failure (`invalid_shader`, `input`, `timeout`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ErrorKind>,
+    /// The shader's header warnings, compiler-style.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Wall-clock seconds the task took.
     pub seconds: f64,
 }
@@ -54,10 +105,16 @@ pub struct TaskResult {
 impl TaskResult {
     /// A result for `task` that failed with `error` before or without rendering (a broken
     /// shader, a worker that could not start or was killed).
-    pub fn failed(task: &Task, error: impl Into<String>, seconds: f64) -> TaskResult {
+    pub fn failed(
+        task: &Task,
+        kind: ErrorKind,
+        error: impl Into<String>,
+        seconds: f64,
+    ) -> TaskResult {
         TaskResult {
             shader: task.shader.display().to_string(),
             error: Some(error.into()),
+            kind: Some(kind),
             seconds,
             ..Default::default()
         }
@@ -83,6 +140,11 @@ impl TaskResult {
             frames_written: parts.iter().map(|p| p.frames_written).sum(),
             frames_skipped: parts.iter().map(|p| p.frames_skipped).sum(),
             error: (!unique.is_empty()).then(|| unique.join("\n")),
+            kind: parts.iter().find_map(|p| p.kind),
+            warnings: parts
+                .first()
+                .map(|p| p.warnings.clone())
+                .unwrap_or_default(),
             seconds: parts.iter().map(|p| p.seconds).sum(),
         }
     }
@@ -173,32 +235,14 @@ pub fn complete(path: &Path, width: u32, height: u32) -> bool {
         .is_some_and(|img| (img.width(), img.height()) == (width, height))
 }
 
-/// The message for an engine error: compiler-style (`file:line:col: error: ...`) for a
-/// shader's own errors, `error: ...` otherwise. The CLI's `render` prints the same texts.
-pub fn engine_error_message(e: &Error, shader: &Path) -> String {
-    let fs = shader.display().to_string();
-    match e {
-        // An unreadable file's message already names the path.
-        Error::Format(f) if f.kind == FormatErrorKind::Unreadable => {
-            format!("error: {}", f.diagnostic.message)
-        }
-        Error::Format(f) => f.diagnostic.render(&fs),
-        Error::Compile(c) => {
-            let vs = isfkit_render::vertex_shader_path(shader)
-                .unwrap_or_else(|| shader.with_extension("vs"));
-            c.render(&fs, &vs.display().to_string())
-        }
-        e => format!("error: {e}"),
-    }
-}
-
 /// Runs `task` on `engine`, encoding stills on `encoders`, and says what became of it.
 ///
 /// `on_frame` is called once per frame handed over for writing (for progress). Setting
 /// `interrupted` finishes the frames in flight and stops: the stills written so far stay
 /// (not a failure), a partial video or GIF is removed (a failure). Every still of this task
 /// is written (or failed) before it returns, so a write error is blamed on this task; the
-/// pool itself stays open for the next task. A [`Task::broken`] task fails at once.
+/// pool itself stays open for the next task. A [`Task::broken`] task fails at once. A failed
+/// task removes the stills it wrote unless `options.keep_finished_frames`.
 pub fn run_task(
     engine: &Engine,
     task: &Task,
@@ -208,31 +252,37 @@ pub fn run_task(
     on_frame: &mut dyn FnMut(),
 ) -> TaskResult {
     let started = std::time::Instant::now();
-    let mut stills = Vec::new();
-    let outcome = render_task(
+    let mut run = TaskRun {
         engine,
         task,
         options,
         encoders,
         interrupted,
-        on_frame,
-        &mut stills,
-    );
-    if outcome.is_err() && !stills.is_empty() {
-        // A failed task writes no frames: wait for the stills it queued, then remove them
-        // (their write errors, if any, belong to this failure).
+        stills: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut outcome = run.render(on_frame);
+    if outcome.is_err() && !run.stills.is_empty() {
+        // The stills it queued are written (or fail) before the task's result is given;
+        // their write errors belong to this failure.
         encoders.flush();
-        let _ = encoders.take_errors();
-        for path in &stills {
-            if let Err(e) = std::fs::remove_file(path) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    tracing::warn!("cannot remove {} of a failed task: {e}", path.display());
+        let write_errors = encoders.take_errors();
+        if let (Err(e), false) = (&mut outcome, write_errors.is_empty()) {
+            e.message = format!("{}; {}", e.message, write_errors.join("; "));
+        }
+        if !options.keep_finished_frames {
+            for path in &run.stills {
+                if let Err(e) = std::fs::remove_file(path) {
+                    if e.kind() != std::io::ErrorKind::NotFound {
+                        tracing::warn!("cannot remove {} of a failed task: {e}", path.display());
+                    }
                 }
             }
         }
     }
     let mut r = TaskResult {
         shader: task.shader.display().to_string(),
+        warnings: run.warnings,
         seconds: started.elapsed().as_secs_f64(),
         ..Default::default()
     };
@@ -241,176 +291,258 @@ pub fn run_task(
             r.frames_written = written;
             r.frames_skipped = skipped;
         }
-        Err(e) => r.error = Some(e),
+        Err(e) => {
+            r.error = Some(e.message);
+            r.kind = Some(e.kind);
+        }
     }
     r
 }
 
-fn render_task(
-    engine: &Engine,
-    task: &Task,
-    options: &RunOptions,
-    encoders: &EncoderPool,
-    interrupted: &AtomicBool,
-    on_frame: &mut dyn FnMut(),
-    stills: &mut Vec<std::path::PathBuf>,
-) -> Result<(u64, u64), String> {
-    if let Some(why) = &task.broken {
-        return Err(why.clone());
+/// One task being run: what [`run_task`] was given, and what it has written.
+struct TaskRun<'a> {
+    engine: &'a Engine,
+    task: &'a Task,
+    options: &'a RunOptions,
+    encoders: &'a EncoderPool,
+    interrupted: &'a AtomicBool,
+    /// Stills handed to the encoders, to remove if the task fails.
+    stills: Vec<PathBuf>,
+    /// The shader's header warnings, compiler-style.
+    warnings: Vec<String>,
+}
+
+/// A frame of a task's run: its number (for its file name), its time, and whether it is
+/// written (a stateful shader's lead-in and frames a resumed run found complete are rendered
+/// or skipped unwritten).
+#[derive(Debug, Clone, Copy)]
+struct Planned {
+    number: u64,
+    time: f64,
+    write: bool,
+}
+
+impl TaskRun<'_> {
+    fn engine_error(&self, e: &Error) -> TaskError {
+        TaskError::engine(e, &self.task.shader)
     }
-    let resume = options.resume;
-    let scene = engine
-        .load(&task.shader)
-        .map_err(|e| engine_error_message(&e, &task.shader))?;
-    for (k, v) in &task.inputs {
-        scene.set_text(k, v).map_err(|e| e.to_string())?;
-    }
-    for (k, p) in &task.images {
-        crate::media::set_image_file(&scene, k, p).map_err(|e| e.to_string())?;
-    }
-    // The first sound (by input name) is a video's sound track.
-    let mut sound = None;
-    for (k, p) in &task.audio {
-        let loaded = crate::media::set_sound_file(&scene, k, p).map_err(|e| e.to_string())?;
-        sound.get_or_insert(loaded);
-    }
-    // Which frames must be written: (number, time, write).
-    let wanted: Vec<(u64, f64, bool)> = match &task.output {
-        Output::Stills { template, .. } => task
-            .frames
+
+    /// Loads the shader (from its file, or the text the task carries) and applies the
+    /// task's inputs, images and sounds; the first sound (by input name) is returned for a
+    /// video's sound track.
+    fn scene(&mut self) -> Result<(Scene, Option<Arc<Sound>>), TaskError> {
+        let task = self.task;
+        let scene = match &task.source {
+            Some(text) => self.engine.load_source(text, None),
+            None => self.engine.load(&task.shader),
+        }
+        .map_err(|e| self.engine_error(&e))?;
+        let name = task.shader.display().to_string();
+        self.warnings = scene
+            .document()
+            .warnings
             .iter()
-            .map(|f| {
-                let skip = resume
-                    && complete(
-                        &Task::frame_path(template, f.number),
+            .map(|w| w.render(&name))
+            .collect();
+        let sound = crate::media::apply_inputs(&scene, &task.inputs, &task.images, &task.audio)
+            .map_err(|e| self.engine_error(&e))?;
+        Ok((scene, sound))
+    }
+
+    /// Which frames must be written, and which a resumed run finds complete.
+    fn wanted(&self) -> Vec<Planned> {
+        let task = self.task;
+        let resume = self.options.resume;
+        match &task.output {
+            Output::Stills { template, .. } => task
+                .frames
+                .iter()
+                .map(|f| Planned {
+                    number: f.number,
+                    time: f.time,
+                    write: !(resume
+                        && complete(
+                            &Task::frame_path(template, f.number),
+                            task.width,
+                            task.height,
+                        )),
+                })
+                .collect(),
+            Output::Video { path, .. } | Output::Gif { path } => {
+                let done = resume && path.is_file();
+                task.frames
+                    .iter()
+                    .map(|f| Planned {
+                        number: f.number,
+                        time: f.time,
+                        write: !done,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn render(&mut self, on_frame: &mut dyn FnMut()) -> Result<(u64, u64), TaskError> {
+        let task = self.task;
+        if let Some(why) = &task.broken {
+            return Err(TaskError {
+                kind: ErrorKind::InvalidShader,
+                message: why.clone(),
+            });
+        }
+        let (scene, sound) = self.scene()?;
+        let wanted = self.wanted();
+        if self.options.resume {
+            // A killed run may have left temporary files; they are never complete frames.
+            task.remove_temporaries();
+        }
+        let skipped = wanted.iter().filter(|w| !w.write).count() as u64;
+        if skipped as usize == wanted.len() {
+            return Ok((0, skipped));
+        }
+        // The plan may have been made on another machine: the folder may not exist here.
+        if let Some(dir) = output_folder(&task.output) {
+            std::fs::create_dir_all(&dir).map_err(|e| TaskError {
+                kind: ErrorKind::File,
+                message: format!("error: cannot create output folder {}: {e}", dir.display()),
+            })?;
+        }
+        // A stateful shader also renders (without writing) every frame before the first
+        // requested one, so a range or a resumed run gives the pixels of a full run.
+        let plan: Vec<Planned> = if task.stateful {
+            let times: Vec<f64> = wanted.iter().map(|w| w.time - task.start).collect();
+            plan_frames(&times, true, task.fps)
+                .into_iter()
+                .map(|f| match f.index {
+                    Some(i) => wanted[i],
+                    None => Planned {
+                        number: 0,
+                        time: task.start + f.time,
+                        write: false,
+                    },
+                })
+                .collect()
+        } else {
+            wanted.iter().copied().filter(|w| w.write).collect()
+        };
+        let output_error = |e: OutputError| TaskError::output(&e);
+        let mut video = match &task.output {
+            Output::Video { path, codec } => {
+                // The sound from the first written frame's time, as long as the video.
+                let written: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
+                let track = sound.map(|sound| isfkit_output::AudioTrack {
+                    sound,
+                    start: written.first().copied().unwrap_or(task.start),
+                    duration: written.len() as f64 / task.fps,
+                });
+                Some(
+                    VideoWriter::with_audio(
+                        path,
+                        codec.video_format(),
                         task.width,
                         task.height,
-                    );
-                (f.number, f.time, !skip)
-            })
-            .collect(),
-        Output::Video { path, .. } | Output::Gif { path } => {
-            let done = resume && path.is_file();
-            task.frames
-                .iter()
-                .map(|f| (f.number, f.time, !done))
-                .collect()
-        }
-    };
-    if resume {
-        // A killed run may have left temporary files; they are never complete frames.
-        task.remove_temporaries();
-    }
-    let skipped = wanted.iter().filter(|w| !w.2).count() as u64;
-    if skipped as usize == wanted.len() {
-        return Ok((0, skipped));
-    }
-    // The plan may have been made on another machine: the folder may not exist here.
-    if let Some(dir) = output_folder(&task.output) {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("error: cannot create output folder {}: {e}", dir.display()))?;
-    }
-    // Persistent buffers, FRAMEINDEX and TIMEDELTA depend on the frames before: a stateful
-    // shader also renders (without writing) every frame before the first requested one, so
-    // a range or a resumed run gives the pixels of a full run.
-    let mut plan: Vec<(u64, f64, bool)> = Vec::new();
-    if task.stateful {
-        let lead_in = wanted.first().map_or(0, |w| w.0);
-        plan.extend((0..lead_in).map(|n| (n, task.start + n as f64 / task.fps, false)));
-        plan.extend(wanted.iter().copied());
-    } else {
-        plan.extend(wanted.iter().copied().filter(|w| w.2));
-    }
-    let mut video = match &task.output {
-        Output::Video { path, codec } => {
-            // The sound from the first written frame's time, as long as the video.
-            let written: Vec<f64> = wanted.iter().filter(|w| w.2).map(|w| w.1).collect();
-            let track = sound.map(|sound| isfkit_output::AudioTrack {
-                sound,
-                start: written.first().copied().unwrap_or(task.start),
-                duration: written.len() as f64 / task.fps,
-            });
-            Some(
-                VideoWriter::with_audio(
-                    path,
-                    codec.video_format(),
-                    task.width,
-                    task.height,
-                    task.fps,
-                    track.as_ref(),
+                        task.fps,
+                        track.as_ref(),
+                    )
+                    .map_err(output_error)?,
                 )
-                .map_err(|e| e.to_string())?,
-            )
-        }
-        _ => None,
-    };
-    let mut gif = match &task.output {
-        Output::Gif { path } => Some(GifWriter::new(path, task.fps).map_err(|e| e.to_string())?),
-        _ => None,
-    };
-    let date = task
-        .date
-        .as_deref()
-        .map(isfkit_render::parse_date)
-        .transpose()?;
-    let opts: Vec<RenderOptions> = plan
-        .iter()
-        .map(|&(_, t, _)| {
-            let mut o = RenderOptions::new(task.width, task.height, t);
-            o.float_output = task.float;
-            o.date = date.map(|d| isfkit_render::date_uniform(d, t - task.start));
-            o
-        })
-        .collect();
-    let mut written = 0u64;
-    let result = engine.render_pipelined(
-        &scene,
-        opts.into_iter()
-            .take_while(|_| !interrupted.load(Ordering::Relaxed)),
-        options.in_flight,
-        |i, frame| {
-            let (n, _, write) = plan[i as usize];
-            if write {
-                match &task.output {
-                    Output::Stills { template, format } => {
-                        let path = Task::frame_path(template, n);
-                        stills.push(path.clone());
-                        encoders.submit(frame, path, format.image_format())?
-                    }
-                    Output::Video { .. } => video.as_mut().expect("video writer").write(&frame)?,
-                    Output::Gif { .. } => gif.as_mut().expect("gif writer").write(&frame)?,
-                }
-                written += 1;
-                on_frame();
             }
-            Ok(())
-        },
-    );
-    result.map_err(|e: PipelineError| match e {
-        PipelineError::Engine(e) => engine_error_message(&e, &task.shader),
-        PipelineError::Output(e) => format!("error: {e}"),
-    })?;
-    // This task's frames are all written (or failed) before its result is reported, so a
-    // write error is blamed on the task it belongs to.
-    encoders.flush();
-    if interrupted.load(Ordering::Relaxed) {
-        if video.is_some() || gif.is_some() {
-            // Dropping the writer removes the partial file.
-            return Err("interrupted; the partial video was removed".into());
+            _ => None,
+        };
+        let mut gif = match &task.output {
+            Output::Gif { path } => Some(GifWriter::new(path, task.fps).map_err(output_error)?),
+            _ => None,
+        };
+        let date = task
+            .date
+            .as_deref()
+            .map(isfkit_render::parse_date)
+            .transpose()
+            .map_err(|message| TaskError {
+                kind: ErrorKind::Input,
+                message: format!("error: date: {message}"),
+            })?;
+        let options = |p: &Planned| {
+            let mut o = RenderOptions::new(task.width, task.height, p.time);
+            o.float_output = task.float;
+            o.date = date.map(|d| isfkit_render::date_uniform(d, p.time - task.start));
+            o
+        };
+        // A re-initialisation (soak testing) splits the run into segments.
+        let segment = self
+            .options
+            .reinit_every
+            .filter(|&n| n > 0)
+            .map_or(plan.len(), |n| usize::try_from(n).unwrap_or(usize::MAX));
+        let mut written = 0u64;
+        for (k, part) in plan.chunks(segment.max(1)).enumerate() {
+            if k > 0 {
+                self.engine.reinitialize().map_err(|e| TaskError {
+                    kind: e.kind(),
+                    message: format!("error: re-initialisation failed: {e}"),
+                })?;
+            }
+            let stills = &mut self.stills;
+            let interrupted = self.interrupted;
+            self.engine
+                .render_pipelined(
+                    &scene,
+                    part.iter()
+                        .map(options)
+                        .take_while(|_| !interrupted.load(Ordering::Relaxed)),
+                    self.options.in_flight,
+                    |i, frame| {
+                        let p = part[i as usize];
+                        if p.write {
+                            match &task.output {
+                                Output::Stills { template, format } => {
+                                    let path = Task::frame_path(template, p.number);
+                                    stills.push(path.clone());
+                                    self.encoders.submit(frame, path, format.image_format())?
+                                }
+                                Output::Video { .. } => {
+                                    video.as_mut().expect("video writer").write(&frame)?
+                                }
+                                Output::Gif { .. } => {
+                                    gif.as_mut().expect("gif writer").write(&frame)?
+                                }
+                            }
+                            written += 1;
+                            on_frame();
+                        }
+                        Ok(())
+                    },
+                )
+                .map_err(|e: PipelineError| TaskError::pipeline(&e, &task.shader))?;
         }
-        return Ok((written, skipped));
+        // This task's frames are all written (or failed) before its result is reported, so
+        // a write error is blamed on the task it belongs to.
+        self.encoders.flush();
+        if self.interrupted.load(Ordering::Relaxed) {
+            if video.is_some() || gif.is_some() {
+                // Dropping the writer removes the partial file.
+                return Err(TaskError {
+                    kind: ErrorKind::Input,
+                    message: "interrupted; the partial video was removed".into(),
+                });
+            }
+            return Ok((written, skipped));
+        }
+        if let Some(v) = video {
+            v.finish().map_err(output_error)?;
+        }
+        if let Some(g) = gif {
+            g.finish().map_err(output_error)?;
+        }
+        let errors = self.encoders.take_errors();
+        if !errors.is_empty() {
+            return Err(TaskError {
+                kind: ErrorKind::File,
+                message: errors.join("; "),
+            });
+        }
+        Ok((written, skipped))
     }
-    if let Some(v) = video {
-        v.finish().map_err(|e| e.to_string())?;
-    }
-    if let Some(g) = gif {
-        g.finish().map_err(|e| e.to_string())?;
-    }
-    let errors = encoders.take_errors();
-    if !errors.is_empty() {
-        return Err(errors.join("; "));
-    }
-    Ok((written, skipped))
 }
 
 /// The engine settings a batch run uses: `deadline` is how long one frame may take on the
@@ -433,6 +565,8 @@ mod tests {
             frames_written: written,
             frames_skipped: skipped,
             error: error.map(Into::into),
+            kind: error.map(|_| ErrorKind::Input),
+            warnings: Vec::new(),
             seconds: 0.5,
         }
     }
@@ -537,6 +671,7 @@ mod tests {
             },
             stateful: false,
             broken: None,
+            source: None,
         };
         assert!(
             !complete(&frame, 4, 4),

@@ -6,6 +6,8 @@
 //!   ([`PlanError`]), and yields self-contained, serializable [`Task`]s.
 //! - [`executor`]: [`run_task`] runs one task on an [`isfkit_render::Engine`] (resume
 //!   included) and returns a [`TaskResult`]; [`Summary`] is the JSON `isf batch --json` prints.
+//! - [`runner`]: [`Runner`], an engine and an encoder pool set up once, that every face
+//!   (`isf render`, `isf batch` and its workers, Python, Ray) runs tasks through.
 //! - [`frame_pattern`]: the frame number in an output name (`%04d`, `{frame:04}`), with
 //!   printf's meaning.
 //! - [`worker`]: the messages of the isolated-worker protocol and the worker side ([`serve`]).
@@ -15,15 +17,16 @@
 
 pub mod executor;
 pub mod frame_pattern;
+pub mod lead_in;
 pub mod limits;
 pub mod media;
 pub mod plan;
+pub mod runner;
 pub mod schema;
 pub mod worker;
 
-pub use executor::{
-    engine_config, engine_error_message, run_task, Failure, RunOptions, Summary, TaskResult,
-};
+pub use executor::{engine_config, run_task, Failure, RunOptions, Summary, TaskError, TaskResult};
 pub use plan::{parse_size, FrameAt, Output, Plan, PlanError, StillFormat, Task, VideoCodec};
+pub use runner::{Runner, RunnerConfig};
 pub use schema::{Entry, FramesSpec, JobFile};
 pub use worker::{serve, WorkerEvent, WorkerRequest};

@@ -2,7 +2,8 @@
 //! images) and the image and sound files a task, a command line, Python or the preview sets on
 //! a scene. Every face reads files through here, so a bad file gets the same error everywhere.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use isfkit_render::{EngineConfig, Error, ImageData, ImageFiles, Scene, Sound, MAX_IMAGE_SIDE};
@@ -50,4 +51,28 @@ pub fn set_sound_file(scene: &Scene, name: &str, path: &Path) -> Result<Arc<Soun
     let sound = Arc::new(load_sound(path)?);
     scene.set_sound(name, sound.clone())?;
     Ok(sound)
+}
+
+/// Applies input values (in their text form: `0.5`, `true`, `1,0,0,1`, a long's label),
+/// image files and sound files to `scene`, in that order, stopping at the first error.
+/// Returns the first sound (by input name): a video's sound track. `isf render`, `isf
+/// batch`, Python's batch runner and the preview all set a task's inputs through it.
+pub fn apply_inputs(
+    scene: &Scene,
+    values: &BTreeMap<String, String>,
+    images: &BTreeMap<String, PathBuf>,
+    sounds: &BTreeMap<String, PathBuf>,
+) -> Result<Option<Arc<Sound>>, Error> {
+    for (name, value) in values {
+        scene.set_text(name, value)?;
+    }
+    for (name, path) in images {
+        set_image_file(scene, name, path)?;
+    }
+    let mut first = None;
+    for (name, path) in sounds {
+        let sound = set_sound_file(scene, name, path)?;
+        first.get_or_insert(sound);
+    }
+    Ok(first)
 }

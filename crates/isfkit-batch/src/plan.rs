@@ -285,6 +285,44 @@ pub enum Output {
     Gif { path: PathBuf },
 }
 
+impl Output {
+    /// The output a file name asks for, by its extension: a video (`.mp4`, `.webm`), a GIF,
+    /// or stills (`.png` with `bits` per channel, `.jpg` with `quality`, default 90, `.webp`,
+    /// `.exr`) whose name is the frame-number template. `None` for any other extension.
+    pub fn for_path(path: &Path, quality: Option<u8>, bits: u8) -> Option<Output> {
+        if let Some(v) = VideoFormat::from_path(path) {
+            let codec = match v {
+                VideoFormat::Mp4 => VideoCodec::Mp4,
+                VideoFormat::WebM => VideoCodec::Webm,
+            };
+            return Some(Output::Video {
+                path: path.to_owned(),
+                codec,
+            });
+        }
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("gif"))
+        {
+            return Some(Output::Gif {
+                path: path.to_owned(),
+            });
+        }
+        let format = match ImageFormat::from_path(path)? {
+            ImageFormat::Jpeg { .. } => StillFormat::Jpeg {
+                quality: quality.unwrap_or(90),
+            },
+            ImageFormat::Png { .. } => StillFormat::Png { bits },
+            ImageFormat::WebP => StillFormat::Webp,
+            ImageFormat::Exr => StillFormat::Exr,
+        };
+        Some(Output::Stills {
+            template: path.to_string_lossy().into_owned(),
+            format,
+        })
+    }
+}
+
 /// A checked unit of work: one shader, its frames and where they go. Self-contained and
 /// serializable: a worker needs nothing else (not the job file) to run it, but it reads the
 /// shader, images and output paths as planned (see the module docs on relative paths).
@@ -323,6 +361,10 @@ pub struct Task {
     /// Why the shader cannot render (its parse or compile error, compiler-style), found
     /// while planning. Running the task fails with this message without touching a GPU.
     pub broken: Option<String>,
+    /// The shader's text, when it does not come from the file `shader` (`isf render -`
+    /// reads it from standard input; `shader` then names it in messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Tasks that would write the same file (a glob matching `a/x.fs` and `b/x.fs` with an
@@ -692,59 +734,33 @@ fn expand_task(
     }
     let out_path = base.join(&template);
     let float = e.float.unwrap_or(false);
-    let output = if let Some(v) = VideoFormat::from_path(&out_path) {
-        Output::Video {
-            path: out_path,
-            codec: match v {
-                VideoFormat::Mp4 => VideoCodec::Mp4,
-                VideoFormat::WebM => VideoCodec::Webm,
-            },
+    let bits = e.bits.unwrap_or(if float { 16 } else { 8 });
+    if bits != 8 && bits != 16 {
+        problems.push(format!("{origin}: bits must be 8 or 16, not {bits}"));
+    }
+    let output = match Output::for_path(&out_path, e.quality, bits) {
+        Some(Output::Stills { template, format }) if many && !has_frame_pattern(&template) => {
+            // One file per frame needs a number: the other tools' layout writes `times`
+            // lists to one output name, so number them before the extension.
+            let ext = out_path
+                .extension()
+                .map(|x| x.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Output::Stills {
+                template: format!(
+                    "{}_%04d.{ext}",
+                    template.trim_end_matches(&format!(".{ext}"))
+                ),
+                format,
+            }
         }
-    } else if out_path
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("gif"))
-    {
-        Output::Gif { path: out_path }
-    } else {
-        let format = match ImageFormat::from_path(&out_path) {
-            Some(ImageFormat::Jpeg { .. }) => Some(StillFormat::Jpeg {
-                quality: e.quality.unwrap_or(90),
-            }),
-            Some(ImageFormat::Png { .. }) => {
-                let bits = e.bits.unwrap_or(if float { 16 } else { 8 });
-                if bits != 8 && bits != 16 {
-                    problems.push(format!("{origin}: bits must be 8 or 16, not {bits}"));
-                }
-                Some(StillFormat::Png { bits })
-            }
-            Some(ImageFormat::WebP) => Some(StillFormat::Webp),
-            Some(ImageFormat::Exr) => Some(StillFormat::Exr),
-            None => None,
-        };
-        match format {
-            Some(format) => {
-                let mut template = out_path.to_string_lossy().into_owned();
-                if many && !has_frame_pattern(&template) {
-                    // One file per frame needs a number: the other tools' layout writes
-                    // `times` lists to one output name, so number them before the extension.
-                    let ext = out_path
-                        .extension()
-                        .map(|x| x.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    template = format!(
-                        "{}_%04d.{ext}",
-                        template.trim_end_matches(&format!(".{ext}"))
-                    );
-                }
-                Output::Stills { template, format }
-            }
-            None => {
-                problems.push(format!(
-                    "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)",
-                    out_path.display()
-                ));
-                Output::Gif { path: out_path }
-            }
+        Some(output) => output,
+        None => {
+            problems.push(format!(
+                "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)",
+                out_path.display()
+            ));
+            Output::Gif { path: out_path }
         }
     };
     if let Some(dir) = output_folder(&output) {
@@ -847,6 +863,7 @@ fn expand_task(
             output,
             stateful,
             broken,
+            source: None,
         })
     } else {
         Err(problems)

@@ -14,12 +14,12 @@ use std::io::{Read, Write};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use isfkit_output::EncoderPool;
-use isfkit_render::Engine;
+use isfkit_render::ErrorKind;
 use serde::{Deserialize, Serialize};
 
-use crate::executor::{engine_config, run_task, RunOptions, TaskResult};
+use crate::executor::{RunOptions, TaskResult};
 use crate::plan::Task;
+use crate::runner::{Runner, RunnerConfig};
 
 /// Parent to worker: everything needed to run one task, as one JSON document on stdin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,35 +103,33 @@ fn run_request(
 ) -> TaskResult {
     let task = &request.task;
     if let Some(why) = &task.broken {
-        return TaskResult::failed(task, why.clone(), 0.0);
+        return TaskResult::failed(task, ErrorKind::InvalidShader, why.clone(), 0.0);
     }
     let deadline = if request.deadline.is_finite() && request.deadline > 0.0 {
         Duration::from_secs_f64(request.deadline.min(1e9))
     } else {
         Duration::from_millis(1)
     };
-    let engine = match Engine::new(engine_config(deadline)) {
-        Ok(e) => e,
-        Err(e) => return TaskResult::failed(task, e.to_string(), 0.0),
+    let runner = match Runner::new(RunnerConfig {
+        deadline,
+        threads: request.threads,
+        in_flight: request.options.in_flight,
+        ..Default::default()
+    }) {
+        Ok(r) => r,
+        Err(e) => return TaskResult::failed(task, e.kind(), e.render(&task.shader), 0.0),
     };
-    let encoders = EncoderPool::new(
-        request.threads,
-        request.options.in_flight.max(2).saturating_mul(2),
-    );
-    let mut result = run_task(
-        &engine,
-        task,
-        &request.options,
-        &encoders,
-        interrupted,
-        on_frame,
-    );
-    if let Err(e) = encoders.finish() {
+    let mut result = runner.run(task, &request.options, interrupted, on_frame);
+    let (written, report) = runner.finish();
+    if let Err(e) = written {
         if result.error.is_none() {
-            result.error = Some(e.to_string());
+            result.error = Some(format!("error: {e}"));
+            result.kind = Some(e.kind());
         }
     }
-    engine.shutdown();
+    if !report.ok() {
+        tracing::warn!("the worker's cleanup found problems:\n{report}");
+    }
     result
 }
 
@@ -163,10 +161,12 @@ mod tests {
                 },
                 stateful: false,
                 broken: broken.map(Into::into),
+                source: None,
             },
             options: RunOptions {
                 resume: true,
                 in_flight: 2,
+                ..Default::default()
             },
             threads: 1,
             deadline: 10.0,

@@ -15,11 +15,10 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use isfkit_batch::{
-    engine_config, run_task, Plan, PlanError, RunOptions, Summary, Task, TaskResult, WorkerEvent,
+    Plan, PlanError, RunOptions, Runner, RunnerConfig, Summary, Task, TaskResult, WorkerEvent,
     WorkerRequest,
 };
-use isfkit_output::EncoderPool;
-use isfkit_render::Engine;
+use isfkit_render::ErrorKind;
 use serde_json::json;
 
 #[derive(Args)]
@@ -74,6 +73,7 @@ impl BatchArgs {
         RunOptions {
             resume: self.resume,
             in_flight: self.in_flight,
+            ..Default::default()
         }
     }
 }
@@ -90,7 +90,10 @@ fn run_isolated(
     on_frame: &mut dyn FnMut(),
 ) -> TaskResult {
     let started = Instant::now();
-    let fail = |e: String| TaskResult::failed(task, e, started.elapsed().as_secs_f64());
+    let fail_as = |kind: ErrorKind, e: String| {
+        TaskResult::failed(task, kind, e, started.elapsed().as_secs_f64())
+    };
+    let fail = |e: String| fail_as(ErrorKind::Internal, e);
     let request = WorkerRequest {
         task: task.clone(),
         options: args.run_options(),
@@ -200,13 +203,20 @@ fn run_isolated(
         task.remove_temporaries();
         for path in task.output_files() {
             if !existed.contains(&path) {
-                let _ = std::fs::remove_file(&path);
+                if let Err(e) = std::fs::remove_file(&path) {
+                    if e.kind() != std::io::ErrorKind::NotFound {
+                        tracing::warn!("cannot remove {} of a killed task: {e}", path.display());
+                    }
+                }
             }
         }
-        return fail(format!(
-            "did not finish within {:.0} s; the worker process was killed",
-            timeout.as_secs_f64()
-        ));
+        return fail_as(
+            ErrorKind::Timeout,
+            format!(
+                "did not finish within {:.0} s; the worker process was killed",
+                timeout.as_secs_f64()
+            ),
+        );
     }
     match last {
         Some(WorkerEvent::Done { mut result })
@@ -338,23 +348,22 @@ pub fn run(args: BatchArgs) -> ExitCode {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     overall.set_prefix("all");
-    let engine = if args.isolate {
+    let runner = if args.isolate {
         None
     } else {
-        match Engine::new(engine_config(Duration::from_secs_f64(args.deadline))) {
-            Ok(e) => Some(e),
+        match Runner::new(RunnerConfig {
+            deadline: Duration::from_secs_f64(args.deadline),
+            threads: args.threads,
+            in_flight: args.in_flight,
+            ..Default::default()
+        }) {
+            Ok(r) => Some(r),
             Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
+                eprintln!("{}", e.render(&job));
+                return ExitCode::from(e.kind().exit_code());
             }
         }
     };
-    let encoders = EncoderPool::new(args.threads, args.in_flight.max(2) * 2);
-    if let Some(engine) = &engine {
-        if let Err(e) = engine.register_participant(encoders.participant(Duration::from_secs(30))) {
-            tracing::warn!("encoder pool not registered for shutdown: {e}");
-        }
-    }
     let options = args.run_options();
     let started = Instant::now();
     let mut results = Vec::new();
@@ -376,13 +385,16 @@ pub fn run(args: BatchArgs) -> ExitCode {
             bar.inc(1);
             overall.inc(1);
         };
-        let r = match &engine {
-            _ if task.broken.is_some() => {
-                TaskResult::failed(task, task.broken.clone().unwrap_or_default(), 0.0)
-            }
-            Some(engine) if !hung => {
-                let r = run_task(engine, task, &options, &encoders, &interrupted, &mut tick);
-                if engine.has_hung_work() {
+        let r = match &runner {
+            _ if task.broken.is_some() => TaskResult::failed(
+                task,
+                ErrorKind::InvalidShader,
+                task.broken.clone().unwrap_or_default(),
+                0.0,
+            ),
+            Some(runner) if !hung => {
+                let r = runner.run(task, &options, &interrupted, &mut tick);
+                if runner.has_hung_work() {
                     hung = true;
                     if !args.json {
                         bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks run in worker processes"));
@@ -408,15 +420,19 @@ pub fn run(args: BatchArgs) -> ExitCode {
         results.push(r);
     }
     // Every queued frame is written before the summary.
-    if let Err(e) = encoders.finish() {
-        results.push(TaskResult {
-            shader: "(encoder pool)".into(),
-            error: Some(e.to_string()),
-            ..Default::default()
-        });
-    }
+    let cleanup = runner.map(|runner| {
+        let (written, report) = runner.finish();
+        if let Err(e) = written {
+            results.push(TaskResult {
+                shader: "(encoder pool)".into(),
+                error: Some(e.to_string()),
+                kind: Some(e.kind()),
+                ..Default::default()
+            });
+        }
+        report
+    });
     overall.finish_and_clear();
-    let cleanup = engine.as_ref().map(|e| e.shutdown());
     let summary = Summary::new(
         tasks.len(),
         results,

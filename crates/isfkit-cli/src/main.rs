@@ -3,20 +3,20 @@
 //! Exit codes: 0 success; 1 the shader is invalid or the render failed; 2 usage or I/O
 //! error (bad arguments, missing files, bad input values); 3 the cleanup report found a leak.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use isfkit_batch::frame_pattern::FramePattern;
-use isfkit_batch::parse_size;
-use isfkit_output::{
-    AudioTrack, EncoderPool, ImageFormat, OutputError, PipelineError, PngCompression, VideoFormat,
-    VideoWriter,
-};
+use isfkit_batch::{parse_size, FrameAt, Output, RunOptions, Runner, RunnerConfig, Task};
+use isfkit_output::ImageFormat;
 use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
-use isfkit_render::{Backend, Engine, EngineConfig, Error, LoadError, Program, RenderOptions};
+use isfkit_render::{Backend, Error, LoadError, Program};
 use serde_json::json;
 
 mod batch;
@@ -234,46 +234,11 @@ fn unreadable(e: &FormatError) -> Option<Failure> {
         .then(|| Failure::usage(format!("error: {}", e.diagnostic.message)))
 }
 
-/// Maps an engine error to a message (compiler-style for shader errors; the text batch
-/// reports too) and an exit code: 2 for what the user gave wrong or could not be read, 1 for
-/// an invalid shader or a failed render.
-fn engine_failure(e: Error, shader: &Path) -> Failure {
-    let message = isfkit_batch::engine_error_message(&e, shader);
-    let usage = match &e {
-        Error::Format(f) => f.kind == FormatErrorKind::Unreadable,
-        Error::UnknownInput { .. }
-        | Error::InputType { .. }
-        | Error::Image { .. }
-        | Error::Audio(_)
-        | Error::Value { .. }
-        | Error::Size { .. }
-        | Error::Io { .. } => true,
-        _ => false,
-    };
+/// The failure for an engine error: its compiler-style text and the exit code of its kind.
+fn engine_failure(e: &Error, shader: &Path) -> Failure {
     Failure {
-        code: if usage { 2 } else { 1 },
-        message,
-    }
-}
-
-/// Maps an error of writing frames to a message and an exit code: a submit to a stopped
-/// encoder pool is an internal failure (1); a file that cannot be written is an I/O error (2).
-fn output_failure(e: OutputError) -> Failure {
-    match e {
-        e @ OutputError::Stopped => Failure {
-            code: 1,
-            message: format!("error: {e}"),
-        },
-        e => Failure::usage(format!("error: {e}")),
-    }
-}
-
-/// Maps a pipelined render's error by its type: engine errors as [`engine_failure`], output
-/// errors as [`output_failure`].
-fn pipeline_failure(e: PipelineError, shader: &Path) -> Failure {
-    match e {
-        PipelineError::Engine(e) => engine_failure(e, shader),
-        PipelineError::Output(e) => output_failure(e),
+        code: e.kind().exit_code(),
+        message: e.render(shader),
     }
 }
 
@@ -282,27 +247,127 @@ fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Fa
         .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
 }
 
-/// `pattern`'s name for frame `n` (`%04d`, `{frame:04}`: see
-/// [`isfkit_batch::frame_pattern`]); `None` when it holds no frame number.
-fn frame_path(pattern: &Path, n: u64) -> Option<PathBuf> {
-    let pattern = FramePattern::parse(pattern.to_str()?);
+/// `NAME=VALUE` assignments as a map (a name given twice: the last value).
+fn assignments<T: From<String>>(
+    given: &[String],
+    what: &str,
+) -> Result<BTreeMap<String, T>, Failure> {
+    given
+        .iter()
+        .map(|s| {
+            let (name, value) = split_assignment(s, what)?;
+            Ok((name.to_owned(), T::from(value.to_owned())))
+        })
+        .collect()
+}
+
+fn has_frame_number(pattern: &Path) -> bool {
     pattern
-        .has_number()
-        .then(|| PathBuf::from(pattern.format(n)))
+        .to_str()
+        .is_some_and(|p| FramePattern::parse(p).has_number())
 }
 
-/// The file frame `n` is written to: as [`frame_path`], or for a name without a frame
-/// number that name (with `%%` read as `%`, as `isf batch` reads it).
-fn still_path(pattern: &Path, n: u64) -> PathBuf {
-    match pattern.to_str() {
-        Some(p) => PathBuf::from(FramePattern::parse(p).format(n)),
-        None => pattern.to_owned(),
-    }
-}
-
+/// `isf render`: its arguments become one task (the type a job file's entries become),
+/// run by the runner `isf batch` uses. Checking the arguments, progress, the summary line
+/// and the cleanup report are this command's own business.
 fn render(mut args: RenderArgs) -> Result<(), Failure> {
-    let (width, height) = args.size;
     render_gaps(&mut args)?;
+    let task = render_task(&args)?;
+    let runner = Runner::new(RunnerConfig {
+        deadline: std::time::Duration::from_secs_f64(args.deadline.max(0.001)),
+        backend: args.backend,
+        ..Default::default()
+    })
+    .map_err(|e| engine_failure(&e, &args.shader))?;
+    let options = RunOptions {
+        reinit_every: args.reinit_every,
+        keep_finished_frames: true,
+        ..Default::default()
+    };
+    let sequence = task.frames.len() > 1;
+    let progress = (sequence && !args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(task.frames.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} frames  {per_sec}  eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        tracing::warn!("Ctrl-C will stop the render abruptly: {e}");
+    }
+    let started = Instant::now();
+    let result = runner.run(&task, &options, &interrupted, &mut || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    for w in &result.warnings {
+        eprintln!("{w}");
+    }
+    let leak = args
+        .debug_leak_texture
+        .as_ref()
+        .map(|label| runner.engine().debug_leak_texture(label));
+    let (written, report) = runner.finish();
+    let report_wanted = args.cleanup_report || args.json_report;
+    if report_wanted {
+        if args.json_report {
+            println!("{}", report.to_json());
+        } else {
+            eprintln!("{report}");
+        }
+    }
+    if let (Some(message), Some(kind)) = (result.error, result.kind) {
+        return Err(Failure {
+            code: kind.exit_code(),
+            message,
+        });
+    }
+    if let Some(Err(e)) = leak {
+        return Err(engine_failure(&e, &args.shader));
+    }
+    written.map_err(|e| Failure {
+        code: e.kind().exit_code(),
+        message: format!("error: {e}"),
+    })?;
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(Failure {
+            code: 130,
+            message: format!(
+                "interrupted: {} of {} frames written",
+                result.frames_written,
+                task.frames.len()
+            ),
+        });
+    }
+    if report_wanted && !report.ok() {
+        return Err(Failure {
+            code: 3,
+            message: "error: the cleanup report shows problems (see above)".into(),
+        });
+    }
+    if sequence && !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{} frames in {:.2} s ({:.1} fps)",
+            result.frames_written,
+            secs,
+            result.frames_written as f64 / secs
+        );
+    }
+    Ok(())
+}
+
+/// The task `isf render`'s (checked) arguments describe.
+fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
     if args.frames == 0 {
         return Err(Failure::usage("error: --frames must be at least 1"));
     }
@@ -319,25 +384,8 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
     if args.fps <= 0.0 || !args.fps.is_finite() {
         return Err(Failure::usage("error: --fps must be a positive number"));
     }
-    let sequence = args.frames > 1;
-    // Checked before the engine starts: a bad date is a usage error.
-    args.date
-        .as_deref()
-        .map(isfkit_render::parse_date)
-        .transpose()
-        .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
-    let video = VideoFormat::from_path(&args.output);
-    if ImageFormat::from_path(&args.output).is_none() && video.is_none() {
-        return Err(Failure::usage(format!(
-            "error: output {} must end in .png, .jpg, .webp, .exr, .mp4 or .webm (use `isf batch` for GIF)",
-            args.output.display()
-        )));
-    }
-    if sequence && video.is_none() && frame_path(&args.output, 0).is_none() {
-        return Err(Failure::usage(format!(
-            "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got {})",
-            args.output.display()
-        )));
+    if let Some(Err(e)) = args.date.as_deref().map(isfkit_render::parse_date) {
+        return Err(Failure::usage(format!("error: --date: {e}")));
     }
     let bits: u8 = match args.bits.as_deref() {
         Some("16") => 16,
@@ -345,74 +393,18 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
         None if args.float => 16,
         None => 8,
     };
-    let engine = Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
-        backend: args.backend,
-        deadline: std::time::Duration::from_secs_f64(args.deadline.max(0.001)),
-        ..Default::default()
-    }))
-    .map_err(|e| Failure {
-        code: 1,
-        message: format!("error: {e}"),
+    let output = Output::for_path(&args.output, args.quality, bits).ok_or_else(|| {
+        Failure::usage(format!(
+            "error: output {} must end in .png, .jpg, .webp, .exr, .gif, .mp4 or .webm",
+            args.output.display()
+        ))
     })?;
-    let result = render_with(&engine, &args, width, height, bits, sequence);
-    if let Some(label) = &args.debug_leak_texture {
-        engine
-            .debug_leak_texture(label)
-            .map_err(|e| engine_failure(e, &args.shader))?;
-    }
-    let report = engine.shutdown();
-    let report_wanted = args.cleanup_report || args.json_report;
-    if report_wanted {
-        if args.json_report {
-            println!("{}", report.to_json());
-        } else {
-            eprintln!("{report}");
-        }
-    }
-    result?;
-    if report_wanted && !report.ok() {
-        return Err(Failure {
-            code: 3,
-            message: "error: the cleanup report shows problems (see above)".into(),
-        });
-    }
-    Ok(())
-}
-
-fn render_with(
-    engine: &Engine,
-    args: &RenderArgs,
-    width: u32,
-    height: u32,
-    bits: u8,
-    sequence: bool,
-) -> Result<(), Failure> {
-    let scene = match &args.stdin_source {
-        Some(text) => engine.load_source(text, None),
-        None => engine.load(&args.shader),
-    }
-    .map_err(|e| engine_failure(e, &args.shader))?;
-    for w in &scene.document().warnings {
-        eprintln!("{}", w.render(&args.shader.display().to_string()));
-    }
-    for s in &args.sets {
-        let (name, value) = split_assignment(s, "--set")?;
-        scene
-            .set_text(name, value)
-            .map_err(|e| engine_failure(e, &args.shader))?;
-    }
-    for s in &args.images {
-        let (name, path) = split_assignment(s, "--image")?;
-        isfkit_batch::media::set_image_file(&scene, name, Path::new(path))
-            .map_err(|e| engine_failure(e, &args.shader))?;
-    }
-    // The first --audio's sound is the video's sound track.
-    let mut sound = None;
-    for s in &args.audio {
-        let (name, path) = split_assignment(s, "--audio")?;
-        let loaded = isfkit_batch::media::set_sound_file(&scene, name, Path::new(path))
-            .map_err(|e| engine_failure(e, &args.shader))?;
-        sound.get_or_insert(loaded);
+    let sequence = args.frames > 1;
+    if sequence && matches!(output, Output::Stills { .. }) && !has_frame_number(&args.output) {
+        return Err(Failure::usage(format!(
+            "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got {})",
+            args.output.display()
+        )));
     }
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
@@ -422,116 +414,36 @@ fn render_with(
             )));
         }
     }
-    let progress = if sequence && !args.quiet && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(args.frames);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} frames  {per_sec}  eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(bar)
-    } else {
-        None
-    };
-    let started = Instant::now();
-    // Frames are pipelined (the GPU renders ahead while earlier frames are read back and
-    // encoded on all cores); a re-initialisation splits the run into segments.
-    let encoders = EncoderPool::new(0, 6);
-    engine
-        .register_participant(encoders.participant(std::time::Duration::from_secs(60)))
-        .map_err(|e| Failure {
-            code: 1,
-            message: format!("error: {e}"),
-        })?;
-    // The extension picks the format (png, jpg, webp, exr); checked before the engine started.
-    let format = match ImageFormat::from_path(&args.output) {
-        Some(ImageFormat::Png { .. }) | None => ImageFormat::Png {
-            bits,
-            compression: PngCompression::Fast,
-        },
-        Some(ImageFormat::Jpeg { quality }) => ImageFormat::Jpeg {
-            quality: args.quality.unwrap_or(quality),
-        },
-        Some(other) => other,
-    };
-    let date = args
-        .date
-        .as_deref()
-        .map(isfkit_render::parse_date)
-        .transpose()
-        .map_err(|e| Failure::usage(format!("error: --date: {e}")))?;
-    let mut video = match VideoFormat::from_path(&args.output) {
-        Some(format) => {
-            let track = sound.map(|sound| AudioTrack {
-                sound,
-                start: args.time,
-                duration: args.frames as f64 / args.fps,
-            });
-            let writer = VideoWriter::with_audio(
-                &args.output,
-                format,
-                width,
-                height,
-                args.fps,
-                track.as_ref(),
-            )
-            .map_err(output_failure)?;
-            Some(writer)
-        }
-        None => None,
-    };
-    let segment = args.reinit_every.filter(|&n| n > 0).unwrap_or(args.frames);
-    let mut start = 0;
-    while start < args.frames {
-        if start > 0 {
-            engine.reinitialize().map_err(|e| Failure {
-                code: 1,
-                message: format!("error: re-initialisation failed: {e}"),
-            })?;
-        }
-        let end = (start + segment).min(args.frames);
-        let opts = (start..end).map(|i| {
-            let t = frame_time(args, i);
-            let mut o = RenderOptions::new(width, height, t);
-            o.float_output = args.float;
-            o.date = date.map(|d| isfkit_render::date_uniform(d, t - args.time));
-            o
-        });
-        engine
-            .render_pipelined(&scene, opts, 3, |k, frame| {
-                let i = start + k;
-                // A pattern is numbered even for a single frame.
-                let path = still_path(&args.output, i);
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-                match video.as_mut() {
-                    Some(v) => v.write(&frame)?,
-                    None => encoders.submit(frame, path, format)?,
-                }
-                Ok(())
-            })
-            .map_err(|e: PipelineError| pipeline_failure(e, &args.shader))?;
-        start = end;
-    }
-    encoders.finish().map_err(output_failure)?;
-    if let Some(v) = video {
-        v.finish().map_err(output_failure)?;
-    }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    if sequence && !args.quiet {
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "{} frames in {:.2} s ({:.1} fps)",
-            args.frames,
-            secs,
-            args.frames as f64 / secs
-        );
-    }
-    Ok(())
+    let frames = (0..args.frames)
+        .map(|i| FrameAt {
+            number: i,
+            time: if args.times.len() > 1 {
+                args.times[i as usize]
+            } else {
+                args.time + i as f64 / args.fps
+            },
+        })
+        .collect();
+    let (width, height) = args.size;
+    Ok(Task {
+        origin: args.shader.display().to_string(),
+        shader: args.shader.clone(),
+        width,
+        height,
+        fps: args.fps,
+        start: args.time,
+        date: args.date.clone(),
+        frames,
+        inputs: assignments(&args.sets, "--set")?,
+        images: assignments(&args.images, "--image")?,
+        audio: assignments(&args.audio, "--audio")?,
+        float: args.float,
+        output,
+        // The frames start at 0: no lead-in to render.
+        stateful: false,
+        broken: None,
+        source: args.stdin_source.clone(),
+    })
 }
 
 /// The closing of the gaps with isf-shader-renderer's CLI (issue 11): the shader from
@@ -556,7 +468,7 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
             ));
         }
         args.frames = args.times.len() as u64;
-        if frame_path(&args.output, 0).is_none() {
+        if !has_frame_number(&args.output) {
             // out.png -> out_%04d.png, as batch numbers a `times` list.
             let stem = args
                 .output
@@ -610,15 +522,6 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
         args.shader = PathBuf::from("<stdin>");
     }
     Ok(())
-}
-
-/// The time of frame `i`: the i-th `--time` when several were given, else `--time + i/fps`.
-fn frame_time(args: &RenderArgs, i: u64) -> f64 {
-    if args.times.len() > 1 {
-        args.times[i as usize]
-    } else {
-        args.time + i as f64 / args.fps
-    }
 }
 
 fn diag_json(d: &Diagnostic, stage: &str) -> serde_json::Value {
@@ -816,47 +719,6 @@ pub(crate) fn exit_code(code: u8) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn frame_patterns() {
-        assert_eq!(
-            frame_path(Path::new("out_%04d.png"), 7),
-            Some(PathBuf::from("out_0007.png"))
-        );
-        assert_eq!(
-            frame_path(Path::new("f%d.png"), 12),
-            Some(PathBuf::from("f12.png"))
-        );
-        assert_eq!(frame_path(Path::new("plain.png"), 1), None);
-        // printf's meaning: `%5d` pads with spaces, `%05d` with zeros; `{frame:04}` as in
-        // `isf batch`.
-        assert_eq!(
-            frame_path(Path::new("f%5d.png"), 42),
-            Some(PathBuf::from("f   42.png"))
-        );
-        assert_eq!(
-            frame_path(Path::new("f%05d.png"), 42),
-            Some(PathBuf::from("f00042.png"))
-        );
-        assert_eq!(
-            frame_path(Path::new("f_{frame:04}.png"), 7),
-            Some(PathBuf::from("f_0007.png"))
-        );
-        assert_eq!(frame_path(Path::new("f%%d.png"), 1), None);
-        assert_eq!(
-            still_path(Path::new("f%%d.png"), 1),
-            PathBuf::from("f%d.png")
-        );
-        assert_eq!(
-            still_path(Path::new("f%03d.png"), 1),
-            PathBuf::from("f001.png")
-        );
-        // Widths past the limit are capped, never a formatting panic.
-        assert_eq!(
-            frame_path(Path::new("f%070000d.png"), 3),
-            Some(PathBuf::from(format!("f{:020}.png", 3)))
-        );
-    }
 
     #[test]
     fn sizes() {

@@ -69,13 +69,18 @@ pub fn run(a: PreviewArgs) -> ExitCode {
         cleanup_report: a.cleanup_report,
         json_report: a.json_report,
     };
+    let report_wanted = args.cleanup_report || args.json_report;
     match isfkit_preview::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(report) if report_wanted && !report.ok() => {
+            eprintln!("error: the cleanup report shows problems (see above)");
+            ExitCode::from(3)
+        }
+        Ok(_) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
                 eprintln!("{}", f.message);
             }
-            ExitCode::from(f.code)
+            ExitCode::from(f.kind.exit_code())
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use isfkit_render::ErrorKind;
+
 /// Why a frame, an image, a GIF or a video could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -60,6 +62,28 @@ pub enum OutputError {
 
 pub type Result<T, E = OutputError> = std::result::Result<T, E>;
 
+impl OutputError {
+    /// The kind of failure this is, in the engine's vocabulary: a file that cannot be
+    /// written (or ffmpeg that cannot write it) is a `File` error, no ffmpeg `Environment`, a name with no image
+    /// extension the user's `Input`, a video frame of another size a `Limit`; a writer or
+    /// pool used after it finished or stopped is `Internal`.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            OutputError::Io { .. }
+            | OutputError::Encode { .. }
+            | OutputError::Ffmpeg { .. }
+            | OutputError::Failed { .. } => ErrorKind::File,
+            OutputError::UnknownExtension { .. } => ErrorKind::Input,
+            OutputError::FfmpegMissing { .. } => ErrorKind::Environment,
+            OutputError::Size { .. } => ErrorKind::Limit,
+            OutputError::FrameBuffer
+            | OutputError::Finished { .. }
+            | OutputError::Stopped
+            | OutputError::Workers(_) => ErrorKind::Internal,
+        }
+    }
+}
+
 pub(crate) fn io_err(path: &std::path::Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_owned(),
@@ -83,4 +107,22 @@ pub enum PipelineError {
     Engine(#[from] isfkit_render::Error),
     #[error(transparent)]
     Output(#[from] OutputError),
+}
+
+impl PipelineError {
+    /// The kind of the engine's or the writer's error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            PipelineError::Engine(e) => e.kind(),
+            PipelineError::Output(e) => e.kind(),
+        }
+    }
+
+    /// The line a command-line tool prints for it (see [`isfkit_render::Error::render`]).
+    pub fn render(&self, shader: &std::path::Path) -> String {
+        match self {
+            PipelineError::Engine(e) => e.render(shader),
+            PipelineError::Output(e) => format!("error: {e}"),
+        }
+    }
 }

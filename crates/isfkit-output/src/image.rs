@@ -175,65 +175,81 @@ fn sync_folder(path: &Path) {
 
 /// Writes `frame` to `path` in `format`, atomically.
 pub fn write_image(frame: &Frame, path: &Path, format: ImageFormat) -> Result<()> {
-    use image::ImageEncoder;
     write_atomically(path, |tmp| {
         let file = std::fs::File::create(tmp).map_err(io_err(path))?;
         let mut writer = std::io::BufWriter::new(file);
-        let (w, h) = (frame.width, frame.height);
-        match format {
-            ImageFormat::Png { bits, compression } => {
-                use image::codecs::png::{CompressionType, FilterType};
-                // Fast: one cheap filter for every row (adaptive filtering tries five per
-                // row and dominated encoding time at 1080p).
-                let (c, f) = match compression {
-                    PngCompression::Fast => (CompressionType::Fast, FilterType::Sub),
-                    PngCompression::Default => (CompressionType::Default, FilterType::Adaptive),
-                    PngCompression::Best => (CompressionType::Best, FilterType::Adaptive),
-                };
-                let enc = image::codecs::png::PngEncoder::new_with_quality(&mut writer, c, f);
-                if bits == 16 {
-                    let data: Vec<u8> = frame
-                        .to_rgba32f()
-                        .iter()
-                        .flat_map(|f| ((f.clamp(0.0, 1.0) * 65535.0).round() as u16).to_ne_bytes())
-                        .collect();
-                    enc.write_image(&data, w, h, image::ExtendedColorType::Rgba16)
-                        .map_err(encode_err(path))?;
-                } else {
-                    enc.write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8)
-                        .map_err(encode_err(path))?;
-                }
-            }
-            ImageFormat::Jpeg { quality } => {
-                // JPEG has no alpha: drop it.
-                let rgb: Vec<u8> = frame
-                    .to_rgba8()
-                    .chunks_exact(4)
-                    .flat_map(|p| [p[0], p[1], p[2]])
-                    .collect();
-                image::codecs::jpeg::JpegEncoder::new_with_quality(
-                    &mut writer,
-                    quality.clamp(1, 100),
-                )
-                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(encode_err(path))?;
-            }
-            ImageFormat::WebP => {
-                image::codecs::webp::WebPEncoder::new_lossless(&mut writer)
-                    .write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8)
-                    .map_err(encode_err(path))?;
-            }
-            ImageFormat::Exr => {
+        encode_into(frame, format, &mut writer, path)?;
+        writer.flush().map_err(io_err(path))
+    })
+}
+
+/// `frame` encoded in `format`, in memory (the service's answers). `name` names the frame
+/// in errors.
+pub fn encode_image(frame: &Frame, format: ImageFormat, name: &Path) -> Result<Vec<u8>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    encode_into(frame, format, &mut out, name)?;
+    Ok(out.into_inner())
+}
+
+/// Encodes `frame` in `format` into `writer`; `path` names it in errors.
+fn encode_into<W: std::io::Write + std::io::Seek>(
+    frame: &Frame,
+    format: ImageFormat,
+    mut writer: W,
+    path: &Path,
+) -> Result<()> {
+    use image::ImageEncoder;
+    let (w, h) = (frame.width, frame.height);
+    match format {
+        ImageFormat::Png { bits, compression } => {
+            use image::codecs::png::{CompressionType, FilterType};
+            // Fast: one cheap filter for every row (adaptive filtering tries five per
+            // row and dominated encoding time at 1080p).
+            let (c, f) = match compression {
+                PngCompression::Fast => (CompressionType::Fast, FilterType::Sub),
+                PngCompression::Default => (CompressionType::Default, FilterType::Adaptive),
+                PngCompression::Best => (CompressionType::Best, FilterType::Adaptive),
+            };
+            let enc = image::codecs::png::PngEncoder::new_with_quality(&mut writer, c, f);
+            if bits == 16 {
                 let data: Vec<u8> = frame
                     .to_rgba32f()
                     .iter()
-                    .flat_map(|f| f.to_ne_bytes())
+                    .flat_map(|f| ((f.clamp(0.0, 1.0) * 65535.0).round() as u16).to_ne_bytes())
                     .collect();
-                image::codecs::openexr::OpenExrEncoder::new(&mut writer)
-                    .write_image(&data, w, h, image::ExtendedColorType::Rgba32F)
+                enc.write_image(&data, w, h, image::ExtendedColorType::Rgba16)
+                    .map_err(encode_err(path))?;
+            } else {
+                enc.write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8)
                     .map_err(encode_err(path))?;
             }
         }
-        writer.flush().map_err(io_err(path))
-    })
+        ImageFormat::Jpeg { quality } => {
+            // JPEG has no alpha: drop it.
+            let rgb: Vec<u8> = frame
+                .to_rgba8()
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, quality.clamp(1, 100))
+                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
+                .map_err(encode_err(path))?;
+        }
+        ImageFormat::WebP => {
+            image::codecs::webp::WebPEncoder::new_lossless(&mut writer)
+                .write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8)
+                .map_err(encode_err(path))?;
+        }
+        ImageFormat::Exr => {
+            let data: Vec<u8> = frame
+                .to_rgba32f()
+                .iter()
+                .flat_map(|f| f.to_ne_bytes())
+                .collect();
+            image::codecs::openexr::OpenExrEncoder::new(&mut writer)
+                .write_image(&data, w, h, image::ExtendedColorType::Rgba32F)
+                .map_err(encode_err(path))?;
+        }
+    }
+    Ok(())
 }

@@ -14,8 +14,8 @@ mod image;
 mod video;
 
 pub use crate::image::{
-    persist_temporary, remove_stale_temporaries, temporary_file, write_atomically, write_image,
-    ImageFormat, PngCompression,
+    encode_image, persist_temporary, remove_stale_temporaries, temporary_file, write_atomically,
+    write_image, ImageFormat, PngCompression,
 };
 pub use encoder_pool::{EncoderPool, MAX_ENCODER_QUEUE, MAX_ENCODER_THREADS};
 pub use error::{OutputError, PipelineError, Result};

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 use egui::{Color32, Key, Rect};
 use isfkit_output::{write_image, ImageFormat, PngCompression};
 use isfkit_render::{
-    CleanupReport, Engine, EngineConfig, Frame, Phase, Program, Released, RenderOptions, Scene,
-    Value,
+    CleanupReport, Engine, EngineConfig, ErrorKind, Frame, Phase, Program, Released, RenderOptions,
+    Scene, Value,
 };
 use winit::application::ApplicationHandler;
 use winit::event::WindowEvent;
@@ -115,17 +115,19 @@ struct App<'a> {
 fn no_display(e: impl std::fmt::Display) -> Failure {
     let display = std::env::var("DISPLAY").unwrap_or_default();
     if display.is_empty() {
-        Failure::usage(
+        Failure::new(
+            ErrorKind::Environment,
             "error: no display: isf preview opens a window and DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run isf preview SHADER.fs)",
         )
     } else {
-        Failure::usage(format!(
-            "error: no display: cannot open the X display \"{display}\" ({e})"
-        ))
+        Failure::new(
+            ErrorKind::Environment,
+            format!("error: no display: cannot open the X display \"{display}\" ({e})"),
+        )
     }
 }
 
-pub(crate) fn run(args: PreviewArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
     if !(args.fps > 0.0 && args.fps.is_finite()) {
         return Err(Failure::usage("error: --fps must be a positive number"));
     }
@@ -153,10 +155,10 @@ pub(crate) fn run(args: PreviewArgs) -> Result<(), Failure> {
             Err(std::io::Error::other("not a file"))
         }
     }) {
-        return Err(Failure::usage(format!(
-            "error: cannot read {}: {e}",
-            shader.display()
-        )));
+        return Err(Failure::new(
+            ErrorKind::File,
+            format!("error: cannot read {}: {e}", shader.display()),
+        ));
     }
     // The display next: without one nothing else is worth starting.
     let event_loop = EventLoop::<Wake>::with_user_event()
@@ -166,10 +168,7 @@ pub(crate) fn run(args: PreviewArgs) -> Result<(), Failure> {
         backend: args.backend,
         ..Default::default()
     }))
-    .map_err(|e| Failure {
-        code: 1,
-        message: format!("error: {e}"),
-    })?;
+    .map_err(|e| Failure::engine(&e, shader))?;
     let result = run_with(&engine, args.clone(), event_loop);
     // The window closed (its handler ran the shutdown); run it here if it did not.
     let (report, failure) = match result {
@@ -184,16 +183,10 @@ pub(crate) fn run(args: PreviewArgs) -> Result<(), Failure> {
             eprintln!("{report}");
         }
     }
-    if let Some(f) = failure {
-        return Err(f);
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(report),
     }
-    if wanted && !report.ok() {
-        return Err(Failure {
-            code: 3,
-            message: "error: the cleanup report shows problems (see above)".into(),
-        });
-    }
-    Ok(())
 }
 
 type RunResult = Result<(Option<CleanupReport>, Option<Failure>), Failure>;
@@ -238,9 +231,11 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
     app.first_load()?;
     app.register_participants()?;
     app.watch();
-    event_loop.run_app(&mut app).map_err(|e| Failure {
-        code: 1,
-        message: format!("error: the window's event loop failed: {e}"),
+    event_loop.run_app(&mut app).map_err(|e| {
+        Failure::new(
+            ErrorKind::Internal,
+            format!("error: the window's event loop failed: {e}"),
+        )
     })?;
     if app.stats.playing_time > Duration::ZERO {
         tracing::info!(
@@ -265,7 +260,7 @@ impl App<'_> {
                 if matches!(&e, isfkit_render::LoadError::Format(f) if f.kind == isfkit_render::format::FormatErrorKind::Unreadable)
                     || matches!(e, isfkit_render::LoadError::ReadVertex { .. })
                 {
-                    return Err(Failure::usage(text));
+                    return Err(Failure::new(ErrorKind::File, text));
                 }
                 eprintln!("{text}");
                 self.error = Some(text);
@@ -284,7 +279,7 @@ impl App<'_> {
                 return Ok(());
             }
         };
-        let fail = |e: isfkit_render::Error| Failure::usage(engine_error_text(&shader, &e));
+        let fail = |e: isfkit_render::Error| Failure::engine(&e, &shader);
         for s in &self.args.sets {
             let (name, value) = split(s, "--set")?;
             scene.set_text(name, value).map_err(fail)?;
@@ -295,14 +290,14 @@ impl App<'_> {
             scene.input(name).map_err(fail)?;
             controls
                 .load_image(&scene, name, Path::new(path))
-                .map_err(|e| Failure::usage(format!("error: --image {name}: {e}")))?;
+                .map_err(|e| Failure::new(e.kind(), format!("error: --image {name}: {e}")))?;
         }
         for s in &self.args.audio {
             let (name, path) = split(s, "--audio")?;
             scene.input(name).map_err(fail)?;
             controls
                 .load_audio(&scene, name, Path::new(path))
-                .map_err(|e| Failure::usage(format!("error: --audio {name}: {e}")))?;
+                .map_err(|e| Failure::new(e.kind(), format!("error: --audio {name}: {e}")))?;
         }
         self.pending_controls = Some(controls);
         self.scene = Some(scene);
@@ -323,10 +318,9 @@ impl App<'_> {
     /// releases egui's state and the controls.
     fn register_participants(&mut self) -> Result<(), Failure> {
         let reg = |p| {
-            self.engine.register_participant(p).map_err(|e| Failure {
-                code: 1,
-                message: format!("error: {e}"),
-            })
+            self.engine
+                .register_participant(p)
+                .map_err(|e| Failure::engine(&e, &self.args.shader))
         };
         let watcher = self.watcher.clone();
         reg(Part::boxed("file watcher", Phase::StopWorkers, move || {
@@ -398,17 +392,24 @@ impl App<'_> {
                 };
                 let instance = state.instance.clone();
                 let device = state.device.clone();
-                let _ = device.poll(wgpu::PollType::wait_indefinitely());
+                let waited = device.poll(wgpu::PollType::wait_indefinitely());
                 drop(state);
                 drop(device);
                 let live = window_gpu_leaks(&instance);
-                if live.is_empty() {
-                    Ok(one())
-                } else {
-                    Err(format!(
+                let mut problems = Vec::new();
+                if let Err(e) = waited {
+                    problems.push(format!("waiting for the window's device failed: {e}"));
+                }
+                if !live.is_empty() {
+                    problems.push(format!(
                         "wgpu still holds objects of the window's device: {}",
                         live.join(", ")
-                    ))
+                    ));
+                }
+                if problems.is_empty() {
+                    Ok(one())
+                } else {
+                    Err(problems.join("; "))
                 }
             },
         ))?;
@@ -492,11 +493,20 @@ impl App<'_> {
                 Err(e) => self.status = format!("state not carried over: {e}"),
             }
         } else {
-            // The first good load after a broken start: apply the command line's values.
+            // The first good load after a broken start: apply the command line's values. A
+            // value the fixed shader does not take is said in the status line and on stderr.
+            let mut refused = Vec::new();
             for s in &self.args.sets {
                 if let Some((n, v)) = s.split_once('=') {
-                    let _ = scene.set_text(n, v);
+                    if let Err(e) = scene.set_text(n, v) {
+                        refused.push(format!("--set {s}: {e}"));
+                    }
                 }
+            }
+            if !refused.is_empty() {
+                let text = refused.join("; ");
+                eprintln!("warning: {text}");
+                self.status = text;
             }
         }
         if let Some(ui) = self.ui.lock().as_mut() {
@@ -1293,9 +1303,11 @@ impl App<'_> {
             options,
         ));
         pollster::block_on(painter.set_window(egui::ViewportId::ROOT, Some(window.clone())))
-            .map_err(|e| Failure {
-                code: 1,
-                message: format!("error: cannot draw in the window: {e}"),
+            .map_err(|e| {
+                Failure::new(
+                    ErrorKind::Gpu,
+                    format!("error: cannot draw in the window: {e}"),
+                )
             })?;
         if let Some(rs) = painter.render_state() {
             tracing::info!(

@@ -47,11 +47,14 @@ fn identity_or_default(ty: &InputType) -> Option<Value> {
 
 impl Controls {
     /// Sets an image input from a file and remembers it for reloads.
-    pub fn load_image(&mut self, scene: &Scene, name: &str, path: &Path) -> Result<(), String> {
-        let image = isfkit_batch::media::load_image(path).map_err(|e| e.to_string())?;
-        scene
-            .set_image(name, image.clone())
-            .map_err(|e| e.to_string())?;
+    pub fn load_image(
+        &mut self,
+        scene: &Scene,
+        name: &str,
+        path: &Path,
+    ) -> Result<(), isfkit_render::Error> {
+        let image = isfkit_batch::media::load_image(path)?;
+        scene.set_image(name, image.clone())?;
         self.image_fields
             .insert(name.to_owned(), path.display().to_string());
         self.images
@@ -61,9 +64,13 @@ impl Controls {
 
     /// Sets an audio input from a sound file (WAV, or anything ffmpeg decodes) and
     /// remembers it for reloads. The input follows the frame's time, as in `isf render`.
-    pub fn load_audio(&mut self, scene: &Scene, name: &str, path: &Path) -> Result<(), String> {
-        let audio =
-            isfkit_batch::media::set_sound_file(scene, name, path).map_err(|e| e.to_string())?;
+    pub fn load_audio(
+        &mut self,
+        scene: &Scene,
+        name: &str,
+        path: &Path,
+    ) -> Result<(), isfkit_render::Error> {
+        let audio = isfkit_batch::media::set_sound_file(scene, name, path)?;
         self.audio_fields
             .insert(name.to_owned(), path.display().to_string());
         self.audio.insert(name.to_owned(), (path.to_owned(), audio));

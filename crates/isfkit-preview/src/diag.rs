@@ -30,5 +30,5 @@ pub fn load_error_text(shader: &Path, e: &LoadError) -> String {
 /// The text for an engine error (a scene that cannot be made or rendered), as `isf render`
 /// prints it.
 pub(crate) fn engine_error_text(shader: &Path, e: &Error) -> String {
-    isfkit_batch::engine_error_message(e, shader)
+    e.render(shader)
 }

@@ -22,7 +22,7 @@ mod watch;
 
 use std::path::PathBuf;
 
-use isfkit_render::Backend;
+use isfkit_render::{Backend, CleanupReport, ErrorKind};
 
 pub use diag::load_error_text;
 
@@ -53,25 +53,36 @@ pub struct PreviewArgs {
     pub json_report: bool,
 }
 
-/// An error with the exit code `isf` maps it to (the README's codes: 1 invalid shader or
-/// failed render, 2 usage, I/O or no display, 3 leak).
+/// Why the preview stopped: the kind of failure (which a face maps, `isf` to its exit
+/// code) and the message, as a command-line tool prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub code: u8,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
 impl Failure {
+    /// A bad argument or value given by the user.
     pub(crate) fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(ErrorKind::Input, message)
+    }
+
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
         Failure {
-            code: 2,
+            kind,
             message: message.into(),
         }
+    }
+
+    /// An engine error, with `shader` named in its text.
+    pub(crate) fn engine(e: &isfkit_render::Error, shader: &std::path::Path) -> Failure {
+        Failure::new(e.kind(), e.render(shader))
     }
 }
 
 /// Opens the preview window and runs it until it is closed, then runs the engine's cleanup
-/// coordinator (printing the report when asked). Must be called on the main thread.
-pub fn run(args: PreviewArgs) -> Result<(), Failure> {
+/// coordinator (printing the report when asked) and returns its report. Must be called on
+/// the main thread.
+pub fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
     app::run(args)
 }

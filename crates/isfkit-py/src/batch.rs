@@ -9,9 +9,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use isfkit_batch::{engine_config, run_task, Output, Plan, RunOptions, Summary, Task, TaskResult};
-use isfkit_output::EncoderPool;
-use isfkit_render::Engine;
+use isfkit_batch::{Output, Plan, RunOptions, Runner, RunnerConfig, Summary, Task, TaskResult};
+use isfkit_render::ErrorKind;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
@@ -73,7 +72,7 @@ pub fn task_output_files(task_json: &str) -> PyResult<Vec<PathBuf>> {
 pub fn failed_result_json(task_json: &str, error: &str) -> PyResult<String> {
     let task: Task =
         serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    json(&TaskResult::failed(&task, error, 0.0))
+    json(&TaskResult::failed(&task, ErrorKind::Internal, error, 0.0))
 }
 
 /// Whether the frame file at `path` is complete (`isf batch --resume`'s test): it decodes
@@ -167,13 +166,6 @@ pub fn summary_json(
     json(&value)
 }
 
-/// What a batch worker owns: an engine and the pool encoding its stills, set up as
-/// `isf batch` sets them up (the pool takes part in the engine's shutdown).
-struct Runner {
-    engine: Engine,
-    encoders: EncoderPool,
-}
-
 /// One process's batch runner: an engine (batch settings, `deadline` seconds per frame) and
 /// an encoder pool, for running planned tasks in this process. `shutdown()` returns the
 /// engine's cleanup report as JSON; afterwards running raises `RuntimeError`.
@@ -194,18 +186,16 @@ impl PyBatchRunner {
                 format!("deadline must be a positive number of seconds, not {deadline}"),
             ));
         }
-        let runner = py.detach(|| -> Result<Runner, String> {
-            let engine = Engine::new(engine_config(Duration::from_secs_f64(deadline)))
-                .map_err(|e| e.to_string())?;
-            let encoders = EncoderPool::new(threads, in_flight.max(2).saturating_mul(2));
-            if let Err(e) =
-                engine.register_participant(encoders.participant(Duration::from_secs(30)))
-            {
-                tracing_warn(&format!("encoder pool not registered for shutdown: {e}"));
-            }
-            Ok(Runner { engine, encoders })
-        });
-        let runner = runner.map_err(PyRuntimeError::new_err)?;
+        let runner = py
+            .detach(|| {
+                Runner::new(RunnerConfig {
+                    deadline: Duration::from_secs_f64(deadline),
+                    threads,
+                    in_flight,
+                    ..Default::default()
+                })
+            })
+            .map_err(|e| errors::to_py(py, e, None))?;
         Ok(PyBatchRunner {
             runner: Mutex::new(Some(runner)),
             interrupted: AtomicBool::new(false),
@@ -226,18 +216,15 @@ impl PyBatchRunner {
     ) -> PyResult<String> {
         let task: Task =
             serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let options = RunOptions { resume, in_flight };
+        let options = RunOptions {
+            resume,
+            in_flight,
+            ..Default::default()
+        };
         let result = py.detach(|| {
             let guard = self.runner.lock().unwrap_or_else(|e| e.into_inner());
             let runner = guard.as_ref().ok_or("the batch runner is shut down")?;
-            Ok::<_, &str>(run_task(
-                &runner.engine,
-                &task,
-                &options,
-                &runner.encoders,
-                &self.interrupted,
-                &mut || {},
-            ))
+            Ok::<_, &str>(runner.run(&task, &options, &self.interrupted, &mut || {}))
         });
         json(&result.map_err(PyRuntimeError::new_err)?)
     }
@@ -256,8 +243,8 @@ impl PyBatchRunner {
         let task: Task =
             serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let options = RunOptions {
-            resume: false,
             in_flight,
+            ..Default::default()
         };
         let outcome = py.detach(|| -> Result<_, String> {
             let scratch =
@@ -265,14 +252,7 @@ impl PyBatchRunner {
             let local = redirected(&task, scratch.path());
             let guard = self.runner.lock().unwrap_or_else(|e| e.into_inner());
             let runner = guard.as_ref().ok_or("the batch runner is shut down")?;
-            let result = run_task(
-                &runner.engine,
-                &local,
-                &options,
-                &runner.encoders,
-                &self.interrupted,
-                &mut || {},
-            );
+            let result = runner.run(&local, &options, &self.interrupted, &mut || {});
             drop(guard);
             let mut files = Vec::new();
             for (planned, made) in task.output_files().into_iter().zip(local.output_files()) {
@@ -302,8 +282,8 @@ impl PyBatchRunner {
             return Ok(r#"{"ok": true, "leaks": [], "phases": [], "text": ""}"#.to_owned());
         };
         let (report, pool_error) = py.detach(|| {
-            let pool_error = runner.encoders.finish().err().map(|e| e.to_string());
-            (runner.engine.shutdown(), pool_error)
+            let (written, report) = runner.finish();
+            (report, written.err().map(|e| e.to_string()))
         });
         let mut value =
             serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
@@ -312,10 +292,6 @@ impl PyBatchRunner {
         value["pool_error"] = pool_error.into();
         json(&value)
     }
-}
-
-fn tracing_warn(message: &str) {
-    eprintln!("isfkit: warning: {message}");
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -5,24 +5,25 @@
 //! documented like any Python class. This file picks the class for each
 //! [`isfkit_render::Error`] variant and attaches `.diagnostics` where there are positions.
 //!
-//! | engine error                                   | Python exception  |
-//! |------------------------------------------------|-------------------|
-//! | `Format`                                       | `ParseError`      |
-//! | `Compile`                                      | `CompileError`    |
-//! | `UnknownInput`, `InputType`, `Image`, `Value`, `Audio` | `InputError` |
-//! | `Size`, `AudioSize`, `NoAdapter`, `Device`, `Gpu` | `RenderError`  |
-//! | `Timeout`                                      | `TimeoutError`    |
-//! | `Released`, `ShutDown`                         | `ResourceError`   |
-//! | `Io` and anything added later                  | `ISFError`        |
+//! The class follows the error's kind (`isfkit_render::ErrorKind`, the table in
+//! docs/errors.md), and every exception carries the kind's name as `.kind`:
 //!
-//! Errors of writing frames ([`isfkit_output::OutputError`], from `Frame.save_png`) map the
-//! same way the engine's `Output`/`Io` errors did: `Size` is a `RenderError`, everything
-//! else (I/O, encoding, unknown extension) an `ISFError`.
+//! | kind             | Python exception                                          |
+//! |------------------|-----------------------------------------------------------|
+//! | `file`           | `FileError` (also an `OSError`)                           |
+//! | `invalid_shader` | `ParseError` (the header) or `CompileError` (the GLSL)    |
+//! | `input`          | `InputError`                                              |
+//! | `limit`          | `LimitError` (a `RenderError`)                            |
+//! | `gpu`            | `RenderError`                                             |
+//! | `environment`    | `RenderError` (no ffmpeg for a video)                     |
+//! | `timeout`        | `TimeoutError`                                            |
+//! | `released`       | `ResourceError`                                           |
+//! | `internal`       | `ISFError`                                                |
 
 use isfkit_output::OutputError;
 use isfkit_render::format::Diagnostic;
 use isfkit_render::glsl::CompileError;
-use isfkit_render::Error;
+use isfkit_render::{Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -33,18 +34,35 @@ pub fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import(ERRORS_MODULE)?.getattr(name)
 }
 
-/// Builds an instance of exception `name` with `message`, optionally with `.diagnostics`.
+/// Builds an instance of exception `name` with `message` and `.kind`, optionally with
+/// `.diagnostics`.
 fn raise(
     py: Python<'_>,
     name: &str,
+    kind: ErrorKind,
     message: String,
     diagnostics: Option<Bound<'_, PyList>>,
 ) -> PyResult<PyErr> {
     let exc = class(py, name)?.call1((message,))?;
+    exc.setattr("kind", kind.name())?;
     if let Some(d) = diagnostics {
         exc.setattr("diagnostics", d)?;
     }
     Ok(PyErr::from_value(exc))
+}
+
+/// The exception class for an error of `kind` that has no finer class.
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::File => "FileError",
+        ErrorKind::InvalidShader => "CompileError",
+        ErrorKind::Input => "InputError",
+        ErrorKind::Limit => "LimitError",
+        ErrorKind::Gpu | ErrorKind::Environment => "RenderError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Released => "ResourceError",
+        ErrorKind::Internal => "ISFError",
+    }
 }
 
 /// A `Diagnostic(line, column, message, stage, severity)` dataclass instance.
@@ -71,40 +89,29 @@ pub fn compile_diagnostics<'py>(py: Python<'py>, e: &CompileError) -> PyResult<B
 }
 
 /// Maps an engine error onto the exception hierarchy. `file` names the shader in messages
-/// (compile errors are rendered like a compiler's, with the line and a caret).
+/// (header and compile errors are rendered like a compiler's, with the line and a caret).
 pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
+    let kind = err.kind();
     let built = (|| -> PyResult<PyErr> {
         match err {
-            Error::Format(e) => {
+            Error::Format(e) if kind == ErrorKind::InvalidShader => {
                 let d = PyList::new(py, [diagnostic(py, &e.diagnostic, "header")?])?;
                 let message = match file {
                     Some(f) if e.diagnostic.line > 0 => e.diagnostic.render(f),
                     _ => e.to_string(),
                 };
-                raise(py, "ParseError", message, Some(d))
+                raise(py, "ParseError", kind, message, Some(d))
             }
             Error::Compile(e) => {
                 let d = compile_diagnostics(py, &e)?;
                 let fs = file.unwrap_or("<source>");
                 let vs = vertex_name(fs);
-                raise(py, "CompileError", e.render(fs, &vs), Some(d))
+                raise(py, "CompileError", kind, e.render(fs, &vs), Some(d))
             }
-            e @ (Error::UnknownInput { .. }
-            | Error::InputType { .. }
-            | Error::Image { .. }
-            | Error::Value { .. }
-            | Error::Audio(_)) => raise(py, "InputError", e.to_string(), None),
-            e @ (Error::Size { .. }
-            | Error::AudioSize { .. }
-            | Error::NoAdapter { .. }
-            | Error::Device(_)
-            | Error::Gpu(_)
-            | Error::GpuOutOfMemory(_)) => raise(py, "RenderError", e.to_string(), None),
-            e @ Error::Timeout(_) => raise(py, "TimeoutError", e.to_string(), None),
-            e @ (Error::Released { .. } | Error::ShutDown) => {
-                raise(py, "ResourceError", e.to_string(), None)
+            e => {
+                let message = e.message(std::path::Path::new(file.unwrap_or("<source>")));
+                raise(py, class_name(kind), kind, message, None)
             }
-            e => raise(py, "ISFError", e.to_string(), None),
         }
     })();
     // If even the exception class cannot be imported, that import error is the best report.
@@ -113,11 +120,8 @@ pub fn to_py(py: Python<'_>, err: Error, file: Option<&str>) -> PyErr {
 
 /// Maps an error of writing a frame onto the exception hierarchy.
 pub fn output_to_py(py: Python<'_>, err: OutputError) -> PyErr {
-    let name = match err {
-        OutputError::Size { .. } => "RenderError",
-        _ => "ISFError",
-    };
-    raise(py, name, err.to_string(), None).unwrap_or_else(|e| e)
+    let kind = err.kind();
+    raise(py, class_name(kind), kind, err.to_string(), None).unwrap_or_else(|e| e)
 }
 
 /// `foo.fs` -> `foo.vs`, for messages about the vertex stage.
@@ -135,5 +139,5 @@ pub fn shut_down(py: Python<'_>) -> PyErr {
 
 /// An `InputError` with `message` (for values the binding rejects before the engine sees them).
 pub fn input_error(py: Python<'_>, message: String) -> PyErr {
-    raise(py, "InputError", message, None).unwrap_or_else(|e| e)
+    raise(py, "InputError", ErrorKind::Input, message, None).unwrap_or_else(|e| e)
 }

@@ -30,7 +30,7 @@ mod value;
 
 pub use date::{date_uniform, parse_date, DATE_FORMAT_HINT};
 pub use engine::{Engine, EngineConfig, ReinitReport};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use frame::{Frame, Pixels};
 pub use gpu::{abandoned_work_running, Backend};
 pub use isfkit_audio::{AudioError, Sound};

@@ -1,7 +1,22 @@
 //! What can go wrong with a request, as one type that HTTP turns into a status and MCP into
 //! a tool error, both with the same JSON body.
 
+use isfkit_render::ErrorKind;
 use serde_json::{json, Value};
+
+/// The service's `error.kind` for an engine error of `kind` (the table in docs/errors.md):
+/// what the client sent (a file, an input, a size) is `bad_request`, a shader that does not
+/// load `invalid_shader`, a frame past its deadline `timeout`, anything else `render_failed`.
+pub fn kind_of(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidShader => "invalid_shader",
+        ErrorKind::File | ErrorKind::Input | ErrorKind::Limit => "bad_request",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Gpu | ErrorKind::Released | ErrorKind::Environment | ErrorKind::Internal => {
+            "render_failed"
+        }
+    }
+}
 
 /// A request that could not be answered with a result.
 #[derive(Debug, Clone, thiserror::Error)]

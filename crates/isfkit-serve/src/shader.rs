@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use crate::config::ServeConfig;
 use crate::error::ServiceError;
 use crate::request::{input_text, RenderParams, Source};
-use crate::worker::{FramePlan, WorkerJob};
+use isfkit_batch::lead_in::plan_frames;
+
+use crate::worker::WorkerJob;
 
 fn diag(d: &Diagnostic, stage: &str, severity: &str) -> Value {
     json!({ "line": d.line, "column": d.column, "stage": stage, "severity": severity, "message": d.message })
@@ -327,61 +329,9 @@ fn finite(v: &InputValue) -> bool {
     }
 }
 
-/// The frames to render for `times`, in render order. A stateless shader renders each
-/// requested time once, in the order asked. A stateful one renders as `isf batch` does for a
-/// range: frame n at `n / fps` from frame 0, unwritten, up to each requested time (frames
-/// strictly before it), then the requested time itself; requested times are visited in
-/// increasing order (FRAMEINDEX and persistent buffers move forward only).
-pub fn plan_frames(times: &[f64], stateful: bool, fps: f64) -> Vec<FramePlan> {
-    if !stateful {
-        return times
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| FramePlan {
-                time: t,
-                index: Some(i),
-            })
-            .collect();
-    }
-    let mut order: Vec<usize> = (0..times.len()).collect();
-    order.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
-    let mut plan = Vec::new();
-    let mut next: u64 = 0;
-    for i in order {
-        let t = times[i];
-        // Frames n with n / fps < t, not yet rendered.
-        let before = if t > 0.0 {
-            let n = (t * fps - 1e-9).ceil();
-            n.max(0.0) as u64
-        } else {
-            0
-        };
-        while next < before {
-            plan.push(FramePlan {
-                time: next as f64 / fps,
-                index: None,
-            });
-            next += 1;
-        }
-        plan.push(FramePlan {
-            time: t,
-            index: Some(i),
-        });
-        // The requested time takes the place of the frame at its time, if on the grid.
-        if (t * fps - next as f64).abs() < 1e-9 {
-            next += 1;
-        }
-    }
-    plan
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn indices(p: &[FramePlan]) -> Vec<(f64, Option<usize>)> {
-        p.iter().map(|f| (f.time, f.index)).collect()
-    }
 
     #[test]
     fn the_cache_answers_a_text_checked_before_and_stays_bounded() {
@@ -405,31 +355,5 @@ mod tests {
             );
         }
         assert!(cache.map.lock().unwrap().len() <= CACHE_ENTRIES);
-    }
-
-    #[test]
-    fn stateless_times_render_once_in_the_order_asked() {
-        let p = plan_frames(&[1.0, 0.5], false, 30.0);
-        assert_eq!(indices(&p), vec![(1.0, Some(0)), (0.5, Some(1))]);
-    }
-
-    #[test]
-    fn stateful_times_render_their_lead_in_like_batch() {
-        // At 10 fps, 0.3 s is frame 3: frames 0, 1, 2 come first, unwritten.
-        let p = plan_frames(&[0.3, 0.1], true, 10.0);
-        assert_eq!(
-            indices(&p),
-            vec![(0.0, None), (0.1, Some(1)), (0.2, None), (0.3, Some(0))]
-        );
-        // Off the grid: frames before 0.25 (0, 0.1, 0.2), then 0.25.
-        let p = plan_frames(&[0.25], true, 10.0);
-        assert_eq!(
-            indices(&p),
-            vec![(0.0, None), (0.1, None), (0.2, None), (0.25, Some(0))]
-        );
-        assert_eq!(
-            indices(&plan_frames(&[0.0], true, 30.0)),
-            vec![(0.0, Some(0))]
-        );
     }
 }

@@ -14,21 +14,17 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use isfkit_output::{encode_image, ImageFormat, PngCompression};
 use isfkit_render::format::{ImportedImage, IsfDocument};
 use isfkit_render::{
-    Backend, Engine, EngineConfig, Error, Frame, ImageData, Program, RenderOptions, Scene, Value,
+    Backend, Engine, EngineConfig, Error, ImageData, Program, RenderOptions, Scene, Value,
+    MAX_IMAGE_SIDE,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::request::Format;
 
-/// One frame to render: its time, and which requested frame it is (`None`: a stateful
-/// shader's lead-in frame, rendered and not returned).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct FramePlan {
-    pub time: f64,
-    pub index: Option<usize>,
-}
+pub use isfkit_batch::lead_in::FramePlan;
 
 /// A checked render: everything the worker needs, nothing it must check again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,50 +127,6 @@ pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Encodes a frame as PNG (fast compression) or JPEG at `quality` (alpha dropped).
-pub fn encode(frame: &Frame, format: Format, quality: u8) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    let (w, h) = (frame.width, frame.height);
-    match format {
-        Format::Png => image::codecs::png::PngEncoder::new_with_quality(
-            &mut out,
-            image::codecs::png::CompressionType::Fast,
-            image::codecs::png::FilterType::Sub,
-        )
-        .write_image(&frame.rgba8(), w, h, image::ExtendedColorType::Rgba8),
-        Format::Jpeg => {
-            let rgb: Vec<u8> = frame
-                .rgba8()
-                .chunks_exact(4)
-                .flat_map(|p| [p[0], p[1], p[2]])
-                .collect();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
-                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
-        }
-    }
-    .map_err(|e| format!("cannot encode the frame: {e}"))?;
-    Ok(out)
-}
-
-/// Decodes a client's PNG/JPEG image input, bounded in size.
-pub fn decode_image(bytes: &[u8], max_side: u32) -> Result<ImageData, String> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(max_side);
-    limits.max_image_height = Some(max_side);
-    limits.max_alloc = Some(512 << 20);
-    reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| format!("not a PNG or JPEG image this server can read: {e}"))?
-        .to_rgba8();
-    let (w, h) = img.dimensions();
-    ImageData::new(w, h, img.into_raw()).map_err(|e| e.to_string())
-}
-
 fn send(out: &mut dyn Write, m: &WorkerMessage) -> bool {
     writeln!(out, "{}", m.to_line())
         .and_then(|_| out.flush())
@@ -188,20 +140,10 @@ struct JobError {
 }
 
 fn engine_error(e: Error) -> JobError {
-    let kind = match &e {
-        Error::Format(_) | Error::Compile(_) | Error::Load(_) => "invalid_shader",
-        Error::UnknownInput { .. } | Error::InputType { .. } | Error::Size { .. } => "bad_request",
-        Error::Timeout(_) => "timeout",
-        _ => "render_failed",
-    };
-    let message = isfkit_batch::engine_error_message(&e, std::path::Path::new("shader.fs"));
     JobError {
-        kind,
+        kind: crate::error::kind_of(e.kind()),
         field: None,
-        message: message
-            .strip_prefix("error: ")
-            .map(str::to_owned)
-            .unwrap_or(message),
+        message: e.message(std::path::Path::new("shader.fs")),
     }
 }
 
@@ -327,7 +269,10 @@ fn run_job(
             message: format!("{field}: {message}"),
         };
         let bytes = crate::request::decode_base64(data).ok_or_else(|| bad("not base64".into()))?;
-        let image = decode_image(&bytes, 16384).map_err(bad)?;
+        let image = isfkit_media::decode_image(&bytes, MAX_IMAGE_SIDE)
+            .map_err(|e| bad(format!("not an image this server can read: {}", e.message)))?;
+        let image = ImageData::new(image.width, image.height, image.rgba)
+            .map_err(|e| bad(e.to_string()))?;
         scene
             .set_image(name, image)
             .map_err(|e| bad(e.to_string()))?;
@@ -350,11 +295,20 @@ fn run_job(
                 let frame = scene.render(&opts).map_err(engine_error)?;
                 let render_ms = started.elapsed().as_secs_f64() * 1000.0;
                 let encoded = Instant::now();
-                let bytes =
-                    encode(&frame, job.format, job.quality).map_err(|message| JobError {
-                        kind: "render_failed",
+                let format = match job.format {
+                    Format::Png => ImageFormat::Png {
+                        bits: 8,
+                        compression: PngCompression::Fast,
+                    },
+                    Format::Jpeg => ImageFormat::Jpeg {
+                        quality: job.quality,
+                    },
+                };
+                let bytes = encode_image(&frame, format, std::path::Path::new("the frame"))
+                    .map_err(|e| JobError {
+                        kind: crate::error::kind_of(e.kind()),
                         field: None,
-                        message,
+                        message: format!("cannot encode the frame: {e}"),
                     })?;
                 frames.push(FrameOut {
                     index,

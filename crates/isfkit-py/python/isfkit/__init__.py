@@ -36,6 +36,8 @@ from ._errors import (
     ParseError,
     RenderError,
     ResourceError,
+    FileError,
+    LimitError,
     TimeoutError,
 )
 from ._native import __version__
@@ -66,5 +68,7 @@ __all__ = [
     "RenderError",
     "TimeoutError",
     "ResourceError",
+    "FileError",
+    "LimitError",
     "__version__",
 ]

@@ -29,9 +29,12 @@ class Diagnostic:
 
 
 class ISFError(Exception):
-    """Base class of every isfkit error."""
+    """Base class of every isfkit error. ``kind`` names the kind of failure, the same name
+    in every face of isfkit (``file``, ``invalid_shader``, ``input``, ``limit``, ``gpu``,
+    ``environment``, ``timeout``, ``released``, ``internal``; see docs/errors.md)."""
 
     diagnostics: List[Diagnostic]
+    kind: str = "internal"
 
     def __init__(self, message: str = "", diagnostics: List[Diagnostic] | None = None):
         super().__init__(message)
@@ -42,29 +45,55 @@ class ISFError(Exception):
         return str(self.args[0]) if self.args else ""
 
 
+class FileError(ISFError, OSError):
+    """A file cannot be read or written: a missing shader, an unreadable vertex shader, an
+    output folder that cannot be written."""
+
+    kind = "file"
+
+
 class ParseError(ISFError, ValueError):
     """The ISF JSON header is missing or invalid. ``.diagnostics`` holds its position."""
+
+    kind = "invalid_shader"
 
 
 class CompileError(ISFError, ValueError):
     """The GLSL does not compile. ``.diagnostics`` lists every error at the user's lines."""
 
+    kind = "invalid_shader"
+
 
 class InputError(ISFError, ValueError):
     """An unknown input name, a value of the wrong type, or an unreadable image."""
 
+    kind = "input"
+
 
 class RenderError(ISFError):
-    """Rendering failed: an invalid size, no GPU adapter, a device error."""
+    """Rendering failed: no GPU adapter, a device error, no ffmpeg for a video."""
+
+    kind = "gpu"
+
+
+class LimitError(RenderError, ValueError):
+    """A size over what the engine or the adapter allows (the render size, an audio
+    input's texture)."""
+
+    kind = "limit"
 
 
 class TimeoutError(ISFError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose
     """The GPU did not finish within the engine's deadline; the device is replaced."""
 
+    kind = "timeout"
+
 
 class ResourceError(ISFError):
     """Use of an engine, shader or buffer after ``shutdown()``/``cleanup_glfw_context()`` or
     of a buffer after ``force_cleanup()``."""
+
+    kind = "released"
 
 
 __all__ = [
@@ -73,6 +102,8 @@ __all__ = [
     "ParseError",
     "CompileError",
     "InputError",
+    "FileError",
+    "LimitError",
     "RenderError",
     "TimeoutError",
     "ResourceError",
