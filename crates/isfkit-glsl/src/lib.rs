@@ -8,9 +8,9 @@ mod blit;
 mod emit;
 pub mod layout;
 pub mod lex;
-pub mod limits;
 mod lower;
 mod naga_errors;
+pub mod nesting;
 mod program;
 mod rename;
 mod rewrite;
@@ -24,6 +24,9 @@ use serde::Serialize;
 pub use blit::blit_modules;
 pub use emit::SourceMap;
 pub use layout::{Field, FieldRole, FieldType, Layout, TextureSlot, TextureSource};
+/// The nesting guard's limits, also reachable as `isfkit_glsl::limits` (the path
+/// docs/limits.md names).
+pub use nesting as limits;
 pub use program::{vertex_shader_path, Facts, LoadError, Program};
 
 /// A shader stage.
@@ -139,7 +142,7 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         (Stage::Fragment, doc.code.as_str(), &fs_src, &fs_toks),
         (Stage::Vertex, vs_user, &vs_src, &vs_toks),
     ] {
-        if let Err(v) = limits::check(src, toks) {
+        if let Err(v) = nesting::check(src, toks) {
             return Err(CompileError {
                 diagnostics: vec![StageDiagnostic {
                     stage,
@@ -481,11 +484,11 @@ pub(crate) fn compile_stages(
     .map_err(CompileError::from_panic)??;
     let mut diagnostics = Vec::new();
     // naga recurses per level of nesting: it runs on a thread with a known, large stack, so
-    // the guard's margin holds whatever thread called (see `limits`).
+    // the guard's margin holds whatever thread called (see `nesting`).
     let (fragment_module, vertex_module) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("isfkit-naga".into())
-            .stack_size(limits::NAGA_STACK_BYTES)
+            .stack_size(nesting::NAGA_STACK_BYTES)
             .spawn_scoped(scope, || {
                 catch_compiler_panic(|| {
                     let fragment = parse_stage(&translation.fragment, &mut diagnostics);

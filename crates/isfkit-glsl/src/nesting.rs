@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::lex::{Kind, Token};
+use crate::lex::{self, Kind, Token};
 
 /// The deepest nesting of `(`, `[` and `{` (blocks, `if`/`for` bodies, calls,
 /// parentheses): 256.
@@ -53,7 +53,7 @@ struct Macro<'a> {
 /// macro is not expanded inside itself). Errors point at the user's token that was being
 /// read (for a macro's expansion: its use).
 pub(crate) fn check(src: &str, toks: &[Token]) -> Result<(), Violation> {
-    let mut c = Checker {
+    let mut c = NestingGuard {
         defs: HashMap::new(),
         active: Vec::new(),
         depth: 0,
@@ -63,20 +63,20 @@ pub(crate) fn check(src: &str, toks: &[Token]) -> Result<(), Violation> {
     };
     let mut i = 0;
     let mut code: Vec<(&str, usize)> = Vec::new();
-    while i < toks.len() {
-        if toks[i].directive {
-            // Code before the directive, then the directive.
-            c.walk_top(&code)?;
-            code.clear();
-            let end = directive_end(src, toks, i);
-            directive_nesting(src, &toks[i..end])?;
-            c.directive(src, &toks[i..end]);
-            i = end;
-        } else {
-            code.push((&src[toks[i].start..toks[i].end], toks[i].start));
-            i += 1;
-        }
+    for directive in lex::directives(src, toks) {
+        // Code before the directive, then the directive.
+        code.extend(
+            toks[i..directive.start]
+                .iter()
+                .map(|t| (&src[t.start..t.end], t.start)),
+        );
+        c.walk_top(&code)?;
+        code.clear();
+        directive_nesting(src, &toks[directive.clone()])?;
+        c.directive(src, &toks[directive.clone()]);
+        i = directive.end;
     }
+    code.extend(toks[i..].iter().map(|t| (&src[t.start..t.end], t.start)));
     c.walk_top(&code)
 }
 
@@ -105,29 +105,7 @@ fn directive_nesting(src: &str, line: &[Token]) -> Result<(), Violation> {
     Ok(())
 }
 
-/// The index after the directive line starting at `i` (tokens up to the next line break
-/// that is not a backslash continuation).
-fn directive_end(src: &str, toks: &[Token], i: usize) -> usize {
-    let mut j = i + 1;
-    while j < toks.len() && toks[j].directive && !line_break(&src[toks[j - 1].end..toks[j].start]) {
-        j += 1;
-    }
-    j
-}
-
-/// Whether `gap` (text between two tokens) ends a line: a newline not escaped by `\`.
-fn line_break(gap: &str) -> bool {
-    let b = gap.as_bytes();
-    b.iter().enumerate().any(|(k, &c)| {
-        c == b'\n' && {
-            let before = &b[..k];
-            let before = before.strip_suffix(b"\r").unwrap_or(before);
-            !before.ends_with(b"\\")
-        }
-    })
-}
-
-struct Checker<'a> {
+struct NestingGuard<'a> {
     defs: HashMap<&'a str, Rc<Macro<'a>>>,
     /// Macros being expanded (not expanded again inside themselves).
     active: Vec<&'a str>,
@@ -178,7 +156,7 @@ fn is_operator(t: &str) -> bool {
     )
 }
 
-impl<'a> Checker<'a> {
+impl<'a> NestingGuard<'a> {
     fn fail(&self, message: String) -> Violation {
         Violation {
             offset: self.at,
@@ -264,16 +242,16 @@ impl<'a> Checker<'a> {
             None => (m.body.to_vec(), i + 1),
             Some(params) => {
                 // Not an invocation without `(` right after the name.
-                let Some((args, close)) =
-                    split_args(list, i + 1).filter(|_| list.get(i + 1) == Some(&"("))
+                let Some((args, close)) = lex::split_args(|k| list[k], i + 1, None, list.len())
+                    .filter(|_| list.get(i + 1) == Some(&"("))
                 else {
                     self.put(t, out)?;
                     return Ok(i + 1);
                 };
                 // As the preprocessor does: each argument fully expanded, then substituted.
                 let mut expanded = Vec::with_capacity(args.len());
-                for arg in &args {
-                    expanded.push(self.expand_list(arg, level + 1)?);
+                for arg in args {
+                    expanded.push(self.expand_list(&list[arg], level + 1)?);
                 }
                 let mut body = Vec::with_capacity(m.body.len());
                 for &b in m.body.iter() {
@@ -366,27 +344,6 @@ impl<'a> Checker<'a> {
         }
         Ok(())
     }
-}
-
-/// The arguments of a macro call whose `(` is at `open` in `list`, split at top-level
-/// commas, and the index of its `)`; `None` when it is not closed in `list`.
-fn split_args<'a>(list: &[&'a str], open: usize) -> Option<(Vec<Vec<&'a str>>, usize)> {
-    let mut args = vec![Vec::new()];
-    let mut depth = 0usize;
-    for (k, &t) in list.iter().enumerate().skip(open + 1) {
-        match t {
-            "(" => depth += 1,
-            ")" if depth == 0 => return Some((args, k)),
-            ")" => depth -= 1,
-            "," if depth == 0 => {
-                args.push(Vec::new());
-                continue;
-            }
-            _ => {}
-        }
-        args.last_mut().expect("one argument at least").push(t);
-    }
-    None
 }
 
 #[cfg(test)]

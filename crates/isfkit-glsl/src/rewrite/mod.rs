@@ -14,7 +14,7 @@
 
 use crate::emit::Emitter;
 use crate::layout::Layout;
-use crate::lex::{Kind, Token};
+use crate::lex::{self, Kind, Token};
 use crate::Stage;
 
 mod calls;
@@ -229,9 +229,21 @@ pub struct Rewriter<'a> {
     /// kind paired apart), else `NONE`. Found once, so pairing a bracket is not a scan (a
     /// scan per call made a 1 MB expression take 26 s).
     pairs: Vec<usize>,
+    /// Per token: the end (exclusive) of the directive it belongs to, else `NONE`.
+    directive_ends: Vec<usize>,
 }
 
 const NONE: usize = usize::MAX;
+
+/// For each token of `toks`, the end of the directive it is part of (see
+/// [`lex::directives`]), else `NONE`.
+fn directive_ends(src: &str, toks: &[Token]) -> Vec<usize> {
+    let mut ends = vec![NONE; toks.len()];
+    for d in lex::directives(src, toks) {
+        ends[d.clone()].fill(d.end);
+    }
+    ends
+}
 
 /// The closing bracket of each opening one, per kind, as a depth count of that kind finds
 /// it; an opening bracket never closed gets `NONE`.
@@ -279,6 +291,7 @@ impl<'a> Rewriter<'a> {
             varyings_declared: Vec::new(),
             matrices: Vec::new(),
             pairs: bracket_pairs(src, toks, renames),
+            directive_ends: directive_ends(src, toks),
         }
     }
 
@@ -337,26 +350,16 @@ impl<'a> Rewriter<'a> {
     }
 
     /// Splits the arguments of the call whose `(` is at `open` and `)` at `close` at top-level
-    /// commas: token ranges `[a, b)`.
+    /// commas: token ranges `[a, b)` (none for `()`).
     fn split_args(&self, open: usize, close: usize) -> Vec<(usize, usize)> {
-        let mut args = Vec::new();
-        let mut depth = 0;
-        let mut start = open + 1;
-        for i in open + 1..close {
-            match self.text(i) {
-                "(" | "[" | "{" => depth += 1,
-                ")" | "]" | "}" => depth -= 1,
-                "," if depth == 0 => {
-                    args.push((start, i));
-                    start = i + 1;
-                }
-                _ => {}
+        let (args, _) = lex::split_args(|i| self.text(i), open, Some(close), close)
+            .expect("the closing parenthesis is given");
+        if let [only] = &args[..] {
+            if only.is_empty() {
+                return Vec::new();
             }
         }
-        if start < close || !args.is_empty() {
-            args.push((start, close));
-        }
-        args
+        args.into_iter().map(|r| (r.start, r.end)).collect()
     }
 
     /// Token-level rewrite of tokens `[from, to)`.
@@ -463,13 +466,10 @@ impl<'a> Rewriter<'a> {
         self.toks.len()
     }
 
-    /// The end (exclusive) of the directive starting at `i` (a `#` token).
+    /// The end (exclusive) of the directive token `i` belongs to (see
+    /// [`lex::directive_spans`]).
     fn directive_end(&self, i: usize) -> usize {
-        let mut j = i + 1;
-        while j < self.toks.len() && self.toks[j].directive && self.text(j) != "#" {
-            j += 1;
-        }
-        j
+        self.directive_ends[i]
     }
 
     fn directive(&mut self, e: &mut Emitter, i: usize) -> usize {
