@@ -1,4 +1,4 @@
-//! `isf render --audio` and job files with `audio:` (issue 9): any sound file ffmpeg decodes,
+//! `isf render --audio` and job files with `audio:`: any sound file ffmpeg decodes,
 //! and a video output that carries the sound from --time for the video's length (checked
 //! with ffprobe). The ffmpeg tests are skipped only when ISFKIT_SKIP_FFMPEG_TESTS=1.
 
@@ -78,21 +78,6 @@ fn write_sweep(path: &Path) {
             .unwrap();
     }
     w.finalize().unwrap();
-}
-
-fn ffmpeg_or_skip() -> bool {
-    let found = Command::new("ffmpeg")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref() == Ok("1") {
-            eprintln!("ISFKIT_SKIP_FFMPEG_TESTS=1: skipping (ffmpeg is not installed)");
-            return false;
-        }
-        panic!("ffmpeg is not installed: install it (scripts/install-deps.sh) or set ISFKIT_SKIP_FFMPEG_TESTS=1");
-    }
-    true
 }
 
 /// The green bar columns of an audiofft.fs frame: which of the 16 bands has the tallest bar.

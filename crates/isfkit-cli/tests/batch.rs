@@ -33,7 +33,7 @@ fn native_job_renders_sequences_stateful_ranges_and_gif() {
             "p_006.png"
         ]
     );
-    // Issue 16: the GIF holds its 4 frames at the job's size, the gradient in each.
+    // The GIF holds its 4 frames at the job's size, the gradient in each.
     let gif = std::fs::File::open(d.path.join("out/g.gif")).unwrap();
     let frames = image::AnimationDecoder::into_frames(
         image::codecs::gif::GifDecoder::new(std::io::BufReader::new(gif)).unwrap(),
@@ -209,7 +209,7 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
         .iter()
         .filter(|f| f.starts_with("f_") && f.ends_with(".png"))
         .count() as u64;
-    // Issue 16: no `if`: a kill after the last frame would leave nothing to resume, and the
+    // No `if`: a kill after the last frame would leave nothing to resume, and the
     // test must say so rather than pass without checking resume.
     assert!(
         before > 1,
@@ -243,15 +243,6 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
     }
 }
 
-fn ffmpeg_available() -> bool {
-    Command::new("ffmpeg")
-        .arg("-version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
     let d = Dir::new("video");
@@ -276,17 +267,8 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
         "no partial video may be left: {:?}",
         d.files("out")
     );
-    if !ffmpeg_available() {
-        // Issue 16: a missing tool fails the test unless skipping is asked for by name.
-        if std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref() == Ok("1") {
-            eprintln!(
-                "ISFKIT_SKIP_FFMPEG_TESTS=1: skipping the encode half (ffmpeg is not installed)."
-            );
-            return;
-        }
-        panic!(
-            "ffmpeg is not installed: install it (scripts/install-deps.sh; .ci/run does) or set ISFKIT_SKIP_FFMPEG_TESTS=1 to skip this half"
-        );
+    if !ffmpeg_or_skip() {
+        return;
     }
     let o = d.output(&["batch", "job.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -311,12 +293,7 @@ fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
 /// not stall the render: its stderr is read while it runs.
 #[test]
 fn a_chatty_ffmpeg_does_not_hang_the_render() {
-    if !ffmpeg_available() {
-        assert_eq!(
-            std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref(),
-            Ok("1"),
-            "ffmpeg is not installed: install it (scripts/install-deps.sh) or set ISFKIT_SKIP_FFMPEG_TESTS=1"
-        );
+    if !ffmpeg_or_skip() {
         return;
     }
     let d = Dir::new("chatty-ffmpeg");
@@ -394,10 +371,10 @@ fn check_validates_without_rendering() {
     assert!(!d.path.join("out").exists(), "--check writes nothing");
 }
 
-/// Issue 16: `--check` creates nothing for a job it rejects (it once created the output
-/// folders of the valid entries).
+/// `--check` creates nothing for a job it rejects: not even the output folders of its valid
+/// entries.
 #[test]
-fn issue16_check_creates_nothing_for_a_rejected_job() {
+fn check_creates_nothing_for_a_rejected_job() {
     let d = Dir::new("check-rejected");
     d.copy("gradient.fs");
     d.write(
@@ -444,11 +421,11 @@ fn readme_batch_example() -> String {
     section[start..end].to_owned()
 }
 
-/// Issue 16: the README's batch example, as written, with the files it names (shaders of
+/// The README's batch example, as written, with the files it names (shaders of
 /// each kind under `shaders/`, one declaring `speed` and others not), passes `--check`,
 /// and checking it creates no folder.
 #[test]
-fn issue16_readme_batch_example_passes_check() {
+fn readme_batch_example_passes_check() {
     let d = Dir::new("readme-example");
     let job = readme_batch_example();
     assert!(
@@ -516,8 +493,9 @@ fn ctrl_c_finishes_frames_in_flight_writes_the_summary_and_exits_130() {
     );
 }
 
-/// Regressions from review: flags that made Duration panic, outputs written in the wrong
-/// format, a single frame written to a literal `%04d` name.
+/// Out-of-range seconds flags are usage errors (not a Duration panic), an extension isfkit
+/// cannot write is refused, a `.jpg` output is a JPEG file, and a single frame rendered to
+/// a pattern gets a numbered name, not a literal `%04d`.
 #[test]
 fn render_output_formats_patterns_and_bad_seconds() {
     let d = Dir::new("render-fixes");
@@ -526,8 +504,8 @@ fn render_output_formats_patterns_and_bad_seconds() {
         "job.yaml",
         "jobs:\n  - shader: gradient.fs\n    size: 8x8\n    output: out/x.png\n",
     );
-    // Issue 16: `--flag=-1`, so that clap hands -1 to the seconds check instead of
-    // rejecting it as an unknown argument; the message proves which check ran.
+    // `--flag=-1`, so that clap hands -1 to the seconds check instead of rejecting it as an
+    // unknown argument; the message proves which check ran.
     for bad in ["inf", "-1", "nan", "0"] {
         let arg = format!("--deadline={bad}");
         let o = d.output(&["render", "gradient.fs", "-o", "x.png", &arg]);
@@ -556,7 +534,9 @@ fn render_output_formats_patterns_and_bad_seconds() {
     let o = d.output(&["render", "gradient.fs", "-o", "x.bmp", "--size", "8x8"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("error: output x.bmp must end in .png, .jpg, .webp, .exr, .mp4 or .webm (use `isf batch` for GIF)"),
+        stderr(&o).contains(
+            "error: output x.bmp must end in .png, .jpg, .webp, .exr, .gif, .mp4 or .webm"
+        ),
         "{}",
         stderr(&o)
     );
@@ -588,7 +568,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     assert_eq!(img.dimensions(), (8, 8));
 }
 
-/// Regressions from review: a range of a shader that reads FRAMEINDEX/TIMEDELTA (and a
+/// A range of a shader that reads FRAMEINDEX/TIMEDELTA (and a
 /// `time:` offset) gives the pixels of a full run; `bits` other than 8/16 is a job problem.
 #[test]
 fn ranges_match_a_full_run_and_bad_bits_are_reported() {

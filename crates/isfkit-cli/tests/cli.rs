@@ -6,7 +6,7 @@
 //!
 //! The binary runs without `XDG_RUNTIME_DIR`, as on servers and in CI: libwayland (loaded by
 //! the Vulkan loader) prints "error: XDG_RUNTIME_DIR is invalid or not set" unless isfkit
-//! handles it, and a successful run must print no line containing "error" (issue 14).
+//! handles it, and a successful run must print no line containing "error".
 
 mod common;
 
@@ -117,7 +117,7 @@ fn render_float_writes_16_bit_png() {
     let img = image::open(dir.join("out8.png")).expect("decode");
     assert_eq!(img.color(), image::ColorType::Rgba8);
     let narrow = img.to_rgba8();
-    // Issue 16: the contents, not only the type. The 16-bit float render is the 8-bit one
+    // The contents, not only the type. The 16-bit float render is the 8-bit one
     // with more precision: the same gradient (top-left green, bottom-right red), each
     // channel within one 8-bit step, and values an 8-bit render cannot hold.
     assert_eq!(wide.dimensions(), (8, 8));
@@ -724,10 +724,10 @@ fn render_cleanup_report_text() {
     assert_eq!(dir.png("out.png").dimensions(), (8, 8));
 }
 
-/// Issue 16: exit code 3 when the cleanup report finds a leak (a texture leaked on purpose
+/// Exit code 3 when the cleanup report finds a leak (a texture leaked on purpose
 /// through a hidden test hook); the frame is still written and the leak named by its label.
 #[test]
-fn issue16_a_leak_in_the_cleanup_report_exits_3() {
+fn a_leak_in_the_cleanup_report_exits_3() {
     let dir = Dir::new("leak-exit-3");
     let fs = dir.copy("gradient.fs");
     let run = dir.isf(&[
@@ -894,10 +894,10 @@ fn help_exits_zero() {
     }
 }
 
-/// Issue 16: `isf --help` says what `isf bench` runs by default (the pipeline bench), as
+/// `isf --help` says what `isf bench` runs by default (the pipeline bench), as
 /// `isf bench --help` does.
 #[test]
-fn issue16_help_names_the_default_bench() {
+fn help_names_the_default_bench() {
     let dir = Dir::new("help-bench");
     let run = dir.isf(&["--help"]);
     run.expect_code(0);
@@ -921,10 +921,10 @@ fn no_arguments_is_usage_error() {
     dir.isf(&["frobnicate"]).expect_code(2);
 }
 
-/// Issue 14: successful runs of the main commands print no line containing "error" (Mesa's
+/// Successful runs of the main commands print no line containing "error" (Mesa's
 /// XDG_RUNTIME_DIR message included), with XDG_RUNTIME_DIR unset.
 #[test]
-fn issue14_successful_runs_print_no_error_lines() {
+fn successful_runs_print_no_error_lines() {
     let dir = Dir::new("no-error-lines");
     let fs = dir.copy("gradient.fs");
     std::fs::write(
@@ -980,10 +980,10 @@ fn issue14_successful_runs_print_no_error_lines() {
     assert_eq!(dir.png("out/g_01.png").dimensions(), (32, 16));
 }
 
-/// Issue 14: `isf doctor --json` parses, names the adapter `auto` picks, and reports a test
+/// `isf doctor --json` parses, names the adapter `auto` picks, and reports a test
 /// render that worked.
 #[test]
-fn issue14_doctor_json_names_an_adapter() {
+fn doctor_json_names_an_adapter() {
     let dir = Dir::new("doctor");
     let run = dir.isf(&["doctor", "--json"]);
     run.expect_code(0);
@@ -1015,9 +1015,9 @@ fn issue14_doctor_json_names_an_adapter() {
     assert!(text.stdout().contains(&format!("auto picks: {picked}")));
 }
 
-/// Issue 14: completion scripts for each shell clap supports, naming the subcommands.
+/// Completion scripts for each shell clap supports, naming the subcommands.
 #[test]
-fn issue14_completions_for_each_shell() {
+fn completions_for_each_shell_name_the_subcommands() {
     let dir = Dir::new("completions");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = dir.isf(&["completions", shell]);
@@ -1030,7 +1030,7 @@ fn issue14_completions_for_each_shell() {
     dir.isf(&["completions", "tcsh"]).expect_code(2);
 }
 
-/// Issue 9: DATE as pixels, 2x1: left (year - 2000, month, day), right (hours, minutes,
+/// DATE as pixels, 2x1: left (year - 2000, month, day), right (hours, minutes,
 /// seconds), each as n/255 so 8-bit output holds it exactly.
 const DATE_SHADER: &str = "/*{ \"ISFVSN\": \"2\" }*/\n\
 void main() {\n\
@@ -1045,7 +1045,7 @@ fn date_pixels(img: &RgbaImage) -> [u8; 6] {
 }
 
 #[test]
-fn issue9_render_date_is_reproducible_and_advances_with_time() {
+fn render_date_is_reproducible_and_advances_with_time() {
     let dir = Dir::new("date");
     std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
     dir.isf(&[
@@ -1069,7 +1069,7 @@ fn issue9_render_date_is_reproducible_and_advances_with_time() {
 }
 
 #[test]
-fn issue9_bad_date_is_a_usage_error() {
+fn bad_date_is_a_usage_error() {
     let dir = Dir::new("bad-date");
     let fs = dir.copy("gradient.fs");
     dir.isf(&["render", &fs, "-o", "out.png", "--date", "2024-02-30T00:00:00"])
@@ -1097,7 +1097,7 @@ fn issue9_bad_date_is_a_usage_error() {
 }
 
 #[test]
-fn issue9_batch_date_from_job_file_and_flag() {
+fn batch_date_comes_from_the_job_file_or_the_flag() {
     let dir = Dir::new("batch-date");
     std::fs::write(dir.join("date.fs"), DATE_SHADER).unwrap();
     std::fs::write(
@@ -1121,10 +1121,10 @@ fn issue9_batch_date_from_job_file_and_flag() {
     assert_eq!(date_pixels(&dir.png("c.png")), [1, 2, 3, 4, 5, 6]);
 }
 
-/// Issue 9: `validate --limits` reports what the adapter forbids, naming the limit; plain
+/// `validate --limits` reports what the adapter forbids, naming the limit; plain
 /// `validate` stays GPU-free and does not.
 #[test]
-fn issue9_validate_limits_reports_oversized_passes() {
+fn validate_limits_reports_oversized_passes() {
     let dir = Dir::new("limits");
     std::fs::write(
         dir.join("huge.fs"),
@@ -1156,7 +1156,7 @@ fn issue9_validate_limits_reports_oversized_passes() {
 }
 
 #[test]
-fn issue9_batch_check_limits() {
+fn batch_check_limits_refuses_sizes_over_the_adapters() {
     let dir = Dir::new("batch-limits");
     let fs = dir.copy("gradient.fs");
     std::fs::write(

@@ -1,4 +1,4 @@
-//! Issue 13: a deadline bounds wall-clock time, and no frame is lost or overwritten. Each
+//! A deadline bounds wall-clock time, and no frame is lost or overwritten. Each
 //! test runs the real `isf` binary in a fresh folder.
 //!
 //! The shader that "never ends" runs a 60,000-iteration loop per pixel at 2048x2048:
@@ -22,7 +22,7 @@ const QUICK: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor 
 const TIMEOUT_MESSAGE: &str =
     "error: the GPU did not finish within 2s; the device was marked tainted and will be replaced";
 
-/// The bound the issue asks for: a 2 s deadline returns within 5 s.
+/// The bound: a 2 s deadline returns within 5 s.
 const BOUND: Duration = Duration::from_secs(5);
 
 fn lines_with<'a>(text: &'a str, start: &str) -> Vec<&'a str> {
@@ -164,7 +164,7 @@ fn batch_fails_hung_tasks_at_the_deadline_in_process_and_isolated() {
     }
 }
 
-/// A single hung task under `--deadline 2`, as the issue states it: within 5 s.
+/// A single hung task under `--deadline 2` returns within 5 s.
 #[test]
 fn batch_with_one_hung_task_returns_within_the_bound() {
     for isolate in [false, true] {

@@ -1,6 +1,5 @@
-//! Hostile input (issue 13): every case that crashed, overflowed, exhausted memory or
-//! rendered a silent black frame now ends as a clear error naming the limit or the bad
-//! value, with the README's exit code (2: usage, bad values, job errors; 1: an invalid
+//! Hostile input: inputs that could crash, overflow the stack, exhaust memory or render a
+//! silent black frame each end as a clear error naming the limit or the bad value, with the README's exit code (2: usage, bad values, job errors; 1: an invalid
 //! shader). Each test runs the real `isf` binary; the inputs exercise each limit cheaply (no
 //! test allocates much or renders much).
 

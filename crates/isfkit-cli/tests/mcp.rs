@@ -4,8 +4,11 @@
 //! workers' clean shutdown. And `isf mcp --http` over real HTTP on 127.0.0.1: the `Origin`
 //! check (a page of another site is refused, this machine's pages are answered).
 
+mod common;
+
+use common::*;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -20,10 +23,9 @@ struct Mcp {
 
 impl Mcp {
     fn start(args: &[&str]) -> Mcp {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_isf"))
+        let mut child = isf_command()
             .arg("mcp")
             .args(args)
-            .env_remove("XDG_RUNTIME_DIR")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -276,13 +278,7 @@ fn mcp_over_stdio_speaks_the_protocol() {
 /// The status of an MCP `initialize` POSTed to `http://ADDR/mcp` with these extra headers (the
 /// answer's body, an event stream, is not read).
 fn initialize_status(addr: &str, headers: &[(&str, &str)]) -> u16 {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(60)))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .build()
-        .into();
+    let agent = http_agent(Duration::from_secs(60));
     let mut req = agent
         .post(format!("http://{addr}/mcp"))
         .header("Content-Type", "application/json")
@@ -304,25 +300,10 @@ fn initialize_status(addr: &str, headers: &[(&str, &str)]) -> u16 {
 
 #[test]
 fn mcp_over_http_refuses_pages_of_other_sites() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isf"))
-        .args(["mcp", "--http", "127.0.0.1:0", "--workers", "1"])
-        .args(["--allow-origin", "https://app.example.com"])
-        .env_remove("XDG_RUNTIME_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start isf mcp --http");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("isf mcp says where it listens");
+    let mut cmd = isf_command();
+    cmd.args(["mcp", "--http", "127.0.0.1:0", "--workers", "1"])
+        .args(["--allow-origin", "https://app.example.com"]);
+    let (mut child, rx, line) = spawn_with_stderr_lines(cmd);
     let addr = line
         .strip_prefix("isf mcp: streamable HTTP on http://")
         .and_then(|r| r.split('/').next())
@@ -351,22 +332,7 @@ fn mcp_over_http_refuses_pages_of_other_sites() {
     // A foreign Host is refused too (rmcp's own check), whatever the Origin.
     assert_eq!(initialize_status(&addr, &[("Host", "evil.example")]), 403);
 
-    let ok = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = terminate(&mut child);
     let rest: Vec<String> = rx.try_iter().collect();
     assert!(status.success(), "{status}: {}", rest.join("\n"));
 }

@@ -5,27 +5,13 @@
 //! Skipped, with the reason printed, when Xvfb, xdotool, import or python3 is missing
 //! (scripts/install-deps.sh installs them). The no-display test always runs.
 
+mod common;
+
+use common::*;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn isf() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_isf"))
-}
-
-/// A fresh folder, removed when dropped.
-fn temp_dir(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("isf-preview-{name}-"))
-        .tempdir()
-        .unwrap()
-}
-
-fn have(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-}
 
 /// Window tests run one at a time: Xvfb servers started at the same moment can pick the
 /// same display, and each window test keeps two CPU-rendered devices busy.
@@ -39,7 +25,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 fn window_tools() -> Result<(), String> {
     let missing: Vec<&str> = ["Xvfb", "xdotool", "import", "python3"]
         .into_iter()
-        .filter(|t| !have(t))
+        .filter(|t| !on_path(t))
         .collect();
     if missing.is_empty() {
         Ok(())
@@ -113,7 +99,7 @@ struct Preview {
 
 impl Preview {
     fn start(x: &Xvfb, args: &[&str]) -> Preview {
-        let mut child = isf()
+        let mut child = isf_command()
             .arg("preview")
             .args(args)
             .env("DISPLAY", &x.display)
@@ -315,7 +301,7 @@ fn wait_for_picture_at(
 
 fn render_reference(shader: &Path, time: &str, size: &str, out: &Path) -> image::RgbaImage {
     run_ok(
-        isf()
+        isf_command()
             .args(["render"])
             .arg(shader)
             .args(["--time", time, "--size", size, "-o"])
@@ -360,35 +346,78 @@ x.XCloseDisplay(d)
     run_ok(x.cmd("python3").args(["-c", SCRIPT, id]));
 }
 
-const SHADER: &str = r#"/*{
+const SHADER_HEADER: &str = r#"/*{
   "DESCRIPTION": "preview test: a gradient that moves with TIME",
   "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
 }*/
-void main() {
-    vec2 uv = isf_FragNormCoord;
-    gl_FragColor = vec4(uv.x, uv.y * level * 2.0, fract(TIME * 0.25), 1.0);
-}
 "#;
 
-const SHADER_EDITED: &str = r#"/*{
-  "DESCRIPTION": "preview test: a gradient that moves with TIME",
-  "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
-}*/
-void main() {
-    vec2 uv = isf_FragNormCoord;
-    gl_FragColor = vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.y, 1.0);
+/// The preview test shader with `color` as its fragment colour (`uv` is isf_FragNormCoord).
+fn shader_source(color: &str) -> String {
+    format!("{SHADER_HEADER}void main() {{\n    vec2 uv = isf_FragNormCoord;\n    gl_FragColor = {color};\n}}\n")
 }
-"#;
 
-const SHADER_BROKEN: &str = r#"/*{
-  "DESCRIPTION": "preview test: a gradient that moves with TIME",
-  "INPUTS": [ { "NAME": "level", "TYPE": "float", "DEFAULT": 0.5, "MIN": 0.0, "MAX": 1.0 } ]
-}*/
-void main() {
-    vec2 uv = isf_FragNormCoord;
-    gl_FragColor = vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.z, 1.0);
+/// A gradient that moves with TIME.
+fn gradient() -> String {
+    shader_source("vec4(uv.x, uv.y * level * 2.0, fract(TIME * 0.25), 1.0)")
 }
-"#;
+
+/// [`gradient`] edited: other colours.
+fn gradient_edited() -> String {
+    shader_source("vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.y, 1.0)")
+}
+
+/// [`gradient_edited`] with a compile error (`uv.z` of a vec2).
+fn gradient_broken() -> String {
+    shader_source("vec4(fract(TIME * 0.25), uv.x * level * 2.0, 1.0 - uv.z, 1.0)")
+}
+
+/// A window test under way: `isf preview` of the gradient shader on its own Xvfb, its window
+/// found, with the headless render it must show.
+struct WindowTest {
+    /// Held until the test ends; bound first so that it is released last.
+    _serial: std::sync::MutexGuard<'static, ()>,
+    _tmp: Dir,
+    preview: Preview,
+    x: Xvfb,
+    id: String,
+    /// The test's folder: the shader, the reference render and the captures.
+    dir: PathBuf,
+    shader: PathBuf,
+    reference: image::RgbaImage,
+}
+
+impl WindowTest {
+    /// Saves [`gradient`] as `name` in the folder `tmp`, renders it headless at `time` and
+    /// `size`, and runs `isf preview SHADER ARGS` on a fresh Xvfb until its window appears.
+    /// `None`, with the reason printed, when a tool the window tests need is missing.
+    fn start(tmp: Dir, name: &str, time: &str, size: &str, args: &[&str]) -> Option<WindowTest> {
+        if let Err(why) = window_tools() {
+            eprintln!("{why}");
+            return None;
+        }
+        let serial = serial();
+        let dir = tmp.path.clone();
+        let shader = dir.join(name);
+        std::fs::write(&shader, gradient()).unwrap();
+        let reference = render_reference(&shader, time, size, &dir.join("ref.png"));
+        let x = Xvfb::start();
+        let mut all = vec![shader.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let mut preview = Preview::start(&x, &all);
+        let id = find_window(&x, &format!("{name} - isf preview"), &mut preview);
+        Some(WindowTest {
+            _serial: serial,
+            _tmp: tmp,
+            preview,
+            x,
+            id,
+            dir,
+            shader,
+            reference,
+        })
+    }
+}
 
 /// Writes `text` the way editors do: a new file renamed over the old one.
 fn save(path: &Path, text: &str) {
@@ -399,21 +428,21 @@ fn save(path: &Path, text: &str) {
 
 #[test]
 fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
-        return;
-    }
-    let _serial = serial();
-    let tmp = temp_dir("reload");
-    let dir = tmp.path().to_path_buf();
-    let shader = dir.join("gradient.fs");
-    std::fs::write(&shader, SHADER).unwrap();
-    let reference = render_reference(&shader, "1.5", "320x180", &dir.join("ref.png"));
-    let x = Xvfb::start();
-    let mut preview = Preview::start(
-        &x,
+    let Some(WindowTest {
+        _serial,
+        _tmp,
+        preview,
+        x,
+        id,
+        dir,
+        shader,
+        reference,
+    }) = WindowTest::start(
+        Dir::new("reload"),
+        "gradient.fs",
+        "1.5",
+        "320x180",
         &[
-            shader.to_str().unwrap(),
             "--paused",
             "--time",
             "1.5",
@@ -423,14 +452,16 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
             "900x600",
             "--cleanup-report",
         ],
-    );
-    let id = find_window(&x, "gradient.fs - isf preview", &mut preview);
+    )
+    else {
+        return;
+    };
     // The window shows the headless frame, colours included.
     let (at, shown) = wait_for_picture(&x, &id, &reference, &dir, "start");
     let k = shown.width() / reference.width();
 
     // An edit shows up: the picture becomes the headless render of the new file.
-    std::fs::write(dir.join("edited.fs"), SHADER_EDITED).unwrap();
+    std::fs::write(dir.join("edited.fs"), gradient_edited()).unwrap();
     let edited = render_reference(
         &dir.join("edited.fs"),
         "1.5",
@@ -447,13 +478,13 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
         max_diff(&edited, &shown, (0, 0)) > 50,
         "the edit must change the picture"
     );
-    save(&shader, SHADER_EDITED);
+    save(&shader, &gradient_edited());
     wait_for_picture_at(&x, &id, &edited, at, &dir, "edited");
 
     // A compile error: the text `isf validate` prints, and the window shows it over the
     // last good frame; fixing the file brings the picture back.
-    std::fs::write(dir.join("broken.fs"), SHADER_BROKEN).unwrap();
-    save(&shader, SHADER_BROKEN);
+    std::fs::write(dir.join("broken.fs"), gradient_broken()).unwrap();
+    save(&shader, &gradient_broken());
     let t0 = Instant::now();
     let shot = dir.join("capture-broken.png");
     loop {
@@ -464,18 +495,18 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
         assert!(t0.elapsed() < Duration::from_secs(60), "no error overlay");
         std::thread::sleep(Duration::from_millis(200));
     }
-    save(&shader, SHADER_EDITED);
+    save(&shader, &gradient_edited());
     wait_for_picture_at(&x, &id, &edited, at, &dir, "fixed");
 
     // The window manager's close (WM_DELETE_WINDOW): exit 0 and a clean report.
     close_via_wm_protocol(&x, &id);
     let (code, _, err) = preview.wait(Duration::from_secs(60));
     assert_eq!(code, Some(0), "stderr:\n{err}");
-    let validate = isf().arg("validate").arg(&shader).output().unwrap();
+    let validate = isf_command().arg("validate").arg(&shader).output().unwrap();
     assert!(validate.status.success());
     // The broken file's error was printed with the same text as `isf validate` of it.
     let broken = dir.join("broken.fs");
-    let v = isf().arg("validate").arg(&broken).output().unwrap();
+    let v = isf_command().arg("validate").arg(&broken).output().unwrap();
     assert_eq!(v.status.code(), Some(1));
     let expected = String::from_utf8_lossy(&v.stderr)
         .replace(&broken.display().to_string(), &shader.display().to_string());
@@ -507,26 +538,27 @@ fn preview_window_matches_headless_render_reloads_and_closes_cleanly() {
         );
     }
     assert!(err.contains("leaks: none"), "{err}");
-    drop(tmp);
 }
 
 #[test]
 fn preview_keys_snapshot_reinit_and_escape() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
-        return;
-    }
-    let _serial = serial();
-    let tmp = temp_dir("keys");
-    let dir = tmp.path().to_path_buf();
-    let shader = dir.join("keys.fs");
-    std::fs::write(&shader, SHADER).unwrap();
-    let reference = render_reference(&shader, "0.75", "256x128", &dir.join("ref.png"));
-    let x = Xvfb::start();
-    let mut preview = Preview::start(
-        &x,
+    let tmp = Dir::new("keys");
+    let out_dir = tmp.path.to_str().unwrap().to_owned();
+    let Some(WindowTest {
+        _serial,
+        _tmp,
+        preview,
+        x,
+        id,
+        dir,
+        reference,
+        ..
+    }) = WindowTest::start(
+        tmp,
+        "keys.fs",
+        "0.75",
+        "256x128",
         &[
-            shader.to_str().unwrap(),
             "--paused",
             "--time",
             "0.75",
@@ -537,11 +569,13 @@ fn preview_keys_snapshot_reinit_and_escape() {
             "--window",
             "800x500",
             "--output-dir",
-            dir.to_str().unwrap(),
+            &out_dir,
             "--json-report",
         ],
-    );
-    let id = find_window(&x, "keys.fs - isf preview", &mut preview);
+    )
+    else {
+        return;
+    };
     let (at, shown) = wait_for_picture(&x, &id, &reference, &dir, "start");
     let key = |k: &str| {
         run_ok(
@@ -607,26 +641,25 @@ fn preview_keys_snapshot_reinit_and_escape() {
     for p in report["phases"].as_array().unwrap() {
         assert_eq!(p["errors"], serde_json::json!([]), "{out}");
     }
-    drop(tmp);
 }
 
 #[test]
 fn preview_ctrl_q_closes_with_a_clean_report() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
-        return;
-    }
-    let _serial = serial();
-    let tmp = temp_dir("ctrlq");
-    let dir = tmp.path().to_path_buf();
-    let shader = dir.join("ctrlq.fs");
-    std::fs::write(&shader, SHADER).unwrap();
-    let reference = render_reference(&shader, "0", "64x64", &dir.join("ref.png"));
-    let x = Xvfb::start();
-    let mut preview = Preview::start(
-        &x,
+    let Some(WindowTest {
+        _serial,
+        _tmp,
+        mut preview,
+        x,
+        id,
+        dir,
+        reference,
+        ..
+    }) = WindowTest::start(
+        Dir::new("ctrlq"),
+        "ctrlq.fs",
+        "0",
+        "64x64",
         &[
-            shader.to_str().unwrap(),
             "--paused",
             "--size",
             "64x64",
@@ -634,8 +667,10 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
             "400x300",
             "--cleanup-report",
         ],
-    );
-    let id = find_window(&x, "ctrlq.fs - isf preview", &mut preview);
+    )
+    else {
+        return;
+    };
     wait_for_picture(&x, &id, &reference, &dir, "start");
     // A key sent while a loaded machine is still mapping or focusing the window can be
     // lost (no window manager runs here): send Ctrl+Q again until the window goes, at most
@@ -662,16 +697,13 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
     assert_eq!(code, Some(0), "stderr:\n{err}");
     assert!(err.contains("leaks: none"), "{err}");
     assert!(!err.contains("error:"), "{err}");
-    drop(tmp);
 }
 
 #[test]
 fn preview_without_a_display_says_so_and_exits_2() {
-    let tmp = temp_dir("nodisplay");
-    let dir = tmp.path().to_path_buf();
-    let shader = dir.join("a.fs");
-    std::fs::write(&shader, SHADER).unwrap();
-    let out = isf()
+    let d = Dir::new("nodisplay");
+    let shader = d.write("a.fs", gradient());
+    let out = isf_command()
         .arg("preview")
         .arg(&shader)
         .env_remove("DISPLAY")
@@ -684,17 +716,14 @@ fn preview_without_a_display_says_so_and_exits_2() {
         String::from_utf8_lossy(&out.stderr),
         "error: no display: isf preview opens a window and DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run isf preview SHADER.fs)\n"
     );
-    drop(tmp);
 }
 
 #[test]
 fn preview_rejects_bad_arguments_before_opening_a_window() {
-    let tmp = temp_dir("badargs");
-    let dir = tmp.path().to_path_buf();
-    let shader = dir.join("a.fs");
-    std::fs::write(&shader, SHADER).unwrap();
+    let d = Dir::new("badargs");
+    let shader = d.write("a.fs", gradient());
     let run = |args: &[&str]| {
-        let out = isf()
+        let out = isf_command()
             .arg("preview")
             .args(args)
             .env("DISPLAY", ":nonexistent")
@@ -710,12 +739,11 @@ fn preview_rejects_bad_arguments_before_opening_a_window() {
         run(&[s, "--fps", "0"]),
         (Some(2), "error: --fps must be a positive number\n".into())
     );
-    let missing = dir.join("missing.fs");
+    let missing = d.join("missing.fs");
     let (code, err) = run(&[missing.to_str().unwrap()]);
     assert_eq!(code, Some(2));
     assert!(
         err.starts_with(&format!("error: cannot read {}: ", missing.display())),
         "{err}"
     );
-    drop(tmp);
 }

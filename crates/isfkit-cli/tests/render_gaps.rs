@@ -1,72 +1,33 @@
-//! Issue 11's CLI gaps with isf-shader-renderer's command line: `isf render -` reads the
-//! shader from standard input, `--time` given several times writes one numbered output per
+//! Command-line features shared with isf-shader-renderer: `isf render -` reads the shader
+//! from standard input, `--time` given several times writes one numbered output per
 //! time, `--quality` sets JPEG quality.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::*;
+use std::path::Path;
 
 const ANIMATED: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(fract(TIME), isf_FragNormCoord.x, 0.0, 1.0);\n}\n";
 
-/// A fresh folder, removed when dropped.
-fn dir(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("isfkit-gaps-{name}-"))
-        .tempdir()
-        .unwrap()
-}
-
-fn isf(cwd: &PathBuf, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isf"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("XDG_RUNTIME_DIR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn red(path: &PathBuf) -> u8 {
+fn red(path: &Path) -> u8 {
     image::open(path).unwrap().to_rgba8().get_pixel(0, 0)[0]
 }
 
 #[test]
 fn render_reads_the_shader_from_stdin() {
-    let tmp = dir("stdin");
-    let d = tmp.path().to_path_buf();
-    let o = isf(
-        &d,
+    let d = Dir::new("stdin");
+    let o = d.output_with_stdin(
         &[
             "render", "-", "-o", "out.png", "--size", "8x4", "--time", "0.5",
         ],
-        Some(ANIMATED),
+        ANIMATED,
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(red(&d.join("out.png")), 128);
     // Errors name <stdin> and the line.
-    let o = isf(
-        &d,
+    let o = d.output_with_stdin(
         &["render", "-", "-o", "bad.png"],
-        Some("/*{}*/\nvoid main() {\n    gl_FragColor = vec4(nope);\n}\n"),
+        "/*{}*/\nvoid main() {\n    gl_FragColor = vec4(nope);\n}\n",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -79,49 +40,36 @@ fn render_reads_the_shader_from_stdin() {
 
 #[test]
 fn several_times_write_one_numbered_output_each() {
-    let tmp = dir("times");
-    let d = tmp.path().to_path_buf();
-    std::fs::write(d.join("a.fs"), ANIMATED).unwrap();
-    let o = isf(
-        &d,
-        &[
-            "render", "a.fs", "-o", "t.png", "--size", "8x4", "--time", "0.25", "--time", "0.75",
-            "--time", "0.5",
-        ],
-        None,
-    );
+    let d = Dir::new("times");
+    d.write("a.fs", ANIMATED);
+    let o = d.output(&[
+        "render", "a.fs", "-o", "t.png", "--size", "8x4", "--time", "0.25", "--time", "0.75",
+        "--time", "0.5",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let reds: Vec<u8> = (0..3)
-        .map(|i| red(&d.join(format!("t_{i:04}.png"))))
+        .map(|i| red(&d.join(&format!("t_{i:04}.png"))))
         .collect();
     assert_eq!(reds, [64, 191, 128]);
     assert!(!d.join("t.png").exists());
     // An explicit pattern is used as given.
-    let o = isf(
-        &d,
-        &[
-            "render",
-            "a.fs",
-            "-o",
-            "p%02d.png",
-            "--size",
-            "8x4",
-            "--time",
-            "0",
-            "--time",
-            "1.5",
-        ],
-        None,
-    );
+    let o = d.output(&[
+        "render",
+        "a.fs",
+        "-o",
+        "p%02d.png",
+        "--size",
+        "8x4",
+        "--time",
+        "0",
+        "--time",
+        "1.5",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(red(&d.join("p01.png")), 128);
-    let o = isf(
-        &d,
-        &[
-            "render", "a.fs", "-o", "x.png", "--time", "0", "--time", "1", "--frames", "3",
-        ],
-        None,
-    );
+    let o = d.output(&[
+        "render", "a.fs", "-o", "x.png", "--time", "0", "--time", "1", "--frames", "3",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).trim(),
@@ -131,45 +79,32 @@ fn several_times_write_one_numbered_output_each() {
 
 #[test]
 fn quality_sets_jpeg_quality() {
-    let tmp = dir("quality");
-    let d = tmp.path().to_path_buf();
+    let d = Dir::new("quality");
     let noisy = "/*{}*/\nvoid main() {\n    vec2 p = gl_FragCoord.xy;\n    gl_FragColor = vec4(fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453), fract(p.x * 0.37), fract(p.y * 0.61), 1.0);\n}\n";
-    std::fs::write(d.join("n.fs"), noisy).unwrap();
+    d.write("n.fs", noisy);
     for q in ["20", "100"] {
         let out = format!("q{q}.jpg");
-        let o = isf(
-            &d,
-            &[
-                "render",
-                "n.fs",
-                "-o",
-                &out,
-                "--size",
-                "128x128",
-                "--quality",
-                q,
-            ],
-            None,
-        );
+        let o = d.output(&[
+            "render",
+            "n.fs",
+            "-o",
+            &out,
+            "--size",
+            "128x128",
+            "--quality",
+            q,
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let low = std::fs::metadata(d.join("q20.jpg")).unwrap().len();
     let high = std::fs::metadata(d.join("q100.jpg")).unwrap().len();
     assert!(high > low * 2, "quality 100: {high} bytes, 20: {low} bytes");
-    let o = isf(
-        &d,
-        &["render", "n.fs", "-o", "x.png", "--quality", "50"],
-        None,
-    );
+    let o = d.output(&["render", "n.fs", "-o", "x.png", "--quality", "50"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).trim(),
         "error: --quality applies to JPEG output (.jpg, .jpeg), not x.png"
     );
-    let o = isf(
-        &d,
-        &["render", "n.fs", "-o", "x.jpg", "--quality", "0"],
-        None,
-    );
+    let o = d.output(&["render", "n.fs", "-o", "x.jpg", "--quality", "0"]);
     assert_eq!(o.status.code(), Some(2));
 }

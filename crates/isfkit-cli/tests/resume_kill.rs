@@ -1,8 +1,11 @@
-//! Issue 13: `isf batch` killed at random moments 20 times, resumed each time, ends with
+//! `isf batch` killed at random moments 20 times, resumed each time, ends with
 //! every frame decoding fully and equal to an uninterrupted run. Tiny frames, few of them:
 //! the test takes seconds.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::*;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,32 +13,24 @@ const SHADER: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor
 
 const FRAMES: usize = 120;
 
-fn job(dir: &Path, out: &str) {
-    std::fs::write(dir.join("s.fs"), SHADER).unwrap();
-    std::fs::write(
-        dir.join(format!("{out}.yaml")),
+fn job(d: &Dir, out: &str) {
+    d.write("s.fs", SHADER);
+    d.write(
+        &format!("{out}.yaml"),
         format!("jobs:\n  - shader: s.fs\n    size: 32x24\n    frames: {FRAMES}\n    output: {out}/f_%03d.png\n"),
-    )
-    .unwrap();
+    );
 }
 
-fn isf(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-    c.args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("XDG_RUNTIME_DIR")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+/// `isf ARGS` in `d` with its output discarded, not started yet.
+fn isf(d: &Dir, args: &[&str]) -> Command {
+    let mut c = d.cmd(args);
+    c.stdout(Stdio::null()).stderr(Stdio::null());
     c
 }
 
-fn frames(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|r| r.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    v.sort();
-    v
+/// The files in folder `sub` of `d`, sorted.
+fn frames(d: &Dir, sub: &str) -> Vec<PathBuf> {
+    d.files(sub).iter().map(|n| d.join(sub).join(n)).collect()
 }
 
 /// xorshift64*: a reproducible random sequence without a dependency; the seed is printed.
@@ -52,18 +47,12 @@ impl Rng {
 
 #[test]
 fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
-    let tmp = tempfile::Builder::new()
-        .prefix("isfkit-resume-kill-")
-        .tempdir()
-        .unwrap();
-    let dir = tmp.path().to_path_buf();
-    job(&dir, "ref");
-    job(&dir, "out");
+    let d = Dir::new("resume-kill");
+    job(&d, "ref");
+    job(&d, "out");
     // How long a whole run takes here sets the range of kill moments.
     let t = Instant::now();
-    let reference = isf(&dir, &["batch", "ref.yaml", "--quiet"])
-        .status()
-        .unwrap();
+    let reference = isf(&d, &["batch", "ref.yaml", "--quiet"]).status().unwrap();
     assert!(reference.success());
     let whole_run = t.elapsed().as_millis() as u64;
     let seed = std::time::SystemTime::now()
@@ -75,7 +64,7 @@ fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
     let mut rng = Rng(seed);
     let mut killed_mid_run = 0;
     for _ in 0..20 {
-        let mut child = isf(&dir, &["batch", "out.yaml", "--resume", "--quiet"])
+        let mut child = isf(&d, &["batch", "out.yaml", "--resume", "--quiet"])
             .spawn()
             .unwrap();
         // Anywhere within an uninterrupted run's time (later runs have less left to do).
@@ -88,18 +77,18 @@ fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
         child.wait().unwrap();
         // Whatever the moment, no file in the output folder is a partial frame: it is a
         // temporary (removed by the next resume) or decodes fully.
-        for f in frames(&dir.join("out")) {
+        for f in frames(&d, "out") {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
             if !name.ends_with(".tmp") {
                 image::open(&f).unwrap_or_else(|e| panic!("seed {seed}: {name}: {e}"));
             }
         }
     }
-    let last = isf(&dir, &["batch", "out.yaml", "--resume", "--quiet"])
+    let last = isf(&d, &["batch", "out.yaml", "--resume", "--quiet"])
         .status()
         .unwrap();
     assert!(last.success(), "seed {seed}");
-    let (want, got) = (frames(&dir.join("ref")), frames(&dir.join("out")));
+    let (want, got) = (frames(&d, "ref"), frames(&d, "out"));
     assert_eq!(got.len(), FRAMES, "seed {seed}: {got:?}");
     assert_eq!(want.len(), FRAMES);
     for (w, g) in want.iter().zip(&got) {
@@ -116,5 +105,4 @@ fn killed_twenty_times_and_resumed_equals_an_uninterrupted_run() {
         killed_mid_run >= 5,
         "seed {seed}: only {killed_mid_run} of 20 kills hit a running batch"
     );
-    drop(tmp);
 }

@@ -4,9 +4,10 @@
 //! request unaffected, the bounded queue (503 + Retry-After), metrics, and SIGTERM ending in
 //! a clean shutdown with exit 0.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::*;
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -49,13 +50,7 @@ fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Result<Response, ureq::Error> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(120)))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .build()
-        .into();
+    let agent = http_agent(Duration::from_secs(120));
     let url = format!("http://{addr}{path}");
     let mut r = match method {
         "GET" => {
@@ -94,34 +89,29 @@ impl Metrics {
         )
     }
 
+    /// The sample `name` with exactly `labels`, if there is one.
+    fn sample(&self, name: &str, labels: &[(&str, &str)]) -> Option<&prometheus_parse::Sample> {
+        let wanted = |s: &&prometheus_parse::Sample| {
+            s.metric == name
+                && s.labels.len() == labels.len()
+                && labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
+        };
+        self.0.samples.iter().find(wanted)
+    }
+
     /// The value of the sample `name` with exactly `labels`, if there is one.
     fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-        self.0
-            .samples
-            .iter()
-            .find(|s| {
-                s.metric == name
-                    && s.labels.len() == labels.len()
-                    && labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
-            })
-            .and_then(|s| match s.value {
-                prometheus_parse::Value::Counter(v)
-                | prometheus_parse::Value::Gauge(v)
-                | prometheus_parse::Value::Untyped(v) => Some(v),
-                _ => None,
-            })
+        self.sample(name, labels).and_then(|s| match s.value {
+            prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Untyped(v) => Some(v),
+            _ => None,
+        })
     }
 
     /// The buckets (upper bound, count) of the histogram `name` with exactly `labels`.
     fn buckets(&self, name: &str, labels: &[(&str, &str)]) -> Vec<(f64, f64)> {
-        self.0
-            .samples
-            .iter()
-            .find(|s| {
-                s.metric == name
-                    && s.labels.len() == labels.len()
-                    && labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
-            })
+        self.sample(name, labels)
             .map(|s| match &s.value {
                 prometheus_parse::Value::Histogram(h) => {
                     h.iter().map(|b| (b.less_than, b.count)).collect()
@@ -142,25 +132,10 @@ struct Server {
 impl Server {
     fn start(extra: &[&str]) -> Server {
         let token = "s3cret".to_owned();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_isf"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--token", &token])
-            .args(extra)
-            .env_remove("XDG_RUNTIME_DIR")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start isf serve");
-        let (tx, rx) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("isf serve says where it listens");
+        let mut cmd = isf_command();
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--token", &token])
+            .args(extra);
+        let (child, rx, line) = spawn_with_stderr_lines(cmd);
         let addr = line
             .strip_prefix("isf serve: listening on http://")
             .and_then(|r| r.split_whitespace().next())
@@ -220,22 +195,7 @@ impl Server {
 
     /// SIGTERM, then the exit status and the rest of stderr.
     fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let ok = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let started = Instant::now();
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "no exit after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = terminate(&mut self.child);
         let rest: Vec<String> = self.stderr.lock().unwrap().try_iter().collect();
         (status, rest.join("\n"))
     }
@@ -251,10 +211,6 @@ fn error_of(r: &Response) -> (u16, Value, String) {
             .unwrap_or_default()
             .to_owned(),
     )
-}
-
-fn shaders_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
 }
 
 #[test]
@@ -685,9 +641,8 @@ fn a_full_queue_answers_503_with_retry_after() {
 /// broken ones 422, workers' cleanup reports clean.
 #[test]
 fn bench_serve_quick_answers_every_request() {
-    let o = Command::new(env!("CARGO_BIN_EXE_isf"))
+    let o = isf_command()
         .args(["bench", "serve", "--quick", "--json"])
-        .env_remove("XDG_RUNTIME_DIR")
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -700,7 +655,7 @@ fn bench_serve_quick_answers_every_request() {
     assert_eq!(mixed["wrong_answer_count"], 0, "{mixed}");
     assert_eq!(mixed["hung"], mixed["hung_answered_504"]);
     // The quick run's deadline is 1 s; answered within it plus a margin for a loaded machine
-    // (the figure `hung_within_deadline_plus_1s` is the target, measured in the full run).
+    // (the full run measures the figure `hung_within_deadline_plus_1s` against the target).
     assert!(
         mixed["hung_worker_seconds_max"].as_f64().unwrap() < 4.0,
         "{mixed}"

@@ -3,16 +3,104 @@
 //!
 //! The binary runs without `RUST_LOG` and without `XDG_RUNTIME_DIR`, as on servers and in
 //! CI (libwayland, loaded by the Vulkan loader, would print "error: XDG_RUNTIME_DIR is
-//! invalid or not set" unless isfkit handles it; issue 14).
+//! invalid or not set" unless isfkit handles it).
 #![allow(dead_code)] // each test file uses a part of it
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The repository's `tests/shaders` folder.
 pub fn shaders_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+/// `isf` without `RUST_LOG` and `XDG_RUNTIME_DIR`, not started yet.
+pub fn isf_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
+    c.env_remove("RUST_LOG").env_remove("XDG_RUNTIME_DIR");
+    c
+}
+
+/// Whether an executable named `tool` is in a folder on `PATH`.
+pub fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+}
+
+/// Whether the ffmpeg tests run: true when `ffmpeg -version` works; false, with the reason
+/// printed, when it does not and `ISFKIT_SKIP_FFMPEG_TESTS=1` asks to skip them. A missing
+/// ffmpeg without that variable fails the test.
+pub fn ffmpeg_or_skip() -> bool {
+    let found = Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("ISFKIT_SKIP_FFMPEG_TESTS").as_deref() == Ok("1") {
+            eprintln!("ISFKIT_SKIP_FFMPEG_TESTS=1: skipping (ffmpeg is not installed)");
+            return false;
+        }
+        panic!("ffmpeg is not installed: install it (scripts/install-deps.sh) or set ISFKIT_SKIP_FFMPEG_TESTS=1");
+    }
+    true
+}
+
+/// Starts `cmd` with stdin and stdout closed and stderr read line by line on a thread;
+/// returns the process, the lines after the first, and the first line (waited for up to
+/// 60 s: the servers say there where they listen).
+pub fn spawn_with_stderr_lines(mut cmd: Command) -> (Child, mpsc::Receiver<String>, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
+    let stderr = child.stderr.take().expect("a stderr pipe");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("no line on the stderr of {cmd:?} within 60 s"));
+    (child, rx, first)
+}
+
+/// Sends SIGTERM to `child` and waits up to 60 s for its exit status.
+pub fn terminate(child: &mut Child) -> ExitStatus {
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let started = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// An HTTP client for which every status is an answer: no redirects, no proxy, `timeout` for
+/// a whole request.
+pub fn http_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
+        .into()
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -81,17 +169,32 @@ impl Dir {
 
     /// `isf ARGS` with this folder as the working directory, not started yet.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-        c.args(args)
-            .current_dir(&self.path)
-            .env_remove("RUST_LOG")
-            .env_remove("XDG_RUNTIME_DIR");
+        let mut c = isf_command();
+        c.args(args).current_dir(&self.path);
         c
     }
 
     /// Runs `isf ARGS` to the end.
     pub fn output(&self, args: &[&str]) -> Output {
         self.cmd(args).output().expect("run the isf binary")
+    }
+
+    /// Runs `isf ARGS` to the end with `input` on its standard input.
+    pub fn output_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the isf binary");
+        child
+            .stdin
+            .take()
+            .expect("a stdin pipe")
+            .write_all(input.as_bytes())
+            .expect("write the standard input");
+        child.wait_with_output().expect("run the isf binary")
     }
 
     /// Runs `isf ARGS` to the end and says how long it took.
