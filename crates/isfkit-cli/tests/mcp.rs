@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -23,14 +23,7 @@ struct Mcp {
 
 impl Mcp {
     fn start(args: &[&str]) -> Mcp {
-        let mut child = isf_command()
-            .arg("mcp")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start isf mcp");
+        let mut child = spawn_piped(isf_command().arg("mcp").args(args));
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();

@@ -22,6 +22,12 @@ fn with_scene(name: &str, check: impl FnOnce(&Scene)) {
     after_shutdown_clean(engine);
 }
 
+/// Asserts that `result` failed with the message `message`.
+#[track_caller]
+fn assert_error<T: std::fmt::Debug>(result: Result<T, Error>, message: &str) {
+    assert_eq!(result.unwrap_err().to_string(), message);
+}
+
 /// The error of loading `source`, which must fail.
 fn load_error(engine: &Engine, source: &str) -> Error {
     engine
@@ -33,10 +39,9 @@ fn load_error(engine: &Engine, source: &str) -> Error {
 #[test]
 fn unknown_input_name_lists_the_inputs() {
     with_scene("transition.fs", |scene| {
-        let err = scene.set("speed", Value::Float(1.0)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "no input named \"speed\" (inputs: startImage (image), endImage (image), progress (float))"
+        assert_error(
+            scene.set("speed", Value::Float(1.0)),
+            "no input named \"speed\" (inputs: startImage (image), endImage (image), progress (float))",
         );
     });
 }
@@ -44,22 +49,17 @@ fn unknown_input_name_lists_the_inputs() {
 #[test]
 fn wrong_value_type_names_input_and_both_types() {
     with_scene("inputs_all.fs", |scene| {
-        let err = scene.set("tint", Value::Float(0.5)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "input \"tint\" is of type color, but the value given is float 0.5"
+        assert_error(
+            scene.set("tint", Value::Float(0.5)),
+            "input \"tint\" is of type color, but the value given is float 0.5",
         );
-        let err = scene.set_text("amount", "lots").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "input \"amount\" is of type float, but the value given is \"lots\""
+        assert_error(
+            scene.set_text("amount", "lots"),
+            "input \"amount\" is of type float, but the value given is \"lots\"",
         );
-        let err = scene
-            .set_image("amount", solid_image([0, 0, 0, 255]))
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "input \"amount\" is of type float, but the value given is an image (4x4)"
+        assert_error(
+            scene.set_image("amount", solid_image([0, 0, 0, 255])),
+            "input \"amount\" is of type float, but the value given is an image (4x4)",
         );
         // Coercions a user would expect work.
         scene.set("amount", Value::Long(1)).unwrap();
@@ -138,10 +138,9 @@ fn imported_image_that_is_missing_fails_the_load() {
 #[test]
 fn zero_and_absurd_sizes_are_errors() {
     with_scene("gradient.fs", |scene| {
-        let err = scene.render(&RenderOptions::new(0, 10, 0.0)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid render size 0x10: width and height must be at least 1"
+        assert_error(
+            scene.render(&RenderOptions::new(0, 10, 0.0)),
+            "invalid render size 0x10: width and height must be at least 1",
         );
         let err = scene
             .render(&RenderOptions::new(1_000_000, 10, 0.0))

@@ -48,6 +48,15 @@ pub fn ffmpeg_or_skip() -> bool {
     true
 }
 
+/// Starts `cmd` with a pipe for each of stdin, stdout and stderr.
+pub fn spawn_piped(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"))
+}
+
 /// Starts `cmd` with stdin and stdout closed and stderr read line by line on a thread;
 /// returns the process, the lines after the first, and the first line (waited for up to
 /// 60 s: the servers say there where they listen).
@@ -181,13 +190,7 @@ impl Dir {
 
     /// Runs `isf ARGS` to the end with `input` on its standard input.
     pub fn output_with_stdin(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the isf binary");
+        let mut child = spawn_piped(&mut self.cmd(args));
         child
             .stdin
             .take()
