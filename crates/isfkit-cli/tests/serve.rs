@@ -392,7 +392,7 @@ fn serve_answers_every_route_and_every_bad_input() {
         (json!({ "shader_content": GOOD, "height": -3 }), 400, "height", "height must be an integer from 1 to 4096, not number -3"),
         (json!({ "shader_content": GOOD, "time_codes": "soon" }), 400, "time_codes", "time_codes must be a list of times in seconds, like [0, 0.5], not string \"soon\""),
         (json!({ "shader_content": GOOD, "inputs": { "level": "high" } }), 400, "inputs.level", "input \"level\" is of type float, but the value given is \"high\""),
-        (json!({ "shader_content": GOOD, "inputs": { "nope": 1 } }), 400, "inputs.nope", "no input named \"nope\" (inputs: level)"),
+        (json!({ "shader_content": GOOD, "inputs": { "nope": 1 } }), 400, "inputs.nope", "no input named \"nope\" (inputs: level (float))"),
         (json!({ "shader_content": GOOD, "format": "gif" }), 400, "format", "format must be \"png\" or \"jpeg\", not \"gif\""),
         (json!({ "shader_content": GOOD, "width": 4096, "height": 4096, "time_codes": [0, 1, 2, 3] }), 400, "time_codes", "4096x4096 x 4 frames is 67108864 pixels, over the limit of 40000000 pixels per request (--max-pixels)"),
     ];

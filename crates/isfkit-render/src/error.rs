@@ -170,6 +170,24 @@ impl std::fmt::Display for ErrorKind {
 }
 
 impl Error {
+    /// The error for an input `name` that `doc` does not declare; it lists the inputs there
+    /// are, with their types.
+    pub fn unknown_input(doc: &isfkit_format::IsfDocument, name: &str) -> Error {
+        let names: Vec<String> = doc
+            .inputs
+            .iter()
+            .map(|i| format!("{} ({})", i.name, i.ty.type_name()))
+            .collect();
+        Error::UnknownInput {
+            name: name.to_owned(),
+            available: if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            },
+        }
+    }
+
     /// The kind of failure this is (see [`ErrorKind`]).
     pub fn kind(&self) -> ErrorKind {
         match self {

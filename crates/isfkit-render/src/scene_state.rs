@@ -136,27 +136,10 @@ impl SceneState {
         })
     }
 
-    fn input_names(&self) -> String {
-        let names: Vec<String> = self
-            .doc
-            .inputs
-            .iter()
-            .map(|i| format!("{} ({})", i.name, i.ty.type_name()))
-            .collect();
-        if names.is_empty() {
-            "none".into()
-        } else {
-            names.join(", ")
-        }
-    }
-
     pub(crate) fn input_type(&self, name: &str) -> Result<&InputType> {
         self.doc
             .input(name)
             .map(|i| &i.ty)
-            .ok_or_else(|| Error::UnknownInput {
-                name: name.to_owned(),
-                available: self.input_names(),
-            })
+            .ok_or_else(|| Error::unknown_input(&self.doc, name))
     }
 }

@@ -224,14 +224,7 @@ pub fn render_job(
     config: &ServeConfig,
 ) -> Result<WorkerJob, ServiceError> {
     let doc = &program.doc;
-    let available = || {
-        let names: Vec<&str> = doc.inputs.iter().map(|i| i.name.as_str()).collect();
-        if names.is_empty() {
-            "the shader has no inputs".to_owned()
-        } else {
-            format!("inputs: {}", names.join(", "))
-        }
-    };
+    let unknown = |name: &str| isfkit_render::Error::unknown_input(doc, name).to_string();
     let mut inputs = Vec::new();
     for (name, value) in &params.inputs {
         let field = format!("inputs.{name}");
@@ -239,9 +232,7 @@ pub fn render_job(
             field: Some(field.clone()),
             message,
         };
-        let input = doc
-            .input(name)
-            .ok_or_else(|| bad(format!("no input named \"{name}\" ({})", available())))?;
+        let input = doc.input(name).ok_or_else(|| bad(unknown(name)))?;
         if matches!(
             input.ty,
             InputType::Image | InputType::Audio { .. } | InputType::AudioFft { .. }
@@ -284,7 +275,7 @@ pub fn render_job(
             None => {
                 return Err(ServiceError::BadRequest {
                     field: Some(field),
-                    message: format!("no input named \"{name}\" ({})", available()),
+                    message: unknown(name),
                 })
             }
         }

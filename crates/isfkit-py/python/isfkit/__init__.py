@@ -38,6 +38,7 @@ from ._errors import (
     ResourceError,
     FileError,
     LimitError,
+    MissingFileError,
     TimeoutError,
 )
 from ._native import __version__
@@ -70,5 +71,6 @@ __all__ = [
     "ResourceError",
     "FileError",
     "LimitError",
+    "MissingFileError",
     "__version__",
 ]

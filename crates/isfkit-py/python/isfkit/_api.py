@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native
-from ._errors import Diagnostic, InputError, RenderError, ResourceError
+from ._errors import (
+    Diagnostic,
+    FileError,
+    InputError,
+    LimitError,
+    MissingFileError,
+    RenderError,
+    ResourceError,
+)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -84,9 +92,12 @@ class Engine:
         """Loads an ISF file (and its ``.vs`` sibling, if any)."""
         path = os.fspath(path)
         self._check_alive()
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"no such ISF file: {path}")
-        return Shader(self, self._native.load(path))
+        try:
+            return Shader(self, self._native.load(path))
+        except FileError as e:
+            if not os.path.exists(path):
+                raise MissingFileError(*e.args) from None
+            raise
 
     def load_source(self, text: str, vertex: Optional[str] = None) -> "Shader":
         """Loads ISF source text, with an optional vertex shader's text."""
@@ -302,8 +313,9 @@ class Shader:
         self._engine._check_alive()
         info = self.info.input(name)
         if info is None:
-            available = ", ".join(f"{i.name} ({i.type})" for i in self.info.inputs) or "none"
-            raise InputError(f'no input named "{name}" (inputs: {available})')
+            # The engine's own error, as every face reports an unknown name.
+            self._native.set_input(name, value, lenient)
+            raise InputError(f'no input named "{name}"')
         if info.type == "image":
             if isinstance(value, (str, os.PathLike)):
                 path = os.fspath(value)
@@ -386,17 +398,17 @@ _MAX_RENDER_SIDE = 65536
 
 def _render_size(width: Any, height: Any) -> Tuple[int, int]:
     """``(width, height)`` as ints: whole numbers (int or numpy integers; not bools, not
-    floats such as 8.5, which int() would silently cut) from 1 to the limit, else RenderError."""
+    floats such as 8.5, which int() would silently cut) from 1 to the limit, else LimitError."""
     for v in (width, height):
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise RenderError(
+            raise LimitError(
                 f"invalid render size {width!r}x{height!r}: width and height must be whole numbers of pixels (int), not {type(v).__name__}"
             )
     w, h = int(width), int(height)
     if w < 1 or h < 1:
-        raise RenderError(f"invalid render size {w}x{h}: width and height must be at least 1")
+        raise LimitError(f"invalid render size {w}x{h}: width and height must be at least 1")
     if w > _MAX_RENDER_SIDE or h > _MAX_RENDER_SIDE:
-        raise RenderError(f"invalid render size {w}x{h}: over the limit of {_MAX_RENDER_SIDE} pixels per side")
+        raise LimitError(f"invalid render size {w}x{h}: over the limit of {_MAX_RENDER_SIDE} pixels per side")
     return w, h
 
 
@@ -519,7 +531,7 @@ def _source_or_path(text_or_path: Union[str, "os.PathLike[str]"]) -> Tuple[Optio
     else:
         return str(text_or_path), None
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"no such ISF file: {path}")
+        raise MissingFileError(f"cannot read {path}: no such file")
     return None, path
 
 

@@ -52,6 +52,10 @@ class FileError(ISFError, OSError):
     kind = "file"
 
 
+class MissingFileError(FileError, FileNotFoundError):
+    """The file does not exist (also a ``FileNotFoundError``)."""
+
+
 class ParseError(ISFError, ValueError):
     """The ISF JSON header is missing or invalid. ``.diagnostics`` holds its position."""
 
@@ -103,6 +107,7 @@ __all__ = [
     "CompileError",
     "InputError",
     "FileError",
+    "MissingFileError",
     "LimitError",
     "RenderError",
     "TimeoutError",
