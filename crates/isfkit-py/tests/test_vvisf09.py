@@ -1,4 +1,4 @@
-"""isfkit.vvisf's pyvvisf 0.9 API beyond what pyvvisf's own suite (tests/pyvvisf09) checks:
+"""isfkit.vvisf's pyvvisf 0.9 API beyond what pyvvisf's own suite (tests/vendor/pyvvisf09) checks:
 install_as_pyvvisf, the error hierarchy and positions, messages, state across renders and
 the lifecycle."""
 
