@@ -23,23 +23,12 @@ Image = pytest.importorskip("PIL.Image")
 
 ISF = REPO / "target" / "debug" / "isf"
 
-JOB = """defaults:
-  size: 24x16
-  fps: 10
-jobs:
-  - shader: gradient.fs
-    frames: 7
-    output: out/{name}_%03d.png
-  - shader: builtins.fs
-    frames: 5
-    output: out/{name}_%03d.png
-  - shader: persistent.fs
-    frames: 6
-    output: out/{name}_%03d.png
-  - shader: compile_error.fs
-    frames: 3
-    output: out/{name}_%03d.png
-"""
+# The job file's jobs: (shader, frames); compile_error.fs fails to compile.
+JOBS = [("gradient.fs", 7), ("builtins.fs", 5), ("persistent.fs", 6), ("compile_error.fs", 3)]
+JOB = "defaults:\n  size: 24x16\n  fps: 10\njobs:\n" + "".join(
+    f"  - shader: {shader}\n    frames: {frames}\n    output: out/{{name}}_%03d.png\n"
+    for shader, frames in JOBS
+)
 
 
 def make_job(folder: Path, text: str = JOB) -> Path:

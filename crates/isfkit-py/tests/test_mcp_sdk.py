@@ -19,7 +19,8 @@ import pytest
 mcp = pytest.importorskip("mcp", reason="the MCP Python SDK is not installed (pip install mcp)")
 from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[3]
+from isf_binary import REPO, isf_binary  # noqa: E402
+
 
 BROKEN = """/*{ "ISFVSN": "2" }*/
 void main() {
@@ -33,17 +34,6 @@ void main() {
     gl_FragColor = vec4(fract(TIME), isf_FragNormCoord, 1.0);
 }
 """
-
-
-def isf_binary():
-    env = os.environ.get("ISF_BIN")
-    if env:
-        return env
-    for profile in ("release", "debug"):
-        p = REPO / "target" / profile / "isf"
-        if p.is_file():
-            return str(p)
-    return None
 
 
 def field(obj, *names):
