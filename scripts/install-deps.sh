@@ -42,7 +42,7 @@ if command -v python3 >/dev/null 2>&1; then
     python3 -c "import pytest" 2>/dev/null || missing+=(pytest)
     python3 -c "import numpy" 2>/dev/null || missing+=(numpy)
     python3 -c "import PIL" 2>/dev/null || missing+=(pillow)
-    # isfkit.distributed (issue 12) and its tests run batch jobs on a local Ray instance.
+    # isfkit.distributed and its tests run batch jobs on a local Ray instance.
     python3 -c "import ray" 2>/dev/null || missing+=(ray)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "install-deps: pip installing ${missing[*]}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential test against desktop OpenGL (issue 9): renders isfkit's own test shaders with
+# Differential test against desktop OpenGL: renders isfkit's own test shaders with
 # `isf render` and with pyvvisf 0.9 on Mesa's OpenGL (llvmpipe) under Xvfb, and compares the
 # PNGs byte for byte (tests/differential/compare.py lists the cases and the documented rules
 # that make a case differ on purpose). pyvvisf and its dependencies go into a fresh virtualenv.

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Builds are quiet (-q): cargo's "Compiling thiserror ..." lines would put the word "error"
-# in a log that must hold none but the tests' own (issue 14). Warnings and errors still print.
+# in a log that must hold none but the tests' own. Warnings and errors still print.
 cargo fmt --all -- --check
 echo "test.sh: clippy (all targets)"
 cargo clippy -q --workspace --all-targets -- -D warnings
@@ -15,8 +15,8 @@ cargo test --workspace
 bash scripts/test-python.sh
 # `isf mcp` driven by the official MCP Python SDK client (mcp 1.x and 2.x, fresh virtualenvs).
 bash scripts/test-mcp-sdk.sh
-# isfkit against desktop OpenGL (pyvvisf 0.9 on Mesa's llvmpipe), byte for byte (issue 9).
+# isfkit against desktop OpenGL (pyvvisf 0.9 on Mesa's llvmpipe), byte for byte.
 bash scripts/test-differential.sh
-# A bounded fuzz smoke run (issue 13): the targets build on stable Rust and a fixed set of
+# A bounded fuzz smoke run: the targets build on stable Rust and a fixed set of
 # generated inputs (seed 1) passes; the long runs are the README's commands.
 ISFKIT_FUZZ_RUNS=1500 bash fuzz/smoke.sh 0 expr header glsl job

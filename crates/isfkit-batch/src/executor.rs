@@ -571,9 +571,9 @@ mod tests {
         }
     }
 
-    /// Issue 12: a task run in chunks gives one result.
+    /// A task run in chunks gives one result.
     #[test]
-    fn issue12_chunk_results_combine() {
+    fn chunk_results_combine_into_one() {
         let c = TaskResult::combine(
             "a.fs",
             &[

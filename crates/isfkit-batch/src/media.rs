@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use isfkit_render::format::{InputType, IsfDocument};
 use isfkit_render::{EngineConfig, Error, ImageData, ImageFiles, Scene, Sound, MAX_IMAGE_SIDE};
 
 /// isfkit-media as the engine's reader of IMPORTED images.
@@ -53,8 +54,35 @@ pub fn set_sound_file(scene: &Scene, name: &str, path: &Path) -> Result<Arc<Soun
     Ok(sound)
 }
 
+/// The image name that feeds every image input not named otherwise (`--image '*=card.png'`,
+/// `images: {"*": card.png}` in a job file): a glob of filters and transitions shares one
+/// test card.
+pub const EVERY_IMAGE: &str = "*";
+
+/// `images` with [`EVERY_IMAGE`] replaced by each image input of `doc` that has no file of
+/// its own.
+pub fn resolve_images(
+    doc: &IsfDocument,
+    images: &BTreeMap<String, PathBuf>,
+) -> BTreeMap<String, PathBuf> {
+    let mut resolved: BTreeMap<String, PathBuf> = images
+        .iter()
+        .filter(|(name, _)| *name != EVERY_IMAGE)
+        .map(|(n, p)| (n.clone(), p.clone()))
+        .collect();
+    if let Some(every) = images.get(EVERY_IMAGE) {
+        for input in &doc.inputs {
+            if matches!(input.ty, InputType::Image) && !resolved.contains_key(&input.name) {
+                resolved.insert(input.name.clone(), every.clone());
+            }
+        }
+    }
+    resolved
+}
+
 /// Applies input values (in their text form: `0.5`, `true`, `1,0,0,1`, a long's label),
-/// image files and sound files to `scene`, in that order, stopping at the first error.
+/// image files (`*` feeding every image input not named) and sound files to `scene`, in
+/// that order, stopping at the first error.
 /// Returns the first sound (by input name): a video's sound track. `isf render`, `isf
 /// batch`, Python's batch runner and the preview all set a task's inputs through it.
 pub fn apply_inputs(
@@ -66,7 +94,7 @@ pub fn apply_inputs(
     for (name, value) in values {
         scene.set_text(name, value)?;
     }
-    for (name, path) in images {
+    for (name, path) in &resolve_images(&scene.document(), images) {
         set_image_file(scene, name, path)?;
     }
     let mut first = None;

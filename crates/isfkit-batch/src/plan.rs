@@ -17,6 +17,7 @@ use isfkit_render::{LoadError, Program, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::frame_pattern::{number_frame, FramePattern};
+use crate::media::EVERY_IMAGE;
 use crate::schema::{Entry, FramesSpec, JobFile};
 
 /// Every problem of a job file, each a full sentence naming its entry
@@ -100,13 +101,16 @@ impl Plan {
                 "{name}: the job lists no shaders (add a `jobs:` or `shaders:` list)"
             ));
         }
-        // Which input names each entry gives itself (strict), in `entries()` order; the
-        // other names of a merged entry came from `defaults`.
-        let own: Vec<BTreeSet<String>> = job
+        // Which input and image names each entry gives itself (strict), in `entries()`
+        // order; the other names of a merged entry came from `defaults`.
+        let own: Vec<Own> = job
             .jobs
             .iter()
             .chain(&job.shaders)
-            .map(|e| e.inputs.iter().flatten().map(|(k, _)| k.clone()).collect())
+            .map(|e| Own {
+                inputs: e.inputs.iter().flatten().map(|(k, _)| k.clone()).collect(),
+                images: e.images.iter().flatten().map(|(k, _)| k.clone()).collect(),
+            })
             .collect();
         // Input names declared by any shader of the job (header only, so a shader that does
         // not compile still counts).
@@ -151,7 +155,11 @@ impl Plan {
             }
         }
         let defaults = job.defaults.inputs.iter().flatten().map(|(k, _)| k);
-        let undeclared: Vec<&String> = defaults.filter(|k| !declared.contains(*k)).collect();
+        let default_images = job.defaults.images.iter().flatten().map(|(k, _)| k);
+        let undeclared: Vec<&String> = defaults
+            .chain(default_images.filter(|k| *k != EVERY_IMAGE))
+            .filter(|k| !declared.contains(*k))
+            .collect();
         // Only when every entry found its shaders: otherwise that problem says more.
         if !undeclared.is_empty() && problems.is_empty() {
             for k in undeclared {
@@ -551,14 +559,22 @@ fn value_text(v: &serde_json::Value) -> Option<String> {
     })
 }
 
-/// Expands one shader of an entry. `own` names the inputs the entry gives itself (strict);
-/// the entry's other inputs came from `defaults` and apply only when the shader declares
-/// them. Adds the shader's input names to `declared`.
+/// The input and image names an entry gives itself (strict); the others of a merged entry
+/// came from `defaults` and apply only to the shaders that declare them.
+struct Own {
+    inputs: BTreeSet<String>,
+    images: BTreeSet<String>,
+}
+
+/// Expands one shader of an entry. `own` names the inputs and images the entry gives itself
+/// (strict); the entry's other inputs and images came from `defaults` and apply only when
+/// the shader declares them. Images named `*` feed every image input not named otherwise.
+/// Adds the shader's input names to `declared`.
 fn expand_task(
     origin: &str,
     shader: &Path,
     e: &Entry,
-    own: &BTreeSet<String>,
+    own: &Own,
     base: &Path,
     declared: &mut BTreeSet<String>,
 ) -> Result<Task, Vec<String>> {
@@ -774,7 +790,7 @@ fn expand_task(
     }
     let mut inputs = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
-        let strict = own.contains(&k);
+        let strict = own.inputs.contains(&k);
         let Some(text) = value_text(&v) else {
             let from = if strict { "" } else { " (defaults)" };
             problems.push(format!("{origin}: input \"{k}\"{from}: value {v} is not a number, bool, string or list of numbers"));
@@ -814,17 +830,27 @@ fn expand_task(
                 path.display()
             ));
         }
+        let strict = own.images.contains(&k);
         if let Some(doc) = &doc {
-            if !doc
+            let is_image = doc
                 .input(&k)
-                .is_some_and(|i| matches!(i.ty, InputType::Image))
-            {
+                .is_some_and(|i| matches!(i.ty, InputType::Image));
+            if !is_image && k != EVERY_IMAGE {
+                if !strict {
+                    // A default for an image input this shader does not have.
+                    continue;
+                }
                 problems.push(format!(
                     "{origin}: \"{k}\" is not an image input of this shader"
                 ));
             }
+        } else if !strict {
+            continue;
         }
         images.insert(k, path);
+    }
+    if let Some(doc) = &doc {
+        images = crate::media::resolve_images(doc, &images);
     }
     let mut audio = BTreeMap::new();
     for (k, p) in e.audio.clone().unwrap_or_default() {
@@ -896,376 +922,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn shaders() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
-    }
-
-    /// A fresh folder holding copies of the named test shaders, removed when dropped.
-    struct Dir(tempfile::TempDir);
-
-    impl Dir {
-        fn new(name: &str, copies: &[&str]) -> Dir {
-            let d = tempfile::Builder::new()
-                .prefix(&format!("isfkit-batch-{name}-"))
-                .tempdir()
-                .unwrap();
-            for c in copies {
-                let from = shaders().join(c);
-                std::fs::copy(&from, d.path().join(from.file_name().unwrap())).unwrap();
-            }
-            Dir(d)
-        }
-        fn path(&self) -> &Path {
-            self.0.path()
-        }
-        fn job(&self, text: &str) -> PathBuf {
-            let p = self.path().join("job.yaml");
-            std::fs::write(&p, text).unwrap();
-            p
-        }
-    }
-
-    #[test]
-    fn frame_numbering() {
-        assert_eq!(number_frame("a_%04d.png", 7), "a_0007.png");
-        assert_eq!(number_frame("a_{frame:03}.png", 7), "a_007.png");
-        assert_eq!(number_frame("a_{frame}.png", 12), "a_12.png");
-        assert_eq!(number_frame("a.png", 3), "a.png");
-        // printf's meaning: a width without the 0 flag pads with spaces, `%%` is a `%`.
-        assert_eq!(number_frame("a_%5d.png", 42), "a_   42.png");
-        assert_eq!(number_frame("a_%05d.png", 42), "a_00042.png");
-        assert_eq!(number_frame("a_{frame:5}.png", 42), "a_   42.png");
-        assert_eq!(number_frame("a_%%_%02d.png", 3), "a_%_03.png");
-        assert!(!has_frame_pattern("x.png"));
-        assert!(has_frame_pattern("x_%d.png"));
-        // Widths past the limit are capped (planning refuses them; this never panics).
-        assert_eq!(
-            number_frame("a_%070000d.png", 7),
-            format!("a_{:020}.png", 7)
-        );
-        assert_eq!(
-            number_frame("a_{frame:070000}.png", 7),
-            format!("a_{:020}.png", 7)
-        );
-    }
-
     #[test]
     fn values_become_text() {
         assert_eq!(value_text(&json!(0.5)).unwrap(), "0.5");
         assert_eq!(value_text(&json!(true)).unwrap(), "true");
         assert_eq!(value_text(&json!([1, 0, 0.5])).unwrap(), "1,0,0.5");
         assert!(value_text(&json!({"a": 1})).is_none());
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("32x24"), Ok((32, 24)));
-        assert_eq!(parse_size(" 8 X 4 "), Ok((8, 4)));
-        assert_eq!(
-            parse_size("big"),
-            Err("size \"big\" is not WIDTHxHEIGHT".into())
-        );
-    }
-
-    #[test]
-    fn every_problem_is_listed_at_once() {
-        let d = Dir::new("problems", &["gradient.fs", "inputs_all.fs"]);
-        let job = d.job(
-            "jobs:\n  - shader: missing.fs\n  - shader: inputs_all.fs\n    inputs: {nope: 1, amount: \"lots\"}\n  - shader: gradient.fs\n    output: out/x.bmp\n  - shader: gradient.fs\n    size: 0x5\n  - shader: gradient.fs\n    frames: \"9..3\"\n  - shader: gradient.fs\n    bits: 12\n  - output: y.png\n  - shader: gradient.fs\n    output: out/ok.png\n",
-        );
-        let problems = Plan::load(&job).unwrap_err().problems;
-        let has = |s: &str| problems.iter().any(|p| p.contains(s));
-        assert_eq!(problems.len(), 8, "{problems:#?}");
-        assert!(problems[0].starts_with("jobs[0] ("), "{problems:#?}");
-        assert!(has("missing.fs): shader file not found"), "{problems:#?}");
-        assert!(has("no input named \"nope\""), "{problems:#?}");
-        assert!(
-            has("input \"amount\" is of type float, but the value given is \"lots\""),
-            "{problems:#?}"
-        );
-        assert!(
-            has("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)"),
-            "{problems:#?}"
-        );
-        assert!(has("size 0x5 must be at least 1x1"), "{problems:#?}");
-        assert!(
-            has("frames \"9..3\" is not a count or a range like \"0..30\""),
-            "{problems:#?}"
-        );
-        assert!(has("bits must be 8 or 16, not 12"), "{problems:#?}");
-        assert!(
-            has("jobs[6]: no `shader` (or `input`) given"),
-            "{problems:#?}"
-        );
-        assert!(!d.path().join("out/ok.png").exists());
-    }
-
-    #[test]
-    fn a_job_without_entries_and_a_glob_without_matches_are_problems() {
-        let d = Dir::new("empty", &[]);
-        let problems = Plan::load(&d.job("defaults:\n  fps: 10\n"))
-            .unwrap_err()
-            .problems;
-        assert_eq!(problems.len(), 1);
-        assert!(
-            problems[0].ends_with(": the job lists no shaders (add a `jobs:` or `shaders:` list)"),
-            "{problems:?}"
-        );
-        let problems = Plan::load(&d.job("jobs:\n  - shader: \"*.fs\"\n"))
-            .unwrap_err()
-            .problems;
-        assert_eq!(problems, ["jobs[0]: \"*.fs\" matches no file"]);
-    }
-
-    #[test]
-    fn globs_expand_to_one_task_per_shader_in_path_order() {
-        let d = Dir::new("glob", &["gradient.fs", "persistent.fs", "builtins.fs"]);
-        let plan = Plan::load(&d.job(
-            "defaults:\n  size: 8x4\njobs:\n  - shader: \"*.fs\"\n    frames: 5\n    output: out/{name}_%02d.png\n",
-        ))
-        .unwrap();
-        let names: Vec<String> = plan.tasks.iter().map(Task::shader_name).collect();
-        assert_eq!(names, ["builtins.fs", "gradient.fs", "persistent.fs"]);
-        assert_eq!(plan.frames(), 15);
-        let t = &plan.tasks[1];
-        assert_eq!((t.width, t.height), (8, 4));
-        assert!(t.origin.starts_with("jobs[0] ("), "{}", t.origin);
-        let Output::Stills { template, format } = &t.output else {
-            panic!("{:?}", t.output)
-        };
-        assert!(template.ends_with("out/gradient_%02d.png"), "{template}");
-        assert_eq!(*format, StillFormat::Png { bits: 8 });
-        assert!(t.output_files()[4].ends_with("out/gradient_04.png"));
-        assert!(
-            !d.path().join("out").exists(),
-            "planning creates no folder (the executor does, when it renders)"
-        );
-    }
-
-    /// Issue 16: `defaults: inputs` apply to the shaders that declare them; the others
-    /// render without them (the README's example: `speed` for a glob of mixed shaders).
-    #[test]
-    fn issue16_default_inputs_apply_only_to_shaders_that_declare_them() {
-        let d = Dir::new("default-input", &["gradient.fs", "inputs_all.fs"]);
-        let plan = Plan::load(&d.job(
-            // Its own output: two tasks writing one file are a job error (issue 13).
-            "defaults:\n  inputs: { amount: 0.25 }\njobs:\n  - shader: \"*.fs\"\n  - shader: inputs_all.fs\n    inputs: { amount: 0.75 }\n    output: other.png\n",
-        ))
-        .unwrap();
-        let inputs: Vec<(String, Option<&str>)> = plan
-            .tasks
-            .iter()
-            .map(|t| (t.shader_name(), t.inputs.get("amount").map(String::as_str)))
-            .collect();
-        assert_eq!(
-            inputs,
-            [
-                ("gradient.fs".into(), None),
-                ("inputs_all.fs".into(), Some("0.25")),
-                ("inputs_all.fs".into(), Some("0.75")),
-            ]
-        );
-    }
-
-    /// Issue 16: a default that no shader of the job declares is a typo, reported once
-    /// under `defaults`; a default of the wrong type for a shader that declares it is that
-    /// entry's problem.
-    #[test]
-    fn issue16_default_input_no_shader_declares_is_a_problem() {
-        let d = Dir::new("default-typo", &["gradient.fs", "inputs_all.fs"]);
-        let problems = Plan::load(&d.job(
-            "defaults:\n  inputs: { amuont: 0.25 }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
-        ))
-        .unwrap_err()
-        .problems;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].starts_with(
-                "defaults: input \"amuont\" is not an input of any shader of the job (inputs: "
-            ),
-            "{problems:?}"
-        );
-        assert!(problems[0].contains("amount"), "{problems:?}");
-        let problems = Plan::load(&d.job(
-            "defaults:\n  inputs: { amount: \"lots\" }\njobs:\n  - shader: inputs_all.fs\n  - shader: gradient.fs\n",
-        ))
-        .unwrap_err()
-        .problems;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].starts_with("jobs[0] (")
-                && problems[0].ends_with(
-                    "input \"amount\" is of type float, but the value given is \"lots\" (from defaults)"
-                ),
-            "{problems:?}"
-        );
-    }
-
-    /// Issue 16: an entry's own `inputs` stay strict.
-    #[test]
-    fn issue16_per_job_inputs_stay_strict() {
-        let d = Dir::new("own-input", &["gradient.fs", "inputs_all.fs"]);
-        let problems = Plan::load(&d.job(
-            "jobs:\n  - shader: inputs_all.fs\n    inputs: { amount: 0.5 }\n  - shader: gradient.fs\n    inputs: { amount: 0.5 }\n",
-        ))
-        .unwrap_err()
-        .problems;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("jobs[1] ("), "{problems:?}");
-        assert!(
-            problems[0].contains("gradient.fs): no input named \"amount\" (inputs: "),
-            "{problems:?}"
-        );
-    }
-
-    /// Issue 16: checking a job, valid or not, creates no folder; an output folder under a
-    /// file is a problem.
-    #[test]
-    fn issue16_planning_creates_nothing() {
-        let d = Dir::new("creates-nothing", &["gradient.fs"]);
-        Plan::load(&d.job("jobs:\n  - shader: gradient.fs\n    output: a/b/x.png\n")).unwrap();
-        let problems = Plan::load(&d.job(
-            "jobs:\n  - shader: gradient.fs\n    output: c/d/x.png\n  - shader: missing.fs\n",
-        ))
-        .unwrap_err()
-        .problems;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(!d.path().join("a").exists() && !d.path().join("c").exists());
-        std::fs::write(d.path().join("file"), "").unwrap();
-        let problems =
-            Plan::load(&d.job("jobs:\n  - shader: gradient.fs\n    output: file/sub/x.png\n"))
-                .unwrap_err()
-                .problems;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].contains("cannot create output folder ")
-                && problems[0].ends_with("file is not a folder"),
-            "{problems:?}"
-        );
-    }
-
-    #[test]
-    fn stateful_shaders_give_stateful_tasks() {
-        let d = Dir::new("stateful", &["gradient.fs", "persistent.fs"]);
-        let plan = Plan::load(&d.job(
-            "jobs:\n  - shader: persistent.fs\n    frames: \"5..7\"\n  - shader: gradient.fs\n    frames: 2\n",
-        ))
-        .unwrap();
-        assert!(plan.tasks[0].stateful);
-        assert!(!plan.tasks[1].stateful);
-        assert_eq!(
-            plan.tasks[0]
-                .frames
-                .iter()
-                .map(|f| f.number)
-                .collect::<Vec<_>>(),
-            [5, 6]
-        );
-    }
-
-    /// Issue 12: stateless stills are cut into chunks; stateful tasks, videos and broken
-    /// tasks stay whole unless stateful splitting is asked for.
-    #[test]
-    fn issue12_chunks_cut_stateless_stills_and_keep_stateful_whole() {
-        let d = Dir::new("chunks", &["gradient.fs", "persistent.fs"]);
-        let plan = Plan::load(&d.job(
-            "jobs:\n  - shader: gradient.fs\n    frames: 5\n    output: out/g_%02d.png\n  - shader: persistent.fs\n    frames: 5\n    output: out/p_%02d.png\n  - shader: gradient.fs\n    frames: 5\n    output: out/g.gif\n",
-        ))
-        .unwrap();
-        let shape = |pieces: Vec<(usize, Task)>| -> Vec<(usize, Vec<u64>)> {
-            pieces
-                .into_iter()
-                .map(|(i, t)| (i, t.frames.iter().map(|f| f.number).collect()))
-                .collect()
-        };
-        assert_eq!(
-            shape(plan.chunks(2, false)),
-            [
-                (0, vec![0, 1]),
-                (0, vec![2, 3]),
-                (0, vec![4]),
-                (1, vec![0, 1, 2, 3, 4]),
-                (2, vec![0, 1, 2, 3, 4]),
-            ]
-        );
-        let split = plan.chunks(3, true);
-        assert_eq!(
-            shape(split.clone())[..4],
-            [
-                (0, vec![0, 1, 2]),
-                (0, vec![3, 4]),
-                (1, vec![0, 1, 2]),
-                (1, vec![3, 4])
-            ]
-        );
-        assert!(split[3].1.stateful, "a stateful chunk renders its lead-in");
-        assert_eq!(plan.chunks(0, true).len(), 3);
-    }
-
-    #[test]
-    fn a_broken_shader_is_a_broken_task_not_a_job_problem() {
-        let d = Dir::new("broken", &["bad/compile_error.fs"]);
-        let plan = Plan::load(&d.job("jobs:\n  - shader: compile_error.fs\n")).unwrap();
-        let why = plan.tasks[0].broken.as_deref().unwrap();
-        assert!(why.contains("compile_error.fs:12:12: error:"), "{why}");
-    }
-
-    #[test]
-    fn other_layout_numbers_times_and_adds_the_format() {
-        let d = Dir::new("compat", &["gradient.fs"]);
-        let job = d.path().join("job.json");
-        std::fs::write(
-            &job,
-            r#"{"defaults": {"width": 40, "height": 20, "quality": 80, "output_format": "jpg"},
-                "shaders": [{"input": "gradient.fs", "output": "out/grad", "times": [0.0, 0.5]}]}"#,
-        )
-        .unwrap();
-        let plan = Plan::load(&job).unwrap();
-        let t = &plan.tasks[0];
-        assert_eq!(
-            t.frames,
-            [
-                FrameAt {
-                    number: 0,
-                    time: 0.0
-                },
-                FrameAt {
-                    number: 1,
-                    time: 0.5
-                }
-            ]
-        );
-        let files = t.output_files();
-        assert!(files[1].ends_with("out/grad_0001.jpg"), "{files:?}");
-        assert!(matches!(
-            t.output,
-            Output::Stills {
-                format: StillFormat::Jpeg { quality: 80 },
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn tasks_round_trip_through_json() {
-        let d = Dir::new("json", &["persistent.fs", "inputs_all.fs"]);
-        let plan = Plan::load(&d.job(
-            "defaults:\n  fps: 7\n  time: 0.3\njobs:\n  - shader: persistent.fs\n    frames: \"3..9\"\n    output: out/p.webm\n  - shader: inputs_all.fs\n    inputs: { amount: 0.1 }\n    output: out/a.gif\n    frames: 2\n  - shader: inputs_all.fs\n    float: true\n    output: out/f_{frame}.png\n    frames: 2\n",
-        ))
-        .unwrap();
-        for task in &plan.tasks {
-            let text = serde_json::to_string(task).unwrap();
-            let back: Task = serde_json::from_str(&text).unwrap();
-            assert_eq!(&back, task, "{text}");
-        }
-        let v = serde_json::to_value(&plan.tasks[0]).unwrap();
-        assert_eq!(v["output"]["kind"], "video");
-        assert_eq!(v["output"]["codec"], "webm");
-        assert_eq!(v["stateful"], true);
-        assert_eq!(v["frames"][0]["number"], 3);
-        let v = serde_json::to_value(&plan.tasks[2]).unwrap();
-        assert_eq!(v["output"]["format"], json!({"type": "png", "bits": 16}));
-        let back: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
-        assert_eq!(back, plan);
     }
 }

@@ -446,7 +446,7 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
     })
 }
 
-/// The closing of the gaps with isf-shader-renderer's CLI (issue 11): the shader from
+/// What `isf render` takes as isf-shader-renderer's CLI does: the shader from
 /// standard input (`-`), several `--time`s (one numbered output each), `--quality`.
 /// Checks them and rewrites `args` so the render below needs no special case.
 fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {

@@ -132,7 +132,7 @@ impl PyCleanupReport {
         self.report.wgpu_report_skipped.clone()
     }
 
-    /// Devices given up on because a frame passed its deadline (issue 13), as dicts
+    /// Devices given up on because a frame passed its deadline, as dicts
     /// `{"generation", "reason", "still_running"}`. While one still runs its work, `ok` is
     /// False; it is not a leak.
     #[getter]

@@ -1,0 +1,94 @@
+//! The runner renders a task's inputs as every face gives them: `*` feeds every image input
+//! not named otherwise, a named one keeps its own file, and a name the shader does not
+//! declare fails the task as an input error. Renders on whatever adapter the machine has
+//! (Mesa's lavapipe without a GPU).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use isfkit_batch::{FrameAt, Output, RunOptions, Runner, RunnerConfig, StillFormat, Task};
+use isfkit_render::ErrorKind;
+
+fn shaders() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
+}
+
+fn transition(dir: &Path, progress: &str, images: &[(&str, PathBuf)]) -> Task {
+    Task {
+        origin: "transition".into(),
+        shader: shaders().join("transition.fs"),
+        width: 8,
+        height: 8,
+        fps: 30.0,
+        start: 0.0,
+        date: None,
+        frames: vec![FrameAt {
+            number: 0,
+            time: 0.0,
+        }],
+        inputs: BTreeMap::from([("progress".to_owned(), progress.to_owned())]),
+        images: images
+            .iter()
+            .map(|(n, p)| (n.to_string(), p.clone()))
+            .collect(),
+        audio: BTreeMap::new(),
+        float: false,
+        output: Output::Stills {
+            template: dir
+                .join(format!("out_{progress}.png"))
+                .display()
+                .to_string(),
+            format: StillFormat::Png { bits: 8 },
+        },
+        stateful: false,
+        broken: None,
+        source: None,
+    }
+}
+
+#[test]
+fn every_image_name_feeds_the_inputs_not_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let red = dir.path().join("red.png");
+    image::RgbaImage::from_pixel(8, 8, image::Rgba([255, 0, 0, 255]))
+        .save(&red)
+        .unwrap();
+    let checker = shaders().join("imported_checker.png");
+    let runner = Runner::new(RunnerConfig::default()).unwrap();
+    let run = |task: &Task| {
+        runner.run(
+            task,
+            &RunOptions::default(),
+            &AtomicBool::new(false),
+            &mut || {},
+        )
+    };
+    let images = [("*", checker.clone()), ("endImage", red.clone())];
+    // progress 1: exactly endImage, its own file; progress 0: startImage, fed by `*`.
+    for (progress, expected) in [("1", red.as_path()), ("0", checker.as_path())] {
+        let task = transition(dir.path(), progress, &images);
+        let result = run(&task);
+        assert_eq!(result.error, None, "progress {progress}");
+        let out = image::open(dir.path().join(format!("out_{progress}.png")))
+            .unwrap()
+            .to_rgba8();
+        let want = image::open(expected).unwrap().to_rgba8();
+        assert_eq!(out.as_raw(), want.as_raw(), "progress {progress}");
+    }
+    // A name the shader does not declare is still an input error.
+    let task = transition(dir.path(), "0", &[("*", checker), ("nope", red)]);
+    let result = run(&task);
+    assert_eq!(result.kind, Some(ErrorKind::Input));
+    assert!(
+        result
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("error: no input named \"nope\"")),
+        "{:?}",
+        result.error
+    );
+    let (written, report) = runner.finish();
+    written.unwrap();
+    assert!(report.ok(), "{report}");
+}
