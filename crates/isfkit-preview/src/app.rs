@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 use egui::{Color32, Key, Rect};
 use isfkit_output::{write_image, ImageFormat, PngCompression};
 use isfkit_render::{
-    CleanupReport, Engine, EngineConfig, ErrorKind, Frame, Phase, Program, Released, RenderOptions,
-    Scene, Value,
+    wgpu_leaks, CleanupReport, Engine, EngineConfig, ErrorKind, Frame, Phase, Program, Released,
+    RenderOptions, Scene, Value,
 };
 use winit::application::ApplicationHandler;
 use winit::event::WindowEvent;
@@ -395,7 +395,10 @@ impl App<'_> {
                 let waited = device.poll(wgpu::PollType::wait_indefinitely());
                 drop(state);
                 drop(device);
-                let live = window_gpu_leaks(&instance);
+                let live: Vec<String> = wgpu_leaks(&instance)
+                    .iter()
+                    .map(|l| format!("{} {}(s)", l.count, l.kind))
+                    .collect();
                 let mut problems = Vec::new();
                 if let Err(e) = waited {
                     problems.push(format!("waiting for the window's device failed: {e}"));
@@ -747,30 +750,6 @@ fn stem(p: &Path) -> String {
     p.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "shader".into())
-}
-
-/// Objects wgpu still counts on the window's instance after its device was dropped.
-fn window_gpu_leaks(instance: &wgpu::Instance) -> Vec<String> {
-    let Some(report) = instance.generate_report() else {
-        return Vec::new();
-    };
-    let hub = report.hub_report();
-    [
-        ("device", &hub.devices),
-        ("buffer", &hub.buffers),
-        ("texture", &hub.textures),
-        ("texture view", &hub.texture_views),
-        ("sampler", &hub.samplers),
-        ("bind group", &hub.bind_groups),
-        ("bind group layout", &hub.bind_group_layouts),
-        ("pipeline layout", &hub.pipeline_layouts),
-        ("render pipeline", &hub.render_pipelines),
-        ("shader module", &hub.shader_modules),
-    ]
-    .into_iter()
-    .filter(|(_, r)| r.num_kept_from_user > 0)
-    .map(|(k, r)| format!("{} {k}(s)", r.num_kept_from_user))
-    .collect()
 }
 
 /// What the UI asked for in a pass, done after it.

@@ -36,7 +36,8 @@ pub use gpu::{abandoned_work_running, Backend};
 pub use isfkit_audio::{AudioError, Sound};
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
 pub use lifecycle::{
-    Abandoned, CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport, Released,
+    wgpu_leaks, Abandoned, CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport,
+    Released,
 };
 pub use limits::{AdapterLimits, MAX_IMAGE_SIDE, MAX_IN_FLIGHT};
 pub use pool::{Freed, PoolStats, PooledTexture};

@@ -259,8 +259,16 @@ pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Leaks according to wgpu's own report: objects of each kind still held.
-pub(crate) fn wgpu_leaks(instance: &wgpu::Instance) -> Vec<Leak> {
+/// Objects that wgpu's own report (`Instance::generate_report()`) counts as still held by
+/// the user on `instance`, one [`Leak`] per kind with any (source [`LeakSource::Wgpu`],
+/// `count` the number held). Kinds counted: devices, buffers, textures, texture views,
+/// samplers, bind groups, bind group layouts, pipeline layouts, render pipelines and shader
+/// modules. Empty when the backend gives no report.
+///
+/// The report covers the whole instance: the engine checks its own instance with it in the
+/// verify phase, and a caller with its own wgpu instance (a window's, say) can check that
+/// one after dropping its device.
+pub fn wgpu_leaks(instance: &wgpu::Instance) -> Vec<Leak> {
     let Some(report) = instance.generate_report() else {
         return Vec::new();
     };
