@@ -204,19 +204,14 @@ fn empty_header_and_non_object_header_are_errors() {
 
 #[test]
 fn parse_file_reads_and_resolves_against_the_folder() {
-    let dir = std::env::temp_dir().join(format!("isfkit-format-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("shader.fs");
-    std::fs::write(
-        &file,
-        isf(r#"{"IMPORTED": {"tex": {"PATH": "img/a.png"}}}"#),
-    )
-    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shader.fs");
+    let text = isf(r#"{"IMPORTED": {"tex": {"PATH": "img/a.png"}}}"#);
+    std::fs::write(&file, text).unwrap();
     let doc = IsfDocument::parse_file(&file).unwrap();
-    assert_eq!(doc.imported[0].resolved_path, dir.join("img/a.png"));
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(doc.imported[0].resolved_path, dir.path().join("img/a.png"));
 
-    let missing = dir.join("nope.fs");
+    let missing = dir.path().join("nope.fs");
     let err = IsfDocument::parse_file(&missing).unwrap_err();
     assert_eq!(err.diagnostic.line, 0);
     assert!(

@@ -60,14 +60,11 @@ fn load_finds_the_vertex_shader_next_to_the_file() {
 
 #[test]
 fn load_errors_name_the_users_files() {
-    let dir = std::env::temp_dir().join(format!("isfkit-program-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
     let fs = dir.join("broken.fs");
-    std::fs::write(
-        &fs,
-        "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(nope);\n}\n",
-    )
-    .unwrap();
+    let broken = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    gl_FragColor = vec4(nope);\n}\n";
+    std::fs::write(&fs, broken).unwrap();
     match Program::load(&fs) {
         Err(e @ LoadError::Compile { .. }) => {
             let text = e.render();
@@ -92,5 +89,4 @@ fn load_errors_name_the_users_files() {
         Err(LoadError::Format(e)) => assert!(e.to_string().contains("cannot read"), "{e}"),
         other => panic!("expected a read error, got {other:?}"),
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -111,14 +111,10 @@ fn imported_images_need_the_engines_image_files() {
 
 #[test]
 fn imported_image_that_is_missing_fails_the_load() {
-    let dir = std::env::temp_dir().join(format!("isfkit-missing-import-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let fs = dir.join("imp.fs");
-    std::fs::write(
-        &fs,
-        "/*{ \"ISFVSN\": \"2\", \"IMPORTED\": { \"tex\": { \"PATH\": \"nope.png\" } } }*/\nvoid main() { gl_FragColor = IMG_NORM_PIXEL(tex, isf_FragNormCoord); }\n",
-    )
-    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fs = dir.path().join("imp.fs");
+    let imports_a_missing_file = "/*{ \"ISFVSN\": \"2\", \"IMPORTED\": { \"tex\": { \"PATH\": \"nope.png\" } } }*/\nvoid main() { gl_FragColor = IMG_NORM_PIXEL(tex, isf_FragNormCoord); }\n";
+    std::fs::write(&fs, imports_a_missing_file).unwrap();
     let engine = test_engine();
     let err = engine
         .load(&fs)
@@ -127,12 +123,11 @@ fn imported_image_that_is_missing_fails_the_load() {
     assert!(
         err.to_string().starts_with(&format!(
             "cannot read image {}: ",
-            dir.join("nope.png").display()
+            dir.path().join("nope.png").display()
         )),
         "{err}"
     );
     after_shutdown_clean(engine);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
