@@ -215,6 +215,12 @@ impl Dir {
         }
     }
 
+    /// Runs `isf` to the end with the words of `line` as its arguments, for the assertions of
+    /// [`Run`].
+    pub fn isf_words(&self, line: &str) -> Run {
+        self.isf(&line.split_whitespace().collect::<Vec<_>>())
+    }
+
     /// The names in folder `sub`, sorted (none when it does not exist).
     pub fn files(&self, sub: &str) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(self.path.join(sub))
@@ -308,6 +314,49 @@ impl Run {
             "stderr has no line starting {prefix:?}: {self:?}"
         );
         self
+    }
+}
+
+/// What a run must print on stderr: a whole line, or the start of one.
+pub enum Says {
+    Line(&'static str),
+    Starting(&'static str),
+}
+
+impl Run {
+    /// Asserts that stderr says `says`.
+    #[track_caller]
+    pub fn expect_stderr(&self, says: &Says) -> &Run {
+        match says {
+            Says::Line(line) => self.expect_stderr_line(line),
+            Says::Starting(prefix) => self.expect_stderr_line_starting(prefix),
+        }
+    }
+}
+
+/// A run that must fail: the shader copied from tests/shaders ("" for none), the arguments
+/// separated by spaces (`{fs}` stands for the copied shader's name, `{shaders}` for
+/// tests/shaders), the exit code and what stderr says.
+pub type Failure = (&'static str, &'static str, i32, Says);
+
+/// Runs each failure in a fresh folder: it exits with its code, says its message and writes
+/// no `out.png`.
+pub fn expect_failures(failures: &[Failure]) {
+    let shaders = shaders_dir().display().to_string();
+    for (shader, args, code, says) in failures {
+        let dir = Dir::new("failure");
+        let fs = if shader.is_empty() {
+            String::new()
+        } else {
+            dir.copy(shader)
+        };
+        let args: Vec<String> = args
+            .split_whitespace()
+            .map(|a| a.replace("{fs}", &fs).replace("{shaders}", &shaders))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        dir.isf(&args).expect_code(*code).expect_stderr(says);
+        assert!(!dir.join("out.png").exists(), "{args:?} wrote out.png");
     }
 }
 
