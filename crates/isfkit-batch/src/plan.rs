@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use isfkit_output::{ImageFormat, PngCompression, VideoFormat};
 use isfkit_render::format::{InputType, IsfDocument};
-use isfkit_render::{LoadError, Program, Value};
+use isfkit_render::{Error, LoadError, Program, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::frame_pattern::{number_frame, FramePattern};
@@ -544,21 +544,6 @@ fn has_frame_pattern(template: &str) -> bool {
     FramePattern::parse(template).has_number()
 }
 
-/// The command-line text form of a job-file input value (`0.5`, `true`, `1,0,0,1`, a label).
-fn value_text(v: &serde_json::Value) -> Option<String> {
-    Some(match v {
-        serde_json::Value::Bool(b) => b.to_string(),
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .map(|x| x.as_f64().map(|f| f.to_string()))
-            .collect::<Option<Vec<_>>>()?
-            .join(","),
-        _ => return None,
-    })
-}
-
 /// The input and image names an entry gives itself (strict); the others of a merged entry
 /// came from `defaults` and apply only to the shaders that declare them.
 struct Own {
@@ -791,34 +776,35 @@ fn expand_task(
     let mut inputs = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
         let strict = own.inputs.contains(&k);
-        let Some(text) = value_text(&v) else {
-            let from = if strict { "" } else { " (defaults)" };
-            problems.push(format!("{origin}: input \"{k}\"{from}: value {v} is not a number, bool, string or list of numbers"));
-            continue;
-        };
-        if let Some(doc) = &doc {
-            match doc.input(&k) {
+        let from = if strict { "" } else { " (from defaults)" };
+        let text = match &doc {
+            Some(doc) => match doc.input(&k) {
                 // A default for an input this shader does not have: not for this shader.
                 None if !strict => continue,
-                None => problems.push(format!(
-                    "{origin}: no input named \"{k}\" (inputs: {})",
-                    doc.inputs
-                        .iter()
-                        .map(|i| i.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-                Some(input) => {
-                    if let Err(err) = Value::parse_for(&k, &input.ty, &text) {
-                        let from = if strict { "" } else { " (from defaults)" };
-                        problems.push(format!("{origin}: {err}{from}"));
-                    }
+                None => {
+                    problems.push(format!("{origin}: {}", Error::unknown_input(doc, &k)));
+                    continue;
                 }
-            }
-        } else if !strict {
+                Some(input) => match Value::from_json(&k, &input.ty, &v) {
+                    Ok((_, text)) => text,
+                    Err(err) => {
+                        problems.push(format!("{origin}: {err}{from}"));
+                        continue;
+                    }
+                },
+            },
             // A broken shader (it fails without rendering): keep only what it gives itself.
-            continue;
-        }
+            None if !strict => continue,
+            None => match Value::json_text(&v) {
+                Some(text) => text,
+                None => {
+                    problems.push(format!(
+                        "{origin}: input \"{k}\"{from}: value {v} is not a number, bool, string or list of 1 to 4 numbers"
+                    ));
+                    continue;
+                }
+            },
+        };
         inputs.insert(k, text);
     }
     let mut images = BTreeMap::new();
@@ -915,18 +901,4 @@ pub(crate) fn output_folder(output: &Output) -> Option<PathBuf> {
     };
     dir.filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn values_become_text() {
-        assert_eq!(value_text(&json!(0.5)).unwrap(), "0.5");
-        assert_eq!(value_text(&json!(true)).unwrap(), "true");
-        assert_eq!(value_text(&json!([1, 0, 0.5])).unwrap(), "1,0,0.5");
-        assert!(value_text(&json!({"a": 1})).is_none());
-    }
 }

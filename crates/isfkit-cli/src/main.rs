@@ -15,8 +15,9 @@ use clap::{Args, Parser, Subcommand};
 use isfkit_batch::frame_pattern::FramePattern;
 use isfkit_batch::{parse_size, FrameAt, Output, RunOptions, Runner, RunnerConfig, Task};
 use isfkit_output::ImageFormat;
-use isfkit_render::format::{Diagnostic, FormatError, FormatErrorKind, IsfDocument};
-use isfkit_render::{Backend, Error, LoadError, Program};
+use isfkit_render::format::{FormatError, FormatErrorKind, IsfDocument};
+use isfkit_render::glsl::{Finding, Validation};
+use isfkit_render::{Backend, Error, ErrorKind, Program};
 use serde_json::json;
 
 mod batch;
@@ -524,104 +525,66 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn diag_json(d: &Diagnostic, stage: &str) -> serde_json::Value {
-    json!({ "line": d.line, "column": d.column, "message": d.message, "stage": stage })
+fn finding_json(f: &Finding) -> serde_json::Value {
+    let (line, column, message, stage, _) = f.fields();
+    let position = |n: u32| (f.stage != "limits").then_some(n);
+    json!({ "line": position(line), "column": position(column), "message": message, "stage": stage })
 }
 
+/// `isf validate`: the validation report (parse, translate, compile; with `--limits` the
+/// adapter's limits too), as compiler-style lines or JSON. A file that cannot be read is the
+/// user's file error (exit 2), not a report.
 fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let fs = args.shader.display().to_string();
-    let failed = || Failure {
-        code: 1,
-        message: String::new(),
+    let loaded = match Program::load(&args.shader) {
+        Err(e) if Validation::unreadable(&e) => {
+            return Err(engine_failure(&Error::from(e), &args.shader))
+        }
+        loaded => loaded,
     };
-    let header_warnings =
-        |warnings: &[isfkit_render::format::Diagnostic]| -> Vec<serde_json::Value> {
-            warnings.iter().map(|w| diag_json(w, "header")).collect()
-        };
-    match Program::load(&args.shader) {
-        Ok(program) => {
-            let warnings = header_warnings(&program.doc.warnings);
-            if args.limits {
-                let limits =
-                    isfkit_render::AdapterLimits::probe(args.backend).map_err(|e| Failure {
-                        code: 1,
-                        message: format!("error: --limits: {e}"),
-                    })?;
-                let problems = limits.check(&program, args.size, &isfkit_media::image_dimensions);
-                if !problems.is_empty() {
-                    if args.json {
-                        let errors: Vec<serde_json::Value> = problems
-                            .iter()
-                            .map(|m| json!({ "line": null, "column": null, "message": m, "stage": "limits" }))
-                            .collect();
-                        println!(
-                            "{}",
-                            json!({ "valid": false, "errors": errors, "warnings": warnings, "adapter": limits.adapter })
-                        );
-                    } else {
-                        for m in &problems {
-                            eprintln!("{fs}: error: {m} (adapter: {})", limits.adapter);
-                        }
-                    }
-                    return Err(failed());
-                }
-            }
-            if args.json {
-                println!(
-                    "{}",
-                    json!({ "valid": true, "errors": [], "warnings": warnings })
-                );
-            } else {
-                for w in &program.doc.warnings {
-                    eprintln!("{}", w.render(&fs));
-                }
-                println!("{fs}: valid");
-            }
-            Ok(())
+    let mut report = Validation::of(loaded);
+    let mut adapter = None;
+    if let (true, Some(program)) = (args.limits, &report.program) {
+        let limits = isfkit_render::AdapterLimits::probe(args.backend).map_err(|e| Failure {
+            code: e.kind().exit_code(),
+            message: format!("error: --limits: {e}"),
+        })?;
+        let problems = limits.check(program, args.size, &isfkit_media::image_dimensions);
+        report.add_limit_problems(problems);
+        adapter = Some(limits.adapter);
+    }
+    if args.json {
+        let errors: Vec<_> = report.errors.iter().map(finding_json).collect();
+        let warnings: Vec<_> = report.warnings.iter().map(finding_json).collect();
+        let mut v = json!({ "valid": report.valid(), "errors": errors, "warnings": warnings });
+        if let (false, Some(a)) = (report.valid(), &adapter) {
+            v["adapter"] = json!(a);
         }
-        Err(LoadError::Format(e)) => {
-            if let Some(f) = unreadable(&e) {
-                return Err(f);
-            }
-            if args.json {
-                println!(
-                    "{}",
-                    json!({ "valid": false, "errors": [diag_json(&e.diagnostic, "header")], "warnings": [] })
-                );
-            } else {
-                eprintln!("{}", e.diagnostic.render(&fs));
-            }
-            Err(failed())
+        println!("{v}");
+    } else if let Some(e) = &report.error {
+        eprintln!("{}", e.render_at(&args.shader));
+    } else {
+        for f in &report.errors {
+            eprintln!(
+                "{fs}: error: {} (adapter: {})",
+                f.diagnostic.message,
+                adapter.as_deref().unwrap_or("")
+            );
         }
-        Err(LoadError::ReadVertex { path, source }) => Err(Failure::usage(format!(
-            "error: cannot read {}: {source}",
-            path.display()
-        ))),
-        Err(LoadError::Compile {
-            error,
-            fragment,
-            vertex,
-            warnings,
-        }) => {
-            if args.json {
-                let errors: Vec<serde_json::Value> = error
-                    .diagnostics
-                    .iter()
-                    .map(|d| diag_json(&d.diagnostic, &d.stage.to_string()))
-                    .collect();
-                println!(
-                    "{}",
-                    json!({ "valid": false, "errors": errors, "warnings": header_warnings(&warnings) })
-                );
-            } else {
-                eprintln!("{}", error.render(&fragment, &vertex));
+        if report.valid() {
+            for w in &report.warnings {
+                eprintln!("{}", w.diagnostic.render(&fs));
             }
-            Err(failed())
+            println!("{fs}: valid");
         }
-        Err(e) => Err(Failure {
-            code: 1,
-            message: format!("error: {e}"),
-        }),
+    }
+    if report.valid() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: ErrorKind::InvalidShader.exit_code(),
+            message: String::new(),
+        })
     }
 }
 

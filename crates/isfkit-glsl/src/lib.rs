@@ -14,6 +14,7 @@ pub mod nesting;
 mod program;
 mod rename;
 mod rewrite;
+mod validation;
 pub mod words;
 
 use std::fmt;
@@ -28,6 +29,7 @@ pub use layout::{Field, FieldRole, FieldType, Layout, TextureSlot, TextureSource
 /// docs/limits.md names).
 pub use nesting as limits;
 pub use program::{vertex_shader_path, Facts, LoadError, Program};
+pub use validation::{Finding, Validation};
 
 /// A shader stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

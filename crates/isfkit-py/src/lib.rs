@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use isfkit_output::FrameExt;
 use isfkit_render::format::IsfDocument;
+use isfkit_render::glsl::{Finding, Validation};
 use isfkit_render::{
     Backend, Engine, EngineConfig, Error, Frame, ImageData, LoadError, Pixels, Program,
     RenderOptions, Scene, Sound, Value,
@@ -477,15 +478,7 @@ fn validate<'py>(
     path: Option<PathBuf>,
     vertex: Option<String>,
 ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
-    enum Outcome {
-        Format(isfkit_render::format::FormatError),
-        Io(String),
-        Compiled(
-            Vec<isfkit_render::format::Diagnostic>,
-            Result<(), isfkit_render::glsl::CompileError>,
-        ),
-    }
-    let outcome = py.detach(|| {
+    let report = py.detach(|| {
         // One loader for files and text (`Program`): the `.vs` sibling of a file is found and
         // compiled there; a `vertex` given here replaces it.
         let loaded = match (&path, &source, vertex) {
@@ -497,35 +490,17 @@ fn validate<'py>(
                 }),
             (None, s, v) => Program::from_source(s.as_deref().unwrap_or(""), v.as_deref()),
         };
-        match loaded {
-            Ok(program) => Outcome::Compiled(program.doc.warnings, Ok(())),
-            Err(LoadError::Format(e)) => Outcome::Format(e),
-            Err(e @ LoadError::ReadVertex { .. }) => Outcome::Io(e.to_string()),
-            Err(LoadError::Compile {
-                error, warnings, ..
-            }) => Outcome::Compiled(warnings, Err(error)),
-            Err(e) => Outcome::Io(e.to_string()),
-        }
+        Validation::of(loaded)
     });
-    let errors_list = PyList::empty(py);
-    let warnings = PyList::empty(py);
-    match outcome {
-        Outcome::Format(e) => {
-            errors_list.append(errors::diagnostic(py, &e.diagnostic, "header")?)?
-        }
-        Outcome::Io(message) => errors_list
-            .append(errors::class(py, "Diagnostic")?.call1((0, 0, message, "vertex", "error"))?)?,
-        Outcome::Compiled(doc_warnings, compiled) => {
-            for w in &doc_warnings {
-                warnings.append(errors::diagnostic(py, w, "header")?)?;
-            }
-            if let Err(e) = compiled {
-                for d in errors::compile_diagnostics(py, &e)?.iter() {
-                    errors_list.append(d)?;
-                }
-            }
-        }
-    }
+    let list = |findings: &[Finding]| -> PyResult<Bound<'py, PyList>> {
+        let items = findings
+            .iter()
+            .map(|f| errors::diagnostic(py, &f.diagnostic, &f.stage))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    };
+    let errors_list = list(&report.errors)?;
+    let warnings = list(&report.warnings)?;
     Ok((errors_list, warnings))
 }
 

@@ -76,6 +76,38 @@ impl Value {
         })
     }
 
+    /// A JSON value (a job file's `inputs`, a service request's) in the text form `--set`
+    /// takes: a bool, a finite number, a string (a long's label, numbers as text), or a list
+    /// of 1 to 4 finite numbers. `None` for anything else: null, objects, infinities, an
+    /// empty or longer list.
+    pub fn json_text(v: &serde_json::Value) -> Option<String> {
+        use serde_json::Value as J;
+        let finite = |x: &J| x.as_f64().filter(|f| f.is_finite());
+        match v {
+            J::Bool(b) => Some(b.to_string()),
+            J::Number(n) => finite(v).map(|_| n.to_string()),
+            J::String(s) => Some(s.clone()),
+            J::Array(a) if (1..=4).contains(&a.len()) => a
+                .iter()
+                .map(|x| finite(x).map(|f| f.to_string()))
+                .collect::<Option<Vec<_>>>()
+                .map(|p| p.join(",")),
+            _ => None,
+        }
+    }
+
+    /// A JSON value for input `name` of type `ty`, with the rules of every face: its text
+    /// form ([`json_text`](Self::json_text)) read as [`parse_for`](Self::parse_for) reads
+    /// `--set`. Returns the value and its text (what a task carries).
+    pub fn from_json(name: &str, ty: &InputType, v: &serde_json::Value) -> Result<(Value, String)> {
+        let text = Value::json_text(v).ok_or_else(|| Error::InputType {
+            name: name.to_owned(),
+            expected: ty.type_name(),
+            given: v.to_string(),
+        })?;
+        Ok((Value::parse_for(name, ty, &text)?, text))
+    }
+
     /// Parses command-line text for an input of type `ty`: `true`/`1`, `3`, `0.5`, `0.2,0.8`,
     /// `1,0,0,1` (a colour may leave out alpha, which is then 1).
     pub fn parse_for(name: &str, ty: &InputType, text: &str) -> Result<Value> {
@@ -217,6 +249,42 @@ mod tests {
             max: 1.0,
             identity: None,
         }
+    }
+
+    #[test]
+    fn json_values_take_the_set_syntax_and_one_rule_set() {
+        use serde_json::json;
+        assert_eq!(Value::json_text(&json!(0.5)).as_deref(), Some("0.5"));
+        assert_eq!(Value::json_text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(
+            Value::json_text(&json!([1, 0, 0, 1])).as_deref(),
+            Some("1,0,0,1")
+        );
+        assert_eq!(Value::json_text(&json!({"a": 1})), None);
+        assert_eq!(Value::json_text(&json!([])), None);
+        assert_eq!(Value::json_text(&json!([1, 2, 3, 4, 5])), None);
+        let float = InputType::Float {
+            default: 0.0,
+            min: 0.0,
+            max: 1.0,
+            identity: None,
+        };
+        assert_eq!(
+            Value::from_json("speed", &float, &json!(0.25)).unwrap(),
+            (Value::Float(0.25), "0.25".to_owned())
+        );
+        assert_eq!(
+            Value::from_json("speed", &float, &json!(1e39))
+                .unwrap_err()
+                .to_string(),
+            "input \"speed\": 1e39 is out of range for a 32-bit float (within ±3.4028235e38)"
+        );
+        assert_eq!(
+            Value::from_json("speed", &float, &json!({"a": 1}))
+                .unwrap_err()
+                .to_string(),
+            "input \"speed\" is of type float, but the value given is {\"a\":1}"
+        );
     }
 
     #[test]

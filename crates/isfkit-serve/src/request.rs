@@ -667,24 +667,6 @@ pub fn shader_only(args: &Value, config: &ServeConfig) -> Result<Source, Service
     source(args, config)
 }
 
-/// An input value in the text form `isf render --set` takes, or `None` for a JSON value
-/// that no input type takes.
-pub fn input_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => n.as_f64().filter(|f| f.is_finite()).map(|_| n.to_string()),
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) if !a.is_empty() && a.len() <= 4 => {
-            let parts: Option<Vec<String>> = a
-                .iter()
-                .map(|x| x.as_f64().filter(|f| f.is_finite()).map(|f| f.to_string()))
-                .collect();
-            parts.map(|p| p.join(","))
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -845,11 +827,7 @@ mod tests {
     }
 
     #[test]
-    fn input_values_take_the_set_syntax() {
-        assert_eq!(input_text(&json!(0.5)).as_deref(), Some("0.5"));
-        assert_eq!(input_text(&json!(true)).as_deref(), Some("true"));
-        assert_eq!(input_text(&json!([1, 0, 0, 1])).as_deref(), Some("1,0,0,1"));
-        assert_eq!(input_text(&json!({"a": 1})), None);
+    fn base64_takes_data_urls() {
         assert_eq!(
             decode_base64("data:image/png;base64,aGk="),
             Some(b"hi".to_vec())

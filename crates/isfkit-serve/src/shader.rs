@@ -4,30 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use isfkit_render::format::{Diagnostic, FormatError, InputType, IsfDocument};
+use isfkit_render::format::{InputType, IsfDocument};
+use isfkit_render::glsl::{Finding, Validation};
 use isfkit_render::{LoadError, Program, Value as InputValue};
 use serde_json::{json, Value};
 
 use crate::config::ServeConfig;
 use crate::error::ServiceError;
-use crate::request::{input_text, RenderParams, Source};
+use crate::request::{RenderParams, Source};
 use isfkit_batch::lead_in::plan_frames;
 
 use crate::worker::WorkerJob;
-
-fn diag(d: &Diagnostic, stage: &str, severity: &str) -> Value {
-    json!({ "line": d.line, "column": d.column, "stage": stage, "severity": severity, "message": d.message })
-}
-
-/// `name:line:col: message` (or `name: message` without a position): one line per
-/// diagnostic, as the `errors` and `warnings` strings of the older server's answers.
-fn line_text(name: &str, d: &Diagnostic, stage: &str) -> String {
-    if d.line > 0 {
-        format!("{name}:{}:{}: {stage}: {}", d.line, d.column, d.message)
-    } else {
-        format!("{name}: {stage}: {}", d.message)
-    }
-}
 
 /// The folder IMPORTED paths resolve against: the shader's own folder, or the allowed root
 /// for shader text; `None` when the request may read no files.
@@ -68,67 +55,47 @@ pub struct Checked {
 pub fn check(source: &Source, config: &ServeConfig) -> Result<Checked, ServiceError> {
     let name = source.display_name();
     let base = base_dir(source, config);
-    let parsed = IsfDocument::parse_with_base(&source.text, base.as_deref());
-    let answer_for = |errors: Vec<(Diagnostic, String)>, warnings: &[Diagnostic], info: Value| {
-        let mut diagnostics: Vec<Value> = errors
-            .iter()
-            .map(|(d, stage)| diag(d, stage, "error"))
-            .collect();
-        diagnostics.extend(warnings.iter().map(|w| diag(w, "header", "warning")));
-        let valid = errors.is_empty();
-        json!({
-            "valid": valid,
-            "success": valid,
-            "errors": errors.iter().map(|(d, s)| line_text(&name, d, s)).collect::<Vec<_>>(),
-            "warnings": warnings.iter().map(|w| line_text(&name, w, "header")).collect::<Vec<_>>(),
-            "diagnostics": diagnostics,
-            "shader_info": info,
-        })
-    };
-    let doc = match parsed {
-        Ok(doc) => doc,
-        Err(FormatError { diagnostic, .. }) => {
-            return Ok(Checked {
-                answer: answer_for(vec![(diagnostic, "header".into())], &[], Value::Null),
-                program: None,
-            })
+    // The document first: its IMPORTED files are checked against the allowed folder before
+    // anything reads them.
+    let (report, info) = match IsfDocument::parse_with_base(&source.text, base.as_deref()) {
+        Err(e) => (Validation::of(Err(LoadError::Format(e))), Value::Null),
+        Ok(doc) => {
+            check_imported(&doc, source, config)?;
+            let loaded =
+                Program::compile(doc.clone(), source.vertex.clone(), None, None, name.clone());
+            let report = Validation::of(loaded);
+            let info = match &report.program {
+                Some(p) => info_json(&p.doc, Some(p.facts)),
+                None => info_json(&doc, None),
+            };
+            (report, info)
         }
     };
-    check_imported(&doc, source, config)?;
-    let label = name.clone();
-    match Program::compile(doc.clone(), source.vertex.clone(), None, None, label) {
-        Ok(program) => {
-            let info = info_json(&program.doc, Some(program.facts));
-            Ok(Checked {
-                answer: answer_for(Vec::new(), &program.doc.warnings, info),
-                program: Some(program),
-            })
+    let line = |f: &Finding| {
+        let (line, column, message, stage, _) = f.fields();
+        if line > 0 {
+            format!("{name}:{line}:{column}: {stage}: {message}")
+        } else {
+            format!("{name}: {stage}: {message}")
         }
-        Err(LoadError::Compile {
-            error, warnings, ..
-        }) => {
-            let errors = error
-                .diagnostics
-                .iter()
-                .map(|d| (d.diagnostic.clone(), d.stage.to_string()))
-                .collect();
-            Ok(Checked {
-                answer: answer_for(errors, &warnings, info_json(&doc, None)),
-                program: None,
-            })
-        }
-        Err(e) => Ok(Checked {
-            answer: answer_for(
-                vec![(
-                    Diagnostic::bare(isfkit_render::format::Severity::Error, e.to_string()),
-                    "header".into(),
-                )],
-                &[],
-                info_json(&doc, None),
-            ),
-            program: None,
-        }),
-    }
+    };
+    let diagnostic = |f: &Finding| {
+        let (line, column, message, stage, severity) = f.fields();
+        json!({ "line": line, "column": column, "stage": stage, "severity": severity, "message": message })
+    };
+    let valid = report.valid();
+    let answer = json!({
+        "valid": valid,
+        "success": valid,
+        "errors": report.errors.iter().map(line).collect::<Vec<_>>(),
+        "warnings": report.warnings.iter().map(line).collect::<Vec<_>>(),
+        "diagnostics": report.errors.iter().chain(&report.warnings).map(diagnostic).collect::<Vec<_>>(),
+        "shader_info": info,
+    });
+    Ok(Checked {
+        answer,
+        program: report.program,
+    })
 }
 
 /// A source as a cache key: its text, vertex text and file.
@@ -242,21 +209,9 @@ pub fn render_job(
                 input.ty.type_name()
             )));
         }
-        let text = input_text(value).ok_or_else(|| {
-            bad(format!(
-                "input \"{name}\" is of type {}; {value} is not a value of it",
-                input.ty.type_name()
-            ))
-        })?;
-        match InputValue::parse_for(name, &input.ty, &text) {
-            Ok(v) if finite(&v) => inputs.push((name.clone(), text)),
-            Ok(_) => {
-                return Err(bad(format!(
-                    "input \"{name}\": {text} is out of range for a 32-bit float"
-                )))
-            }
-            Err(e) => return Err(bad(e.to_string())),
-        }
+        let (_, text) =
+            InputValue::from_json(name, &input.ty, value).map_err(|e| bad(e.to_string()))?;
+        inputs.push((name.clone(), text));
     }
     let mut images = Vec::new();
     for (name, bytes) in &params.images {
@@ -309,15 +264,6 @@ pub fn render_job(
         lead_in,
         deadline: params.deadline.as_secs_f64(),
     })
-}
-
-fn finite(v: &InputValue) -> bool {
-    match v {
-        InputValue::Float(f) => f.is_finite(),
-        InputValue::Point2D(p) => p.iter().all(|f| f.is_finite()),
-        InputValue::Color(c) => c.iter().all(|f| f.is_finite()),
-        _ => true,
-    }
 }
 
 #[cfg(test)]
