@@ -599,6 +599,61 @@ fn expand_task(
             }
         }
     }
+    let (width, height) = task_size(&origin, e, &mut problems);
+    let fps = e.fps.unwrap_or(30.0);
+    if !(fps > 0.0 && fps.is_finite()) {
+        problems.push(format!(
+            "{origin}: fps must be a positive number, not {fps}"
+        ));
+    }
+    let start = e.time.unwrap_or(0.0);
+    if !start.is_finite() {
+        problems.push(format!(
+            "{origin}: time must be a finite number, not {start}"
+        ));
+    }
+    if let Some(Err(msg)) = e.date.as_deref().map(isfkit_render::parse_date) {
+        problems.push(format!("{origin}: {msg}"));
+    }
+    let frames = task_frames(&origin, e, start, fps, &mut problems);
+    let float = e.float.unwrap_or(false);
+    let output = task_output(
+        &origin,
+        e,
+        &name,
+        base,
+        frames.len() > 1,
+        float,
+        &mut problems,
+    );
+    let inputs = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
+    let (images, audio) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
+    if problems.is_empty() {
+        Ok(Task {
+            origin,
+            shader: shader.to_owned(),
+            width,
+            height,
+            fps,
+            start,
+            date: e.date.clone(),
+            frames,
+            inputs,
+            images,
+            audio,
+            float,
+            output,
+            stateful,
+            broken,
+            source: None,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The entry's render size (640x360 when it gives none), checked.
+fn task_size(origin: &str, e: &Entry, problems: &mut Vec<String>) -> (u32, u32) {
     let (width, height) = match (&e.size, e.width, e.height) {
         (Some(s), _, _) => parse_size(s).unwrap_or_else(|m| {
             problems.push(format!("{origin}: {m}"));
@@ -624,21 +679,18 @@ fn expand_task(
             "{origin}: size {width}x{height} is over the limit of {max_side} pixels per side"
         ));
     }
-    let fps = e.fps.unwrap_or(30.0);
-    if !(fps > 0.0 && fps.is_finite()) {
-        problems.push(format!(
-            "{origin}: fps must be a positive number, not {fps}"
-        ));
-    }
-    let start = e.time.unwrap_or(0.0);
-    if !start.is_finite() {
-        problems.push(format!(
-            "{origin}: time must be a finite number, not {start}"
-        ));
-    }
-    if let Some(Err(msg)) = e.date.as_deref().map(isfkit_render::parse_date) {
-        problems.push(format!("{origin}: {msg}"));
-    }
+    (width, height)
+}
+
+/// The frames an entry asks for (`frames`: a count or a range; `times`: a list; neither:
+/// one frame at `time`), each at a time that reaches the shader as a finite 32-bit float.
+fn task_frames(
+    origin: &str,
+    e: &Entry,
+    start: f64,
+    fps: f64,
+    problems: &mut Vec<String>,
+) -> Vec<FrameAt> {
     let at = |number: u64| FrameAt {
         number,
         time: start + number as f64 / fps,
@@ -716,7 +768,20 @@ fn expand_task(
     if frames.is_empty() && problems.is_empty() {
         problems.push(format!("{origin}: no frames to render"));
     }
-    let many = frames.len() > 1;
+    frames
+}
+
+/// Where an entry's frames go (`{name}` is the shader's file stem; several frames need a
+/// frame number in a still's name), and that its folder can be made.
+fn task_output(
+    origin: &str,
+    e: &Entry,
+    name: &str,
+    base: &Path,
+    many: bool,
+    float: bool,
+    problems: &mut Vec<String>,
+) -> Output {
     let mut template = e.output.clone().unwrap_or_else(|| {
         if many {
             "{name}_%04d.png".into()
@@ -724,7 +789,7 @@ fn expand_task(
             "{name}.png".into()
         }
     });
-    template = template.replace("{name}", &name);
+    template = template.replace("{name}", name);
     if let Err(m) = crate::limits::check_frame_pattern(&template) {
         problems.push(format!("{origin}: output: {m}"));
     }
@@ -734,7 +799,6 @@ fn expand_task(
         }
     }
     let out_path = base.join(&template);
-    let float = e.float.unwrap_or(false);
     let bits = e.bits.unwrap_or(if float { 16 } else { 8 });
     if bits != 8 && bits != 16 {
         problems.push(format!("{origin}: bits must be 8 or 16, not {bits}"));
@@ -773,11 +837,23 @@ fn expand_task(
             ));
         }
     }
+    output
+}
+
+/// An entry's input values in their text form, each checked against the shader's input
+/// (`doc`: `None` for a shader that does not load); defaults only where the shader declares them.
+fn task_inputs(
+    origin: &str,
+    e: &Entry,
+    own: &Own,
+    doc: Option<&IsfDocument>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, String> {
     let mut inputs = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
         let strict = own.inputs.contains(&k);
         let from = if strict { "" } else { " (from defaults)" };
-        let text = match &doc {
+        let text = match doc {
             Some(doc) => match doc.input(&k) {
                 // A default for an input this shader does not have: not for this shader.
                 None if !strict => continue,
@@ -807,6 +883,19 @@ fn expand_task(
         };
         inputs.insert(k, text);
     }
+    inputs
+}
+
+/// An entry's image and sound files, found and matched to image and audio inputs of the
+/// shader; `*` feeds every image input not named otherwise.
+fn task_files(
+    origin: &str,
+    e: &Entry,
+    own: &Own,
+    doc: Option<&IsfDocument>,
+    base: &Path,
+    problems: &mut Vec<String>,
+) -> (BTreeMap<String, PathBuf>, BTreeMap<String, PathBuf>) {
     let mut images = BTreeMap::new();
     for (k, p) in e.images.clone().unwrap_or_default() {
         let path = base.join(&p);
@@ -817,7 +906,7 @@ fn expand_task(
             ));
         }
         let strict = own.images.contains(&k);
-        if let Some(doc) = &doc {
+        if let Some(doc) = doc {
             let is_image = doc
                 .input(&k)
                 .is_some_and(|i| matches!(i.ty, InputType::Image));
@@ -835,7 +924,7 @@ fn expand_task(
         }
         images.insert(k, path);
     }
-    if let Some(doc) = &doc {
+    if let Some(doc) = doc {
         images = crate::media::resolve_images(doc, &images);
     }
     let mut audio = BTreeMap::new();
@@ -847,7 +936,7 @@ fn expand_task(
                 path.display()
             ));
         }
-        if let Some(doc) = &doc {
+        if let Some(doc) = doc {
             if !doc.input(&k).is_some_and(|i| {
                 matches!(i.ty, InputType::Audio { .. } | InputType::AudioFft { .. })
             }) {
@@ -858,28 +947,7 @@ fn expand_task(
         }
         audio.insert(k, path);
     }
-    if problems.is_empty() {
-        Ok(Task {
-            origin,
-            shader: shader.to_owned(),
-            width,
-            height,
-            fps,
-            start,
-            date: e.date.clone(),
-            frames,
-            inputs,
-            images,
-            audio,
-            float,
-            output,
-            stateful,
-            broken,
-            source: None,
-        })
-    } else {
-        Err(problems)
-    }
+    (images, audio)
 }
 
 /// The first ancestor of `dir` (itself included) that exists but is not a folder, which

@@ -113,10 +113,18 @@ impl LoadError {
         }
     }
 
-    /// [`render`](Self::render), with header errors placed in the file at `path`.
+    /// The text every face prints for this error of the shader at `path`: header and
+    /// compile errors compiler-style, placed in the file (`file:line:col: error: ...`, the
+    /// line, a caret); a file that cannot be read as `error: cannot read PATH: why`.
     pub fn render_at(&self, path: &Path) -> String {
         match self {
+            LoadError::Format(e) if e.kind == isfkit_format::FormatErrorKind::Unreadable => {
+                format!("error: {}", e.diagnostic.message)
+            }
             LoadError::Format(e) => e.diagnostic.render(&path.display().to_string()),
+            LoadError::ReadVertex { path, source } => {
+                format!("error: cannot read {}: {source}", path.display())
+            }
             other => other.render(),
         }
     }

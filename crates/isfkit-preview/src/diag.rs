@@ -2,29 +2,12 @@
 
 use std::path::Path;
 
-use isfkit_render::format::FormatErrorKind;
 use isfkit_render::{Error, LoadError};
 
 /// What `isf validate SHADER` prints on stderr for `e` (file:line:col diagnostics with the
 /// source line and a caret for header and compile errors).
 pub fn load_error_text(shader: &Path, e: &LoadError) -> String {
-    let fs = shader.display().to_string();
-    match e {
-        LoadError::Format(f) if f.kind == FormatErrorKind::Unreadable => {
-            format!("error: {}", f.diagnostic.message)
-        }
-        LoadError::Format(f) => f.diagnostic.render(&fs),
-        LoadError::ReadVertex { path, source } => {
-            format!("error: cannot read {}: {source}", path.display())
-        }
-        LoadError::Compile {
-            error,
-            fragment,
-            vertex,
-            ..
-        } => error.render(fragment, vertex),
-        e => format!("error: {e}"),
-    }
+    e.render_at(shader)
 }
 
 /// The text for an engine error (a scene that cannot be made or rendered), as `isf render`
