@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -116,13 +116,9 @@ fn every_job_file_problem_is_reported_before_anything_renders() {
         "typo.yaml",
         "jobs:\n  - shader: gradient.fs\n    ouptut: x.png\n",
     );
-    let o = d.output(&["batch", "typo.yaml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("unknown field `ouptut`"),
-        "{}",
-        stderr(&o)
-    );
+    d.isf(&["batch", "typo.yaml"])
+        .expect_code(2)
+        .expect_stderr_contains("unknown field `ouptut`");
 }
 
 const HANGING: &str = "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() {\n    float a = 0.0;\n    for (int i = 0; i < 60000; i++) { a += sin(a + float(i) * 0.001 + gl_FragCoord.x); }\n    gl_FragColor = vec4(fract(a), 0.0, 0.0, 1.0);\n}\n";
@@ -175,33 +171,40 @@ fn isolate_reports_broken_and_hanging_shaders_and_renders_the_good_ones() {
     assert_eq!(d.files("out"), ["good.png"]);
 }
 
-#[test]
-fn resume_after_a_kill_completes_with_every_frame_valid() {
-    let d = Dir::new("resume");
-    d.copy("gradient.fs");
-    const FRAMES: u64 = 400;
-    d.write(
-        "job.yaml",
-        format!("jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: {FRAMES}\n    output: out/f_%04d.png\n"),
+/// The frames of the job `start_long_batch` starts.
+const FRAMES: u64 = 400;
+
+/// Starts `isf batch job.yaml FLAG` (stderr discarded) in a fresh folder on a job of FRAMES
+/// 640x480 frames of gradient.fs into out/f_%04d.png; returns once `n` of them are on disk
+/// (60 s at most).
+fn start_long_batch(name: &str, flag: &str, stdout: Stdio, n: usize) -> (Dir, Child) {
+    let job = format!(
+        "jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: {FRAMES}\n    output: out/f_%04d.png\n"
     );
-    let mut child = d
-        .cmd(&["batch", "job.yaml", "--quiet"])
-        .stdout(Stdio::null())
+    let d = Dir::with_gradient_job(name, &job);
+    let child = d
+        .cmd(&["batch", "job.yaml", flag])
+        .stdout(stdout)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it once some frames are on disk.
     let t = Instant::now();
-    while d
-        .files("out")
-        .iter()
-        .filter(|f| f.ends_with(".png"))
-        .count()
-        < 10
-        && t.elapsed() < Duration::from_secs(60)
-    {
+    let frames = || {
+        d.files("out")
+            .iter()
+            .filter(|f| f.ends_with(".png"))
+            .count()
+    };
+    while frames() < n && t.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(20));
     }
+    (d, child)
+}
+
+#[test]
+fn resume_after_a_kill_completes_with_every_frame_valid() {
+    // Kill it once some frames are on disk.
+    let (d, mut child) = start_long_batch("resume", "--quiet", Stdio::null(), 10);
     child.kill().unwrap();
     child.wait().unwrap();
     let before = d
@@ -245,9 +248,7 @@ fn resume_after_a_kill_completes_with_every_frame_valid() {
 
 #[test]
 fn video_output_through_ffmpeg_and_a_clear_error_without_it() {
-    let d = Dir::new("video");
-    d.copy("gradient.fs");
-    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 64x48\n    frames: 12\n    fps: 24\n    output: out/clip.mp4\n");
+    let d = Dir::with_gradient_job("video", "jobs:\n  - shader: gradient.fs\n    size: 64x48\n    frames: 12\n    fps: 24\n    output: out/clip.mp4\n");
     // Without ffmpeg on PATH: the task fails with a message naming the package.
     let empty = d.path.join("empty-path");
     std::fs::create_dir_all(&empty).unwrap();
@@ -356,10 +357,8 @@ fn a_chatty_ffmpeg_does_not_hang_the_render() {
 
 #[test]
 fn check_validates_without_rendering() {
-    let d = Dir::new("check");
-    d.copy("gradient.fs");
-    d.write(
-        "job.yaml",
+    let d = Dir::with_gradient_job(
+        "check",
         "jobs:\n  - shader: \"*.fs\"\n    frames: 5\n    output: out/{name}_%02d.png\n",
     );
     let o = d.output(&["batch", "job.yaml", "--check"]);
@@ -375,12 +374,7 @@ fn check_validates_without_rendering() {
 /// entries.
 #[test]
 fn check_creates_nothing_for_a_rejected_job() {
-    let d = Dir::new("check-rejected");
-    d.copy("gradient.fs");
-    d.write(
-        "job.yaml",
-        "jobs:\n  - shader: gradient.fs\n    output: out/a/{name}.png\n  - shader: gradient.fs\n    output: out/b/x.png\n    inputs: { nope: 1 }\n",
-    );
+    let d = Dir::with_gradient_job("check-rejected", "jobs:\n  - shader: gradient.fs\n    output: out/a/{name}.png\n  - shader: gradient.fs\n    output: out/b/x.png\n    inputs: { nope: 1 }\n");
     let o = d.output(&["batch", "job.yaml", "--check"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
@@ -460,19 +454,7 @@ fn readme_batch_example_passes_check() {
 
 #[test]
 fn ctrl_c_finishes_frames_in_flight_writes_the_summary_and_exits_130() {
-    let d = Dir::new("sigint");
-    d.copy("gradient.fs");
-    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n    size: 640x480\n    frames: 400\n    output: out/f_%04d.png\n");
-    let child = d
-        .cmd(&["batch", "job.yaml", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t = Instant::now();
-    while d.files("out").len() < 5 && t.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (d, child) = start_long_batch("sigint", "--json", Stdio::piped(), 5);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -498,10 +480,8 @@ fn ctrl_c_finishes_frames_in_flight_writes_the_summary_and_exits_130() {
 /// a pattern gets a numbered name, not a literal `%04d`.
 #[test]
 fn render_output_formats_patterns_and_bad_seconds() {
-    let d = Dir::new("render-fixes");
-    d.copy("gradient.fs");
-    d.write(
-        "job.yaml",
+    let d = Dir::with_gradient_job(
+        "render-fixes",
         "jobs:\n  - shader: gradient.fs\n    size: 8x8\n    output: out/x.png\n",
     );
     // `--flag=-1`, so that clap hands -1 to the seconds check instead of rejecting it as an
@@ -599,11 +579,7 @@ fn ranges_match_a_full_run_and_bad_bits_are_reported() {
         "bits.yaml",
         "jobs:\n  - shader: builtins.fs\n    bits: 12\n    output: b.png\n",
     );
-    let o = d.output(&["batch", "bits.yaml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("bits must be 8 or 16, not 12"),
-        "{}",
-        stderr(&o)
-    );
+    d.isf(&["batch", "bits.yaml"])
+        .expect_code(2)
+        .expect_stderr_contains("bits must be 8 or 16, not 12");
 }

@@ -808,9 +808,7 @@ fn render_date_is_reproducible_and_advances_with_time() {
 
 #[test]
 fn bad_batch_date_is_a_usage_error() {
-    let dir = Dir::new("bad-date");
-    dir.copy("gradient.fs");
-    dir.write("job.yaml", "jobs:\n  - shader: gradient.fs\n");
+    let dir = Dir::with_gradient_job("bad-date", "jobs:\n  - shader: gradient.fs\n");
     dir.isf(&["batch", "job.yaml", "--date", "tomorrow"])
         .expect_code(2)
         .expect_stderr_line(
@@ -887,10 +885,8 @@ fn validate_limits_reports_oversized_passes() {
 
 #[test]
 fn batch_check_limits_refuses_sizes_over_the_adapters() {
-    let dir = Dir::new("batch-limits");
-    dir.copy("gradient.fs");
-    dir.write(
-        "job.yaml",
+    let dir = Dir::with_gradient_job(
+        "batch-limits",
         "jobs:\n  - shader: gradient.fs\n    size: 40000x4\n",
     );
     // Under isfkit's own limit (65536; tests/hostile.rs), over every adapter's.

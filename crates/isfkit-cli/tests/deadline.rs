@@ -36,35 +36,16 @@ fn lines_with<'a>(text: &'a str, start: &str) -> Vec<&'a str> {
 fn render_returns_at_the_deadline_and_keeps_finished_frames() {
     let d = Dir::new("render");
     d.write("hang.fs", NEVER_ENDS);
-    let (o, took) = d.timed(&[
-        "render",
-        "hang.fs",
-        "-o",
-        "x.png",
-        "--size",
-        "2048x2048",
-        "--deadline",
-        "2",
-    ]);
+    let (o, took) = d.timed_words("render hang.fs -o x.png --size 2048x2048 --deadline 2");
     assert!(took < BOUND, "returned after {took:?}: {}", stderr(&o));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(lines_with(&stderr(&o), "error"), [TIMEOUT_MESSAGE]);
     assert!(!d.path.join("x.png").exists());
 
     d.write("late.fs", LATE_HANG);
-    let (o, took) = d.timed(&[
-        "render",
-        "late.fs",
-        "-o",
-        "f_%02d.png",
-        "--frames",
-        "6",
-        "--size",
-        "2048x2048",
-        "--deadline",
-        "2",
-        "--cleanup-report",
-    ]);
+    let (o, took) = d.timed_words(
+        "render late.fs -o f_%02d.png --frames 6 --size 2048x2048 --deadline 2 --cleanup-report",
+    );
     assert!(took < BOUND, "returned after {took:?}: {}", stderr(&o));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
@@ -99,16 +80,7 @@ fn exit_right_after_a_timeout_does_not_crash() {
     let d = Dir::new("exit");
     d.write("hang.fs", NEVER_ENDS);
     for _ in 0..8 {
-        let (o, _) = d.timed(&[
-            "render",
-            "hang.fs",
-            "-o",
-            "x.png",
-            "--size",
-            "2048x2048",
-            "--deadline",
-            "0.001",
-        ]);
+        let (o, _) = d.timed_words("render hang.fs -o x.png --size 2048x2048 --deadline 0.001");
         assert_eq!(o.status.code(), Some(1), "{:?}: {}", o.status, stderr(&o));
         assert_eq!(
             lines_with(&stderr(&o), "error"),

@@ -12,6 +12,15 @@ fn shader(header_inputs: &str, code: &str) -> String {
     format!("/*{{\"ISFVSN\": \"2\", \"INPUTS\": [{header_inputs}]}}*/\n{code}")
 }
 
+/// Writes `source` as `name` in `d`: `isf validate` of it must exit 1 with the line `message`.
+#[track_caller]
+fn expect_invalid(d: &Dir, name: &str, source: impl AsRef<[u8]>, message: &str) {
+    d.write(name, source);
+    d.isf(&["validate", name])
+        .expect_code(1)
+        .expect_stderr_line(message);
+}
+
 // -------------------------------------------------------------------------------------------
 // Size expressions
 
@@ -22,22 +31,20 @@ fn a_size_expression_nested_30000_deep_is_an_error_not_a_stack_overflow() {
     let src = format!(
         "/*{{\"ISFVSN\": \"2\", \"PASSES\": [{{\"TARGET\": \"a\", \"WIDTH\": \"{expr}\"}}, {{}}]}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
     );
-    d.write("deep.fs", src);
     let col = "/*{\"ISFVSN\": \"2\", \"PASSES\": [{\"TARGET\": \"a\", \"WIDTH\": ".len() + 1;
-    d.isf(&["validate", "deep.fs"]).expect_code(1).expect_stderr_line(&format!(
+    let message = format!(
         "deep.fs:1:{col}: error: PASSES[0].WIDTH \"((((((((((((((((((((((((((((((((((((((((\"... is not a valid expression: the expression is 60006 characters long, over the limit of 1000"
-    ));
+    );
+    expect_invalid(&d, "deep.fs", src, &message);
     // Within the length limit, past the depth limit.
     let expr = format!("{}$WIDTH{}", "(".repeat(40), ")".repeat(40));
-    d.write(
-        "nested.fs",
-        format!(
-            "/*{{\"ISFVSN\": \"2\", \"PASSES\": [{{\"TARGET\": \"a\", \"WIDTH\": \"{expr}\"}}, {{}}]}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
-        ),
+    let nested = format!(
+        "/*{{\"ISFVSN\": \"2\", \"PASSES\": [{{\"TARGET\": \"a\", \"WIDTH\": \"{expr}\"}}, {{}}]}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
     );
-    d.isf(&["validate", "nested.fs"]).expect_code(1).expect_stderr_line(&format!(
+    let message = format!(
         "nested.fs:1:{col}: error: PASSES[0].WIDTH \"((((((((((((((((((((((((((((((((((((((((\"... is not a valid expression: the expression nests deeper than the limit of 32 levels at column 33"
-    ));
+    );
+    expect_invalid(&d, "nested.fs", nested, &message);
 }
 
 #[test]
@@ -48,12 +55,12 @@ fn a_header_nested_past_the_json_limit_is_an_error() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    d.write("deep.fs", src);
     // The root object is level 1: the 64th `[` opens level 65.
     let col = "/*{\"ISFVSN\": \"2\", \"X\": ".len() + 64;
-    d.isf(&["validate", "deep.fs"]).expect_code(1).expect_stderr_line(&format!(
+    let message = format!(
         "deep.fs:1:{col}: error: the ISF header nests arrays and objects deeper than the limit of 64 levels"
-    ));
+    );
+    expect_invalid(&d, "deep.fs", src, &message);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -78,62 +85,61 @@ fn deep_ifs() -> String {
 #[test]
 fn glsl_nested_3000_ifs_deep_is_an_error_at_the_users_line() {
     let d = Dir::new("glsl-ifs");
-    d.write("ifs.fs", deep_ifs());
-    d.isf(&["validate", "ifs.fs"])
-        .expect_code(1)
-        .expect_stderr_line(&format!("ifs.fs:258:4: {NESTING}"));
+    expect_invalid(
+        &d,
+        "ifs.fs",
+        deep_ifs(),
+        &format!("ifs.fs:258:4: {NESTING}"),
+    );
 }
 
+/// 10,000 nested parentheses, and a sum of 10,000 terms: each an error at its column of line 3.
 #[test]
-fn glsl_with_10000_nested_parentheses_is_an_error() {
-    let d = Dir::new("glsl-parens");
-    let code = format!(
-        "void main() {{\ngl_FragColor = vec4({}1.0{});\n}}\n",
-        "(".repeat(10_000),
-        ")".repeat(10_000)
-    );
-    d.write("parens.fs", shader("", &code));
-    // main's block is level 1, `vec4(` level 2: the 255th parenthesis opens level 257.
-    let col = "gl_FragColor = vec4(".len() + 255;
-    d.isf(&["validate", "parens.fs"])
-        .expect_code(1)
-        .expect_stderr_line(&format!("parens.fs:3:{col}: {NESTING}"));
-}
-
-#[test]
-fn a_10000_term_sum_is_an_error() {
-    let d = Dir::new("glsl-sum");
-    let code = format!(
-        "void main() {{\nfloat a = 1.0{};\ngl_FragColor = vec4(a);\n}}\n",
-        " + 1.0".repeat(10_000)
-    );
-    d.write("sum.fs", shader("", &code));
-    // `=` is the statement's first operator: the 4,000th `+` is one too many.
-    let col = "float a = 1.0".len() + 6 * 3999 + 2;
-    d.isf(&["validate", "sum.fs"])
-        .expect_code(1)
-        .expect_stderr_line(&format!(
-            "sum.fs:3:{col}: error: a statement has more than the limit of 4000 operators"
-        ));
+fn glsl_past_the_nesting_and_operator_limits_is_an_error() {
+    let d = Dir::new("glsl-limits");
+    let parens = format!("({}1.0{})", "(".repeat(10_000), ")".repeat(10_000));
+    let sum = format!("1.0{}", " + 1.0".repeat(10_000));
+    for (name, line3, col, message) in [
+        // main's block is level 1, `vec4(` level 2: the 255th parenthesis opens level 257.
+        (
+            "parens.fs",
+            format!("gl_FragColor = vec4{parens};"),
+            "gl_FragColor = vec4(".len() + 255,
+            NESTING,
+        ),
+        // `=` is the statement's first operator: the 4,000th `+` is one too many.
+        (
+            "sum.fs",
+            format!("float a = {sum};\ngl_FragColor = vec4(a);"),
+            "float a = 1.0".len() + 6 * 3999 + 2,
+            "error: a statement has more than the limit of 4000 operators",
+        ),
+    ] {
+        let code = format!("void main() {{\n{line3}\n}}\n");
+        expect_invalid(
+            &d,
+            name,
+            shader("", &code),
+            &format!("{name}:3:{col}: {message}"),
+        );
+    }
 }
 
 #[test]
 fn a_macro_bomb_is_an_error_at_its_use() {
     let d = Dir::new("glsl-macros");
-    // 10^8 tokens from 10 short lines.
-    let mut code = String::from("#define A0 x x x x x x x x x x\n");
-    for k in 1..9 {
-        code.push_str(&format!(
-            "#define A{k} {}\n",
-            format!("A{} ", k - 1).repeat(10)
-        ));
-    }
-    code.push_str("void main() { gl_FragColor = vec4(A8); }\n");
-    d.write("bomb.fs", shader("", &code));
+    // 10^8 tokens from 10 short lines: A0 is ten `x`, each next A ten of the one before.
+    let defines: String = (1..9)
+        .map(|k| format!("#define A{k} {}\n", format!("A{} ", k - 1).repeat(10)))
+        .collect();
+    let code = format!(
+        "#define A0 x x x x x x x x x x\n{defines}void main() {{ gl_FragColor = vec4(A8); }}\n"
+    );
     let col = "void main() { gl_FragColor = vec4(".len() + 1;
-    d.isf(&["validate", "bomb.fs"]).expect_code(1).expect_stderr_line(&format!(
+    let message = format!(
         "bomb.fs:11:{col}: error: the shader expands to more than the limit of 1000000 tokens (macros expanded)"
-    ));
+    );
+    expect_invalid(&d, "bomb.fs", shader("", &code), &message);
 }
 
 #[test]
@@ -187,12 +193,7 @@ fn a_70000_digit_frame_pattern_is_a_usage_error() {
 
 #[test]
 fn frame_counts_and_ranges_past_the_limits_are_job_errors() {
-    let d = Dir::new("frames");
-    d.copy("gradient.fs");
-    d.write(
-        "job.yaml",
-        "jobs:\n  - shader: gradient.fs\n    frames: 10000000000\n  - shader: gradient.fs\n    frames: \"0..18446744073709551615\"\n  - shader: gradient.fs\n    frames: \"99999999..100000001\"\n",
-    );
+    let d = Dir::with_gradient_job("frames", "jobs:\n  - shader: gradient.fs\n    frames: 10000000000\n  - shader: gradient.fs\n    frames: \"0..18446744073709551615\"\n  - shader: gradient.fs\n    frames: \"99999999..100000001\"\n");
     d.isf(&["batch", "job.yaml", "--check"])
         .expect_code(2)
         .expect_stderr_line("error: the job file has 3 problem(s); nothing was rendered:")
@@ -213,15 +214,19 @@ fn frame_counts_and_ranges_past_the_limits_are_job_errors() {
 
 #[test]
 fn in_flight_and_thread_counts_past_the_limits_are_usage_errors() {
-    let d = Dir::new("counts");
-    d.copy("gradient.fs");
-    d.write("job.yaml", "jobs:\n  - shader: gradient.fs\n");
-    d.isf(&["batch", "job.yaml", "--in-flight", "18446744073709551615"])
-        .expect_code(2)
-        .expect_stderr_line("error: invalid value '18446744073709551615' for '--in-flight <IN_FLIGHT>': 18446744073709551615 is over the limit of 16 frames in flight");
-    d.isf(&["batch", "job.yaml", "--threads", "100000"])
-        .expect_code(2)
-        .expect_stderr_line("error: invalid value '100000' for '--threads <THREADS>': 100000 is over the limit of 256 encoder threads");
+    let d = Dir::with_gradient_job("counts", "jobs:\n  - shader: gradient.fs\n");
+    for (args, message) in [
+        (
+            "batch job.yaml --in-flight 18446744073709551615",
+            "error: invalid value '18446744073709551615' for '--in-flight <IN_FLIGHT>': 18446744073709551615 is over the limit of 16 frames in flight",
+        ),
+        (
+            "batch job.yaml --threads 100000",
+            "error: invalid value '100000' for '--threads <THREADS>': 100000 is over the limit of 256 encoder threads",
+        ),
+    ] {
+        d.isf_words(args).expect_code(2).expect_stderr_line(message);
+    }
 }
 
 // -------------------------------------------------------------------------------------------
@@ -303,10 +308,8 @@ fn a_20000_pixel_image_is_a_size_error_before_the_gpu() {
 
 #[test]
 fn a_100000_pixel_batch_size_fails_the_check() {
-    let d = Dir::new("size");
-    d.copy("gradient.fs");
-    d.write(
-        "job.yaml",
+    let d = Dir::with_gradient_job(
+        "size",
         "jobs:\n  - shader: gradient.fs\n    size: 100000x100000\n",
     );
     d.isf(&["batch", "job.yaml", "--check"])
@@ -323,70 +326,59 @@ fn a_100000_pixel_batch_size_fails_the_check() {
 #[test]
 fn header_numbers_out_of_range_are_errors() {
     let d = Dir::new("numbers");
-    d.write(
-        "huge.fs",
-        shader(
+    // The column of MAX's value.
+    let level =
+        r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "level", "TYPE": "float", "MIN": 0, "MAX": "#
+            .len()
+            + 1;
+    let n =
+        r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "n", "TYPE": "long", "MIN": 0, "MAX": "#.len() + 1;
+    let float_main = "void main() { gl_FragColor = vec4(level); }\n";
+    for (name, input, main, message) in [
+        (
+            "huge.fs",
             r#"{"NAME": "level", "TYPE": "float", "MIN": 0, "MAX": 1e309}"#,
-            "void main() { gl_FragColor = vec4(level); }\n",
+            float_main,
+            format!("huge.fs:1:{level}: error: input \"level\": MAX: number 1e309 is out of range (a number must be within ±1.7976931348623157e308)"),
         ),
-    );
-    let col = r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "level", "TYPE": "float", "MIN": 0, "MAX": "#
-        .len() + 1;
-    d.isf(&["validate", "huge.fs"]).expect_code(1).expect_stderr_line(&format!(
-        "huge.fs:1:{col}: error: input \"level\": MAX: number 1e309 is out of range (a number must be within ±1.7976931348623157e308)"
-    ));
-    d.write(
-        "f32.fs",
-        shader(
+        (
+            "f32.fs",
             r#"{"NAME": "level", "TYPE": "float", "MIN": 0, "MAX": 1e39}"#,
-            "void main() { gl_FragColor = vec4(level); }\n",
+            float_main,
+            format!("f32.fs:1:{level}: error: input \"level\": MAX: number 1e39 is out of range for a 32-bit float (within ±3.4028235e38)"),
         ),
-    );
-    d.isf(&["validate", "f32.fs"]).expect_code(1).expect_stderr_line(&format!(
-        "f32.fs:1:{col}: error: input \"level\": MAX: number 1e39 is out of range for a 32-bit float (within ±3.4028235e38)"
-    ));
-    d.write(
-        "long.fs",
-        shader(
+        (
+            "long.fs",
             r#"{"NAME": "n", "TYPE": "long", "MIN": 0, "MAX": 1e23}"#,
             "void main() { gl_FragColor = vec4(float(n)); }\n",
+            format!("long.fs:1:{n}: error: input \"n\": MAX: number 1e23 is out of range for a long (-2147483648 to 2147483647)"),
         ),
-    );
-    let col =
-        r#"/*{"ISFVSN": "2", "INPUTS": [{"NAME": "n", "TYPE": "long", "MIN": 0, "MAX": "#.len() + 1;
-    d.isf(&["validate", "long.fs"]).expect_code(1).expect_stderr_line(&format!(
-        "long.fs:1:{col}: error: input \"n\": MAX: number 1e23 is out of range for a long (-2147483648 to 2147483647)"
-    ));
+    ] {
+        expect_invalid(&d, name, shader(input, main), &message);
+    }
 }
 
 #[test]
 fn nan_time_and_nan_inputs_are_usage_errors_not_black_frames() {
     let d = Dir::new("nan");
     d.copy("inputs_all.fs");
-    let render = |extra: &[&str]| {
-        let mut args = vec!["render", "inputs_all.fs", "-o", "x.png", "--size", "4x4"];
-        args.extend_from_slice(extra);
-        d.isf(&args)
-    };
-    render(&["--time", "nan"])
-        .expect_code(2)
-        .expect_stderr_line("error: --time NaN is not a finite number of seconds");
-    // Finite, but infinite as the shader's 32-bit TIME: the engine's check.
-    render(&["--time", "1e100"])
-        .expect_code(2)
-        .expect_stderr_line(
+    for (extra, message) in [
+        ("--time nan", "error: --time NaN is not a finite number of seconds"),
+        // Finite, but infinite as the shader's 32-bit TIME: the engine's check.
+        (
+            "--time 1e100",
             "error: time: 1e100 is out of range for a 32-bit float (within ±3.4028235e38)",
-        );
-    render(&["--set", "amount=nan"])
-        .expect_code(2)
-        .expect_stderr_line("error: input \"amount\": NaN is not a finite number");
-    render(&["--set", "amount=1e39"])
-        .expect_code(2)
-        .expect_stderr_line(
-        "error: input \"amount\": 1e39 is out of range for a 32-bit float (within ±3.4028235e38)",
-    );
-    render(&["--set", "spot=inf,0"])
-        .expect_code(2)
-        .expect_stderr_line("error: input \"spot\": inf is not a finite number");
+        ),
+        ("--set amount=nan", "error: input \"amount\": NaN is not a finite number"),
+        (
+            "--set amount=1e39",
+            "error: input \"amount\": 1e39 is out of range for a 32-bit float (within ±3.4028235e38)",
+        ),
+        ("--set spot=inf,0", "error: input \"spot\": inf is not a finite number"),
+    ] {
+        d.isf_words(&format!("render inputs_all.fs -o x.png --size 4x4 {extra}"))
+            .expect_code(2)
+            .expect_stderr_line(message);
+    }
     assert!(!d.path.join("x.png").exists());
 }

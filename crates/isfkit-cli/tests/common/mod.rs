@@ -148,6 +148,14 @@ impl Dir {
         }
     }
 
+    /// A fresh folder holding a copy of tests/shaders/gradient.fs and `job` as job.yaml.
+    pub fn with_gradient_job(name: &str, job: &str) -> Dir {
+        let dir = Dir::new(name);
+        dir.copy("gradient.fs");
+        dir.write("job.yaml", job);
+        dir
+    }
+
     pub fn join(&self, rel: &str) -> PathBuf {
         self.path.join(rel)
     }
@@ -213,6 +221,11 @@ impl Dir {
             args: args.iter().map(|s| s.to_string()).collect(),
             output: self.output(args),
         }
+    }
+
+    /// Runs `isf` to the end with the words of `line` as its arguments and says how long it took.
+    pub fn timed_words(&self, line: &str) -> (Output, Duration) {
+        self.timed(&line.split_whitespace().collect::<Vec<_>>())
     }
 
     /// Runs `isf` to the end with the words of `line` as its arguments, for the assertions of
@@ -302,6 +315,16 @@ impl Run {
         assert!(
             self.stderr_lines().iter().any(|l| l == line),
             "stderr lacks the line {line:?}: {self:?}"
+        );
+        self
+    }
+
+    /// Asserts that stderr holds `text`.
+    #[track_caller]
+    pub fn expect_stderr_contains(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr().contains(text),
+            "stderr lacks {text:?}: {self:?}"
         );
         self
     }
