@@ -16,7 +16,6 @@
 //! the runner's business (the CLI's `batch` module).
 
 pub mod executor;
-pub mod frame_pattern;
 pub mod lead_in;
 pub mod limits;
 pub mod media;
@@ -24,6 +23,8 @@ pub mod plan;
 pub mod runner;
 pub mod schema;
 pub mod worker;
+
+pub use isfkit_media::frame_pattern;
 
 pub use executor::{engine_config, run_task, Failure, RunOptions, Summary, TaskError, TaskResult};
 pub use plan::{parse_size, FrameAt, Output, Plan, PlanError, StillFormat, Task, VideoCodec};

@@ -14,9 +14,7 @@ pub const MAX_FRAME_NUMBER: u64 = 100_000_000;
 /// The most frames a whole plan may list, over all its tasks: 10,000,000 (160 MB of plan).
 pub const MAX_PLAN_FRAMES: u64 = 10_000_000;
 
-/// The widest frame number in an output pattern (`%020d`, `{frame:020}`): 20 digits, the
-/// most a 64-bit frame number has. (Formatting panics past 65,535.)
-pub const MAX_FRAME_DIGITS: usize = 20;
+pub use isfkit_media::frame_pattern::MAX_FRAME_DIGITS;
 
 /// The largest job file read: 16 MiB. A path like `/dev/zero` is an error, not an endless
 /// read.

@@ -1,5 +1,5 @@
-//! The frame number in an output name, the one parser of it for `isf render -o`, job files
-//! and the Python runner.
+//! The frame number in a file name, the one parser of it for outputs (`isf render -o`, job
+//! files, the Python runner) and image-sequence inputs (`shots/f_%04d.png`).
 //!
 //! Two spellings, each with the meaning it has in its own language:
 //! - printf's: `%d`; `%4d` pads with spaces to 4 characters, `%04d` with zeros; `%%` is a
@@ -10,7 +10,9 @@
 //! Every pattern in a name is replaced by the frame number. Anything else is kept as written:
 //! a `%` that starts no pattern (`100%.png`), `{name}`, `{frames}`.
 
-use crate::limits::MAX_FRAME_DIGITS;
+/// The widest frame number in a pattern (`%020d`, `{frame:020}`): 20 digits, the most a
+/// 64-bit frame number has. (Formatting panics past 65,535.)
+pub const MAX_FRAME_DIGITS: usize = 20;
 
 /// An output name split into text and frame-number patterns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +103,40 @@ impl FramePattern {
         }
     }
 
+    /// The frame number of `name` when it is a name of this pattern (every pattern in it
+    /// holding the same number), `None` otherwise: `f_0012.png` of `f_%04d.png` is 12.
+    pub fn number_of(&self, name: &str) -> Option<u64> {
+        let mut rest = name;
+        let mut found: Option<u64> = None;
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => rest = rest.strip_prefix(t.as_str())?,
+                Part::Number(_) => {
+                    let trimmed = rest.trim_start_matches(' ');
+                    let digits = trimmed.len()
+                        - trimmed
+                            .trim_start_matches(|c: char| c.is_ascii_digit())
+                            .len();
+                    if digits == 0 {
+                        return None;
+                    }
+                    let n: u64 = trimmed[..digits].parse().ok()?;
+                    if found.is_some_and(|f| f != n) {
+                        return None;
+                    }
+                    found = Some(n);
+                    rest = &trimmed[digits..];
+                }
+            }
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+        let n = found?;
+        // The name is this frame's exact name (padding as the pattern writes it).
+        (self.format(n) == name).then_some(n)
+    }
+
     fn numbers(&self) -> impl Iterator<Item = &Number> {
         self.parts.iter().filter_map(|p| match p {
             Part::Number(n) => Some(n),
@@ -168,6 +204,27 @@ fn shortened(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_give_their_frame_number_back() {
+        let p = FramePattern::parse("f_%04d.png");
+        assert_eq!(p.number_of("f_0012.png"), Some(12));
+        assert_eq!(p.number_of("f_12345.png"), Some(12345));
+        assert_eq!(p.number_of("f_012.png"), None, "not the pattern's padding");
+        assert_eq!(p.number_of("g_0012.png"), None);
+        assert_eq!(p.number_of("f_0012.png.tmp"), None);
+        assert_eq!(
+            FramePattern::parse("{frame}.jpg").number_of("7.jpg"),
+            Some(7)
+        );
+        assert_eq!(
+            FramePattern::parse("f%3d.png").number_of("f  7.png"),
+            Some(7)
+        );
+        let twice = FramePattern::parse("a%d_b%d.png");
+        assert_eq!(twice.number_of("a3_b3.png"), Some(3));
+        assert_eq!(twice.number_of("a3_b4.png"), None);
+    }
 
     #[test]
     fn printf_patterns() {
