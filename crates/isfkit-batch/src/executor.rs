@@ -17,7 +17,9 @@ use isfkit_output::{
 use isfkit_render::{Engine, Error, ErrorKind, RenderOptions, Scene, Sound};
 use serde::{Deserialize, Serialize};
 
+use crate::keys::Keyframes;
 use crate::lead_in::plan_frames;
+use crate::media::Moving;
 use crate::plan::{output_folder, Output, Task};
 
 /// How to run a task (the same for every task of a run).
@@ -328,9 +330,10 @@ impl TaskRun<'_> {
     }
 
     /// Loads the shader (from its file, or the text the task carries) and applies the
-    /// task's inputs, images and sounds; the first sound (by input name) is returned for a
-    /// video's sound track.
-    fn scene(&mut self) -> Result<(Scene, Option<Arc<Sound>>), TaskError> {
+    /// task's inputs, still images and sounds; returns what moves from frame to frame
+    /// (videos, sequences, keyframed inputs) and the first sound (by input name), a video's
+    /// sound track.
+    fn scene(&mut self) -> Result<(Scene, Moving, Option<Arc<Sound>>), TaskError> {
         let task = self.task;
         let scene = match &task.source {
             Some(text) => self.engine.load_source(text, None),
@@ -344,9 +347,21 @@ impl TaskRun<'_> {
             .iter()
             .map(|w| w.render(&name))
             .collect();
-        let sound = crate::media::apply_inputs(&scene, &task.inputs, &task.images, &task.audio)
+        let doc = scene.document();
+        let (stills, clips) = crate::media::open_clips(&doc, &task.images, task.fps)
             .map_err(|e| self.engine_error(&e))?;
-        Ok((scene, sound))
+        let sound = crate::media::apply_inputs(&scene, &task.inputs, &stills, &task.audio)
+            .map_err(|e| self.engine_error(&e))?;
+        let mut keys = Vec::new();
+        for (name, k) in &task.keys {
+            let ty = doc
+                .input(name)
+                .map(|i| i.ty.clone())
+                .ok_or_else(|| self.engine_error(&Error::unknown_input(&doc, name)))?;
+            let k = Keyframes::new(name, &ty, k).map_err(|e| self.engine_error(&e))?;
+            keys.push((name.clone(), k));
+        }
+        Ok((scene, Moving { clips, keys }, sound))
     }
 
     /// Which frames must be written, and which a resumed run finds complete.
@@ -390,7 +405,14 @@ impl TaskRun<'_> {
                 message: why.clone(),
             });
         }
-        let (scene, sound) = self.scene()?;
+        let (scene, moving, sound) = self.scene()?;
+        let sound = match (&task.output, sound, &task.sound) {
+            _ if task.mute => None,
+            (Output::Video { .. }, None, Some(path)) => Some(Arc::new(
+                crate::media::load_sound(path).map_err(|e| self.engine_error(&e))?,
+            )),
+            (_, sound, _) => sound,
+        };
         let wanted = self.wanted();
         if self.options.resume {
             // A killed run may have left temporary files; they are never complete frames.
@@ -468,6 +490,8 @@ impl TaskRun<'_> {
             o.date = date.map(|d| isfkit_render::date_uniform(d, p.time - task.start));
             o
         };
+        let moving = std::cell::RefCell::new(moving);
+        let moving_error = std::cell::RefCell::new(None);
         // A re-initialisation (soak testing) splits the run into segments.
         let segment = self
             .options
@@ -484,36 +508,44 @@ impl TaskRun<'_> {
             }
             let stills = &mut self.stills;
             let interrupted = self.interrupted;
+            // Each frame's videos and keyframed values are set as it is submitted (frames in
+            // flight keep what they were submitted with).
+            let frames = part.iter().map_while(|p| {
+                if interrupted.load(Ordering::Relaxed) {
+                    return None;
+                }
+                if let Err(e) = moving.borrow_mut().apply(&scene, p.time) {
+                    *moving_error.borrow_mut() = Some(e);
+                    return None;
+                }
+                Some(options(p))
+            });
             self.engine
-                .render_pipelined(
-                    &scene,
-                    part.iter()
-                        .map(options)
-                        .take_while(|_| !interrupted.load(Ordering::Relaxed)),
-                    self.options.in_flight,
-                    |i, frame| {
-                        let p = part[i as usize];
-                        if p.write {
-                            match &task.output {
-                                Output::Stills { template, format } => {
-                                    let path = Task::frame_path(template, p.number);
-                                    stills.push(path.clone());
-                                    self.encoders.submit(frame, path, format.image_format())?
-                                }
-                                Output::Video { .. } => {
-                                    video.as_mut().expect("video writer").write(&frame)?
-                                }
-                                Output::Gif { .. } => {
-                                    gif.as_mut().expect("gif writer").write(&frame)?
-                                }
+                .render_pipelined(&scene, frames, self.options.in_flight, |i, frame| {
+                    let p = part[i as usize];
+                    if p.write {
+                        match &task.output {
+                            Output::Stills { template, format } => {
+                                let path = Task::frame_path(template, p.number);
+                                stills.push(path.clone());
+                                self.encoders.submit(frame, path, format.image_format())?
                             }
-                            written += 1;
-                            on_frame();
+                            Output::Video { .. } => {
+                                video.as_mut().expect("video writer").write(&frame)?
+                            }
+                            Output::Gif { .. } => {
+                                gif.as_mut().expect("gif writer").write(&frame)?
+                            }
                         }
-                        Ok(())
-                    },
-                )
+                        written += 1;
+                        on_frame();
+                    }
+                    Ok(())
+                })
                 .map_err(|e: PipelineError| TaskError::pipeline(&e, &task.shader))?;
+            if let Some(e) = moving_error.borrow_mut().take() {
+                return Err(self.engine_error(&e));
+            }
         }
         // This task's frames are all written (or failed) before its result is reported, so
         // a write error is blamed on the task it belongs to.
@@ -662,8 +694,11 @@ mod tests {
                 },
             ],
             inputs: Default::default(),
+            keys: Default::default(),
             images: Default::default(),
             audio: Default::default(),
+            sound: None,
+            mute: false,
             float: false,
             output: Output::Stills {
                 template: dir.join("f_%04d.png").to_string_lossy().into_owned(),

@@ -16,6 +16,7 @@
 //! the runner's business (the CLI's `batch` module).
 
 pub mod executor;
+pub mod keys;
 pub mod lead_in;
 pub mod limits;
 pub mod media;

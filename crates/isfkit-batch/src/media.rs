@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use isfkit_media::{probe_clip, ClipError, ClipInfo, ClipReader, ClipSource, ClipSpec};
 use isfkit_render::format::{InputType, IsfDocument};
+
+use crate::keys::Keyframes;
 use isfkit_render::{EngineConfig, Error, ImageData, ImageFiles, Scene, Sound, MAX_IMAGE_SIDE};
 
 /// isfkit-media as the engine's reader of IMPORTED images.
@@ -78,6 +81,143 @@ pub fn resolve_images(
         }
     }
     resolved
+}
+
+/// The image files of `images` that are videos or image sequences (see
+/// [`isfkit_media::ClipSpec`]), opened for a render at `fps` frames per second, and the rest
+/// (still images). `*` is resolved against `doc` first.
+#[allow(clippy::type_complexity)]
+pub fn open_clips(
+    doc: &IsfDocument,
+    images: &BTreeMap<String, PathBuf>,
+    fps: f64,
+) -> Result<(BTreeMap<String, PathBuf>, Vec<(String, ClipReader)>), Error> {
+    let mut stills = BTreeMap::new();
+    let mut clips = Vec::new();
+    for (name, path) in resolve_images(doc, images) {
+        let text = path.to_string_lossy();
+        let spec = ClipSpec::parse(&text).map_err(|message| Error::Image {
+            path: path.clone(),
+            message,
+        })?;
+        match spec {
+            None => {
+                stills.insert(name, path);
+            }
+            Some(spec) => {
+                let reader = ClipReader::open(&spec, fps, MAX_IMAGE_SIDE).map_err(clip_error)?;
+                clips.push((name, reader));
+            }
+        }
+    }
+    Ok((stills, clips))
+}
+
+/// A video or image-sequence input, probed: where a render without its own size, rate or
+/// length takes them from.
+#[derive(Debug, Clone)]
+pub struct Footage {
+    /// The image input it feeds.
+    pub input: String,
+    pub spec: ClipSpec,
+    pub info: ClipInfo,
+}
+
+impl Footage {
+    /// The first of `images` (input name, file as written, in the order given) that is a
+    /// video or an image sequence, probed; `None` when all are still images.
+    pub fn first<'a>(
+        images: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Option<Footage>, Error> {
+        for (input, text) in images {
+            let spec = ClipSpec::parse(text).map_err(|message| Error::Image {
+                path: text.into(),
+                message,
+            })?;
+            if let Some(spec) = spec {
+                let info = probe_clip(&spec, MAX_IMAGE_SIDE).map_err(clip_error)?;
+                return Ok(Some(Footage {
+                    input: input.to_owned(),
+                    spec,
+                    info,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Frames per second: a video's rate, a sequence's `rate` (`None`: one file a frame).
+    pub fn fps(&self) -> Option<f64> {
+        self.info.fps
+    }
+
+    /// Render frames at `fps` that show the whole clip once (from its start offset, at its
+    /// speed): a sequence without a rate has one frame per file.
+    pub fn frames_at(&self, fps: f64) -> u64 {
+        let o = &self.spec.options;
+        let seconds = match (&self.spec.source, self.info.duration) {
+            (ClipSource::Sequence(_), _) if o.rate.is_none() => {
+                return self
+                    .info
+                    .frames
+                    .saturating_sub((o.start * fps).max(0.0) as u64)
+                    .max(1)
+            }
+            (_, Some(d)) => ((d - o.start) / o.speed).max(0.0),
+            (_, None) => return self.info.frames.max(1),
+        };
+        // ffprobe writes times to the microsecond: a thousandth of a frame is rounding.
+        ((seconds * fps) - 1e-3).ceil().max(1.0) as u64
+    }
+
+    /// Seconds of render time the clip lasts, when known.
+    pub fn seconds(&self, fps: f64) -> f64 {
+        match (&self.spec.source, self.info.duration) {
+            (ClipSource::Sequence(_), _) if self.spec.options.rate.is_none() => {
+                self.info.frames as f64 / fps
+            }
+            (_, Some(d)) => (d - self.spec.options.start) / self.spec.options.speed,
+            (_, None) => self.info.frames as f64 / fps,
+        }
+    }
+}
+
+/// A clip's error as the engine's image error (the user's input).
+pub fn clip_error(e: ClipError) -> Error {
+    Error::Image {
+        path: e.path.into(),
+        message: e.message,
+    }
+}
+
+/// What changes from frame to frame: videos and image sequences on image inputs, and
+/// keyframed inputs. [`Moving::apply`] sets them for a frame's time before it renders.
+#[derive(Default)]
+pub struct Moving {
+    pub clips: Vec<(String, ClipReader)>,
+    pub keys: Vec<(String, Keyframes)>,
+}
+
+impl Moving {
+    /// Whether nothing moves.
+    pub fn is_empty(&self) -> bool {
+        self.clips.is_empty() && self.keys.is_empty()
+    }
+
+    /// Sets each clip's frame and each keyframed value at render time `t` on `scene`.
+    pub fn apply(&mut self, scene: &Scene, t: f64) -> Result<(), Error> {
+        for (name, clip) in &mut self.clips {
+            let image = clip.frame_at(t).map_err(clip_error)?;
+            scene.set_image(
+                name,
+                ImageData::new(image.width, image.height, image.rgba.clone())?,
+            )?;
+        }
+        for (name, keys) in &self.keys {
+            scene.set(name, keys.value_at(t))?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies input values (in their text form: `0.5`, `true`, `1,0,0,1`, a long's label),

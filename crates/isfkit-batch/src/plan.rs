@@ -353,12 +353,24 @@ pub struct Task {
     /// Input values in their command-line text form (`0.5`, `true`, `1,0,0,1`, a label),
     /// already type-checked against the shader.
     pub inputs: BTreeMap<String, String>,
-    /// Image inputs: input name to an image file that existed when the plan was made.
+    /// Keyframed inputs: `(time, value text)` keys by input name (see [`crate::keys`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, Vec<(f64, String)>>,
+    /// Image inputs: input name to an image file that existed when the plan was made, or a
+    /// video or image sequence with its playing options (`clip.mp4#loop`, see
+    /// [`isfkit_media::ClipSpec`]).
     pub images: BTreeMap<String, PathBuf>,
     /// Audio and audioFFT inputs: input name to a sound file that existed when the plan was
     /// made. A video output carries the first one's sound.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub audio: BTreeMap<String, PathBuf>,
+    /// A video output's sound when no audio input gives one: a file whose first audio
+    /// stream is muxed in (the footage's own sound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<PathBuf>,
+    /// A video output without sound, whatever the inputs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mute: bool,
     /// Render to float textures.
     pub float: bool,
     pub output: Output,
@@ -626,7 +638,7 @@ fn expand_task(
         float,
         &mut problems,
     );
-    let inputs = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
+    let (inputs, keys) = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
     let (images, audio) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
     if problems.is_empty() {
         Ok(Task {
@@ -639,8 +651,11 @@ fn expand_task(
             date: e.date.clone(),
             frames,
             inputs,
+            keys,
             images,
             audio,
+            sound: None,
+            mute: false,
             float,
             output,
             stateful,
@@ -840,19 +855,67 @@ fn task_output(
     output
 }
 
-/// An entry's input values in their text form, each checked against the shader's input
-/// (`doc`: `None` for a shader that does not load); defaults only where the shader declares them.
+/// The keys of a keyframed input value (`{keys: [[time, value], ...]}`) in their text form,
+/// `None` when `v` is not keyframed; `Err` says what is wrong with the keys.
+fn json_keys(v: &serde_json::Value) -> Option<Result<Vec<(f64, String)>, String>> {
+    let keys = v.as_object()?.get("keys")?;
+    let bad = || format!("keys must be a list of [time, value] pairs, not {keys}");
+    let Some(list) = keys.as_array() else {
+        return Some(Err(bad()));
+    };
+    Some(
+        list.iter()
+            .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                Some([t, value]) => match (t.as_f64(), Value::json_text(value)) {
+                    (Some(t), Some(text)) => Ok((t, text)),
+                    _ => Err(bad()),
+                },
+                _ => Err(bad()),
+            })
+            .collect(),
+    )
+}
+
+/// An entry's input values in their text form and its keyframed inputs, each checked
+/// against the shader's input (`doc`: `None` for a shader that does not load); defaults only
+/// where the shader declares them.
+#[allow(clippy::type_complexity)]
 fn task_inputs(
     origin: &str,
     e: &Entry,
     own: &Own,
     doc: Option<&IsfDocument>,
     problems: &mut Vec<String>,
-) -> BTreeMap<String, String> {
+) -> (
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<(f64, String)>>,
+) {
     let mut inputs = BTreeMap::new();
+    let mut keyed = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
         let strict = own.inputs.contains(&k);
         let from = if strict { "" } else { " (from defaults)" };
+        if let Some(keys) = json_keys(&v) {
+            let checked =
+                keys.map_err(|m| format!("input \"{k}\": {m}"))
+                    .and_then(|keys| match doc.map(|d| d.input(&k)) {
+                        Some(None) => Err(doc
+                            .map(|d| Error::unknown_input(d, &k).to_string())
+                            .unwrap_or_default()),
+                        Some(Some(input)) => crate::keys::Keyframes::new(&k, &input.ty, &keys)
+                            .map(|_| keys)
+                            .map_err(|e| e.to_string()),
+                        None => Ok(keys),
+                    });
+            match checked {
+                Ok(keys) => {
+                    keyed.insert(k, keys);
+                }
+                Err(_) if !strict && doc.is_some_and(|d| d.input(&k).is_none()) => {}
+                Err(m) => problems.push(format!("{origin}: {m}{from}")),
+            }
+            continue;
+        }
         let text = match doc {
             Some(doc) => match doc.input(&k) {
                 // A default for an input this shader does not have: not for this shader.
@@ -883,7 +946,7 @@ fn task_inputs(
         };
         inputs.insert(k, text);
     }
-    inputs
+    (inputs, keyed)
 }
 
 /// An entry's image and sound files, found and matched to image and audio inputs of the

@@ -153,8 +153,11 @@ mod tests {
                     time: 0.25,
                 }],
                 inputs: [("speed".to_owned(), "1.5".to_owned())].into(),
+                keys: Default::default(),
                 images: Default::default(),
                 audio: Default::default(),
+                sound: None,
+                mute: false,
                 float: false,
                 output: Output::Gif {
                     path: "out/a.gif".into(),

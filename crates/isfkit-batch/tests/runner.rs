@@ -28,11 +28,14 @@ fn transition(dir: &Path, progress: &str, images: &[(&str, PathBuf)]) -> Task {
             time: 0.0,
         }],
         inputs: BTreeMap::from([("progress".to_owned(), progress.to_owned())]),
+        keys: Default::default(),
         images: images
             .iter()
             .map(|(n, p)| (n.to_string(), p.clone()))
             .collect(),
         audio: BTreeMap::new(),
+        sound: None,
+        mute: false,
         float: false,
         output: Output::Stills {
             template: dir

@@ -13,7 +13,9 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use isfkit_batch::frame_pattern::FramePattern;
+use isfkit_batch::media::Footage;
 use isfkit_batch::{parse_size, FrameAt, Output, RunOptions, Runner, RunnerConfig, Task};
+use isfkit_media::{ClipSource, PastEnd};
 use isfkit_output::ImageFormat;
 use isfkit_render::format::{FormatError, FormatErrorKind, IsfDocument};
 use isfkit_render::glsl::{Finding, Validation};
@@ -98,13 +100,13 @@ struct RenderArgs {
     /// `-` reads the shader from standard input.
     shader: PathBuf,
     /// Output PNG (or JPEG, WebP, EXR); with --frames, a pattern holding the frame number,
-    /// e.g. out_%04d.png. Or a video (.mp4, .webm) of all the frames, with the first
-    /// --audio's sound muxed in from --time for the video's length.
+    /// e.g. out_%04d.png. Or a video (.mp4, .webm) or GIF of all the frames; a video carries
+    /// the first --audio's sound (or the first video input's) from --time for its length.
     #[arg(short, long)]
     output: PathBuf,
-    /// Render size.
-    #[arg(long, default_value = "640x360", value_parser = parse_size)]
-    size: (u32, u32),
+    /// Render size. Default: the first video or image-sequence input's size, else 640x360.
+    #[arg(long, value_parser = parse_size)]
+    size: Option<(u32, u32)>,
     /// Time of the (first) frame, in seconds. Given several times, one frame per time is
     /// written, numbered in the order given (the output's %04d pattern, or `_0000`, `_0001`,
     /// ... before its extension).
@@ -123,16 +125,26 @@ struct RenderArgs {
     /// first). Default: the wall clock as each frame renders.
     #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
     date: Option<String>,
-    /// Number of frames to render.
-    #[arg(long, default_value_t = 1)]
-    frames: u64,
-    /// Frames per second of a sequence (time advances 1/fps per frame).
-    #[arg(long, default_value_t = 30.0)]
-    fps: f64,
-    /// Set an input: NAME=VALUE (0.5, true, 3, a long's label, 0.2,0.8, 1,0,0,1).
+    /// Number of frames to render. Default: the whole first video or image-sequence input,
+    /// else 1.
+    #[arg(long)]
+    frames: Option<u64>,
+    /// Frames per second of a sequence (time advances 1/fps per frame). Default: the first
+    /// video input's rate, else 30.
+    #[arg(long)]
+    fps: Option<f64>,
+    /// Set an input: NAME=VALUE (0.5, true, 3, a long's label, 0.2,0.8, 1,0,0,1). A key of a
+    /// moving value: NAME@SECONDS=VALUE, given again for each key (linear between keys for
+    /// numbers, points and colours, steps for bools and longs, held outside the keys).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
-    /// Set an image input from a PNG/JPEG file: NAME=PATH.
+    /// No sound in a video output (none from --audio, none from a video input).
+    #[arg(long)]
+    no_audio: bool,
+    /// Set an image input: NAME=FILE. FILE is an image (PNG, JPEG, WebP, EXR), a video
+    /// (anything ffmpeg decodes) or an image sequence (shots/f_%04d.png), with playing options
+    /// after a # (clip.mp4#start=2.5,speed=2,loop|hold|black; a sequence's rate=FPS). NAME `*`
+    /// feeds every image input not named otherwise.
     #[arg(long = "image", value_name = "NAME=PATH")]
     images: Vec<String>,
     /// Set an audio/audioFFT input from a sound file: NAME=FILE (WAV; mp3, flac, aac, ogg
@@ -367,23 +379,82 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `--set` values: plain ones and keys (`NAME@SECONDS=VALUE`).
+#[allow(clippy::type_complexity)]
+fn set_values(
+    sets: &[String],
+) -> Result<
+    (
+        BTreeMap<String, String>,
+        BTreeMap<String, Vec<(f64, String)>>,
+    ),
+    Failure,
+> {
+    let mut plain = BTreeMap::new();
+    let mut keys: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
+    for s in sets {
+        let (name, value) = split_assignment(s, "--set")?;
+        match isfkit_batch::keys::split_key(name) {
+            None => {
+                plain.insert(name.to_owned(), value.to_owned());
+            }
+            Some(Ok((input, time))) => keys
+                .entry(input.to_owned())
+                .or_default()
+                .push((time, value.to_owned())),
+            Some(Err(m)) => return Err(Failure::usage(format!("error: --set {m}"))),
+        }
+    }
+    Ok((plain, keys))
+}
+
+/// The first video or image-sequence input (`--image`, in the order given), probed: where
+/// the size, rate, length and sound come from when the arguments do not say.
+fn footage(args: &RenderArgs) -> Result<Option<Footage>, Failure> {
+    let images = args.images.iter().filter_map(|s| s.split_once('='));
+    Footage::first(images).map_err(|e| engine_failure(&e, &args.shader))
+}
+
 /// The task `isf render`'s (checked) arguments describe.
 fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
-    if args.frames == 0 {
+    let footage = footage(args)?;
+    let fps = args
+        .fps
+        .or_else(|| footage.as_ref().and_then(Footage::fps))
+        .unwrap_or(30.0);
+    if fps <= 0.0 || !fps.is_finite() {
+        return Err(Failure::usage("error: --fps must be a positive number"));
+    }
+    let frame_count = args
+        .frames
+        .or_else(|| footage.as_ref().map(|f| f.frames_at(fps)))
+        .unwrap_or(1);
+    if frame_count == 0 {
         return Err(Failure::usage("error: --frames must be at least 1"));
     }
     let max_frames = isfkit_batch::limits::MAX_FRAMES;
-    if args.frames > max_frames {
+    if frame_count > max_frames {
         return Err(Failure::usage(format!(
-            "error: --frames {} is over the limit of {max_frames}",
-            args.frames
+            "error: --frames {frame_count} is over the limit of {max_frames}"
         )));
+    }
+    if let Some(f) = &footage {
+        let render_seconds = frame_count as f64 / fps;
+        let clip_seconds = f.seconds(fps);
+        if args.frames.is_some() && render_seconds > clip_seconds + 1e-6 && !args.quiet {
+            let rule = match f.spec.options.past_end {
+                PastEnd::Hold => "its last frame is held",
+                PastEnd::Loop => "it loops",
+                PastEnd::Black => "the input is transparent black",
+            };
+            eprintln!(
+                "note: {} lasts {clip_seconds:.3} s of the {render_seconds:.3} s rendered; past its end {rule}",
+                f.spec.name()
+            );
+        }
     }
     if let Err(m) = isfkit_batch::limits::check_frame_pattern(&args.output.to_string_lossy()) {
         return Err(Failure::usage(format!("error: --output: {m}")));
-    }
-    if args.fps <= 0.0 || !args.fps.is_finite() {
-        return Err(Failure::usage("error: --fps must be a positive number"));
     }
     if let Some(Err(e)) = args.date.as_deref().map(isfkit_render::parse_date) {
         return Err(Failure::usage(format!("error: --date: {e}")));
@@ -400,7 +471,7 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
             args.output.display()
         ))
     })?;
-    let sequence = args.frames > 1;
+    let sequence = frame_count > 1;
     if sequence && matches!(output, Output::Stills { .. }) && !has_frame_number(&args.output) {
         return Err(Failure::usage(format!(
             "error: with --frames, the output must hold a frame number pattern like out_%04d.png (got {})",
@@ -415,29 +486,41 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
             )));
         }
     }
-    let frames = (0..args.frames)
+    let frames = (0..frame_count)
         .map(|i| FrameAt {
             number: i,
             time: if args.times.len() > 1 {
                 args.times[i as usize]
             } else {
-                args.time + i as f64 / args.fps
+                args.time + i as f64 / fps
             },
         })
         .collect();
-    let (width, height) = args.size;
+    let (width, height) = args
+        .size
+        .or_else(|| footage.as_ref().map(|f| (f.info.width, f.info.height)))
+        .unwrap_or((640, 360));
+    let (inputs, keys) = set_values(&args.sets)?;
+    // The footage's own sound, for a video output that no --audio gives one.
+    let sound = footage.as_ref().and_then(|f| match &f.spec.source {
+        ClipSource::Video(path) if f.info.has_audio => Some(path.clone()),
+        _ => None,
+    });
     Ok(Task {
         origin: args.shader.display().to_string(),
         shader: args.shader.clone(),
         width,
         height,
-        fps: args.fps,
+        fps,
         start: args.time,
         date: args.date.clone(),
         frames,
-        inputs: assignments(&args.sets, "--set")?,
+        inputs,
+        keys,
         images: assignments(&args.images, "--image")?,
         audio: assignments(&args.audio, "--audio")?,
+        sound,
+        mute: args.no_audio,
         float: args.float,
         output,
         // The frames start at 0: no lead-in to render.
@@ -458,7 +541,7 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
     }
     args.time = args.times.first().copied().unwrap_or(0.0);
     if args.times.len() > 1 {
-        if args.frames > 1 {
+        if args.frames.is_some_and(|f| f > 1) {
             return Err(Failure::usage(
                 "error: --time given several times renders one frame per time; it cannot be combined with --frames",
             ));
@@ -468,7 +551,7 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
                 "error: several --time values write numbered images, not a video",
             ));
         }
-        args.frames = args.times.len() as u64;
+        args.frames = Some(args.times.len() as u64);
         if !has_frame_number(&args.output) {
             // out.png -> out_%04d.png, as batch numbers a `times` list.
             let stem = args

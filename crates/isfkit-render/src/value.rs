@@ -17,6 +17,24 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value a fraction `f` (0 to 1) of the way from `self` to `to`: numbers, points and
+    /// colours move linearly; a bool or a long (and values of different types) holds `self`
+    /// until `to` is reached.
+    pub fn lerp(&self, to: &Value, f: f32) -> Value {
+        let mix = |a: f32, b: f32| a + (b - a) * f;
+        match (self, to) {
+            (Value::Float(a), Value::Float(b)) => Value::Float(mix(*a, *b)),
+            (Value::Point2D(a), Value::Point2D(b)) => {
+                Value::Point2D([mix(a[0], b[0]), mix(a[1], b[1])])
+            }
+            (Value::Color(a), Value::Color(b)) => {
+                Value::Color(std::array::from_fn(|i| mix(a[i], b[i])))
+            }
+            _ if f >= 1.0 => *to,
+            _ => *self,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Value::Bool(b) => format!("bool {b}"),
