@@ -962,11 +962,20 @@ fn task_files(
     let mut images = BTreeMap::new();
     for (k, p) in e.images.clone().unwrap_or_default() {
         let path = base.join(&p);
-        if !path.is_file() {
-            problems.push(format!(
+        // A video or an image sequence is read as far as its first frame's size now, so
+        // a missing, corrupt or gapped one is the job's problem before anything renders.
+        match isfkit_media::ClipSpec::parse(&path.to_string_lossy()) {
+            Err(m) => problems.push(format!("{origin}: image \"{k}\": {m}")),
+            Ok(Some(spec)) => {
+                if let Err(e) = isfkit_media::probe_clip(&spec, isfkit_render::MAX_IMAGE_SIDE) {
+                    problems.push(format!("{origin}: image \"{k}\": {e}"));
+                }
+            }
+            Ok(None) if !path.is_file() => problems.push(format!(
                 "{origin}: image \"{k}\": file {} not found",
                 path.display()
-            ));
+            )),
+            Ok(None) => {}
         }
         let strict = own.images.contains(&k);
         if let Some(doc) = doc {

@@ -441,7 +441,7 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
     if let Some(f) = &footage {
         let render_seconds = frame_count as f64 / fps;
         let clip_seconds = f.seconds(fps);
-        if args.frames.is_some() && render_seconds > clip_seconds + 1e-6 && !args.quiet {
+        if args.frames.is_some() && render_seconds > clip_seconds + 1e-6 {
             let rule = match f.spec.options.past_end {
                 PastEnd::Hold => "its last frame is held",
                 PastEnd::Loop => "it loops",
