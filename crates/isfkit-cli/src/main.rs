@@ -411,8 +411,24 @@ fn set_values(
 /// The first video or image-sequence input (`--image`, in the order given), probed: where
 /// the size, rate, length and sound come from when the arguments do not say.
 fn footage(args: &RenderArgs) -> Result<Option<Footage>, Failure> {
-    let images = args.images.iter().filter_map(|s| s.split_once('='));
-    Footage::first(images).map_err(|e| engine_failure(&e, &args.shader))
+    let fail = |e: Error| engine_failure(&e, &args.shader);
+    let mut images = args.images.iter().filter_map(|s| s.split_once('='));
+    let Some(first) = Footage::first(images.by_ref()).map_err(fail)? else {
+        return Ok(None);
+    };
+    // The first video decides the rate; another at a different rate is said once.
+    while let Some(other) = Footage::first(images.by_ref()).map_err(fail)? {
+        if let (Some(a), Some(b)) = (first.fps(), other.fps()) {
+            if (a - b).abs() > 1e-6 && args.fps.is_none() {
+                eprintln!(
+                    "warning: {} runs at {b} fps and {} at {a} fps: the render runs at {a} fps (the first decides; --fps sets it)",
+                    other.spec.name(),
+                    first.spec.name()
+                );
+            }
+        }
+    }
+    Ok(Some(first))
 }
 
 /// The task `isf render`'s (checked) arguments describe.
