@@ -29,11 +29,70 @@ fn parse_err(json: &str) -> FormatError {
     }
 }
 
+/// Asserts that parsing the whole file `src` fails with `message` at (line, column) `at`.
+fn assert_error_at(src: &str, message: &str, at: (u32, u32)) {
+    let err = IsfDocument::parse(src).unwrap_err();
+    assert_eq!(err.diagnostic.message, message);
+    assert_eq!((err.diagnostic.line, err.diagnostic.column), at);
+}
+
 fn input_ty(doc: &IsfDocument, name: &str) -> InputType {
     doc.input(name)
         .unwrap_or_else(|| panic!("no input {name}"))
         .ty
         .clone()
+}
+
+/// Asserts that each named input of `doc` has the expected type.
+fn assert_input_types(doc: &IsfDocument, expected: &[(&str, InputType)]) {
+    for (name, want) in expected {
+        assert_eq!(&input_ty(doc, name), want, "input {name}");
+    }
+}
+
+/// A float input's type without IDENTITY.
+fn float(default: f32, min: f32, max: f32) -> InputType {
+    InputType::Float {
+        default,
+        min,
+        max,
+        identity: None,
+    }
+}
+
+fn boolean(default: bool, identity: Option<bool>) -> InputType {
+    InputType::Bool { default, identity }
+}
+
+/// A point2D input's type without IDENTITY.
+fn point(default: [f32; 2], min: Option<[f32; 2]>, max: Option<[f32; 2]>) -> InputType {
+    InputType::Point2D {
+        default,
+        min,
+        max,
+        identity: None,
+    }
+}
+
+/// A color input's type without MIN and MAX.
+fn color(default: [f32; 4], identity: Option<[f32; 4]>) -> InputType {
+    InputType::Color {
+        default,
+        min: None,
+        max: None,
+        identity,
+    }
+}
+
+/// The pass a file without PASSES (or with an empty one) gets: to the output, no flags.
+fn output_pass() -> Pass {
+    Pass {
+        target: None,
+        persistent: false,
+        float: false,
+        width: None,
+        height: None,
+    }
 }
 
 fn warnings(doc: &IsfDocument) -> Vec<String> {
@@ -62,16 +121,7 @@ fn minimal_v2_file() {
     );
     assert_eq!((doc.warnings[0].line, doc.warnings[0].column), (6, 30));
     assert!(doc.inputs.is_empty());
-    assert_eq!(
-        doc.passes,
-        vec![Pass {
-            target: None,
-            persistent: false,
-            float: false,
-            width: None,
-            height: None
-        }]
-    );
+    assert_eq!(doc.passes, vec![output_pass()]);
     assert_eq!(doc.kind, ShaderKind::Generator);
     assert_eq!(doc.source, src);
     assert_eq!(
@@ -166,12 +216,11 @@ fn malformed_json_is_an_error_at_the_file_position() {
 
 #[test]
 fn malformed_json_on_the_first_header_line_is_offset_by_the_comment_start() {
-    let err = IsfDocument::parse("  /*{\"A\": @}*/\n").unwrap_err();
-    assert_eq!(
-        err.diagnostic.message,
-        "invalid JSON in ISF header: expected value"
+    assert_error_at(
+        "  /*{\"A\": @}*/\n",
+        "invalid JSON in ISF header: expected value",
+        (1, 11),
     );
-    assert_eq!((err.diagnostic.line, err.diagnostic.column), (1, 11));
 }
 
 #[test]
@@ -181,12 +230,11 @@ fn missing_header_is_an_error() {
         "/* {\"ISFVSN\": \"2\"}\nvoid main() {}\n",
         "",
     ] {
-        let err = IsfDocument::parse(src).unwrap_err();
-        assert_eq!(
-            err.diagnostic.message,
-            "no ISF JSON header: the file must start with a /* { ... } */ comment"
+        assert_error_at(
+            src,
+            "no ISF JSON header: the file must start with a /* { ... } */ comment",
+            (1, 1),
         );
-        assert_eq!((err.diagnostic.line, err.diagnostic.column), (1, 1));
     }
 }
 
@@ -194,12 +242,11 @@ fn missing_header_is_an_error() {
 fn empty_header_and_non_object_header_are_errors() {
     let err = IsfDocument::parse("/*  \n */\nvoid main(){}").unwrap_err();
     assert_eq!(err.diagnostic.message, "the ISF JSON header is empty");
-    let err = parse_err("[1, 2]");
-    assert_eq!(
-        err.diagnostic.message,
-        "the ISF header must be a JSON object, found array of 2"
+    assert_error_at(
+        &isf("[1, 2]"),
+        "the ISF header must be a JSON object, found array of 2",
+        (1, 3),
     );
-    assert_eq!((err.diagnostic.line, err.diagnostic.column), (1, 3));
 }
 
 #[test]
@@ -252,59 +299,16 @@ fn float_inputs() {
             }
         }
     );
-    assert_eq!(
-        input_ty(&doc, "mid"),
-        InputType::Float {
-            default: 1.0,
-            min: -2.0,
-            max: 4.0,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "plain"),
-        InputType::Float {
-            default: 0.5,
-            min: 0.0,
-            max: 1.0,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "clamped"),
-        InputType::Float {
-            default: 1.0,
-            min: 0.0,
-            max: 1.0,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "onlymin"),
-        InputType::Float {
-            default: 0.25,
-            min: 0.0,
-            max: 1.0,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "swapped"),
-        InputType::Float {
-            default: 0.0,
-            min: -1.0,
-            max: 1.0,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "text"),
-        InputType::Float {
-            default: 0.5,
-            min: 0.0,
-            max: 1.0,
-            identity: None
-        }
+    assert_input_types(
+        &doc,
+        &[
+            ("mid", float(1.0, -2.0, 4.0)),
+            ("plain", float(0.5, 0.0, 1.0)),
+            ("clamped", float(1.0, 0.0, 1.0)),
+            ("onlymin", float(0.25, 0.0, 1.0)),
+            ("swapped", float(0.0, -1.0, 1.0)),
+            ("text", float(0.5, 0.0, 1.0)),
+        ],
     );
     assert_eq!(
         warnings(&doc),
@@ -340,42 +344,17 @@ fn bool_and_event_inputs() {
         {"NAME": "bang", "TYPE": "event"}
     ]}"#,
     );
-    assert_eq!(
-        input_ty(&doc, "on"),
-        InputType::Bool {
-            default: true,
-            identity: None
-        }
+    assert_input_types(
+        &doc,
+        &[
+            ("on", boolean(true, None)),
+            ("off", boolean(false, Some(true))),
+            ("num1", boolean(true, None)),
+            ("num0", boolean(false, None)),
+            ("neg", boolean(false, None)),
+            ("bang", InputType::Event),
+        ],
     );
-    assert_eq!(
-        input_ty(&doc, "off"),
-        InputType::Bool {
-            default: false,
-            identity: Some(true)
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "num1"),
-        InputType::Bool {
-            default: true,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "num0"),
-        InputType::Bool {
-            default: false,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "neg"),
-        InputType::Bool {
-            default: false,
-            identity: None
-        }
-    );
-    assert_eq!(input_ty(&doc, "bang"), InputType::Event);
     assert!(doc.warnings.is_empty());
 }
 
@@ -442,59 +421,16 @@ fn point_and_color_inputs() {
         {"NAME": "c3", "TYPE": "color", "DEFAULT": [1, 1, 1]}
     ]}"#,
     );
-    assert_eq!(
-        input_ty(&doc, "p"),
-        InputType::Point2D {
-            default: [0.5, 0.25],
-            min: Some([0.0, 0.0]),
-            max: Some([1.0, 1.0]),
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "p0"),
-        InputType::Point2D {
-            default: [0.0; 2],
-            min: None,
-            max: None,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "pbad"),
-        InputType::Point2D {
-            default: [0.0; 2],
-            min: None,
-            max: None,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "c"),
-        InputType::Color {
-            default: [1.0, 0.5, 0.0, 1.0],
-            min: None,
-            max: None,
-            identity: Some([0.0; 4])
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "c0"),
-        InputType::Color {
-            default: [0.0; 4],
-            min: None,
-            max: None,
-            identity: None
-        }
-    );
-    assert_eq!(
-        input_ty(&doc, "c3"),
-        InputType::Color {
-            default: [0.0; 4],
-            min: None,
-            max: None,
-            identity: None
-        }
+    assert_input_types(
+        &doc,
+        &[
+            ("p", point([0.5, 0.25], Some([0.0, 0.0]), Some([1.0, 1.0]))),
+            ("p0", point([0.0; 2], None, None)),
+            ("pbad", point([0.0; 2], None, None)),
+            ("c", color([1.0, 0.5, 0.0, 1.0], Some([0.0; 4]))),
+            ("c0", color([0.0; 4], None)),
+            ("c3", color([0.0; 4], None)),
+        ],
     );
     assert_eq!(
         warnings(&doc),
@@ -538,21 +474,10 @@ fn lowercase_and_mixed_case_keys() {
         Input {
             name: "speed".into(),
             label: Some("Speed".into()),
-            ty: InputType::Float {
-                default: 2.0,
-                min: 0.0,
-                max: 4.0,
-                identity: None
-            }
+            ty: float(2.0, 0.0, 4.0)
         }
     );
-    assert_eq!(
-        input_ty(&doc, "on"),
-        InputType::Bool {
-            default: false,
-            identity: None
-        }
-    );
+    assert_eq!(input_ty(&doc, "on"), boolean(false, None));
     assert_eq!(doc.description.as_deref(), Some("lower"));
     assert_eq!(doc.passes[0].target.as_deref(), Some("buf"));
     assert!(doc.passes[0].persistent);
@@ -587,8 +512,7 @@ fn bad_inputs_are_skipped_with_warnings() {
         ]
     );
     let unknown = &doc.warnings[2];
-    assert_eq!(unknown.line, 5);
-    assert_eq!(unknown.column, 31);
+    assert_eq!((unknown.line, unknown.column), (5, 31));
 }
 
 #[test]
@@ -596,12 +520,11 @@ fn wrong_value_type_is_an_error_at_the_value() {
     let src = isf(
         "{\n\"INPUTS\": [\n  {\"NAME\": \"speed\", \"TYPE\": \"float\", \"DEFAULT\": \"abc\"}\n]}",
     );
-    let err = IsfDocument::parse(&src).unwrap_err();
-    assert_eq!(
-        err.diagnostic.message,
-        "input \"speed\": DEFAULT must be a number, found string \"abc\""
+    assert_error_at(
+        &src,
+        "input \"speed\": DEFAULT must be a number, found string \"abc\"",
+        (3, 49),
     );
-    assert_eq!((err.diagnostic.line, err.diagnostic.column), (3, 49));
 
     let err =
         parse_err(r#"{"INPUTS": [{"NAME": "c", "TYPE": "color", "DEFAULT": [1, true, 0, 1]}]}"#);
@@ -663,32 +586,14 @@ fn passes_with_expressions_and_flags() {
     assert_eq!(p1.height.as_ref().unwrap().eval(&vars), Ok(32.5));
     let p2 = &doc.passes[2];
     assert!(!p2.float && !p2.persistent);
-    assert_eq!(
-        doc.passes[3],
-        Pass {
-            target: None,
-            persistent: false,
-            float: false,
-            width: None,
-            height: None
-        }
-    );
+    assert_eq!(doc.passes[3], output_pass());
     assert!(doc.warnings.is_empty());
 }
 
 #[test]
 fn empty_passes_array_gives_one_output_pass() {
     let doc = parse(r#"{"PASSES": []}"#);
-    assert_eq!(
-        doc.passes,
-        vec![Pass {
-            target: None,
-            persistent: false,
-            float: false,
-            width: None,
-            height: None
-        }]
-    );
+    assert_eq!(doc.passes, vec![output_pass()]);
 }
 
 #[test]
@@ -846,31 +751,35 @@ fn imported_errors() {
 
 #[test]
 fn shader_kinds() {
-    assert_eq!(
-        parse(r#"{"INPUTS": [{"NAME": "x", "TYPE": "float"}]}"#).kind,
-        ShaderKind::Generator
-    );
-    assert_eq!(
-        parse(r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#).kind,
-        ShaderKind::Filter
-    );
-    // inputImage of the wrong type does not make a filter.
-    assert_eq!(
-        parse(r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "float"}]}"#).kind,
-        ShaderKind::Generator
-    );
-    let transition = r#"{"INPUTS": [
-        {"NAME": "startImage", "TYPE": "image"},
-        {"NAME": "endImage", "TYPE": "image"},
-        {"NAME": "progress", "TYPE": "float"}
-    ]}"#;
-    assert_eq!(parse(transition).kind, ShaderKind::Transition);
-    let no_progress = r#"{"INPUTS": [
-        {"NAME": "startImage", "TYPE": "image"},
-        {"NAME": "endImage", "TYPE": "image"},
-        {"NAME": "inputImage", "TYPE": "image"}
-    ]}"#;
-    assert_eq!(parse(no_progress).kind, ShaderKind::Filter);
+    const START_END: &str = r#"{"NAME": "startImage", "TYPE": "image"},
+        {"NAME": "endImage", "TYPE": "image"}"#;
+    let cases = [
+        (
+            r#"{"INPUTS": [{"NAME": "x", "TYPE": "float"}]}"#.to_string(),
+            ShaderKind::Generator,
+        ),
+        (
+            r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#.to_string(),
+            ShaderKind::Filter,
+        ),
+        // inputImage of the wrong type does not make a filter.
+        (
+            r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "float"}]}"#.to_string(),
+            ShaderKind::Generator,
+        ),
+        (
+            format!(r#"{{"INPUTS": [{START_END}, {{"NAME": "progress", "TYPE": "float"}}]}}"#),
+            ShaderKind::Transition,
+        ),
+        // Without progress it is no transition.
+        (
+            format!(r#"{{"INPUTS": [{START_END}, {{"NAME": "inputImage", "TYPE": "image"}}]}}"#),
+            ShaderKind::Filter,
+        ),
+    ];
+    for (json, kind) in cases {
+        assert_eq!(parse(&json).kind, kind, "{json}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -985,36 +894,26 @@ fn diagnostic_render_snapshot() {
 
 #[test]
 fn unterminated_json_points_at_the_end_of_the_header() {
-    let err = IsfDocument::parse("/*{\n\t\"ISFVSN\": \"2\"\n*/\nvoid main() {}\n").unwrap_err();
-    assert_eq!(
-        err.diagnostic.message,
-        "invalid JSON in ISF header: EOF while parsing an object"
+    assert_error_at(
+        "/*{\n\t\"ISFVSN\": \"2\"\n*/\nvoid main() {}\n",
+        "invalid JSON in ISF header: EOF while parsing an object",
+        (3, 1),
     );
-    assert_eq!((err.diagnostic.line, err.diagnostic.column), (3, 1));
 }
 
 #[test]
 fn tolerant_json_accepts_unquoted_keys_and_bare_decimals_but_not_missing_commas() {
     let doc = parse("{ISFVSN: '2', INPUTS: [{NAME: \"a\", TYPE: \"float\", DEFAULT: .25}]}");
     assert_eq!(doc.isf_version, IsfVersion::V2("2".into()));
-    assert_eq!(
-        input_ty(&doc, "a"),
-        InputType::Float {
-            default: 0.25,
-            min: 0.0,
-            max: 1.0,
-            identity: None
-        }
-    );
+    assert_eq!(input_ty(&doc, "a"), float(0.25, 0.0, 1.0));
     assert_eq!(
         warnings(&doc),
         vec!["header is not strict JSON (key must be a string); parsed it tolerantly"]
     );
 
-    let err = parse_err("{\"ISFVSN\": \"2\"\n \"INPUTS\": []}");
-    assert_eq!(
-        err.diagnostic.message,
-        "invalid JSON in ISF header: expected `,` or `}`"
+    assert_error_at(
+        &isf("{\"ISFVSN\": \"2\"\n \"INPUTS\": []}"),
+        "invalid JSON in ISF header: expected `,` or `}`",
+        (2, 2),
     );
-    assert_eq!((err.diagnostic.line, err.diagnostic.column), (2, 2));
 }
