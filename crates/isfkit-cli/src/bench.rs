@@ -21,6 +21,9 @@ pub enum Which {
     Concurrency,
     /// Engines created and shut down in a loop (--renders cycles): RSS per cycle.
     Engines,
+    /// A filter over a clip against the same render fed one still image (ms per frame, 1080p
+    /// by default, --frames 60), and the peak RSS of `isf render` over a 5 s and a 60 s clip.
+    Video,
     /// Load test of `isf serve` on 127.0.0.1: validate at 32 clients, render at 256x144, a
     /// mixed run of 2,000 requests with 5% hanging and 5% broken shaders (--quick: seconds).
     Serve,
@@ -30,9 +33,9 @@ pub enum Which {
 pub struct BenchArgs {
     #[arg(value_enum, default_value = "pipeline")]
     which: Which,
-    /// Frames per mode (pipeline bench).
-    #[arg(long, default_value_t = 8)]
-    frames: u64,
+    /// Frames per mode (pipeline bench: default 8; video: 60).
+    #[arg(long)]
+    frames: Option<u64>,
     /// Shader for the pipeline bench (default: the bundled heavy generator).
     #[arg(long)]
     shader: Option<std::path::PathBuf>,
@@ -103,6 +106,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Which::Concurrency => concurrency(args),
         Which::Engines => engines(args),
         Which::Serve => serve(args),
+        Which::Video => crate::bench_video::run(args.size, args.frames, args.json),
     }
 }
 
@@ -149,7 +153,7 @@ fn peak_rss_kib() -> u64 {
 fn pipeline(args: BenchArgs) -> anyhow::Result<()> {
     use isfkit_output::{EncoderPool, ImageFormat, PngCompression};
     let (w, h) = args.size.unwrap_or((1920, 1080));
-    let n = args.frames.max(1);
+    let n = args.frames.unwrap_or(8).max(1);
     let engine = Engine::new(isfkit_batch::media::with_media_files(EngineConfig {
         deadline: std::time::Duration::from_secs(120),
         ..Default::default()
@@ -318,7 +322,7 @@ void main() { gl_FragColor = vec4(isf_FragNormCoord, fract(TIME), 1.0); }
 
 fn bind_groups(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size.unwrap_or((64, 64));
-    let n = args.frames.max(1);
+    let n = args.frames.unwrap_or(8).max(1);
     let engine = Engine::new(isfkit_batch::media::with_media_files(
         EngineConfig::default(),
     ))?;
@@ -379,7 +383,7 @@ fn load_small(engine: &Engine, k: u64) -> anyhow::Result<f64> {
 
 fn concurrency(args: BenchArgs) -> anyhow::Result<()> {
     let (w, h) = args.size.unwrap_or((3840, 2160));
-    let frames = args.frames.clamp(1, 8);
+    let frames = args.frames.unwrap_or(8).clamp(1, 8);
     let engine = std::sync::Arc::new(Engine::new(isfkit_batch::media::with_media_files(
         EngineConfig {
             deadline: std::time::Duration::from_secs(120),
