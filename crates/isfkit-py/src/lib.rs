@@ -18,6 +18,7 @@ mod reports;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use isfkit_batch::media::Moving;
 use isfkit_output::FrameExt;
 use isfkit_render::format::IsfDocument;
 use isfkit_render::glsl::{Finding, Validation};
@@ -194,6 +195,9 @@ pub struct PyScene {
     scene: Scene,
     engine: Py<PyEngine>,
     label: String,
+    /// Videos and image sequences on image inputs and keyframed inputs, set for each
+    /// frame's time before it renders.
+    moving: std::sync::Mutex<Moving>,
 }
 
 impl PyScene {
@@ -202,7 +206,12 @@ impl PyScene {
             scene,
             engine: engine.clone().unbind(),
             label,
+            moving: Default::default(),
         }
+    }
+
+    fn moving(&self) -> std::sync::MutexGuard<'_, Moving> {
+        self.moving.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
@@ -323,6 +332,47 @@ impl PyScene {
         self.map(py, r)
     }
 
+    /// Sets image input `name` to a video or an image sequence (`clip.mp4#loop`,
+    /// `shots/f_%04d.png`): each render shows the clip's frame at its time (a sequence
+    /// without a rate shows one file per frame at `fps`).
+    #[pyo3(signature = (name, path, fps = 30.0))]
+    fn set_clip(&self, py: Python<'_>, name: &str, path: &str, fps: f64) -> PyResult<()> {
+        self.check_alive(py)?;
+        let scene = &self.scene;
+        let r = py.detach(|| {
+            scene.check_input(name)?;
+            let images = [(name.to_owned(), PathBuf::from(path))].into();
+            let (stills, clips) = isfkit_batch::media::open_clips(&scene.document(), &images, fps)?;
+            if !stills.is_empty() {
+                return Err(Error::Image {
+                    path: path.into(),
+                    message: "not a video or an image sequence".into(),
+                });
+            }
+            let mut moving = self.moving();
+            moving.clips.retain(|(n, _)| n != name);
+            moving.clips.extend(clips);
+            Ok(())
+        });
+        self.map(py, r)
+    }
+
+    /// Keys input `name`: `(time, value text)` pairs, moving linearly between them (steps
+    /// for bools and longs); each render sets the value at its time.
+    fn set_keys(&self, py: Python<'_>, name: &str, keys: Vec<(f64, String)>) -> PyResult<()> {
+        self.check_alive(py)?;
+        let scene = &self.scene;
+        let r = py.detach(|| {
+            let ty = scene.input(name)?.ty;
+            let k = isfkit_batch::keys::Keyframes::new(name, &ty, &keys)?;
+            let mut moving = self.moving();
+            moving.keys.retain(|(n, _)| n != name);
+            moving.keys.push((name.to_owned(), k));
+            Ok(())
+        });
+        self.map(py, r)
+    }
+
     /// Renders one frame (every pass) and reads it back.
     #[pyo3(signature = (width, height, time = 0.0, float_output = false, date = None))]
     fn render(
@@ -343,7 +393,10 @@ impl PyScene {
             date,
         };
         let scene = &self.scene;
-        let r = py.detach(|| scene.render(&opts));
+        let r = py.detach(|| {
+            self.moving().apply(scene, time)?;
+            scene.render(&opts)
+        });
         Ok(PyFrame {
             frame: self.map(py, r)?,
         })
@@ -366,19 +419,28 @@ impl PyScene {
         let scene = &self.scene;
         let r = py.detach(|| {
             let mut frames = Vec::with_capacity(times.len());
-            let opts = times.iter().map(|&time| RenderOptions {
-                width,
-                height,
-                time,
-                float_output,
-                date: None,
+            let mut moving = self.moving();
+            let mut failed = None;
+            // Each frame's videos and keyed values are set as it is submitted.
+            let opts = times.iter().map_while(|&time| {
+                if let Err(e) = moving.apply(scene, time) {
+                    failed = Some(e);
+                    return None;
+                }
+                Some(RenderOptions {
+                    width,
+                    height,
+                    time,
+                    float_output,
+                    date: None,
+                })
             });
             engine
                 .render_pipelined(scene, opts, in_flight, |_, frame| {
                     frames.push(PyFrame { frame });
                     Ok::<(), isfkit_render::Error>(())
                 })
-                .map(|_| frames)
+                .and_then(|_| failed.map_or(Ok(frames), Err))
         });
         self.map(py, r)
     }

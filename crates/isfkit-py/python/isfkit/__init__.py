@@ -17,6 +17,7 @@ from ._api import (
     Frame,
     ImportedInfo,
     InputInfo,
+    Keys,
     Leak,
     LiveResource,
     PassInfo,
@@ -46,6 +47,7 @@ from ._process import live_resources
 
 __all__ = [
     "Engine",
+    "Keys",
     "Shader",
     "Frame",
     "ShaderInfo",

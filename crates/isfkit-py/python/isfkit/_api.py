@@ -11,6 +11,7 @@ import datetime
 import itertools
 import numbers
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -316,8 +317,13 @@ class Shader:
             # The engine's own error, as every face reports an unknown name.
             self._native.set_input(name, value, lenient)
             raise InputError(f'no input named "{name}"')
+        if isinstance(value, Keys):
+            self._native.set_keys(name, value._texts())
+            return
         if info.type == "image":
-            if isinstance(value, (str, os.PathLike)):
+            if isinstance(value, (str, os.PathLike)) and _is_clip(os.fspath(value)):
+                self._native.set_clip(name, os.fspath(value))
+            elif isinstance(value, (str, os.PathLike)):
                 path = os.fspath(value)
                 if not os.path.exists(path):
                     raise InputError(f'input "{name}": no such image file: {path}')
@@ -390,6 +396,44 @@ class Shader:
 
 
 builtins_float = float
+
+# File extensions read as video (isfkit_media's list; a name with a frame number is an image
+# sequence).
+_VIDEO_EXTENSIONS = {
+    ".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".gif", ".mpg", ".mpeg", ".ts", ".mts",
+    ".ogv", ".flv", ".wmv", ".mxf", ".y4m",
+}
+
+
+def _is_clip(path: str) -> bool:
+    """Whether an image path names a video or an image sequence (``clip.mp4#loop``,
+    ``shots/f_%04d.png``, ``f_{frame:04}.png``)."""
+    name = path.rsplit("#", 1)[0] if "#" in path and "/" not in path.rsplit("#", 1)[1] else path
+    if os.path.splitext(name)[1].lower() in _VIDEO_EXTENSIONS:
+        return True
+    return bool(re.search(r"%0?\d*d|\{frame(:0?\d+)?\}", name))
+
+
+class Keys:
+    """A keyframed input value: ``shader.set(progress=Keys([(0, 0.0), (2, 1.0)]))`` moves
+    ``progress`` from 0 at 0 s to 1 at 2 s, linearly (bools and longs in steps), held before
+    the first key and after the last. Each render sets the value at its time."""
+
+    def __init__(self, keys: Iterable[Tuple[float, Any]]):
+        self.keys = [(builtins_float(t), v) for t, v in keys]
+
+    def _texts(self) -> List[Tuple[float, str]]:
+        def text(v: Any) -> str:
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            if isinstance(v, (list, tuple)):
+                return ",".join(repr(builtins_float(x)) for x in v)
+            return str(v)
+
+        return [(t, text(v)) for t, v in self.keys]
+
+    def __repr__(self) -> str:
+        return f"Keys({self.keys!r})"
 
 # The largest render size asked of the engine, per side (isfkit_batch::limits::MAX_RENDER_SIDE;
 # the engine then checks the device's own limit).
