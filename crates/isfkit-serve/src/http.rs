@@ -77,38 +77,23 @@ fn body_json(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Value,
     })
 }
 
-async fn validate(
+/// A route that takes a JSON body to `call` and answers JSON (`/validate`, `/info`), counted
+/// in the metrics as `route`.
+async fn json_route(
     State(svc): State<Arc<Service>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
+    route: &'static str,
+    call: impl AsyncFnOnce(&Service, Value) -> Result<Value, ServiceError>,
 ) -> Response {
     let started = Instant::now();
     let r = match negotiate(&headers, JSON_ONLY)
         .and_then(|_| body_json(body, svc.config.limits.max_body))
     {
-        Ok(args) => svc.validate(args).await,
+        Ok(args) => call(&svc, args).await,
         Err(e) => Err(e),
     };
-    svc.record("validate", started, &r);
-    match r {
-        Ok(v) => json_response(200, &v),
-        Err(e) => error_response(&e),
-    }
-}
-
-async fn info(
-    State(svc): State<Arc<Service>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let started = Instant::now();
-    let r = match negotiate(&headers, JSON_ONLY)
-        .and_then(|_| body_json(body, svc.config.limits.max_body))
-    {
-        Ok(args) => svc.info(args).await,
-        Err(e) => Err(e),
-    };
-    svc.record("info", started, &r);
+    svc.record(route, started, &r);
     match r {
         Ok(v) => json_response(200, &v),
         Err(e) => error_response(&e),
@@ -295,9 +280,15 @@ pub fn router(svc: Arc<Service>) -> Router {
     let token = svc.config.token.clone().map(Arc::new);
     let origins: crate::origin::Allowed = Arc::new(svc.config.allow_origins.clone());
     Router::new()
-        .route("/validate", post(validate))
+        .route(
+            "/validate",
+            post(|s, h, b| json_route(s, h, b, "validate", Service::validate)),
+        )
         .route("/render", post(render))
-        .route("/info", post(info))
+        .route(
+            "/info",
+            post(|s, h, b| json_route(s, h, b, "info", Service::info)),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(not_found)

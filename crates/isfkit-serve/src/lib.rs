@@ -76,11 +76,37 @@ async fn finish(svc: &Service) -> u8 {
     }
 }
 
+/// Runs `main` on a new [`runtime`]; its exit status (an early one as its error), or 1 when
+/// the runtime cannot start.
+fn on_runtime(main: impl Future<Output = Result<u8, u8>>) -> u8 {
+    match runtime() {
+        Ok(rt) => rt.block_on(main).unwrap_or_else(|code| code),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            1
+        }
+    }
+}
+
 async fn bind(addr: &str) -> Result<tokio::net::TcpListener, u8> {
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         eprintln!("error: cannot listen on {addr}: {e}");
         2
     })
+}
+
+/// Binds `addr` (exit status 2 when it cannot) and warns when it is open to other machines
+/// without a token; the listener and the address it got, as text.
+async fn listen(addr: &str, config: &ServeConfig) -> Result<(tokio::net::TcpListener, String), u8> {
+    let listener = bind(addr).await?;
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    if let Ok(a) = listener.local_addr() {
+        warn_if_open(a, config);
+    }
+    Ok((listener, local))
 }
 
 fn warn_if_open(addr: std::net::SocketAddr, config: &ServeConfig) {
@@ -120,25 +146,8 @@ async fn serve_router(
 
 /// `isf serve`: HTTP on `addr` until Ctrl-C or SIGTERM. Returns the exit status.
 pub fn run_http(config: ServeConfig, addr: &str) -> u8 {
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return 1;
-        }
-    };
-    rt.block_on(async {
-        let listener = match bind(addr).await {
-            Ok(l) => l,
-            Err(code) => return code,
-        };
-        let local = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        if let Ok(a) = listener.local_addr() {
-            warn_if_open(a, &config);
-        }
+    on_runtime(async {
+        let (listener, local) = listen(addr, &config).await?;
         let grace = grace(&config);
         let svc = Service::start(config);
         eprintln!(
@@ -146,21 +155,14 @@ pub fn run_http(config: ServeConfig, addr: &str) -> u8 {
             svc.pool.size()
         );
         serve_router(listener, http::router(svc.clone()), termination(), grace).await;
-        finish(&svc).await
+        Ok(finish(&svc).await)
     })
 }
 
 /// `isf mcp`: MCP over stdio until the client closes stdin (or Ctrl-C / SIGTERM).
 pub fn run_mcp_stdio(config: ServeConfig) -> u8 {
     use rmcp::ServiceExt;
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return 1;
-        }
-    };
-    rt.block_on(async {
+    on_runtime(async {
         let svc = Service::start(config);
         let server = mcp::IsfMcp { svc: svc.clone() };
         match server.serve(rmcp::transport::stdio()).await {
@@ -175,7 +177,7 @@ pub fn run_mcp_stdio(config: ServeConfig) -> u8 {
                 eprintln!("error: MCP session failed to start: {e}");
             }
         }
-        finish(&svc).await
+        Ok(finish(&svc).await)
     })
 }
 
@@ -183,25 +185,8 @@ pub fn run_mcp_stdio(config: ServeConfig) -> u8 {
 pub fn run_mcp_http(config: ServeConfig, addr: &str) -> u8 {
     use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
     use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return 1;
-        }
-    };
-    rt.block_on(async {
-        let listener = match bind(addr).await {
-            Ok(l) => l,
-            Err(code) => return code,
-        };
-        let local = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        if let Ok(a) = listener.local_addr() {
-            warn_if_open(a, &config);
-        }
+    on_runtime(async {
+        let (listener, local) = listen(addr, &config).await?;
         let grace = grace(&config);
         let token = config.token.clone().map(Arc::new);
         let origins: origin::Allowed = Arc::new(config.allow_origins.clone());
@@ -244,7 +229,7 @@ pub fn run_mcp_http(config: ServeConfig, addr: &str) -> u8 {
             cancel.cancel();
         };
         serve_router(listener, router, stop, grace).await;
-        finish(&svc).await
+        Ok(finish(&svc).await)
     })
 }
 

@@ -151,9 +151,10 @@ struct PhaseResult {
     answers: Vec<(usize, u16, f64, Value)>,
 }
 
-/// A blocking HTTP client for one load thread: its connection is kept alive from request to
-/// request. Every status is an answer (not an error); no proxy, no redirects.
-fn agent(timeout: Duration) -> ureq::Agent {
+/// A blocking HTTP client (one per load thread): its connection is kept alive from request to
+/// request. Every status is an answer (not an error); no proxy, no redirects; `timeout` for a
+/// whole request.
+pub fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)

@@ -79,47 +79,21 @@ impl Default for Metrics {
         };
         // prometheus-client ends each help text with a period, and names a counter's samples
         // NAME_total.
-        let r = &mut m.registry;
-        r.register(
-            "isf_requests",
-            "Requests answered, by route and outcome",
-            m.requests.clone(),
-        );
-        r.register(
-            "isf_request_duration_seconds",
-            "Time to answer a request, by route",
-            m.latency.clone(),
-        );
-        r.register(
-            "isf_queue_depth",
-            "Renders waiting for a worker",
-            m.queue_depth.clone(),
-        );
-        r.register(
-            "isf_workers",
-            "Render worker processes running",
-            m.workers.clone(),
-        );
-        r.register(
-            "isf_workers_busy",
-            "Render workers rendering now",
-            m.busy_workers.clone(),
-        );
-        r.register(
-            "isf_worker_restarts",
-            "Worker processes replaced (killed at a deadline, or exited)",
-            m.worker_restarts.clone(),
-        );
-        r.register(
-            "isf_timeouts",
-            "Renders stopped at their deadline",
-            m.timeouts.clone(),
-        );
-        r.register(
-            "isf_frames_rendered",
-            "Frames returned to clients",
-            m.frames.clone(),
-        );
+        macro_rules! register {
+            ($($name:literal, $help:literal, $metric:ident;)*) => {
+                $(m.registry.register($name, $help, m.$metric.clone());)*
+            };
+        }
+        register! {
+            "isf_requests", "Requests answered, by route and outcome", requests;
+            "isf_request_duration_seconds", "Time to answer a request, by route", latency;
+            "isf_queue_depth", "Renders waiting for a worker", queue_depth;
+            "isf_workers", "Render worker processes running", workers;
+            "isf_workers_busy", "Render workers rendering now", busy_workers;
+            "isf_worker_restarts", "Worker processes replaced (killed at a deadline, or exited)", worker_restarts;
+            "isf_timeouts", "Renders stopped at their deadline", timeouts;
+            "isf_frames_rendered", "Frames returned to clients", frames;
+        }
         m
     }
 }

@@ -101,16 +101,8 @@ pub fn terminate(child: &mut Child) -> ExitStatus {
 }
 
 /// An HTTP client for which every status is an answer: no redirects, no proxy, `timeout` for
-/// a whole request.
-pub fn http_agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .build()
-        .into()
-}
+/// a whole request (the serve load test's).
+pub use isfkit_serve::load::agent as http_agent;
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
