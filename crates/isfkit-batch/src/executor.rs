@@ -514,11 +514,15 @@ impl TaskRun<'_> {
                 if interrupted.load(Ordering::Relaxed) {
                     return None;
                 }
-                if let Err(e) = moving.borrow_mut().apply(&scene, p.time) {
-                    *moving_error.borrow_mut() = Some(e);
-                    return None;
+                match moving.borrow_mut().apply(&scene, p.time) {
+                    Ok(true) => Some(options(p)),
+                    // A stream on standard input ended: so does the render.
+                    Ok(false) => None,
+                    Err(e) => {
+                        *moving_error.borrow_mut() = Some(e);
+                        None
+                    }
                 }
-                Some(options(p))
             });
             self.engine
                 .render_pipelined(&scene, frames, self.options.in_flight, |i, frame| {

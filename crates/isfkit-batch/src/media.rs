@@ -164,6 +164,8 @@ impl Footage {
                     .max(1)
             }
             (_, Some(d)) => ((d - o.start) / o.speed).max(0.0),
+            // A stream: until it ends.
+            (ClipSource::Stdin, _) => return crate::limits::MAX_FRAMES,
             (_, None) => return self.info.frames.max(1),
         };
         // ffprobe writes times to the microsecond: a thousandth of a frame is rounding.
@@ -204,10 +206,13 @@ impl Moving {
         self.clips.is_empty() && self.keys.is_empty()
     }
 
-    /// Sets each clip's frame and each keyframed value at render time `t` on `scene`.
-    pub fn apply(&mut self, scene: &Scene, t: f64) -> Result<(), Error> {
+    /// Sets each clip's frame and each keyframed value at render time `t` on `scene`;
+    /// `false` when a stream (standard input) has ended, so there is no frame at `t`.
+    pub fn apply(&mut self, scene: &Scene, t: f64) -> Result<bool, Error> {
         for (name, clip) in &mut self.clips {
-            let image = clip.frame_at(t).map_err(clip_error)?;
+            let Some(image) = clip.frame_at(t).map_err(clip_error)? else {
+                return Ok(false);
+            };
             scene.set_image(
                 name,
                 ImageData::new(image.width, image.height, image.rgba.clone())?,
@@ -216,7 +221,7 @@ impl Moving {
         for (name, keys) in &self.keys {
             scene.set(name, keys.value_at(t))?;
         }
-        Ok(())
+        Ok(true)
     }
 }
 

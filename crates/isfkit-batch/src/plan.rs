@@ -266,6 +266,8 @@ pub enum VideoCodec {
     Mp4,
     /// VP9 in WebM.
     Webm,
+    /// YUV4MPEG2 on standard output (the output `-`).
+    Y4m,
 }
 
 impl VideoCodec {
@@ -273,6 +275,7 @@ impl VideoCodec {
         match self {
             VideoCodec::Mp4 => VideoFormat::Mp4,
             VideoCodec::Webm => VideoFormat::WebM,
+            VideoCodec::Y4m => VideoFormat::Y4mStdout,
         }
     }
 }
@@ -302,6 +305,7 @@ impl Output {
             let codec = match v {
                 VideoFormat::Mp4 => VideoCodec::Mp4,
                 VideoFormat::WebM => VideoCodec::Webm,
+                VideoFormat::Y4mStdout => VideoCodec::Y4m,
             };
             return Some(Output::Video {
                 path: path.to_owned(),

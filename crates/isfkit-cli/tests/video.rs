@@ -362,3 +362,79 @@ fn bad_footage_is_named_with_exit_2() {
         assert!(!d.join("x.mp4").exists());
     }
 }
+
+#[test]
+fn isf_render_sits_in_a_pipe_of_yuv4mpeg2_streams() {
+    if !ffmpeg_or_skip() {
+        return;
+    }
+    let d = Dir::new("pipe");
+    footage(&d);
+    d.copy("filter_invert.fs");
+    ffmpeg(
+        &d,
+        &[
+            "-framerate",
+            "10",
+            "-i",
+            "in/f_%03d.png",
+            "-pix_fmt",
+            "yuv444p",
+            "-f",
+            "yuv4mpegpipe",
+            "in.y4m",
+        ],
+    );
+    // `... | isf render fx.fs --image inputImage=- -o - | ...`: no --frames, the render
+    // ends with the stream; the rate and size come from its header.
+    let out = d
+        .cmd(&[
+            "render",
+            "filter_invert.fs",
+            "--image",
+            "inputImage=-",
+            "-o",
+            "-",
+            "-q",
+        ])
+        .stdin(std::fs::File::open(d.join("in.y4m")).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.starts_with(b"YUV4MPEG2 W48 H32 F10:1"),
+        "{:?}",
+        &out.stdout[..40]
+    );
+    let frames = out.stdout.windows(6).filter(|w| w == b"FRAME\n").count();
+    assert_eq!(frames, 10);
+    d.write("out.y4m", &out.stdout);
+    decode(&d, "out.y4m", "dst");
+    for k in 0..10 {
+        let src = d.png(&format!("in/f_{:03}.png", k + 1));
+        let p = psnr(&d.png(&format!("dst_{k:03}.png")), &inverted(&src));
+        assert!(p > 30.0, "frame {k}: {p:.1} dB");
+    }
+    // Not a stream: said, exit 2.
+    let out = d
+        .cmd(&[
+            "render",
+            "filter_invert.fs",
+            "--image",
+            "inputImage=-",
+            "-o",
+            "x.png",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read image standard input: not a YUV4MPEG2 stream (pipe one in: ffmpeg -i IN -f yuv4mpegpipe -)\n"
+    );
+}

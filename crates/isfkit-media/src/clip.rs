@@ -72,6 +72,10 @@ pub enum ClipSource {
     Video(PathBuf),
     /// A frame-number pattern: the files that match it, from the lowest number.
     Sequence(String),
+    /// A YUV4MPEG2 stream on standard input (`-`): `ffmpeg -i in.mov -f yuv4mpegpipe - |
+    /// isf render ...`. Its length is not known ahead: a render without `--frames` ends with
+    /// the stream.
+    Stdin,
 }
 
 /// A moving image input as the user wrote it: the source and how it plays.
@@ -93,6 +97,12 @@ impl ClipSpec {
     /// The clip `text` names, or `None` for a still image (no video extension, no frame
     /// number). `Err` for options that do not parse.
     pub fn parse(text: &str) -> Result<Option<ClipSpec>, String> {
+        if text == "-" {
+            return Ok(Some(ClipSpec {
+                source: ClipSource::Stdin,
+                options: ClipOptions::default(),
+            }));
+        }
         let (path, options) = match text.rsplit_once('#') {
             Some((p, o)) if !o.contains('/') => (p, Some(o)),
             _ => (text, None),
@@ -124,6 +134,7 @@ impl ClipSpec {
         match &self.source {
             ClipSource::Video(p) => p.display().to_string(),
             ClipSource::Sequence(p) => p.clone(),
+            ClipSource::Stdin => "standard input".into(),
         }
     }
 
@@ -132,6 +143,7 @@ impl ClipSpec {
         let source = match &self.source {
             ClipSource::Video(p) => ClipSource::Video(base.join(p)),
             ClipSource::Sequence(p) => ClipSource::Sequence(base.join(p).display().to_string()),
+            ClipSource::Stdin => ClipSource::Stdin,
         };
         ClipSpec {
             source,
@@ -168,9 +180,11 @@ fn parse_options(text: &str) -> Result<ClipOptions, String> {
                 }
                 o.rate = Some(r);
             }
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unknown option \"{item}\" (start=SECONDS, speed=X, rate=FPS, loop, hold, black)"
-            )),
+            ))
+            }
         }
     }
     Ok(o)
@@ -197,6 +211,18 @@ pub struct ClipInfo {
 pub fn probe_clip(spec: &ClipSpec, max_side: u32) -> Result<ClipInfo, ClipError> {
     let info = match &spec.source {
         ClipSource::Video(path) => probe_video(path)?,
+        ClipSource::Stdin => {
+            let h = stdin_header()?;
+            ClipInfo {
+                width: h.width,
+                height: h.height,
+                fps: Some(h.fps),
+                frame_times: Vec::new(),
+                frames: u64::MAX,
+                duration: None,
+                has_audio: false,
+            }
+        }
         ClipSource::Sequence(pattern) => {
             let files = sequence_files(pattern)?;
             let first = files.first().expect("a sequence has files");
@@ -393,6 +419,76 @@ fn sequence_files(pattern: &str) -> Result<Vec<(u64, PathBuf)>, ClipError> {
     Ok(files)
 }
 
+/// The header line of the YUV4MPEG2 stream on standard input, read once.
+#[derive(Debug, Clone)]
+struct StdinHeader {
+    line: Vec<u8>,
+    width: u32,
+    height: u32,
+    fps: f64,
+}
+
+/// The stream's header, and whether a decoder has taken the stream.
+static STDIN: std::sync::Mutex<Option<(StdinHeader, bool)>> = std::sync::Mutex::new(None);
+
+/// Reads (once) and parses the header of the YUV4MPEG2 stream on standard input.
+fn stdin_header() -> Result<StdinHeader, ClipError> {
+    use std::io::BufRead;
+    let err = |message: String| ClipError {
+        path: "standard input".into(),
+        message,
+    };
+    let mut state = STDIN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((h, _)) = &*state {
+        return Ok(h.clone());
+    }
+    let mut line = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(4096)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| err(format!("cannot read the stream: {e}")))?;
+    let text = String::from_utf8_lossy(&line);
+    let mut words = text.split_whitespace();
+    if words.next() != Some("YUV4MPEG2") {
+        return Err(err(
+            "not a YUV4MPEG2 stream (pipe one in: ffmpeg -i IN -f yuv4mpegpipe -)".into(),
+        ));
+    }
+    let (mut width, mut height, mut fps) = (0u32, 0u32, 25.0f64);
+    for w in words {
+        let (tag, value) = w.split_at(1);
+        match tag {
+            "W" => width = value.parse().unwrap_or(0),
+            "H" => height = value.parse().unwrap_or(0),
+            "F" => {
+                if let Some((n, d)) = value.split_once(':') {
+                    if let (Ok(n), Ok(d)) = (n.parse::<f64>(), d.parse::<f64>()) {
+                        if n > 0.0 && d > 0.0 {
+                            fps = n / d;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if width == 0 || height == 0 {
+        return Err(err(format!(
+            "the stream's header gives no size: {}",
+            text.trim()
+        )));
+    }
+    let h = StdinHeader {
+        line,
+        width,
+        height,
+        fps,
+    };
+    *state = Some((h.clone(), false));
+    Ok(h)
+}
+
 /// A clip being played: the frame shown at each render time, decoded ahead.
 pub struct ClipReader {
     spec: ClipSpec,
@@ -422,8 +518,23 @@ impl ClipReader {
     pub fn open(spec: &ClipSpec, render_fps: f64, max_side: u32) -> Result<ClipReader, ClipError> {
         let info = probe_clip(spec, max_side)?;
         let frames = match &spec.source {
-            ClipSource::Video(path) => start_decoder(path, &info)?,
+            ClipSource::Video(path) => start_decoder(Input::File(path), &info)?,
             ClipSource::Sequence(pattern) => Frames::Sequence(sequence_files(pattern)?),
+            ClipSource::Stdin => {
+                let mut state = STDIN.lock().unwrap_or_else(|e| e.into_inner());
+                match &mut *state {
+                    Some((h, taken @ false)) => {
+                        *taken = true;
+                        start_decoder(Input::Stdin(h.line.clone()), &info)?
+                    }
+                    _ => {
+                        return Err(ClipError {
+                            path: "standard input".into(),
+                            message: "standard input feeds one image input, once".into(),
+                        })
+                    }
+                }
+            }
         };
         Ok(ClipReader {
             spec: spec.clone(),
@@ -447,11 +558,13 @@ impl ClipReader {
         let frames = self.info.frames;
         let rate = match &self.spec.source {
             ClipSource::Sequence(_) => Some(o.rate.unwrap_or(self.render_fps)),
+            ClipSource::Stdin => self.info.fps,
             ClipSource::Video(_) => None,
         };
-        let duration = match rate {
-            Some(r) => frames as f64 / r,
-            None => self.info.duration.unwrap_or(0.0),
+        let duration = match (&self.spec.source, rate) {
+            (ClipSource::Stdin, _) => f64::INFINITY,
+            (_, Some(r)) => frames as f64 / r,
+            (_, None) => self.info.duration.unwrap_or(0.0),
         };
         let clip_t = if clip_t >= duration && duration > 0.0 {
             match o.past_end {
@@ -476,24 +589,26 @@ impl ClipReader {
         Some(index.min(frames - 1))
     }
 
-    /// The frame shown at render time `t`.
-    pub fn frame_at(&mut self, t: f64) -> Result<Arc<Image>, ClipError> {
+    /// The frame shown at render time `t`; `None` when a stream (standard input) has ended
+    /// before it.
+    pub fn frame_at(&mut self, t: f64) -> Result<Option<Arc<Image>>, ClipError> {
         let Some(index) = self.index_at(t) else {
             let (w, h) = (self.info.width, self.info.height);
-            return Ok(self
-                .black
-                .get_or_insert_with(|| {
-                    Arc::new(Image {
-                        width: w,
-                        height: h,
-                        rgba: vec![0; w as usize * h as usize * 4],
+            return Ok(Some(
+                self.black
+                    .get_or_insert_with(|| {
+                        Arc::new(Image {
+                            width: w,
+                            height: h,
+                            rgba: vec![0; w as usize * h as usize * 4],
+                        })
                     })
-                })
-                .clone());
+                    .clone(),
+            ));
         };
         if let Some((i, img)) = &self.current {
             if *i == index {
-                return Ok(img.clone());
+                return Ok(Some(img.clone()));
             }
         }
         let image = match &mut self.frames {
@@ -508,19 +623,25 @@ impl ClipReader {
                 if index < *next {
                     // Backwards (a loop, or times out of order): decode again from the start.
                     let ClipSource::Video(path) = &self.spec.source else {
-                        unreachable!("a video's frames come from a decoder")
+                        // A stream cannot go back: it shows its newest frame.
+                        return Ok(self.current.as_ref().map(|(_, img)| img.clone()));
                     };
-                    self.frames = start_decoder(path, &self.info)?;
+                    self.frames = start_decoder(Input::File(path), &self.info)?;
                 }
-                self.decode_until(index)?
+                match self.decode_until(index)? {
+                    Some(image) => image,
+                    None => return Ok(None),
+                }
             }
         };
         self.current = Some((index, image.clone()));
-        Ok(image)
+        Ok(Some(image))
     }
 
-    /// Takes frames from the decoder up to frame `index` and returns it.
-    fn decode_until(&mut self, index: u64) -> Result<Arc<Image>, ClipError> {
+    /// Takes frames from the decoder up to frame `index` and returns it; `None` when a stream
+    /// ended before it.
+    fn decode_until(&mut self, index: u64) -> Result<Option<Arc<Image>>, ClipError> {
+        let stream = self.spec.source == ClipSource::Stdin;
         let name = self.spec.name();
         let Frames::Video { rx, next, .. } = &mut self.frames else {
             unreachable!("only videos decode")
@@ -534,10 +655,11 @@ impl ClipReader {
                         message,
                     })
                 }
+                Err(_) if stream => return Ok(None),
                 Err(_) => {
-                    // The stream ended before the frame count ffprobe gave: show the last.
+                    // The file ended before the frame count ffprobe gave: show the last.
                     if let Some((_, img)) = &self.current {
-                        return Ok(img.clone());
+                        return Ok(Some(img.clone()));
                     }
                     return Err(ClipError {
                         path: name,
@@ -548,7 +670,7 @@ impl ClipReader {
             let i = *next;
             *next += 1;
             if i >= index {
-                return Ok(Arc::new(frame));
+                return Ok(Some(Arc::new(frame)));
             }
         }
     }
@@ -571,12 +693,33 @@ impl Drop for ClipReader {
     }
 }
 
-/// Starts ffmpeg decoding the first video stream of `path` to RGBA, frame by frame in
+/// What a decoder reads: a file, or standard input (its header line already read).
+enum Input<'a> {
+    File(&'a Path),
+    Stdin(Vec<u8>),
+}
+
+/// Starts ffmpeg decoding the first video stream of `input` to RGBA, frame by frame in
 /// presentation order, on a thread that stays [`DECODE_AHEAD`] frames ahead.
-fn start_decoder(path: &Path, info: &ClipInfo) -> Result<Frames, ClipError> {
-    let mut child = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-        .arg(path)
+fn start_decoder(input: Input<'_>, info: &ClipInfo) -> Result<Frames, ClipError> {
+    let mut command = Command::new("ffmpeg");
+    command.args(["-hide_banner", "-loglevel", "error"]);
+    let path = match &input {
+        Input::File(path) => {
+            command
+                .args(["-nostdin", "-i"])
+                .arg(path)
+                .stdin(Stdio::null());
+            path.to_path_buf()
+        }
+        Input::Stdin(_) => {
+            command
+                .args(["-f", "yuv4mpegpipe", "-i", "-"])
+                .stdin(Stdio::piped());
+            PathBuf::from("standard input")
+        }
+    };
+    let mut child = command
         .args([
             "-map",
             "0:v:0",
@@ -588,11 +731,22 @@ fn start_decoder(path: &Path, info: &ClipInfo) -> Result<Frames, ClipError> {
             "rgba",
             "-",
         ])
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| ffmpeg_missing("ffmpeg", path, e))?;
+        .map_err(|e| ffmpeg_missing("ffmpeg", &path, e))?;
+    if let (Input::Stdin(header), Some(mut to_ffmpeg)) = (input, child.stdin.take()) {
+        // The header line was read to probe the stream: ffmpeg gets it, then the rest.
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let copied = to_ffmpeg
+                .write_all(&header)
+                .and_then(|()| std::io::copy(&mut std::io::stdin().lock(), &mut to_ffmpeg));
+            if let Err(e) = copied {
+                tracing::debug!("the stream on standard input stopped: {e}");
+            }
+        });
+    }
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
     let (width, height) = (info.width, info.height);

@@ -64,10 +64,16 @@ pub enum VideoFormat {
     Mp4,
     /// VP9 in WebM.
     WebM,
+    /// An uncompressed YUV4MPEG2 stream (4:2:0) on standard output, for a pipe into another
+    /// tool: the output `-`.
+    Y4mStdout,
 }
 
 impl VideoFormat {
     pub fn from_path(path: &Path) -> Option<VideoFormat> {
+        if path == Path::new("-") {
+            return Some(VideoFormat::Y4mStdout);
+        }
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "mp4" | "mov" | "m4v" => Some(VideoFormat::Mp4),
             "webm" => Some(VideoFormat::WebM),
@@ -160,11 +166,15 @@ impl VideoWriter {
     ) -> Result<VideoWriter> {
         let sound = audio.map(|a| TempSound::write(a, path)).transpose()?;
         let audio_args: Vec<std::ffi::OsString> = match (&sound, audio) {
+            _ if format == VideoFormat::Y4mStdout => Vec::new(),
             (Some(t), Some(track)) => {
                 let codec: &[&str] = match format {
                     VideoFormat::Mp4 => &["-c:a", "aac", "-b:a", "192k"],
                     VideoFormat::WebM => &["-c:a", "libopus", "-b:a", "160k"],
+                    // A YUV4MPEG2 stream carries no sound.
+                    VideoFormat::Y4mStdout => &[],
                 };
+
                 let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), t.path().into()];
                 a.extend(["-map", "0:v:0", "-map", "1:a:0"].map(Into::into));
                 a.extend(codec.iter().map(Into::into));
@@ -175,11 +185,15 @@ impl VideoWriter {
             }
             _ => Vec::new(),
         };
-        // ffmpeg overwrites (`-y`) the empty file made here.
-        let tmp = temporary_file(path)?.into_temp_path();
+        // ffmpeg overwrites (`-y`) the empty file made here; a stream has no file.
+        let tmp = match format {
+            VideoFormat::Y4mStdout => None,
+            _ => Some(temporary_file(path)?.into_temp_path()),
+        };
         let ext = match format {
             VideoFormat::Mp4 => "mp4",
             VideoFormat::WebM => "webm",
+            VideoFormat::Y4mStdout => "yuv4mpegpipe",
         };
         let codec: &[&str] = match format {
             VideoFormat::Mp4 => &[
@@ -197,6 +211,7 @@ impl VideoWriter {
                 "-row-mt",
                 "1",
             ],
+            VideoFormat::Y4mStdout => &["-pix_fmt", "yuv420p"],
         };
         // yuv420p needs even sizes: pad by one pixel where needed.
         let pad = "pad=ceil(iw/2)*2:ceil(ih/2)*2";
@@ -223,9 +238,13 @@ impl VideoWriter {
             .args(["-vf", pad])
             .args(codec)
             .args(["-f", ext])
-            .arg(&*tmp)
+            .arg(tmp.as_deref().unwrap_or(Path::new("-")))
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(if tmp.is_some() {
+                Stdio::null()
+            } else {
+                Stdio::inherit()
+            })
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| match e.kind() {
@@ -245,7 +264,7 @@ impl VideoWriter {
             stdin,
             stderr,
             path: path.to_owned(),
-            tmp: Some(tmp),
+            tmp,
             width,
             height,
             frames: 0,
@@ -320,11 +339,10 @@ impl VideoWriter {
         if !stderr.is_empty() {
             tracing::debug!("ffmpeg said: {stderr}");
         }
-        let tmp = self
-            .tmp
-            .take()
-            .ok_or(OutputError::Finished { what: "video" })?;
-        persist_temporary(tmp, &self.path)?;
+        // A stream on standard output has no file to move into place.
+        if let Some(tmp) = self.tmp.take() {
+            persist_temporary(tmp, &self.path)?;
+        }
         Ok(self.frames)
     }
 }

@@ -394,7 +394,12 @@ impl PyScene {
         };
         let scene = &self.scene;
         let r = py.detach(|| {
-            self.moving().apply(scene, time)?;
+            if !self.moving().apply(scene, time)? {
+                return Err(Error::Image {
+                    path: "-".into(),
+                    message: "the stream on standard input has ended".into(),
+                });
+            }
             scene.render(&opts)
         });
         Ok(PyFrame {
@@ -423,9 +428,14 @@ impl PyScene {
             let mut failed = None;
             // Each frame's videos and keyed values are set as it is submitted.
             let opts = times.iter().map_while(|&time| {
-                if let Err(e) = moving.apply(scene, time) {
-                    failed = Some(e);
-                    return None;
+                match moving.apply(scene, time) {
+                    Ok(true) => {}
+                    // A stream on standard input ended: the frames end with it.
+                    Ok(false) => return None,
+                    Err(e) => {
+                        failed = Some(e);
+                        return None;
+                    }
                 }
                 Some(RenderOptions {
                     width,
