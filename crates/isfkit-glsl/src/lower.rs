@@ -175,55 +175,46 @@ fn spill_block(
     out
 }
 
-/// The functions `block` calls, in order of first appearance.
-fn callees(block: &Block, into: &mut Vec<Handle<Function>>) {
-    for stmt in block.iter() {
+/// Calls `visit` on the function of every `Call` statement in `block`, nested blocks
+/// included, in order.
+fn each_call(block: &mut Block, visit: &mut impl FnMut(&mut Handle<Function>)) {
+    for stmt in block.iter_mut() {
         match stmt {
-            Statement::Block(b) => callees(b, into),
+            Statement::Block(b) => each_call(b, visit),
             Statement::If { accept, reject, .. } => {
-                callees(accept, into);
-                callees(reject, into);
+                each_call(accept, visit);
+                each_call(reject, visit);
             }
             Statement::Switch { cases, .. } => {
                 for c in cases {
-                    callees(&c.body, into);
+                    each_call(&mut c.body, visit);
                 }
             }
             Statement::Loop {
                 body, continuing, ..
             } => {
-                callees(body, into);
-                callees(continuing, into);
+                each_call(body, visit);
+                each_call(continuing, visit);
             }
-            Statement::Call { function, .. } if !into.contains(function) => into.push(*function),
+            Statement::Call { function, .. } => visit(function),
             _ => {}
         }
     }
 }
 
-fn remap_calls(block: &mut Block, map: &[Handle<Function>]) {
-    for stmt in block.iter_mut() {
-        match stmt {
-            Statement::Block(b) => remap_calls(b, map),
-            Statement::If { accept, reject, .. } => {
-                remap_calls(accept, map);
-                remap_calls(reject, map);
-            }
-            Statement::Switch { cases, .. } => {
-                for c in cases {
-                    remap_calls(&mut c.body, map);
-                }
-            }
-            Statement::Loop {
-                body, continuing, ..
-            } => {
-                remap_calls(body, map);
-                remap_calls(continuing, map);
-            }
-            Statement::Call { function, .. } => *function = map[function.index()],
-            _ => {}
+/// The functions `block` calls, in order of first appearance.
+fn callees(block: &mut Block) -> Vec<Handle<Function>> {
+    let mut into = Vec::new();
+    each_call(block, &mut |function| {
+        if !into.contains(function) {
+            into.push(*function);
         }
-    }
+    });
+    into
+}
+
+fn remap_calls(block: &mut Block, map: &[Handle<Function>]) {
+    each_call(block, &mut |function| *function = map[function.index()]);
 }
 
 fn remap_function(f: &mut Function, map: &[Handle<Function>]) {
@@ -242,12 +233,8 @@ fn order_functions(module: &mut Module) {
     let n = module.functions.len();
     let calls: Vec<Vec<Handle<Function>>> = module
         .functions
-        .iter()
-        .map(|(_, f)| {
-            let mut c = Vec::new();
-            callees(&f.body, &mut c);
-            c
-        })
+        .iter_mut()
+        .map(|(_, f)| callees(&mut f.body))
         .collect();
     let in_order = calls
         .iter()

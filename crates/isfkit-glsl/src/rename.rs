@@ -214,32 +214,40 @@ mod tests {
 
     #[test]
     fn renames_declared_words_only() {
-        assert_eq!(
-            renamed("float sample = 1.0; x = sample;", &[]),
-            "float isf_id_sample = 1.0 ; x = isf_id_sample ;"
-        );
-        // A built-in used, not declared, stays.
-        assert_eq!(
-            renamed("x = texture(t, uv);", &[]),
-            "x = texture ( t , uv ) ;"
-        );
-        // A variable named like a built-in function: calls still reach the built-in.
-        assert_eq!(
-            renamed("float round = 1.0; y = round(round);", &[]),
-            "float isf_id_round = 1.0 ; y = round ( isf_id_round ) ;"
-        );
-        assert_eq!(
-            renamed("vec4 texture(vec2 p) { return vec4(p, 0., 1.); } y = texture(p);", &[]),
-            "vec4 isf_id_texture ( vec2 p ) { return vec4 ( p , 0. , 1. ) ; } y = isf_id_texture ( p ) ;"
-        );
-        assert_eq!(
-            renamed("float a, smooth; f(a, b);", &[]),
-            "float a , isf_id_smooth ; f ( a , b ) ;"
-        );
-        assert_eq!(
-            renamed("y = filter * 2.0;", &["filter"]),
-            "y = isf_id_filter * 2.0 ;"
-        );
+        // (source, names the header declares, the tokens after renaming)
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "float sample = 1.0; x = sample;",
+                &[],
+                "float isf_id_sample = 1.0 ; x = isf_id_sample ;",
+            ),
+            // A built-in used, not declared, stays.
+            ("x = texture(t, uv);", &[], "x = texture ( t , uv ) ;"),
+            // A variable named like a built-in function: calls still reach the built-in.
+            (
+                "float round = 1.0; y = round(round);",
+                &[],
+                "float isf_id_round = 1.0 ; y = round ( isf_id_round ) ;",
+            ),
+            (
+                "vec4 texture(vec2 p) { return vec4(p, 0., 1.); } y = texture(p);",
+                &[],
+                "vec4 isf_id_texture ( vec2 p ) { return vec4 ( p , 0. , 1. ) ; } y = isf_id_texture ( p ) ;",
+            ),
+            (
+                "float a, smooth; f(a, b);",
+                &[],
+                "float a , isf_id_smooth ; f ( a , b ) ;",
+            ),
+            (
+                "y = filter * 2.0;",
+                &["filter"],
+                "y = isf_id_filter * 2.0 ;",
+            ),
+        ];
+        for (src, header, want) in cases {
+            assert_eq!(renamed(src, header), *want, "{src}");
+        }
     }
 
     #[test]

@@ -12,6 +12,13 @@ fn error_of(source: &str) -> String {
     }
 }
 
+/// Asserts that the first line of `source`'s rendered error is `want`; the whole error.
+fn assert_first_line(source: &str, want: &str) -> String {
+    let text = error_of(source);
+    assert_eq!(text.lines().next().unwrap(), want, "{text}");
+    text
+}
+
 /// A character GLSL does not have: naga's lexer reports it without a position, which read
 /// "UnexpectedCharacter (in code isfkit generated, line 0; please report this)".
 #[test]
@@ -219,11 +226,9 @@ fn function_parameters_are_not_varyings() {
 /// line 0; please report this)".
 #[test]
 fn built_ins_of_the_other_stage() {
-    let text =
-        error_of("/*{}*/\nvoid main() {\n\tgl_Position += 0.0;\n\tgl_FragColor = vec4(1.0);\n}\n");
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:3:2: error: gl_Position belongs to the vertex shader; this stage cannot use it"
+    assert_first_line(
+        "/*{}*/\nvoid main() {\n\tgl_Position += 0.0;\n\tgl_FragColor = vec4(1.0);\n}\n",
+        "<source>:3:2: error: gl_Position belongs to the vertex shader; this stage cannot use it",
     );
     let vs = "void main() {\n\tisf_vertShaderInit();\n\tgl_FragColor = vec4(1.0);\n}\n";
     match Program::from_source("/*{}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n", Some(vs)) {
@@ -288,12 +293,9 @@ fn a_stray_parenthesis_leaks_no_varying_into_the_vertex_shader() {
 /// bindings at location 1 are present (in code isfkit generated, line 6; please report this)".
 #[test]
 fn a_varying_declared_twice() {
-    let text = error_of(
+    assert_first_line(
         "/*{}*/\nvarying float v;\nvarying float v;\nvoid main() { gl_FragColor = vec4(v); }\n",
-    );
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:3:15: error: the varying \"v\" is declared more than once; GLSL allows one declaration of a name"
+        "<source>:3:15: error: the varying \"v\" is declared more than once; GLSL allows one declaration of a name",
     );
     // Arrays too (the fuzzer's input).
     let text = error_of(
@@ -312,13 +314,10 @@ fn a_varying_declared_twice() {
                void main() { gl_FragColor = vec4(uv, v, 1.0); }\n";
     Program::from_source(src, None).unwrap();
     // Two locations of the user's own that clash.
-    let text = error_of(
+    assert_first_line(
         "/*{}*/\nlayout(location = 2) in float a;\nlayout(location = 2) in float b;\n\
          void main() { gl_FragColor = vec4(a, b, 0.0, 1.0); }\n",
-    );
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:3:31: error: the varyings \"a\" and \"b\" both use location 2"
+        "<source>:3:31: error: the varyings \"a\" and \"b\" both use location 2",
     );
 }
 
@@ -362,12 +361,9 @@ fn fragment_only_operations_in_a_vertex_shader() {
 /// pointer target [6] (in code isfkit generated, line 14; please report this)".
 #[test]
 fn samplers_are_only_passed_in() {
-    let text = error_of(
+    assert_first_line(
         "/*{}*/\nfloat f(inout sampler2D s, float a) { return a; }\nvoid main() { gl_FragColor = vec4(1.0); }\n",
-    );
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:2:9: error: a sampler2D cannot be \"inout\": samplers are only passed in"
+        "<source>:2:9: error: a sampler2D cannot be \"inout\": samplers are only passed in",
     );
 }
 
@@ -375,10 +371,9 @@ fn samplers_are_only_passed_in() {
 /// isfkit generated, line 20; please report this)".
 #[test]
 fn a_comment_that_is_never_closed() {
-    let text = error_of("/*{}*/\nvoid main() {\n\tfloat a = 0.5;\n\twhile (f(/*, v)) {}\n}\n");
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:4:11: error: this comment is never closed (the */ is missing)"
+    let text = assert_first_line(
+        "/*{}*/\nvoid main() {\n\tfloat a = 0.5;\n\twhile (f(/*, v)) {}\n}\n",
+        "<source>:4:11: error: this comment is never closed (the */ is missing)",
     );
     assert!(!text.contains("please report"), "{text}");
 }
@@ -388,10 +383,9 @@ fn a_comment_that_is_never_closed() {
 /// code isfkit generated, line 26; please report this)".
 #[test]
 fn a_global_with_no_value_after_the_equals_sign() {
-    let text = error_of("/*{}*/\nfloat active=;\nvoid main() { gl_FragColor = vec4(1.0); }\n");
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "<source>:2:13: error: a value is missing after \"=\""
+    assert_first_line(
+        "/*{}*/\nfloat active=;\nvoid main() { gl_FragColor = vec4(1.0); }\n",
+        "<source>:2:13: error: a value is missing after \"=\"",
     );
 }
 

@@ -200,7 +200,6 @@ impl<'a> Rewriter<'a> {
             .collect()
     }
 
-    /// For each declarator: (name token, end of `name[..]` part, optional `=` token, end).
     /// The array size written on a declaration's type (`[2]` of `float[2] a, b;`, which
     /// makes every name an array), from the type's token `ty`; empty without one.
     pub(super) fn type_array_suffix(&self, ty: usize, end: usize) -> String {
@@ -214,6 +213,25 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// Each varying the declaration `[i, end)` with its type at token `ty` declares: (name
+    /// token, name, array suffix: the type's then the name's own).
+    pub(super) fn varying_declarators(
+        &self,
+        i: usize,
+        ty: usize,
+        end: usize,
+    ) -> Vec<(usize, &'a str, String)> {
+        let on_type = self.type_array_suffix(ty, end);
+        self.declarators(i, end)
+            .into_iter()
+            .map(|(name, name_end, _, _)| {
+                let suffix: String = (name + 1..name_end).map(|q| self.text(q)).collect();
+                (name, self.text(name), format!("{on_type}{suffix}"))
+            })
+            .collect()
+    }
+
+    /// For each declarator: (name token, end of `name[..]` part, optional `=` token, end).
     pub(super) fn declarators(
         &self,
         i: usize,
@@ -343,11 +361,7 @@ impl<'a> Rewriter<'a> {
         }
         self.gap(e, self.toks[i].start);
         self.cursor = self.toks[end].end;
-        let on_type = self.type_array_suffix(k, end);
-        for (name, name_end, _, _) in self.declarators(i, end) {
-            let nm = self.text(name);
-            let suffix: String = (name + 1..name_end).map(|q| self.text(q)).collect();
-            let suffix = format!("{on_type}{suffix}");
+        for (name, nm, suffix) in self.varying_declarators(i, k, end) {
             let slots = varying_slots(ty, &suffix);
             let decl = format!("{ty} {nm}{suffix}");
             let loc = varyings.location(nm, &decl, slots);

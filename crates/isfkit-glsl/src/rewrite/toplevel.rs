@@ -190,7 +190,14 @@ impl<'a> Rewriter<'a> {
         varyings: &mut Varyings,
     ) {
         let has_layout = stmt.contains(&"layout");
-        if !has_layout && self.in_out_declaration(e, i, end, stmt, varyings) {
+        if let Some((kind, dir)) = self.in_out_kind(stmt).filter(|_| !has_layout) {
+            // The fragment stage's own output becomes a private global; a varying gets its
+            // location.
+            if kind == "out" && self.stage == Stage::Fragment {
+                self.fragment_output(e, i, end);
+            } else {
+                self.varying_decl(e, i, end, varyings, dir);
+            }
             return;
         }
         if stmt.contains(&"uniform") && !has_layout && self.uniform_declaration(e, i, end) {
@@ -202,41 +209,25 @@ impl<'a> Rewriter<'a> {
         self.emit_range(e, i, end + 1);
     }
 
-    /// A varying, or the fragment stage's own `out` (a statement with `varying`, `in`, `out`
-    /// or `attribute` and no `layout`): a varying gets its location, the output becomes a
-    /// private global. Returns false, having written nothing, for any other statement.
-    fn in_out_declaration(
-        &mut self,
-        e: &mut Emitter,
-        i: usize,
-        end: usize,
-        stmt: &[&'a str],
-        varyings: &mut Varyings,
-    ) -> bool {
+    /// Whether the statement `stmt` declares a varying, or the fragment stage's own `out` (it
+    /// has `varying`, `in`, `out` or `attribute`, and is no prototype and no uniform): its
+    /// qualifier as written and the direction it takes in this stage; None for any other
+    /// statement.
+    fn in_out_kind(&self, stmt: &[&'a str]) -> Option<(&'a str, &'static str)> {
         let io = stmt
             .iter()
             .position(|t| matches!(*t, "varying" | "in" | "out" | "attribute"));
         // A prototype's parameters (`float f(in vec2 a);`) are no varyings.
         let prototype = stmt.contains(&"(");
-        let Some(q) = io.filter(|_| !prototype && !stmt.contains(&"uniform")) else {
-            return false;
-        };
+        let q = io.filter(|_| !prototype && !stmt.contains(&"uniform"))?;
         let kind = stmt[q];
         let dir = match (kind, self.stage) {
             ("varying", Stage::Vertex) | ("out", Stage::Vertex) => "out",
             ("varying", Stage::Fragment) | ("in", Stage::Fragment) => "in",
             ("out", Stage::Fragment) => "out",
-            _ => "",
+            _ => return None,
         };
-        if dir.is_empty() {
-            return false;
-        }
-        if kind == "out" && self.stage == Stage::Fragment {
-            self.fragment_output(e, i, end);
-        } else {
-            self.varying_decl(e, i, end, varyings, dir);
-        }
-        true
+        Some((kind, dir))
     }
 
     /// The user's colour output `[i, end)` becomes a private global that the generated main

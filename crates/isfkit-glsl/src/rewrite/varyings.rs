@@ -89,11 +89,7 @@ pub fn collect_varyings(
                 // rewriter reports, and must not reach the other stage as a declaration.
                 if k < end && is_varying_type(rw.text(k)) {
                     let ty = rw.text(k);
-                    let on_type = rw.type_array_suffix(k, end);
-                    for (name, name_end, _, _) in rw.declarators(start, end) {
-                        let nm = rw.text(name);
-                        let suffix: String = (name + 1..name_end).map(|q| rw.text(q)).collect();
-                        let suffix = format!("{on_type}{suffix}");
+                    for (_, nm, suffix) in rw.varying_declarators(start, k, end) {
                         let slots = varying_slots(ty, &suffix);
                         varyings.location(nm, &format!("{ty} {nm}{suffix}"), slots);
                     }
