@@ -557,8 +557,9 @@ impl TaskRun<'_> {
         if self.interrupted.load(Ordering::Relaxed) {
             if video.is_some() || gif.is_some() {
                 // Dropping the writer removes the partial file.
+                // Not a failure of the task's own: the runner says it was interrupted.
                 return Err(TaskError {
-                    kind: ErrorKind::Input,
+                    kind: ErrorKind::Internal,
                     message: "interrupted; the partial video was removed".into(),
                 });
             }

@@ -339,6 +339,19 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
             eprintln!("{report}");
         }
     }
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(Failure {
+            code: 130,
+            message: match result.error {
+                Some(e) => e,
+                None => format!(
+                    "interrupted: {} of {} frames written",
+                    result.frames_written,
+                    task.frames.len()
+                ),
+            },
+        });
+    }
     if let (Some(message), Some(kind)) = (result.error, result.kind) {
         return Err(Failure {
             code: kind.exit_code(),
@@ -352,16 +365,6 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
         code: e.kind().exit_code(),
         message: format!("error: {e}"),
     })?;
-    if interrupted.load(Ordering::Relaxed) {
-        return Err(Failure {
-            code: 130,
-            message: format!(
-                "interrupted: {} of {} frames written",
-                result.frames_written,
-                task.frames.len()
-            ),
-        });
-    }
     if report_wanted && !report.ok() {
         return Err(Failure {
             code: 3,
