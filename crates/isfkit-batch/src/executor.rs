@@ -680,39 +680,11 @@ mod tests {
         let tmp_new = dir.join(".f_0001.png.4000000000.a1B2c3.tmp");
         std::fs::write(&tmp_new, b"half").unwrap();
         std::fs::write(&frame, b"not a png").unwrap();
-        let task = Task {
-            origin: "jobs[0] (x.fs)".into(),
-            shader: "x.fs".into(),
-            width: 4,
-            height: 4,
-            fps: 30.0,
-            start: 0.0,
-            date: None,
-            frames: vec![
-                crate::FrameAt {
-                    number: 0,
-                    time: 0.0,
-                },
-                crate::FrameAt {
-                    number: 1,
-                    time: 1.0 / 30.0,
-                },
-            ],
-            inputs: Default::default(),
-            keys: Default::default(),
-            images: Default::default(),
-            audio: Default::default(),
-            sound: None,
-            mute: false,
-            float: false,
-            output: Output::Stills {
-                template: dir.join("f_%04d.png").to_string_lossy().into_owned(),
-                format: crate::StillFormat::Png { bits: 8 },
-            },
-            stateful: false,
-            broken: None,
-            source: None,
+        let output = Output::Stills {
+            template: dir.join("f_%04d.png").to_string_lossy().into_owned(),
+            format: crate::StillFormat::Png { bits: 8 },
         };
+        let task = Task::new("x.fs".into(), (4, 4), 30.0, 2, output);
         assert!(
             !complete(&frame, 4, 4),
             "an unreadable file is not complete"

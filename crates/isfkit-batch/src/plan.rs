@@ -494,6 +494,44 @@ fn resolve_existing(dir: &Path) -> PathBuf {
 }
 
 impl Task {
+    /// A task rendering `shader` at `width`x`height` into `output`, frame `n` of `frames`
+    /// (numbered from 0) at `n / fps` seconds: no inputs, images or sounds, the wall clock's
+    /// DATE. Fields set after make the rest (`Task { inputs, ..Task::new(...) }`).
+    pub fn new(
+        shader: PathBuf,
+        (width, height): (u32, u32),
+        fps: f64,
+        frames: u64,
+        output: Output,
+    ) -> Task {
+        Task {
+            origin: shader.display().to_string(),
+            shader,
+            width,
+            height,
+            fps,
+            start: 0.0,
+            date: None,
+            frames: (0..frames)
+                .map(|number| FrameAt {
+                    number,
+                    time: number as f64 / fps,
+                })
+                .collect(),
+            inputs: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            images: BTreeMap::new(),
+            audio: BTreeMap::new(),
+            sound: None,
+            mute: false,
+            float: false,
+            output,
+            stateful: false,
+            broken: None,
+            source: None,
+        }
+    }
+
     /// The file frame `number` is written to (for [`Output::Stills`]).
     pub fn frame_path(template: &str, number: u64) -> PathBuf {
         PathBuf::from(number_frame(template, number))

@@ -142,29 +142,22 @@ mod tests {
         WorkerRequest {
             task: Task {
                 origin: "jobs[0] (bad.fs)".into(),
-                shader: "bad.fs".into(),
-                width: 8,
-                height: 8,
-                fps: 30.0,
                 start: 0.25,
-                date: None,
                 frames: vec![FrameAt {
                     number: 0,
                     time: 0.25,
                 }],
                 inputs: [("speed".to_owned(), "1.5".to_owned())].into(),
-                keys: Default::default(),
-                images: Default::default(),
-                audio: Default::default(),
-                sound: None,
-                mute: false,
-                float: false,
-                output: Output::Gif {
-                    path: "out/a.gif".into(),
-                },
-                stateful: false,
                 broken: broken.map(Into::into),
-                source: None,
+                ..Task::new(
+                    "bad.fs".into(),
+                    (8, 8),
+                    30.0,
+                    1,
+                    Output::Gif {
+                        path: "out/a.gif".into(),
+                    },
+                )
             },
             options: RunOptions {
                 resume: true,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use isfkit_batch::{FrameAt, Output, RunOptions, Runner, RunnerConfig, StillFormat, Task};
+use isfkit_batch::{Output, RunOptions, Runner, RunnerConfig, StillFormat, Task};
 use isfkit_render::ErrorKind;
 
 fn shaders() -> PathBuf {
@@ -15,38 +15,20 @@ fn shaders() -> PathBuf {
 }
 
 fn transition(dir: &Path, progress: &str, images: &[(&str, PathBuf)]) -> Task {
+    let output = Output::Stills {
+        template: dir
+            .join(format!("out_{progress}.png"))
+            .display()
+            .to_string(),
+        format: StillFormat::Png { bits: 8 },
+    };
     Task {
-        origin: "transition".into(),
-        shader: shaders().join("transition.fs"),
-        width: 8,
-        height: 8,
-        fps: 30.0,
-        start: 0.0,
-        date: None,
-        frames: vec![FrameAt {
-            number: 0,
-            time: 0.0,
-        }],
         inputs: BTreeMap::from([("progress".to_owned(), progress.to_owned())]),
-        keys: Default::default(),
         images: images
             .iter()
             .map(|(n, p)| (n.to_string(), p.clone()))
             .collect(),
-        audio: BTreeMap::new(),
-        sound: None,
-        mute: false,
-        float: false,
-        output: Output::Stills {
-            template: dir
-                .join(format!("out_{progress}.png"))
-                .display()
-                .to_string(),
-            format: StillFormat::Png { bits: 8 },
-        },
-        stateful: false,
-        broken: None,
-        source: None,
+        ..Task::new(shaders().join("transition.fs"), (8, 8), 30.0, 1, output)
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use isfkit_batch::{FrameAt, Output, RunOptions, Runner, RunnerConfig, StillFormat, Task};
+use isfkit_batch::{Output, RunOptions, Runner, RunnerConfig, StillFormat, Task};
 use serde_json::json;
 
 /// An invert filter: the least work a filter does, so decoding shows.
@@ -35,40 +35,27 @@ fn clip(dir: &Path, name: &str, (w, h): (u32, u32), seconds: u32) -> anyhow::Res
     ffmpeg(
         dir,
         &[
-            "-f", "lavfi", "-i", &src, "-pix_fmt", "yuv420p", "-preset", "ultrafast", name,
+            "-f",
+            "lavfi",
+            "-i",
+            &src,
+            "-pix_fmt",
+            "yuv420p",
+            "-preset",
+            "ultrafast",
+            name,
         ],
     )
 }
 
-fn task(dir: &Path, image: &Path, (width, height): (u32, u32), frames: u64, out: &str) -> Task {
+fn task(dir: &Path, image: &Path, size: (u32, u32), frames: u64, out: &str) -> Task {
+    let output = Output::Stills {
+        template: dir.join(out).display().to_string(),
+        format: StillFormat::Png { bits: 8 },
+    };
     Task {
-        origin: "bench".into(),
-        shader: dir.join("filter.fs"),
-        width,
-        height,
-        fps: 30.0,
-        start: 0.0,
-        date: None,
-        frames: (0..frames)
-            .map(|n| FrameAt {
-                number: n,
-                time: n as f64 / 30.0,
-            })
-            .collect(),
-        inputs: Default::default(),
-        keys: Default::default(),
         images: [("inputImage".to_owned(), image.to_owned())].into(),
-        audio: Default::default(),
-        sound: None,
-        mute: false,
-        float: false,
-        output: Output::Stills {
-            template: dir.join(out).display().to_string(),
-            format: StillFormat::Png { bits: 8 },
-        },
-        stateful: false,
-        broken: None,
-        source: None,
+        ..Task::new(dir.join("filter.fs"), size, 30.0, frames, output)
     }
 }
 
@@ -97,7 +84,9 @@ fn child_peak_kib(dir: &Path, clip: &str) -> anyhow::Result<(u64, f64)> {
 pub fn run(size: Option<(u32, u32)>, frames: Option<u64>, json_out: bool) -> anyhow::Result<()> {
     let size = size.unwrap_or((1920, 1080));
     let frames = frames.unwrap_or(60).max(2);
-    let tmp = tempfile::Builder::new().prefix("isf-bench-video-").tempdir()?;
+    let tmp = tempfile::Builder::new()
+        .prefix("isf-bench-video-")
+        .tempdir()?;
     let dir = tmp.path();
     std::fs::write(dir.join("filter.fs"), FILTER)?;
     let seconds = frames.div_ceil(30) as u32 + 1;

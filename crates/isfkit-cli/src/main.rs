@@ -527,11 +527,6 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
         _ => None,
     });
     Ok(Task {
-        origin: args.shader.display().to_string(),
-        shader: args.shader.clone(),
-        width,
-        height,
-        fps,
         start: args.time,
         date: args.date.clone(),
         frames,
@@ -542,11 +537,9 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
         sound,
         mute: args.no_audio,
         float: args.float,
-        output,
-        // The frames start at 0: no lead-in to render.
-        stateful: false,
-        broken: None,
+        // The frames start at 0: no lead-in to render, so no need to know it is stateful.
         source: args.stdin_source.clone(),
+        ..Task::new(args.shader.clone(), (width, height), fps, 0, output)
     })
 }
 
