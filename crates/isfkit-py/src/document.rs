@@ -6,6 +6,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use pyo3::IntoPyObjectExt;
 
+use crate::reports::record_repr;
+
 /// One declared input, normalised the way VVISF does it (ranges defaulted, defaults
 /// clamped). Attributes that do not apply to the type are `None` (or empty).
 #[pyclass(name = "InputInfo", module = "isfkit", frozen, get_all)]
@@ -53,15 +55,7 @@ pub struct PyPassInfo {
     pub height: Option<String>,
 }
 
-#[pymethods]
-impl PyPassInfo {
-    fn __repr__(&self) -> String {
-        format!(
-            "PassInfo(target={:?}, persistent={}, float={}, width={:?}, height={:?})",
-            self.target, self.persistent, self.float, self.width, self.height
-        )
-    }
-}
+record_repr!(PyPassInfo, "PassInfo"; target, persistent, float, width, height);
 
 /// One `IMPORTED` image: its name and its path as written.
 #[pyclass(name = "ImportedInfo", module = "isfkit", frozen, get_all, eq)]

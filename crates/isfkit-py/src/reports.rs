@@ -5,6 +5,60 @@ use isfkit_render::{CleanupReport, LeakSource, LiveResource, PoolStats, ReinitRe
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+/// A dict of the fields `$field` of `$value`, each under its own name.
+macro_rules! fields_dict {
+    ($py:expr, $value:expr; $($field:ident),+) => {{
+        let d = PyDict::new($py);
+        $(d.set_item(stringify!($field), &$value.$field)?;)+
+        d
+    }};
+}
+
+/// How a field reads in a record's `__repr__`: numbers and flags as Rust prints them,
+/// durations to the microsecond, text (and lists and options of it) quoted.
+pub(crate) trait ReprField {
+    fn repr(&self) -> String;
+}
+
+macro_rules! repr_display {
+    ($($t:ty),+) => {$(impl ReprField for $t {
+        fn repr(&self) -> String {
+            self.to_string()
+        }
+    })+};
+}
+repr_display!(u8, u64, usize, bool);
+
+macro_rules! repr_debug {
+    ($($t:ty),+) => {$(impl ReprField for $t {
+        fn repr(&self) -> String {
+            format!("{self:?}")
+        }
+    })+};
+}
+repr_debug!(&str, String, Option<String>, Vec<String>);
+
+impl ReprField for f64 {
+    fn repr(&self) -> String {
+        format!("{self:.3}")
+    }
+}
+
+/// `__repr__` for the record `$ty`: `NAME(field=value, ...)` over `$field`s, in order.
+macro_rules! record_repr {
+    ($ty:ident, $name:literal; $($field:ident),+) => {
+        #[pymethods]
+        impl $ty {
+            fn __repr__(&self) -> String {
+                use $crate::reports::ReprField;
+                let fields = [$(format!(concat!(stringify!($field), "={}"), self.$field.repr())),+];
+                format!(concat!($name, "({})"), fields.join(", "))
+            }
+        }
+    };
+}
+pub(crate) use record_repr;
+
 /// One phase of a shutdown, in the order phases run.
 #[pyclass(name = "PhaseReport", module = "isfkit", frozen, get_all, eq)]
 #[derive(Clone, PartialEq)]
@@ -18,15 +72,7 @@ pub struct PyPhaseReport {
     pub errors: Vec<String>,
 }
 
-#[pymethods]
-impl PyPhaseReport {
-    fn __repr__(&self) -> String {
-        format!(
-            "PhaseReport(phase={}, name={:?}, duration_ms={:.3}, released_count={}, released_bytes={}, errors={:?})",
-            self.phase, self.name, self.duration_ms, self.released_count, self.released_bytes, self.errors
-        )
-    }
-}
+record_repr!(PyPhaseReport, "PhaseReport"; phase, name, duration_ms, released_count, released_bytes, errors);
 
 /// A GPU object that outlived shutdown. `source` is `"registry"` (isfkit's own registry,
 /// with `created_at`) or `"wgpu"` (wgpu's allocation report).
@@ -41,15 +87,7 @@ pub struct PyLeak {
     pub created_at: Option<String>,
 }
 
-#[pymethods]
-impl PyLeak {
-    fn __repr__(&self) -> String {
-        format!(
-            "Leak(source={:?}, kind={:?}, label={:?}, bytes={}, count={}, created_at={:?})",
-            self.source, self.kind, self.label, self.bytes, self.count, self.created_at
-        )
-    }
-}
+record_repr!(PyLeak, "Leak"; source, kind, label, bytes, count, created_at);
 
 /// What `Engine.shutdown()` did: each phase (in order, timed) and every leak found.
 #[pyclass(name = "CleanupReport", module = "isfkit", frozen)]
@@ -139,11 +177,7 @@ impl PyCleanupReport {
     fn abandoned<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for a in &self.report.abandoned {
-            let ad = PyDict::new(py);
-            ad.set_item("generation", a.generation)?;
-            ad.set_item("reason", &a.reason)?;
-            ad.set_item("still_running", a.still_running)?;
-            list.append(ad)?;
+            list.append(fields_dict!(py, a; generation, reason, still_running))?;
         }
         Ok(list)
     }
@@ -165,26 +199,12 @@ impl PyCleanupReport {
         d.set_item("wgpu_report_skipped", &self.report.wgpu_report_skipped)?;
         let phases = PyList::empty(py);
         for p in self.phase_objects() {
-            let pd = PyDict::new(py);
-            pd.set_item("phase", p.phase)?;
-            pd.set_item("name", p.name)?;
-            pd.set_item("duration_ms", p.duration_ms)?;
-            pd.set_item("released_count", p.released_count)?;
-            pd.set_item("released_bytes", p.released_bytes)?;
-            pd.set_item("errors", p.errors)?;
-            phases.append(pd)?;
+            phases.append(fields_dict!(py, p; phase, name, duration_ms, released_count, released_bytes, errors))?;
         }
         d.set_item("phases", phases)?;
         let leaks = PyList::empty(py);
         for l in self.leak_objects() {
-            let ld = PyDict::new(py);
-            ld.set_item("source", l.source)?;
-            ld.set_item("kind", l.kind)?;
-            ld.set_item("label", l.label)?;
-            ld.set_item("bytes", l.bytes)?;
-            ld.set_item("count", l.count)?;
-            ld.set_item("created_at", l.created_at)?;
-            leaks.append(ld)?;
+            leaks.append(fields_dict!(py, l; source, kind, label, bytes, count, created_at))?;
         }
         d.set_item("leaks", leaks)?;
         d.set_item("abandoned", self.abandoned(py)?)?;
@@ -229,15 +249,7 @@ pub struct PyLiveResource {
     pub created_at: String,
 }
 
-#[pymethods]
-impl PyLiveResource {
-    fn __repr__(&self) -> String {
-        format!(
-            "LiveResource(kind={:?}, label={:?}, bytes={}, generation={}, order={}, created_at={:?})",
-            self.kind, self.label, self.bytes, self.generation, self.order, self.created_at
-        )
-    }
-}
+record_repr!(PyLiveResource, "LiveResource"; kind, label, bytes, generation, order, created_at);
 
 /// A kind's name as the engine serialises it (`texture`, `shader_module`, ...).
 fn kind_name(kind: isfkit_render::ResourceKind) -> String {
@@ -274,20 +286,7 @@ pub struct PyReinitReport {
     pub adapter: String,
 }
 
-#[pymethods]
-impl PyReinitReport {
-    fn __repr__(&self) -> String {
-        format!(
-            "ReinitReport(generation={}, duration_ms={:.3}, released_count={}, released_bytes={}, persistent_saved={}, adapter={:?})",
-            self.generation,
-            self.duration_ms,
-            self.released_count,
-            self.released_bytes,
-            self.persistent_saved,
-            self.adapter
-        )
-    }
-}
+record_repr!(PyReinitReport, "ReinitReport"; generation, duration_ms, released_count, released_bytes, persistent_saved, adapter);
 
 impl From<ReinitReport> for PyReinitReport {
     fn from(r: ReinitReport) -> Self {
@@ -304,14 +303,7 @@ impl From<ReinitReport> for PyReinitReport {
 
 /// Pool statistics as a dict (`hits`, `misses`, `live`, `idle`, `bytes`, `aged_out`).
 pub fn pool_stats_dict(py: Python<'_>, s: PoolStats) -> PyResult<Bound<'_, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("hits", s.hits)?;
-    d.set_item("misses", s.misses)?;
-    d.set_item("live", s.live)?;
-    d.set_item("idle", s.idle)?;
-    d.set_item("bytes", s.bytes)?;
-    d.set_item("aged_out", s.aged_out)?;
-    Ok(d)
+    Ok(fields_dict!(py, s; hits, misses, live, idle, bytes, aged_out))
 }
 
 /// Live GPU objects by kind: `{"by_kind": {"texture": {"count": .., "bytes": ..}}}`.
@@ -321,10 +313,7 @@ pub fn resources_dict(
 ) -> PyResult<Bound<'_, PyDict>> {
     let by_kind = PyDict::new(py);
     for (kind, k) in &s.by_kind {
-        let kd = PyDict::new(py);
-        kd.set_item("count", k.count)?;
-        kd.set_item("bytes", k.bytes)?;
-        by_kind.set_item(kind_name(*kind), kd)?;
+        by_kind.set_item(kind_name(*kind), fields_dict!(py, k; count, bytes))?;
     }
     let d = PyDict::new(py);
     d.set_item("by_kind", by_kind)?;

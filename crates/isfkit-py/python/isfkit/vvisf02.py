@@ -173,28 +173,11 @@ class ISFVal:
         return type(other) is type(self) and other._values == self._values  # type: ignore[attr-defined]
 
 
-class _FloatVal(ISFVal):
-    type_name = "float"
-
-
-class _BoolVal(ISFVal):
-    type_name = "bool"
-
-
-class _LongVal(ISFVal):
-    type_name = "long"
-
-
-class _Point2DVal(ISFVal):
-    type_name = "point2D"
-
-
-class _ColorVal(ISFVal):
-    type_name = "color"
-
-
-class _EventVal(ISFVal):
-    type_name = "event"
+# One ISFVal subclass per ISF type: _FloatVal (type_name "float"), _BoolVal, ... _EventVal.
+_FloatVal, _BoolVal, _LongVal, _Point2DVal, _ColorVal, _EventVal = (
+    type(f"_{t[0].upper()}{t[1:]}Val", (ISFVal,), {"type_name": t})
+    for t in ("float", "bool", "long", "point2D", "color", "event")
+)
 
 
 def ISFFloatVal(value: float) -> ISFVal:  # noqa: N802 - pyvvisf's names

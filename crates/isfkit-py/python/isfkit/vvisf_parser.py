@@ -53,6 +53,12 @@ class _Model:
         return f"{type(self).__name__}({body})"
 
 
+def _upper_keys(raw: Dict[str, Any], fields: Tuple[str, ...]) -> Dict[str, Any]:
+    """``{field: raw[FIELD]}`` for each of ``fields``: a header key is its field's name in
+    capitals (None where the header lacks it)."""
+    return {f: raw.get(f.upper()) for f in fields}
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float))
 
@@ -157,6 +163,10 @@ class ISFMetadata(_Model):
                     raise ValueError(f"PASSES[{i}]: FILTER must be a string if specified.")
 
 
+# ISFMetadata's fields that are not simply their header key in capitals.
+_METADATA_OWN_KEYS = ("inputs", "passes", "imports", "categories", "isf_version")
+
+
 class ISFParser:
     """Parser of ISF shader files (pyvvisf's ``ISFParser``)."""
 
@@ -206,19 +216,7 @@ class ISFParser:
                 inputs = []
                 for d in raw["INPUTS"] or []:
                     if isinstance(d, dict):
-                        inputs.append(
-                            ISFInput(
-                                name=d.get("NAME"),
-                                type=d.get("TYPE"),
-                                default=d.get("DEFAULT"),
-                                min=d.get("MIN"),
-                                max=d.get("MAX"),
-                                label=d.get("LABEL"),
-                                values=d.get("VALUES"),
-                                identity=d.get("IDENTITY"),
-                                labels=d.get("LABELS"),
-                            )
-                        )
+                        inputs.append(ISFInput(**_upper_keys(d, ISFInput._fields)))
                     else:
                         inputs.append(ISFInput(name=d, type="float"))
             passes = None
@@ -226,14 +224,8 @@ class ISFParser:
                 passes = []
                 for d in raw["PASSES"] or []:
                     if isinstance(d, dict):
-                        fields = {
-                            "target": d.get("TARGET"),
-                            "width": d.get("WIDTH"),
-                            "height": d.get("HEIGHT"),
-                            "persistent": d.get("PERSISTENT"),
-                            "float_buffer": d.get("FLOAT") or d.get("FLOAT_BUFFER"),
-                            "filter": d.get("FILTER"),
-                        }
+                        fields = _upper_keys(d, ("target", "width", "height", "persistent", "filter"))
+                        fields["float_buffer"] = d.get("FLOAT") or d.get("FLOAT_BUFFER")
                         passes.append(ISFPass(**{k: v for k, v in fields.items() if v is not None}))
                     else:
                         passes.append(ISFPass(target=d))
@@ -247,24 +239,12 @@ class ISFParser:
                         as_dict[item] = {"NAME": item}
                 imports = as_dict
             categories = raw.get("CATEGORIES")
+            plain = tuple(f for f in ISFMetadata._fields if f not in _METADATA_OWN_KEYS)
             return ISFMetadata(
-                name=raw.get("NAME"),
-                description=raw.get("DESCRIPTION"),
-                author=raw.get("AUTHOR"),
-                version=raw.get("VERSION"),
-                license=raw.get("LICENSE"),
-                homepage=raw.get("HOMEPAGE"),
-                category=raw.get("CATEGORY"),
-                tags=raw.get("TAGS"),
+                **_upper_keys(raw, plain),
                 inputs=inputs,
                 passes=passes,
                 imports=imports,
-                width=raw.get("WIDTH"),
-                height=raw.get("HEIGHT"),
-                aspect_ratio=raw.get("ASPECT_RATIO"),
-                vertex_shader=raw.get("VERTEX_SHADER"),
-                fragment_shader=raw.get("FRAGMENT_SHADER"),
-                credit=raw.get("CREDIT"),
                 categories=list(categories) if isinstance(categories, list) else None,
                 isf_version=raw.get("ISFVSN"),
             )

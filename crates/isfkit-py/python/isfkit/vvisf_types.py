@@ -9,7 +9,7 @@ is False). The renderer then hands the coerced value to the engine's own convers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Tuple, Union
+from typing import Any, Callable, ClassVar, List, Tuple, Union
 
 
 @dataclass
@@ -81,31 +81,32 @@ class ISFPoint2D(ISFValue):
 
 
 @dataclass
-class ISFFloat(ISFValue):
-    value: float
+class _Number(ISFValue):
+    """A number, kept as its class's ``_cast`` of what it was given; float() and int() read it."""
+
+    value: Any
+    _cast: ClassVar[Callable[[Any], Any]] = float
 
     def __post_init__(self) -> None:
-        self.value = float(self.value)
+        self.value = type(self)._cast(self.value)
 
     def __float__(self) -> float:
-        return self.value
+        return float(self.value)
 
     def __int__(self) -> int:
         return int(self.value)
 
 
 @dataclass
-class ISFInt(ISFValue):
+class ISFFloat(_Number):
+    value: float
+    _cast = float
+
+
+@dataclass
+class ISFInt(_Number):
     value: int
-
-    def __post_init__(self) -> None:
-        self.value = int(self.value)
-
-    def __int__(self) -> int:
-        return self.value
-
-    def __float__(self) -> float:
-        return float(self.value)
+    _cast = int
 
 
 @dataclass
