@@ -444,22 +444,17 @@ fn encode_passes(
     let n = s.doc.passes.len();
     for (i, pass) in s.doc.passes.clone().iter().enumerate() {
         let last = i + 1 == n;
-        let w = eval_size(
-            pass.width.as_ref(),
-            opts.width,
-            opts.width,
-            opts.height,
-            &s.values,
-            max,
-        );
-        let h = eval_size(
-            pass.height.as_ref(),
-            opts.height,
-            opts.width,
-            opts.height,
-            &s.values,
-            max,
-        );
+        let [w, h] =
+            [(&pass.width, opts.width), (&pass.height, opts.height)].map(|(expr, render)| {
+                eval_size(
+                    expr.as_ref(),
+                    render,
+                    opts.width,
+                    opts.height,
+                    &s.values,
+                    max,
+                )
+            });
         let format = if last && opts.float_output || pass.float {
             gpu.float_format
         } else {

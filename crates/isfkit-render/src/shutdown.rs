@@ -46,12 +46,17 @@ impl EngineInner {
             let started = Instant::now();
             let mut report = lifecycle::new_phase_report(phase);
             match phase {
-                Phase::StopWorkers => run.stop_workers(&mut report),
-                Phase::CloseSurfaces => run.close_surfaces(&mut report),
                 Phase::ReleaseGpu => run.release_gpu(&mut report),
-                Phase::ReleaseUi => run.release_ui(&mut report),
-                Phase::ReleaseSystem => run.release_system(&mut report),
                 Phase::Verify => run.verify(&mut report),
+                // Only the participants act: they stop and join their workers, close their
+                // windows and surfaces, release their UI state, release temporary files and
+                // processes.
+                Phase::StopWorkers
+                | Phase::CloseSurfaces
+                | Phase::ReleaseUi
+                | Phase::ReleaseSystem => {
+                    lifecycle::run_participants(phase, &mut run.participants, &mut report)
+                }
             }
             report.duration_ms = lifecycle::ms(started.elapsed());
             tracing::info!(
@@ -91,16 +96,6 @@ impl EngineInner {
 }
 
 impl Shutdown<'_> {
-    /// [`Phase::StopWorkers`]: the participants stop and join their workers.
-    fn stop_workers(&mut self, report: &mut PhaseReport) {
-        lifecycle::run_participants(Phase::StopWorkers, &mut self.participants, report);
-    }
-
-    /// [`Phase::CloseSurfaces`]: the participants close their windows and surfaces.
-    fn close_surfaces(&mut self, report: &mut PhaseReport) {
-        lifecycle::run_participants(Phase::CloseSurfaces, &mut self.participants, report);
-    }
-
     /// [`Phase::ReleaseGpu`]: the participants release theirs, then the engine waits for the
     /// device (a tainted one is abandoned instead), drops every object made from it and the
     /// device itself.
@@ -148,16 +143,6 @@ impl Shutdown<'_> {
         let after = engine.registry.summary();
         report.released_count += before.total_count().saturating_sub(after.total_count());
         report.released_bytes += before.total_bytes().saturating_sub(after.total_bytes());
-    }
-
-    /// [`Phase::ReleaseUi`]: the participants release their UI state.
-    fn release_ui(&mut self, report: &mut PhaseReport) {
-        lifecycle::run_participants(Phase::ReleaseUi, &mut self.participants, report);
-    }
-
-    /// [`Phase::ReleaseSystem`]: the participants release temporary files and processes.
-    fn release_system(&mut self, report: &mut PhaseReport) {
-        lifecycle::run_participants(Phase::ReleaseSystem, &mut self.participants, report);
     }
 
     /// [`Phase::Verify`]: what the registry still lists, and what wgpu's report shows alive

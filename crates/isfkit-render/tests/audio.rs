@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use isfkit_render::{AdapterLimits, Backend, Error, Program, RenderOptions, Sound};
+use isfkit_render::{AdapterLimits, Backend, Engine, Error, Program, RenderOptions, Scene, Sound};
 
 const RATE: u32 = 44100;
 const F0: f64 = 500.0;
@@ -54,6 +54,13 @@ fn opts(t: f64) -> RenderOptions {
     o
 }
 
+/// A test engine and `source` loaded on it, its audio input `input` playing [`sweep`].
+fn sweep_scene(source: &str, input: &str) -> (Engine, Scene) {
+    let (engine, scene) = test_scene(source);
+    scene.set_sound(input, sweep()).unwrap();
+    (engine, scene)
+}
+
 /// Row 0's red values of a float frame.
 fn row(frame: &isfkit_render::Frame) -> Vec<f32> {
     let rgba = frame.to_rgba32f();
@@ -62,11 +69,8 @@ fn row(frame: &isfkit_render::Frame) -> Vec<f32> {
 
 #[test]
 fn waveform_follows_time() {
-    let engine = test_engine();
-    let scene = engine.load_source(WAVE, None).unwrap();
-    let sound = sweep();
-    let samples = sound.channels()[0].clone();
-    scene.set_sound("wave", sound).unwrap();
+    let (engine, scene) = sweep_scene(WAVE, "wave");
+    let samples = sweep().channels()[0].clone();
     let mut previous: Option<Vec<f32>> = None;
     for i in 0..20 {
         let t = i as f64 / 10.0;
@@ -102,14 +106,12 @@ fn waveform_follows_time() {
         previous = Some(got);
     }
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn fft_peak_moves_with_the_sweep() {
-    let engine = test_engine();
-    let scene = engine.load_source(FFT, None).unwrap();
-    scene.set_sound("fft", sweep()).unwrap();
+    let (engine, scene) = sweep_scene(FFT, "fft");
     let mut last_peak = 0usize;
     for i in 0..20 {
         let t = i as f64 / 10.0;
@@ -138,18 +140,16 @@ fn fft_peak_moves_with_the_sweep() {
         last_peak = peak;
     }
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn past_the_end_is_silence() {
-    let engine = test_engine();
-    let scene = engine.load_source(WAVE, None).unwrap();
-    scene.set_sound("wave", sweep()).unwrap();
+    let (engine, scene) = sweep_scene(WAVE, "wave");
     let got = row(&scene.render(&opts(SECONDS + 0.5)).unwrap());
     assert!(got.iter().all(|&v| v == 0.5), "{got:?}");
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 const HUGE: &str = r#"/*{ "INPUTS": [ { "NAME": "wave", "TYPE": "audio", "MAX": 1000000 } ] }*/
@@ -158,9 +158,7 @@ void main() { gl_FragColor = IMG_NORM_PIXEL(wave, isf_FragNormCoord); }
 
 #[test]
 fn max_over_the_adapter_limit_is_named() {
-    let engine = test_engine();
-    let scene = engine.load_source(HUGE, None).unwrap();
-    scene.set_sound("wave", sweep()).unwrap();
+    let (engine, scene) = sweep_scene(HUGE, "wave");
     match scene.render(&opts(1.0)) {
         Err(e @ Error::AudioSize { max, .. }) => assert_eq!(
             e.to_string(),
@@ -169,7 +167,7 @@ fn max_over_the_adapter_limit_is_named() {
         other => panic!("expected AudioSize, got {:?}", other.map(|_| ())),
     }
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
     // Known before rendering too (`isf validate --limits`).
     let limits = AdapterLimits::probe(Backend::Auto).unwrap();
     let program = Program::from_source(HUGE, None).unwrap();
@@ -203,5 +201,5 @@ fn set_sound_checks_the_input() {
         "cannot read sound /nonexistent/x.wav: No such file or directory (os error 2)"
     );
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }

@@ -23,8 +23,7 @@ fn reload_with_same_passes_continues_persistent_buffers_and_frameindex() {
             "{name}: 5 frames + reload + 5 frames differ from 10 frames"
         );
         drop(new);
-        let report = engine.shutdown();
-        assert!(report.ok(), "{report}");
+        shutdown_clean(&engine);
     }
 }
 
@@ -37,6 +36,5 @@ fn reload_with_other_passes_starts_fresh() {
     assert!(!engine.carry_state(&old, &new).unwrap());
     assert_eq!(new.frame_index(), 0);
     drop((old, new));
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use common::{repo_root, shader, test_engine};
+use common::{repo_root, shader, shutdown_clean, test_engine};
 use isfkit_render::{Engine, EngineConfig, Error, RenderOptions};
 
 /// A small shader that differs per call (so nothing can be cached between loads).
@@ -120,8 +120,7 @@ fn loads_do_not_wait_for_a_heavy_frame() {
     } else {
         println!("the adapter renders the heavy frame too fast to tell; order not checked");
     }
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 /// Renders small multipass/persistent frames on `threads` threads until `stop`, and returns
@@ -211,8 +210,7 @@ fn reinitialize_while_others_render() {
     });
     println!("reinitialize x15 under load: {ok} frames, {errs} resource errors");
     assert_eq!(engine.generation(), 16);
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 /// `cleanup()` and `force_cleanup()` from another thread while frames render: a frame
@@ -231,8 +229,7 @@ fn force_cleanup_while_others_render() {
         }
     });
     println!("cleanup/force_cleanup x40 under load: {ok} frames, {errs} resource errors");
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 /// `shutdown()` from another thread while frames render: renders end with

@@ -7,18 +7,14 @@ use isfkit_render::{RenderOptions, Value};
 
 #[test]
 fn pow_of_a_negative_constant_base_is_a_product() {
-    let engine = test_engine();
-    let scene = engine
-        .load_source(
-            "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() { gl_FragColor = vec4(-pow(-0.5, 3.0), pow(-0.5, 2.0), 1.0 / -pow(-2.0, -1.0) / 8.0, 1.0); }\n",
-            None,
-        )
-        .unwrap();
+    let (engine, scene) = test_scene(
+        "/*{ \"ISFVSN\": \"2\" }*/\nvoid main() { gl_FragColor = vec4(-pow(-0.5, 3.0), pow(-0.5, 2.0), 1.0 / -pow(-2.0, -1.0) / 8.0, 1.0); }\n",
+    );
     let f = scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
     // 0.125 -> 32, 0.25 -> 64, 2/8 -> 64.
     assert_eq!(bytes(f.pixel(3, 3)), [32, 64, 64, 255]);
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 /// The heart curve `(x² + y² - 1)³ - x² y³ <= 0`: inside the unit circle its `pow` base is
@@ -26,19 +22,15 @@ fn pow_of_a_negative_constant_base_is_a_product() {
 /// drivers multiply and draw all of it.
 #[test]
 fn heart_with_a_negative_non_constant_base_is_drawn_whole() {
-    let engine = test_engine();
-    let scene = engine
-        .load_source(
-            "/*{ \"ISFVSN\": \"2\" }*/\n\
+    let (engine, scene) = test_scene(
+        "/*{ \"ISFVSN\": \"2\" }*/\n\
              void main() {\n\
                vec2 p = (isf_FragNormCoord - 0.5) * 3.0;\n\
                float a = p.x * p.x + p.y * p.y - 1.0;\n\
                float h = pow(a, 3.0) - p.x * p.x * p.y * p.y * p.y;\n\
                gl_FragColor = vec4(h <= 0.0 ? 1.0 : 0.0, 0.0, 0.0, 1.0);\n\
              }\n",
-            None,
-        )
-        .unwrap();
+    );
     let f = scene.render(&RenderOptions::new(60, 60, 0.0)).unwrap();
     // (x, y) = (-0.5, 0.3) and (0.5, 0.3) are inside, (0, -1.2) is outside.
     let px = |x: f32, y: f32| {
@@ -50,15 +42,13 @@ fn heart_with_a_negative_non_constant_base_is_drawn_whole() {
     assert_eq!(px(0.0, 0.0), 1.0, "centre");
     assert_eq!(px(0.0, -1.2), 0.0, "outside");
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn texture_function_and_sample_names_render() {
-    let engine = test_engine();
-    let scene = engine
-        .load_source(
-            "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [\n\
+    let (engine, scene) = test_scene(
+        "/*{ \"ISFVSN\": \"2\", \"INPUTS\": [\n\
                { \"NAME\": \"inputImage\", \"TYPE\": \"image\" },\n\
                { \"NAME\": \"sample\", \"TYPE\": \"float\", \"DEFAULT\": 0.0 },\n\
                { \"NAME\": \"filter\", \"TYPE\": \"image\" } ] }*/\n\
@@ -67,9 +57,7 @@ fn texture_function_and_sample_names_render() {
                highp float smooth = 0.5;\n\
                gl_FragColor = vec4(texture(inputImage, isf_FragNormCoord).r, sample, smooth, IMG_THIS_PIXEL(filter).a);\n\
              }\n",
-            None,
-        )
-        .unwrap();
+    );
     scene
         .set_image("inputImage", solid_image([200, 100, 50, 255]))
         .unwrap();
@@ -80,7 +68,7 @@ fn texture_function_and_sample_names_render() {
     let f = scene.render(&RenderOptions::new(8, 8, 0.0)).unwrap();
     assert_eq!(bytes(f.pixel(4, 4)), [100, 64, 128, 255]);
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 /// Type words that come before a declared name (`float name = ...`, `vec3 name(...)`).
@@ -253,7 +241,7 @@ fn property_translation_is_deterministic_and_renaming_keeps_pixels() {
         renamed.push(format!("{name}:{word}"));
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
     // Most test shaders declare a renamable name; the property is vacuous otherwise.
     assert!(
         renamed.len() * 2 >= shaders.len(),
@@ -331,5 +319,5 @@ fn img_this_pixel_follows_a_rotating_vertex_shader() {
         [green, white, red, blue],
         "turned with the quad"
     );
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }

@@ -7,11 +7,6 @@ use std::path::Path;
 use common::*;
 use isfkit_render::{Engine, EngineConfig, Error, ImageData, RenderOptions, Scene, Value};
 
-fn after_shutdown_clean(engine: Engine) {
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
-}
-
 /// Runs `check` on tests/shaders/`name` loaded by a test engine, then shuts the engine down
 /// and asserts a clean report.
 fn with_scene(name: &str, check: impl FnOnce(&Scene)) {
@@ -19,7 +14,7 @@ fn with_scene(name: &str, check: impl FnOnce(&Scene)) {
     let scene = engine.load(&shader(name)).unwrap();
     check(&scene);
     drop(scene);
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }
 
 /// Asserts that `result` failed with the message `message`.
@@ -106,7 +101,7 @@ fn imported_images_need_the_engines_image_files() {
             shader("imported_checker.png").display()
         )
     );
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }
 
 #[test]
@@ -127,7 +122,7 @@ fn imported_image_that_is_missing_fails_the_load() {
         )),
         "{err}"
     );
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }
 
 #[test]
@@ -163,7 +158,7 @@ fn compile_error_points_at_the_users_line() {
     let d = &c.diagnostics[0].diagnostic;
     assert_eq!((d.line, d.column), (3, 25));
     assert!(d.message.contains("undefinedThing"), "{}", d.message);
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }
 
 #[test]
@@ -182,7 +177,7 @@ fn header_errors_come_from_the_format_crate_with_positions() {
         err.to_string(),
         "3:25: invalid JSON in ISF header: expected value"
     );
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }
 
 #[test]
@@ -233,5 +228,5 @@ fn float_output_reads_back_values_above_one() {
         "{p:?}"
     );
     drop(scene);
-    after_shutdown_clean(engine);
+    shutdown_clean(&engine);
 }

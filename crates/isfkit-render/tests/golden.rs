@@ -50,8 +50,7 @@ fn golden_from(
     }
     check_golden(golden_name, &frame.unwrap());
     drop(scene);
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 macro_rules! golden_tests {

@@ -14,10 +14,16 @@ fn multipass(engine: &Engine) -> Scene {
     engine.load(&shader("multipass_sizes.fs")).unwrap()
 }
 
-#[test]
-fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
+/// A test engine and the multipass shader loaded on it.
+fn multipass_engine() -> (Engine, Scene) {
     let engine = test_engine();
     let scene = multipass(&engine);
+    (engine, scene)
+}
+
+#[test]
+fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
+    let (engine, scene) = multipass_engine();
     let first = scene.render(&small_opts(0.0)).unwrap();
     for i in 0..10 {
         let report = engine.reinitialize().unwrap();
@@ -30,13 +36,12 @@ fn reinitialize_10_times_rendering_after_each_matches_first_frame() {
         );
     }
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn cleanup_then_reinitialize_then_render_20_times() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     let first = scene.render(&small_opts(0.0)).unwrap();
     for i in 0..20 {
         engine.cleanup();
@@ -45,14 +50,12 @@ fn cleanup_then_reinitialize_then_render_20_times() {
         assert_eq!(max_diff(&first, &frame), 0, "iteration {i} differs");
     }
     drop(scene);
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     scene.render(&small_opts(0.0)).unwrap();
     let summary = engine.resources();
     for kind in [
@@ -83,15 +86,14 @@ fn registry_counts_resources_by_kind_and_cleanup_frees_idle_ones() {
         summary.total_count() - idle
     );
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 /// A scene reuses its bind groups across frames instead of creating one per pass
 /// per frame; the count reaches a steady state and the frames are unchanged.
 #[test]
 fn bind_groups_are_reused_across_frames() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     let bind_groups = || {
         engine
             .resources()
@@ -123,14 +125,12 @@ fn bind_groups_are_reused_across_frames() {
         }
     }
     drop((scene, fresh));
-    let report = engine.shutdown();
-    assert!(report.ok(), "{report}");
+    shutdown_clean(&engine);
 }
 
 #[test]
 fn shutdown_after_render_and_cleanup_reports_no_leaks() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     scene.render(&small_opts(0.0)).unwrap();
     engine.cleanup();
     let report = engine.shutdown();
@@ -185,8 +185,7 @@ fn deliberately_leaked_texture_is_reported_by_label_in_registry_and_wgpu_report(
 
 #[test]
 fn handle_held_past_force_cleanup_and_shutdown_reports_released() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     let held = engine.render_to_texture(&scene, &small_opts(0.0)).unwrap();
     assert_eq!(held.size().unwrap(), (48, 32));
     let freed = engine.force_cleanup();
@@ -229,7 +228,7 @@ fn persistent_buffer_survives_reinitialize_5_plus_5_equals_10() {
             "{name}: 5 + reinit + 5 frames differ from 10 frames"
         );
         drop((a, b));
-        assert!(engine.shutdown().ok());
+        shutdown_clean(&engine);
     }
 }
 
@@ -316,8 +315,7 @@ fn phases_run_in_order_a_failing_participant_is_reported_and_later_phases_still_
 
 #[test]
 fn drop_without_shutdown_cleans_up() {
-    let engine = test_engine();
-    let scene = multipass(&engine);
+    let (engine, scene) = multipass_engine();
     scene.render(&small_opts(0.0)).unwrap();
     drop(engine);
     // The engine's drop ran the coordinator: the scene now reports the shutdown.
@@ -485,5 +483,5 @@ fn memory_stays_flat_when_uniform_values_change_every_frame() {
         "RSS grew from {warm} KiB to {end} KiB over 160 frames"
     );
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }

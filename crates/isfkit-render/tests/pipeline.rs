@@ -31,7 +31,7 @@ fn pipelined_frames_are_pixel_identical_to_one_by_one_frames() {
             }
         }
     }
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }
 
 #[test]
@@ -52,5 +52,5 @@ fn persistent_buffer_keeps_its_content_scaled_when_the_render_size_changes() {
         "red {red}: the persistent buffer did not carry over the resize"
     );
     drop(scene);
-    assert!(engine.shutdown().ok());
+    shutdown_clean(&engine);
 }

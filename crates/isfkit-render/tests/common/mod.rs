@@ -18,6 +18,19 @@ pub fn test_engine() -> Engine {
     .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)")
 }
 
+/// A test engine and the ISF source `source` loaded on it.
+pub fn test_scene(source: &str) -> (Engine, Scene) {
+    let engine = test_engine();
+    let scene = engine.load_source(source, None).unwrap();
+    (engine, scene)
+}
+
+/// Shuts `engine` down and asserts that its cleanup report is clean.
+pub fn shutdown_clean(engine: &Engine) {
+    let report = engine.shutdown();
+    assert!(report.ok(), "{report}");
+}
+
 /// The small test render (48x32, fixed DATE) at `time`.
 pub fn small_opts(time: f64) -> RenderOptions {
     RenderOptions {
