@@ -25,24 +25,15 @@ pub(crate) struct Controls {
 
 /// The value a double-click restores: IDENTITY when the header gives one, else DEFAULT.
 fn identity_or_default(ty: &InputType) -> Option<Value> {
-    Some(match ty {
-        InputType::Float {
-            identity: Some(v), ..
-        } => Value::Float(*v),
-        InputType::Long {
-            identity: Some(v), ..
-        } => Value::Long(*v),
-        InputType::Bool {
-            identity: Some(v), ..
-        } => Value::Bool(*v),
-        InputType::Point2D {
-            identity: Some(v), ..
-        } => Value::Point2D(*v),
-        InputType::Color {
-            identity: Some(v), ..
-        } => Value::Color(*v),
-        other => return Value::default_for(other),
-    })
+    let identity = match *ty {
+        InputType::Float { identity, .. } => identity.map(Value::Float),
+        InputType::Long { identity, .. } => identity.map(Value::Long),
+        InputType::Bool { identity, .. } => identity.map(Value::Bool),
+        InputType::Point2D { identity, .. } => identity.map(Value::Point2D),
+        InputType::Color { identity, .. } => identity.map(Value::Color),
+        _ => None,
+    };
+    identity.or_else(|| Value::default_for(ty))
 }
 
 impl Controls {

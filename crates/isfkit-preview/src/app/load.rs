@@ -35,14 +35,8 @@ impl App<'_> {
         for w in &program.doc.warnings {
             eprintln!("{}", w.render(&shader.display().to_string()));
         }
-        let scene = match self.engine.create_scene(program.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                let text = engine_error_text(&shader, &e);
-                eprintln!("{text}");
-                self.error = Some(text);
-                return Ok(());
-            }
+        let Some(scene) = self.create_scene(&shader, &program) else {
+            return Ok(());
         };
         let fail = |e: isfkit_render::Error| Failure::engine(&e, &shader);
         for s in &self.args.sets {
@@ -50,24 +44,39 @@ impl App<'_> {
             scene.set_text(name, value).map_err(fail)?;
         }
         let mut controls = Controls::default();
-        for s in &self.args.images {
-            let (name, path) = split(s, "--image")?;
-            scene.input(name).map_err(fail)?;
-            controls
-                .load_image(&scene, name, Path::new(path))
-                .map_err(|e| Failure::new(e.kind(), format!("error: --image {name}: {e}")))?;
-        }
-        for s in &self.args.audio {
-            let (name, path) = split(s, "--audio")?;
-            scene.input(name).map_err(fail)?;
-            controls
-                .load_audio(&scene, name, Path::new(path))
-                .map_err(|e| Failure::new(e.kind(), format!("error: --audio {name}: {e}")))?;
+        type Load = fn(&mut Controls, &Scene, &str, &Path) -> Result<(), isfkit_render::Error>;
+        let files: [(&str, &[String], Load); 2] = [
+            ("--image", &self.args.images, Controls::load_image),
+            ("--audio", &self.args.audio, Controls::load_audio),
+        ];
+        for (flag, args, load) in files {
+            for s in args {
+                let (name, path) = split(s, flag)?;
+                scene.input(name).map_err(fail)?;
+                load(&mut controls, &scene, name, Path::new(path))
+                    .map_err(|e| Failure::new(e.kind(), format!("error: {flag} {name}: {e}")))?;
+            }
         }
         self.pending_controls = Some(controls);
         self.scene = Some(scene);
         self.program = Some(program);
         Ok(())
+    }
+}
+
+impl App<'_> {
+    /// A scene of `program`; when the engine refuses it, None, with the error printed and
+    /// shown.
+    fn create_scene(&mut self, shader: &Path, program: &Program) -> Option<Scene> {
+        match self.engine.create_scene(program.clone()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let text = engine_error_text(shader, &e);
+                eprintln!("{text}");
+                self.error = Some(text);
+                None
+            }
+        }
     }
 }
 
@@ -125,14 +134,8 @@ impl App<'_> {
                 return;
             }
         };
-        let scene = match self.engine.create_scene(program.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                let text = engine_error_text(&shader, &e);
-                eprintln!("{text}");
-                self.error = Some(text);
-                return;
-            }
+        let Some(scene) = self.create_scene(&shader, &program) else {
+            return;
         };
         self.carry_into(&scene);
         self.fallback = self.scene.replace(scene);
