@@ -282,35 +282,39 @@ impl Parser {
         }
     }
 
-    fn expr(&mut self) -> Result<Node, String> {
-        let mut left = self.term()?;
+    /// A left-associative chain of `operand`s joined by the operators `op` reads.
+    fn chain(
+        &mut self,
+        operand: fn(&mut Self) -> Result<Node, String>,
+        op: fn(char) -> Option<BinOp>,
+    ) -> Result<Node, String> {
+        let mut left = operand(self)?;
         loop {
             self.skip_ws();
-            let op = match self.peek() {
-                Some('+') => BinOp::Add,
-                Some('-') => BinOp::Sub,
-                _ => return Ok(left),
+            let Some(op) = self.peek().and_then(op) else {
+                return Ok(left);
             };
             self.pos += 1;
-            let right = self.term()?;
+            let right = operand(self)?;
             left = Node::Bin(op, Box::new(left), Box::new(right));
         }
     }
 
+    fn expr(&mut self) -> Result<Node, String> {
+        self.chain(Self::term, |c| match c {
+            '+' => Some(BinOp::Add),
+            '-' => Some(BinOp::Sub),
+            _ => None,
+        })
+    }
+
     fn term(&mut self) -> Result<Node, String> {
-        let mut left = self.unary()?;
-        loop {
-            self.skip_ws();
-            let op = match self.peek() {
-                Some('*') => BinOp::Mul,
-                Some('/') => BinOp::Div,
-                Some('%') => BinOp::Rem,
-                _ => return Ok(left),
-            };
-            self.pos += 1;
-            let right = self.unary()?;
-            left = Node::Bin(op, Box::new(left), Box::new(right));
-        }
+        self.chain(Self::unary, |c| match c {
+            '*' => Some(BinOp::Mul),
+            '/' => Some(BinOp::Div),
+            '%' => Some(BinOp::Rem),
+            _ => None,
+        })
     }
 
     fn unary(&mut self) -> Result<Node, String> {

@@ -30,6 +30,15 @@ impl Ctx<'_> {
         ))
     }
 
+    /// The error for `j`, which is not the kind of value `expected` names: `WHAT must be
+    /// EXPECTED, found J`.
+    pub(super) fn wrong_type(&self, what: &str, expected: &str, j: &J) -> FormatError {
+        self.error(
+            j.off,
+            format!("{what} must be {expected}, found {}", j.describe()),
+        )
+    }
+
     /// A number; numeric strings are accepted with a warning. `what` starts the message
     /// (`input "speed": DEFAULT`).
     pub(super) fn number(&mut self, what: &str, j: &J) -> Result<f64, FormatError> {
@@ -51,15 +60,9 @@ impl Ctx<'_> {
                     );
                     Ok(v)
                 }
-                _ => Err(self.error(
-                    j.off,
-                    format!("{what} must be a number, found {}", j.describe()),
-                )),
+                _ => Err(self.wrong_type(what, "a number", j)),
             },
-            _ => Err(self.error(
-                j.off,
-                format!("{what} must be a number, found {}", j.describe()),
-            )),
+            _ => Err(self.wrong_type(what, "a number", j)),
         }
     }
 
@@ -80,11 +83,7 @@ impl Ctx<'_> {
         Ok(v)
     }
 
-    pub(super) fn opt_float32(
-        &mut self,
-        what: &str,
-        j: Option<&J>,
-    ) -> Result<Option<f64>, FormatError> {
+    pub(super) fn opt_float32(&mut self, what: &str, j: Option<&J>) -> Opt<f64> {
         j.map(|j| self.float32(what, j)).transpose()
     }
 
@@ -106,11 +105,7 @@ impl Ctx<'_> {
         Ok(v as i32)
     }
 
-    pub(super) fn opt_long(
-        &mut self,
-        what: &str,
-        j: Option<&J>,
-    ) -> Result<Option<i32>, FormatError> {
+    pub(super) fn opt_long(&mut self, what: &str, j: Option<&J>) -> Opt<i32> {
         j.map(|j| self.long(what, j)).transpose()
     }
 
@@ -123,15 +118,9 @@ impl Ctx<'_> {
             JV::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(true),
                 "false" | "0" | "no" => Ok(false),
-                _ => Err(self.error(
-                    j.off,
-                    format!("{what} must be a boolean, found {}", j.describe()),
-                )),
+                _ => Err(self.wrong_type(what, "a boolean", j)),
             },
-            _ => Err(self.error(
-                j.off,
-                format!("{what} must be a boolean, found {}", j.describe()),
-            )),
+            _ => Err(self.wrong_type(what, "a boolean", j)),
         }
     }
 
@@ -168,7 +157,7 @@ impl Ctx<'_> {
         &mut self,
         what: &str,
         j: Option<&J>,
-    ) -> Result<Option<[f32; N]>, FormatError> {
+    ) -> Opt<[f32; N]> {
         match j {
             Some(j) => self.vector::<N>(what, j, "ignored"),
             None => Ok(None),
@@ -190,6 +179,9 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// An optional value read: None when it is absent.
+type Opt<T> = Result<Option<T>, FormatError>;
 
 pub(super) fn fmt_num(v: f64) -> String {
     format!("{v}")

@@ -49,30 +49,16 @@ pub(super) fn parse_imported(
             }
             JV::Obj(attrs) => {
                 let name_off = get(attrs, "NAME").map_or(entry.off, |n| n.off);
-                let name = match get(attrs, "NAME") {
-                    Some(n) => match n.as_str() {
-                        Some(s) => Some(s.to_owned()),
-                        None => {
-                            return Err(ctx.error(
-                                n.off,
-                                format!("{label}: NAME must be a string, found {}", n.describe()),
-                            ))
-                        }
-                    },
-                    None => key.map(str::to_owned),
+                // The attribute `attr`, which must be a string when given.
+                let string = |attr: &str| match get(attrs, attr) {
+                    Some(j) => j
+                        .as_str()
+                        .map(|s| Some(s.to_owned()))
+                        .ok_or_else(|| ctx.wrong_type(&format!("{label}: {attr}"), "a string", j)),
+                    None => Ok(None),
                 };
-                let path = match get(attrs, "PATH") {
-                    Some(p) => match p.as_str() {
-                        Some(s) => Some(s.to_owned()),
-                        None => {
-                            return Err(ctx.error(
-                                p.off,
-                                format!("{label}: PATH must be a string, found {}", p.describe()),
-                            ))
-                        }
-                    },
-                    None => None,
-                };
+                let name = string("NAME")?.or_else(|| key.map(str::to_owned));
+                let path = string("PATH")?;
                 (name, path, name_off)
             }
             _ => {

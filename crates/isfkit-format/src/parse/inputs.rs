@@ -102,31 +102,21 @@ fn parse_input(
         "long" => parse_long(ctx, &name, obj)?,
         "float" => parse_float(ctx, &name, obj)?,
         "point2d" => {
-            let default = match get(obj, "DEFAULT") {
-                Some(j) => ctx
-                    .vector::<2>(&what("DEFAULT"), j, "using [0, 0]")?
-                    .unwrap_or([0.0; 2]),
-                None => [0.0; 2],
-            };
+            let (default, min, max, identity) = vector_attributes::<2>(ctx, &name, obj)?;
             InputType::Point2D {
                 default,
-                min: ctx.opt_vector::<2>(&what("MIN"), get(obj, "MIN"))?,
-                max: ctx.opt_vector::<2>(&what("MAX"), get(obj, "MAX"))?,
-                identity: ctx.opt_vector::<2>(&what("IDENTITY"), get(obj, "IDENTITY"))?,
+                min,
+                max,
+                identity,
             }
         }
         "color" => {
-            let default = match get(obj, "DEFAULT") {
-                Some(j) => ctx
-                    .vector::<4>(&what("DEFAULT"), j, "using [0, 0, 0, 0]")?
-                    .unwrap_or([0.0; 4]),
-                None => [0.0; 4],
-            };
+            let (default, min, max, identity) = vector_attributes::<4>(ctx, &name, obj)?;
             InputType::Color {
                 default,
-                min: ctx.opt_vector::<4>(&what("MIN"), get(obj, "MIN"))?,
-                max: ctx.opt_vector::<4>(&what("MAX"), get(obj, "MAX"))?,
-                identity: ctx.opt_vector::<4>(&what("IDENTITY"), get(obj, "IDENTITY"))?,
+                min,
+                max,
+                identity,
             }
         }
         "image" => InputType::Image,
@@ -145,6 +135,36 @@ fn parse_input(
         }
     };
     Ok(Some((Input { name, label, ty }, name_off)))
+}
+
+/// A point2D's (`N` = 2) or color's (`N` = 4) DEFAULT, MIN, MAX and IDENTITY: arrays of `N`
+/// numbers; DEFAULT is all zeros when absent or of another shape.
+type Vectors<const N: usize> = (
+    [f32; N],
+    Option<[f32; N]>,
+    Option<[f32; N]>,
+    Option<[f32; N]>,
+);
+
+fn vector_attributes<const N: usize>(
+    ctx: &mut Ctx,
+    name: &str,
+    obj: &[Prop],
+) -> Result<Vectors<N>, FormatError> {
+    let what = |key: &str| format!("input \"{name}\": {key}");
+    let zeros = format!("using [{}]", ["0"; N].join(", "));
+    let default = match get(obj, "DEFAULT") {
+        Some(j) => ctx
+            .vector::<N>(&what("DEFAULT"), j, &zeros)?
+            .unwrap_or([0.0; N]),
+        None => [0.0; N],
+    };
+    Ok((
+        default,
+        ctx.opt_vector::<N>(&what("MIN"), get(obj, "MIN"))?,
+        ctx.opt_vector::<N>(&what("MAX"), get(obj, "MAX"))?,
+        ctx.opt_vector::<N>(&what("IDENTITY"), get(obj, "IDENTITY"))?,
+    ))
 }
 
 fn parse_float(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, FormatError> {
