@@ -361,7 +361,7 @@ impl TaskRun<'_> {
             let k = Keyframes::new(name, &ty, k).map_err(|e| self.engine_error(&e))?;
             keys.push((name.clone(), k));
         }
-        Ok((scene, Moving { clips, keys }, sound))
+        Ok((scene, Moving::new(clips, keys), sound))
     }
 
     /// Which frames must be written, and which a resumed run finds complete.

@@ -198,9 +198,20 @@ pub fn clip_error(e: ClipError) -> Error {
 pub struct Moving {
     pub clips: Vec<(String, ClipReader)>,
     pub keys: Vec<(String, Keyframes)>,
+    /// The frame each clip input was last set to: a frame shown again (a clip slower than
+    /// the render) is not uploaded again.
+    shown: std::collections::HashMap<String, Arc<isfkit_media::Image>>,
 }
 
 impl Moving {
+    pub fn new(clips: Vec<(String, ClipReader)>, keys: Vec<(String, Keyframes)>) -> Moving {
+        Moving {
+            clips,
+            keys,
+            shown: Default::default(),
+        }
+    }
+
     /// Whether nothing moves.
     pub fn is_empty(&self) -> bool {
         self.clips.is_empty() && self.keys.is_empty()
@@ -213,10 +224,14 @@ impl Moving {
             let Some(image) = clip.frame_at(t).map_err(clip_error)? else {
                 return Ok(false);
             };
+            if self.shown.get(name).is_some_and(|s| Arc::ptr_eq(s, &image)) {
+                continue;
+            }
             scene.set_image(
                 name,
                 ImageData::new(image.width, image.height, image.rgba.clone())?,
             )?;
+            self.shown.insert(name.clone(), image);
         }
         for (name, keys) in &self.keys {
             scene.set(name, keys.value_at(t))?;

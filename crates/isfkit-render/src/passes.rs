@@ -149,24 +149,34 @@ pub(crate) fn upload_textures(
     let dirty = std::mem::take(&mut s.dirty_textures);
     for name in dirty {
         if let Some(img) = s.images.get(&name) {
-            let t = gpu.texture(
-                &format!("{} image {name}", s.label),
-                img.width,
-                img.height,
-                BYTE_FORMAT,
-                wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-            );
-            // Texture memory row 0 is the bottom of the image, as in GL.
+            // Texture memory row 0 is the bottom of the image, as in GL: rows are copied
+            // bottom first.
             let row = img.width as usize * 4;
-            let flipped: Vec<u8> = img
-                .rgba
-                .chunks_exact(row)
-                .rev()
-                .flatten()
-                .copied()
-                .collect();
-            gpu.write_texture(&t, &flipped, row as u32);
-            sg.inputs.insert(name, t);
+            let mut flipped = Vec::with_capacity(img.rgba.len());
+            for r in img.rgba.chunks_exact(row).rev() {
+                flipped.extend_from_slice(r);
+            }
+            // An image of the same size (a video's next frame) is written into the texture
+            // it has: frames already submitted read it before the write, which the queue
+            // orders after them, and the bind groups stay valid.
+            let same = sg
+                .inputs
+                .get(&name)
+                .filter(|t| (t.width, t.height) == (img.width, img.height));
+            match same {
+                Some(t) => gpu.write_texture(t, &flipped, row as u32),
+                None => {
+                    let t = gpu.texture(
+                        &format!("{} image {name}", s.label),
+                        img.width,
+                        img.height,
+                        BYTE_FORMAT,
+                        wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+                    );
+                    gpu.write_texture(&t, &flipped, row as u32);
+                    sg.inputs.insert(name, t);
+                }
+            }
         }
     }
     upload_audio(gpu, s, sg, time)
