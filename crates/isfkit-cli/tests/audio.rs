@@ -22,6 +22,22 @@ fn isf_env(d: &Dir, args: &[&str], env: &[(&str, &str)]) -> Output {
     d.cmd(args).envs(env.iter().copied()).output().unwrap()
 }
 
+/// `isf render audio.fs --audio wave=SOUND -o x.png` with extra environment variables.
+fn render_sound(d: &Dir, sound: &str, env: &[(&str, &str)]) -> Output {
+    isf_env(
+        d,
+        &[
+            "render",
+            "audio.fs",
+            "--audio",
+            &format!("wave={sound}"),
+            "-o",
+            "x.png",
+        ],
+        env,
+    )
+}
+
 trait Media {
     fn ffmpeg(&self, args: &[&str]);
     fn streams(&self, file: &str) -> Vec<(String, f64)>;
@@ -46,11 +62,7 @@ impl Media for Dir {
             .current_dir(&self.path)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.is_empty())
@@ -64,20 +76,20 @@ impl Media for Dir {
 
 /// A 3-second mono sine sweep 300 Hz -> 12 kHz, 16-bit, 44.1 kHz.
 fn write_sweep(path: &Path) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 44100,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..3 * 44100 {
-        let t = i as f64 / 44100.0;
-        let phase = std::f64::consts::TAU * (300.0 * t + 0.5 * (11700.0 / 3.0) * t * t);
-        w.write_sample((phase.sin() * 0.7 * 32767.0) as i16)
-            .unwrap();
+    write_wav(path, 1, 3.0, |t, _| {
+        (std::f64::consts::TAU * (300.0 * t + 0.5 * (11700.0 / 3.0) * t * t)).sin() * 0.7
+    });
+}
+
+/// The audio test folder `name` with `sweep.wav` in it, for a test that needs ffmpeg; None
+/// when the ffmpeg tests are skipped.
+fn sweep_dir(name: &str) -> Option<Dir> {
+    if !ffmpeg_or_skip() {
+        return None;
     }
-    w.finalize().unwrap();
+    let d = audio_dir(name);
+    write_sweep(&d.path.join("sweep.wav"));
+    Some(d)
 }
 
 /// The green bar columns of an audiofft.fs frame: which of the 16 bands has the tallest bar.
@@ -93,11 +105,9 @@ fn tallest_band(png: &Path) -> usize {
 
 #[test]
 fn render_mp4_carries_the_sound_for_its_length() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = sweep_dir("mp4") else {
         return;
-    }
-    let d = audio_dir("mp4");
-    write_sweep(&d.path.join("sweep.wav"));
+    };
     // 2 s at 10 fps from --time 0.5: the sound from 0.5 s to 2.5 s.
     // Its own temporary folder, to see that the sound track file is removed afterwards.
     let tmp = d.path.join("tmp");
@@ -162,11 +172,9 @@ fn render_mp4_carries_the_sound_for_its_length() {
 
 #[test]
 fn mp3_and_flac_render_like_the_wav() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = sweep_dir("formats") else {
         return;
-    }
-    let d = audio_dir("formats");
-    write_sweep(&d.path.join("sweep.wav"));
+    };
     d.ffmpeg(&["-i", "sweep.wav", "sweep.mp3"]);
     d.ffmpeg(&["-i", "sweep.wav", "sweep.flac"]);
     let mut bands = Vec::new();
@@ -201,14 +209,7 @@ fn mp3_and_flac_render_like_the_wav() {
 fn sound_errors_are_named() {
     let d = audio_dir("errors");
     // Missing file: usage error (2) naming it.
-    let o = d.output(&[
-        "render",
-        "audio.fs",
-        "--audio",
-        "wave=nope.mp3",
-        "-o",
-        "x.png",
-    ]);
+    let o = render_sound(&d, "nope.mp3", &[]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).lines().last().unwrap(),
@@ -216,18 +217,7 @@ fn sound_errors_are_named() {
     );
     // ffmpeg missing (PATH without it): said so, naming the file.
     std::fs::write(d.path.join("song.mp3"), b"whatever").unwrap();
-    let o = isf_env(
-        &d,
-        &[
-            "render",
-            "audio.fs",
-            "--audio",
-            "wave=song.mp3",
-            "-o",
-            "x.png",
-        ],
-        &[("PATH", "/nonexistent")],
-    );
+    let o = render_sound(&d, "song.mp3", &[("PATH", "/nonexistent")]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(
         stderr(&o).lines().last().unwrap(),
@@ -236,14 +226,7 @@ fn sound_errors_are_named() {
     assert!(!d.path.join("x.png").exists());
     if ffmpeg_or_skip() {
         // ffmpeg fails: its reason, naming the file.
-        let o = d.output(&[
-            "render",
-            "audio.fs",
-            "--audio",
-            "wave=song.mp3",
-            "-o",
-            "x.png",
-        ]);
+        let o = render_sound(&d, "song.mp3", &[]);
         assert_eq!(o.status.code(), Some(2));
         let last = stderr(&o).lines().last().unwrap().to_string();
         assert!(
@@ -255,11 +238,9 @@ fn sound_errors_are_named() {
 
 #[test]
 fn batch_job_with_audio_muxes_into_the_video() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = sweep_dir("batch") else {
         return;
-    }
-    let d = audio_dir("batch");
-    write_sweep(&d.path.join("sweep.wav"));
+    };
     std::fs::write(
         d.path.join("job.yaml"),
         "jobs:\n  - shader: audiofft.fs\n    size: 32x16\n    fps: 10\n    frames: 15\n    audio: { spectrum: sweep.wav }\n    output: out/clip.mp4\n  - shader: audiofft.fs\n    size: 64x32\n    times: [1.878]\n    audio: { spectrum: sweep.wav }\n    output: out/still_%04d.png\n",

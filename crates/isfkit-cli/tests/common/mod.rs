@@ -48,6 +48,25 @@ pub fn ffmpeg_or_skip() -> bool {
     true
 }
 
+/// Writes a 16-bit 44.1 kHz WAV of `channels` channels lasting `seconds`: `sample(t,
+/// channel)` is each sample's value (-1..1) at `t` seconds.
+pub fn write_wav(path: &Path, channels: u16, seconds: f64, sample: impl Fn(f64, u16) -> f64) {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: 44100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(seconds * 44100.0) as usize {
+        let t = i as f64 / 44100.0;
+        for c in 0..channels {
+            w.write_sample((sample(t, c) * 32767.0) as i16).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
 /// Starts `cmd` with a pipe for each of stdin, stdout and stderr.
 pub fn spawn_piped(cmd: &mut Command) -> Child {
     cmd.stdin(Stdio::piped())
@@ -102,10 +121,17 @@ pub fn terminate(child: &mut Child) -> ExitStatus {
 
 /// An HTTP client for which every status is an answer: no redirects, no proxy, `timeout` for
 /// a whole request (the serve load test's).
-pub use isfkit_serve::load::agent as http_agent;
+pub fn http_agent(timeout: Duration) -> ureq::Agent {
+    isfkit_serve::load::agent(timeout)
+}
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts that the command of `o` succeeded, showing its stderr when it did not.
+pub fn assert_success(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
 }
 
 /// stdout as JSON, or a panic that shows it.
