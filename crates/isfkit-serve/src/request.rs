@@ -93,6 +93,14 @@ fn bad(field: &str, message: impl Into<String>) -> ServiceError {
     }
 }
 
+/// `field` is not what it must be: `WHAT must be EXPECTED, not V`.
+fn wrong_type(field: &str, what: &str, expected: &str, v: &Value) -> ServiceError {
+    bad(
+        field,
+        format!("{what} must be {expected}, not {}", describe(v)),
+    )
+}
+
 /// The arguments as an object; `null` or absent arguments are an empty object.
 pub fn object(args: &Value) -> Result<&Map<String, Value>, ServiceError> {
     static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -147,12 +155,11 @@ fn integer(
             field,
             format!("{field} {n} is over the limit of {max}{limit_name}"),
         )),
-        _ => Err(bad(
+        _ => Err(wrong_type(
             field,
-            format!(
-                "{field} must be an integer from {min} to {max}, not {}",
-                describe(v)
-            ),
+            field,
+            &format!("an integer from {min} to {max}"),
+            v,
         )),
     }
 }
@@ -161,10 +168,7 @@ fn string<'a>(args: &'a Map<String, Value>, field: &str) -> Result<Option<&'a st
     match args.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(v) => Err(bad(
-            field,
-            format!("{field} must be a string, not {}", describe(v)),
-        )),
+        Some(v) => Err(wrong_type(field, field, "a string", v)),
     }
 }
 
@@ -517,12 +521,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
                 match number(v) {
                     Some(t) if t.abs() <= 1e6 => out.push(t),
                     _ => {
-                        return Err(bad(
+                        return Err(wrong_type(
                             "time_codes",
-                            format!(
-                            "time_codes[{i}] must be a number of seconds from -1e6 to 1e6, not {}",
-                            describe(v)
-                        ),
+                            &format!("time_codes[{i}]"),
+                            "a number of seconds from -1e6 to 1e6",
+                            v,
                         ))
                     }
                 }
@@ -532,12 +535,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
         Some(v) => match number(v) {
             Some(t) if t.abs() <= 1e6 => vec![t],
             _ => {
-                return Err(bad(
+                return Err(wrong_type(
                     "time_codes",
-                    format!(
-                        "time_codes must be a list of times in seconds, like [0, 0.5], not {}",
-                        describe(v)
-                    ),
+                    "time_codes",
+                    "a list of times in seconds, like [0, 0.5]",
+                    v,
                 ))
             }
         },
@@ -574,12 +576,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
         Some(v) => match number(v) {
             Some(f) if f > 0.0 && f <= 1000.0 => f,
             _ => {
-                return Err(bad(
+                return Err(wrong_type(
                     "fps",
-                    format!(
-                        "fps must be a number above 0 and up to 1000, not {}",
-                        describe(v)
-                    ),
+                    "fps",
+                    "a number above 0 and up to 1000",
+                    v,
                 ))
             }
         },
@@ -591,12 +592,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
             match number(v) {
                 Some(s) if s > 0.0 && s <= max => std::time::Duration::from_secs_f64(s),
                 _ => {
-                    return Err(bad(
+                    return Err(wrong_type(
                         "deadline",
-                        format!(
-                            "deadline must be a number of seconds above 0 and up to {max} (--max-deadline), not {}",
-                            describe(v)
-                        ),
+                        "deadline",
+                        &format!("a number of seconds above 0 and up to {max} (--max-deadline)"),
+                        v,
                     ))
                 }
             }
@@ -606,12 +606,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
         None | Some(Value::Null) => BTreeMap::new(),
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(v) => {
-            return Err(bad(
+            return Err(wrong_type(
                 "inputs",
-                format!(
-                    "inputs must be an object of input names to values, like {{\"speed\": 0.5}}, not {}",
-                    describe(v)
-                ),
+                "inputs",
+                "an object of input names to values, like {\"speed\": 0.5}",
+                v,
             ))
         }
     };
@@ -622,13 +621,7 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
             for (k, v) in m {
                 let field = format!("images.{k}");
                 let Value::String(s) = v else {
-                    return Err(bad(
-                        &field,
-                        format!(
-                            "{field} must be a base64 PNG or JPEG string, not {}",
-                            describe(v)
-                        ),
-                    ));
+                    return Err(wrong_type(&field, &field, "a base64 PNG or JPEG string", v));
                 };
                 let bytes = decode_base64(s)
                     .ok_or_else(|| bad(&field, format!("{field} is not valid base64")))?;
@@ -637,12 +630,11 @@ pub fn render(args: &Value, config: &ServeConfig) -> Result<RenderParams, Servic
             out
         }
         Some(v) => {
-            return Err(bad(
+            return Err(wrong_type(
                 "images",
-                format!(
-                    "images must be an object of image input names to base64 PNG or JPEG, not {}",
-                    describe(v)
-                ),
+                "images",
+                "an object of image input names to base64 PNG or JPEG",
+                v,
             ))
         }
     };
