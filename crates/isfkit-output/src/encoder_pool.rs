@@ -270,7 +270,8 @@ impl Participant for EncoderParticipant {
     fn phase(&self) -> Phase {
         Phase::StopWorkers
     }
-    fn release(&mut self) -> std::result::Result<Released, String> {
-        stop_workers(&self.shared, self.deadline).map(|count| Released { count, bytes: 0 })
+    fn release(&mut self) -> std::result::Result<Released, isfkit_render::ReleaseError> {
+        let count = stop_workers(&self.shared, self.deadline)?;
+        Ok(Released { count, bytes: 0 })
     }
 }

@@ -70,8 +70,8 @@ impl Participant for Part {
     fn phase(&self) -> Phase {
         self.phase
     }
-    fn release(&mut self) -> Result<Released, String> {
-        (self.release)()
+    fn release(&mut self) -> Result<Released, isfkit_render::ReleaseError> {
+        Ok((self.release)()?)
     }
 }
 

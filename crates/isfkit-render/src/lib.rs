@@ -37,7 +37,7 @@ pub use isfkit_audio::{AudioError, Sound};
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
 pub use lifecycle::{
     wgpu_leaks, Abandoned, CleanupReport, Leak, LeakSource, Participant, Phase, PhaseReport,
-    Released,
+    ReleaseError, Released,
 };
 pub use limits::{AdapterLimits, MAX_IMAGE_SIDE, MAX_IN_FLIGHT};
 pub use pool::{Freed, PoolStats, PooledTexture};

@@ -67,9 +67,13 @@ pub struct Released {
 pub trait Participant: Send {
     fn name(&self) -> &str;
     fn phase(&self) -> Phase;
-    /// Releases what the participant holds. An error says what went wrong and what to do.
-    fn release(&mut self) -> Result<Released, String>;
+    /// Releases what the participant holds. An error says what went wrong and what to do;
+    /// the report lists it under the participant's name.
+    fn release(&mut self) -> Result<Released, ReleaseError>;
 }
+
+/// Why a participant could not release what it holds: any error type (a `String` converts).
+pub type ReleaseError = Box<dyn std::error::Error + Send + Sync>;
 
 /// One phase of a shutdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -321,7 +325,7 @@ mod tests {
         fn phase(&self) -> Phase {
             self.phase
         }
-        fn release(&mut self) -> Result<Released, String> {
+        fn release(&mut self) -> Result<Released, ReleaseError> {
             self.log.lock().unwrap().push(self.name.clone());
             if self.fail {
                 Err("could not stop".into())

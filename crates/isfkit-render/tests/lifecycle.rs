@@ -247,7 +247,7 @@ impl Participant for Recorder {
     fn phase(&self) -> Phase {
         self.phase
     }
-    fn release(&mut self) -> Result<Released, String> {
+    fn release(&mut self) -> Result<Released, isfkit_render::ReleaseError> {
         self.log.lock().unwrap().push(self.phase);
         if self.fail {
             Err("window server went away; nothing to close".into())
