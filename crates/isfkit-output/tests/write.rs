@@ -1,13 +1,19 @@
 //! Writing frames built by hand (no GPU): every still format round-trips, errors are typed
 //! and leave no temporary file, the encoder pool writes every frame.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use isfkit_output::{write_image, EncoderPool, FrameExt, ImageFormat, OutputError, PngCompression};
 use isfkit_render::{Frame, Pixels};
 
 const W: u32 = 7;
 const H: u32 = 5;
+
+/// 8-bit PNG, fast compression: the pool tests' format.
+const FAST_PNG: ImageFormat = ImageFormat::Png {
+    bits: 8,
+    compression: PngCompression::Fast,
+};
 
 /// A frame whose every pixel differs: r = 30x, g = 40y, b = x + y, a = 255.
 fn frame() -> Frame {
@@ -46,6 +52,13 @@ fn dir(test: &str) -> tempfile::TempDir {
         .unwrap()
 }
 
+/// A fresh folder for one test and the path of the file `name` in it.
+fn file_in(test: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = dir(test);
+    let p = d.path().join(name);
+    (d, p)
+}
+
 fn no_temporaries(d: &Path) {
     let left: Vec<_> = std::fs::read_dir(d)
         .unwrap()
@@ -56,24 +69,41 @@ fn no_temporaries(d: &Path) {
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
 
-#[test]
-fn png_8_bit_round_trips_exactly() {
-    let d = dir("png8");
-    let f = frame();
-    let p = d.path().join("a.png");
-    f.save_png(&p, 8).unwrap();
-    let img = image::open(&p).unwrap();
-    assert_eq!(img.color(), image::ColorType::Rgba8);
-    assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
+/// The image file `p`, which must be of colour type `color`.
+fn read_as(p: &Path, color: image::ColorType) -> image::DynamicImage {
+    let img = image::open(p).unwrap();
+    assert_eq!(img.color(), color);
+    img
+}
+
+/// `f` saved as `p` (its format by the extension) and read back, which must be W x H.
+fn saved_and_read(f: &Frame, p: &Path) -> image::DynamicImage {
+    f.save(p).unwrap();
+    let img = image::open(p).unwrap();
+    assert_eq!((img.width(), img.height()), (W, H));
+    img
+}
+
+/// Asserts that `d` holds no temporary file, then removes it.
+fn close_clean(d: tempfile::TempDir) {
     no_temporaries(d.path());
     d.close().unwrap();
 }
 
 #[test]
+fn png_8_bit_round_trips_exactly() {
+    let (d, p) = file_in("png8", "a.png");
+    let f = frame();
+    f.save_png(&p, 8).unwrap();
+    let img = read_as(&p, image::ColorType::Rgba8);
+    assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
+    close_clean(d);
+}
+
+#[test]
 fn png_16_bit_round_trips_exactly() {
-    let d = dir("png16");
+    let (d, p) = file_in("png16", "a.png");
     let f = float_frame();
-    let p = d.path().join("a.png");
     write_image(
         &f,
         &p,
@@ -83,27 +113,22 @@ fn png_16_bit_round_trips_exactly() {
         },
     )
     .unwrap();
-    let img = image::open(&p).unwrap();
-    assert_eq!(img.color(), image::ColorType::Rgba16);
+    let img = read_as(&p, image::ColorType::Rgba16);
     let want: Vec<u16> = f
         .to_rgba32f()
         .iter()
         .map(|v| (v.clamp(0.0, 1.0) * 65535.0).round() as u16)
         .collect();
     assert_eq!(img.to_rgba16().into_raw(), want);
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
 fn jpeg_webp_and_exr_round_trip() {
-    let d = dir("formats");
+    let (d, p) = file_in("formats", "a.jpg");
     let f = frame();
     // JPEG: lossy, no alpha; close at quality 100.
-    let p = d.path().join("a.jpg");
-    f.save(&p).unwrap();
-    let img = image::open(&p).unwrap();
-    assert_eq!((img.width(), img.height()), (W, H));
-    assert_eq!(img.color(), image::ColorType::Rgb8);
+    assert_eq!(saved_and_read(&f, &p).color(), image::ColorType::Rgb8);
     write_image(&f, &p, ImageFormat::Jpeg { quality: 100 }).unwrap();
     let rgb = image::open(&p).unwrap().to_rgb8();
     for (got, want) in rgb.pixels().zip(f.to_rgba8().chunks_exact(4)) {
@@ -115,26 +140,18 @@ fn jpeg_webp_and_exr_round_trip() {
         }
     }
     // WebP: lossless.
-    let p = d.path().join("a.webp");
-    f.save(&p).unwrap();
-    let img = image::open(&p).unwrap();
-    assert_eq!((img.width(), img.height()), (W, H));
+    let img = saved_and_read(&f, &d.path().join("a.webp"));
     assert_eq!(img.to_rgba8().into_raw(), f.to_rgba8());
     // EXR: 32-bit floats, exact.
     let ff = float_frame();
-    let p = d.path().join("a.exr");
-    ff.save(&p).unwrap();
-    let img = image::open(&p).unwrap();
-    assert_eq!((img.width(), img.height()), (W, H));
+    let img = saved_and_read(&ff, &d.path().join("a.exr"));
     assert_eq!(img.to_rgba32f().into_raw(), ff.to_rgba32f());
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
 fn an_unknown_extension_is_a_typed_error_with_the_exact_message() {
-    let d = dir("ext");
-    let p = d.path().join("a.bmp");
+    let (d, p) = file_in("ext", "a.bmp");
     let e = frame().save(&p).unwrap_err();
     assert!(
         matches!(&e, OutputError::UnknownExtension { path } if path == &p),
@@ -173,8 +190,7 @@ fn writing_into_a_missing_folder_is_an_io_error_and_leaves_no_temporary() {
         "the io::Error is kept as source"
     );
     assert!(!p.exists());
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
@@ -184,10 +200,7 @@ fn encoder_pool_writes_n_frames_and_finish_returns_n() {
     let n = 17u64;
     for i in 0..n {
         let format = if i % 2 == 0 {
-            ImageFormat::Png {
-                bits: 8,
-                compression: PngCompression::Fast,
-            }
+            FAST_PNG
         } else {
             ImageFormat::WebP
         };
@@ -209,18 +222,14 @@ fn encoder_pool_writes_n_frames_and_finish_returns_n() {
         .unwrap_err();
     assert!(matches!(e, OutputError::Stopped), "{e:?}");
     assert_eq!(e.to_string(), "the encoder pool was stopped");
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
 fn encoder_pool_reports_failed_writes_joined() {
     let d = dir("poolfail");
     let pool = EncoderPool::new(1, 1);
-    let png = ImageFormat::Png {
-        bits: 8,
-        compression: PngCompression::Fast,
-    };
+    let png = FAST_PNG;
     pool.submit(frame(), d.path().join("ok.png"), png).unwrap();
     pool.submit(frame(), d.path().join("x").join("a.png"), png)
         .unwrap();
@@ -235,14 +244,12 @@ fn encoder_pool_reports_failed_writes_joined() {
     assert_eq!(msg.matches("; ").count(), 1, "{msg}");
     assert!(msg.contains("a.png") && msg.contains("b.png"), "{msg}");
     assert_eq!(pool.written(), 1);
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
 fn temporaries_are_hidden_next_to_the_file_and_removed_unless_persisted() {
-    let d = dir("tmpname");
-    let p = d.path().join("a.png");
+    let (d, p) = file_in("tmpname", "a.png");
     let tmp = isfkit_output::temporary_file(&p).unwrap();
     let name = tmp
         .path()
@@ -264,14 +271,12 @@ fn temporaries_are_hidden_next_to_the_file_and_removed_unless_persisted() {
     std::fs::write(&tmp, b"whole").unwrap();
     isfkit_output::persist_temporary(tmp, &p).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), b"whole");
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
 fn the_sweep_removes_other_processes_temporaries_only() {
-    let d = dir("sweep");
-    let p = d.path().join("a.png");
+    let (d, p) = file_in("sweep", "a.png");
     let ours = isfkit_output::temporary_file(&p).unwrap();
     let other = [".a.png.4000000000.Xy12ab.tmp", ".a.png.4000000001.tmp"];
     // Not temporaries of a.png: another file's, and names of another form.
@@ -302,8 +307,7 @@ fn the_sweep_removes_other_processes_temporaries_only() {
 #[test]
 fn written_files_have_the_permissions_of_a_new_file() {
     use std::os::unix::fs::PermissionsExt;
-    let d = dir("mode");
-    let p = d.path().join("a.png");
+    let (d, p) = file_in("mode", "a.png");
     frame().save_png(&p, 8).unwrap();
     let plain = d.path().join("plain");
     std::fs::File::create(&plain).unwrap();
@@ -320,10 +324,7 @@ fn written_files_have_the_permissions_of_a_new_file() {
 fn encoder_pool_flush_waits_for_every_frame_submitted_from_several_threads() {
     let d = dir("poolflush");
     let pool = EncoderPool::new(2, 1);
-    let png = ImageFormat::Png {
-        bits: 8,
-        compression: PngCompression::Fast,
-    };
+    let png = FAST_PNG;
     std::thread::scope(|s| {
         for t in 0..3 {
             let (pool, d) = (&pool, d.path());
@@ -347,8 +348,7 @@ fn encoder_pool_flush_waits_for_every_frame_submitted_from_several_threads() {
     assert_eq!(pool.finish().unwrap(), 16);
     // Stopped: flush has nothing to wait for.
     pool.flush();
-    no_temporaries(d.path());
-    d.close().unwrap();
+    close_clean(d);
 }
 
 #[test]
