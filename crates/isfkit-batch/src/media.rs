@@ -212,6 +212,11 @@ impl Moving {
         }
     }
 
+    /// Sets every clip's frame again at the next [`Moving::apply`] (a new scene has none).
+    pub fn forget_shown(&mut self) {
+        self.shown.clear();
+    }
+
     /// Whether nothing moves.
     pub fn is_empty(&self) -> bool {
         self.clips.is_empty() && self.keys.is_empty()

@@ -109,6 +109,9 @@ struct App<'a> {
     egui_repaint_at: Option<Instant>,
     /// Controls made before the window (from --image/--audio), handed to the UI state.
     pending_controls: Option<Controls>,
+    /// Videos and image sequences given on the command line, and keyed values: set for the
+    /// preview clock's time before each frame.
+    moving: isfkit_batch::media::Moving,
     participants_registered: bool,
     /// How long the last reload took to parse, translate and compile the shader.
     reload_compile_ms: f64,
@@ -235,6 +238,7 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
         last_playing_tick: None,
         egui_repaint_at: None,
         pending_controls: None,
+        moving: Default::default(),
         participants_registered: false,
         reload_compile_ms: 0.0,
     };
@@ -272,6 +276,9 @@ impl App<'_> {
             return;
         };
         let t0 = Instant::now();
+        if let Err(e) = self.moving.apply(&scene, self.clock.time) {
+            self.status = format!("footage or keys: {e}");
+        }
         let opts = RenderOptions::new(w, h, self.clock.time);
         match scene.render(&opts) {
             Ok(frame) => {

@@ -39,14 +39,41 @@ impl App<'_> {
             return Ok(());
         };
         let fail = |e: isfkit_render::Error| Failure::engine(&e, &shader);
+        let doc = scene.document();
+        let mut keys: std::collections::BTreeMap<&str, Vec<(f64, String)>> = Default::default();
         for s in &self.args.sets {
             let (name, value) = split(s, "--set")?;
-            scene.set_text(name, value).map_err(fail)?;
+            match isfkit_batch::keys::split_key(name) {
+                None => scene.set_text(name, value).map_err(fail)?,
+                Some(Ok((input, time))) => keys
+                    .entry(input)
+                    .or_default()
+                    .push((time, value.to_owned())),
+                Some(Err(m)) => return Err(Failure::usage(format!("error: --set {m}"))),
+            }
+        }
+        for (name, k) in keys {
+            let ty = scene.input(name).map_err(fail)?.ty;
+            let k = isfkit_batch::keys::Keyframes::new(name, &ty, &k).map_err(fail)?;
+            self.moving.keys.push((name.to_owned(), k));
+        }
+        // Videos and image sequences play with the preview clock; stills go to the controls.
+        let mut stills = Vec::new();
+        for s in &self.args.images {
+            let (name, path) = split(s, "--image")?;
+            let images = [(name.to_owned(), std::path::PathBuf::from(path))].into();
+            let (still, clips) = isfkit_batch::media::open_clips(&doc, &images, self.args.fps)
+                .map_err(|e| Failure::new(e.kind(), format!("error: --image {name}: {e}")))?;
+            if still.is_empty() {
+                self.moving.clips.extend(clips);
+            } else {
+                stills.push(s.clone());
+            }
         }
         let mut controls = Controls::default();
         type Load = fn(&mut Controls, &Scene, &str, &Path) -> Result<(), isfkit_render::Error>;
         let files: [(&str, &[String], Load); 2] = [
-            ("--image", &self.args.images, Controls::load_image),
+            ("--image", &stills, Controls::load_image),
             ("--audio", &self.args.audio, Controls::load_audio),
         ];
         for (flag, args, load) in files {
@@ -138,6 +165,8 @@ impl App<'_> {
             return;
         };
         self.carry_into(&scene);
+        // The new scene has none of the footage's frames yet.
+        self.moving.forget_shown();
         self.fallback = self.scene.replace(scene);
         self.program = Some(program);
         self.error = None;
