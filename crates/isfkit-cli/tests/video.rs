@@ -59,6 +59,27 @@ fn footage(dir: &Dir) {
     );
 }
 
+/// `render filter_invert.fs --image inputImage=IMAGE -o OUT` and `more`, as arguments.
+fn filter<'a>(image: &'a str, out: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["render", "filter_invert.fs", "--image", image, "-o", out];
+    args.extend_from_slice(more);
+    args
+}
+
+/// A test folder with [`footage`] and copies of `shaders`; `None` when ffmpeg tests are
+/// skipped.
+fn with_footage(name: &str, shaders: &[&str]) -> Option<Dir> {
+    if !ffmpeg_or_skip() {
+        return None;
+    }
+    let d = Dir::new(name);
+    footage(&d);
+    for s in shaders {
+        d.copy(s);
+    }
+    Some(d)
+}
+
 fn inverted(img: &image::RgbaImage) -> Vec<u8> {
     img.pixels()
         .flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], p[3]])
@@ -109,23 +130,12 @@ fn probe(dir: &Dir, file: &str) -> String {
 
 #[test]
 fn a_filter_over_an_image_sequence_is_exact_frame_by_frame() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("sequence", &["filter_invert.fs"]) else {
         return;
-    }
-    let d = Dir::new("sequence");
-    footage(&d);
-    d.copy("filter_invert.fs");
+    };
     // No --frames, --fps or --size: one frame per file, at the files' size.
-    d.isf(&[
-        "render",
-        "filter_invert.fs",
-        "--image",
-        "inputImage=in/f_%03d.png",
-        "-o",
-        "out_%03d.png",
-        "-q",
-    ])
-    .expect_code(0);
+    d.isf(&filter("inputImage=in/f_%03d.png", "out_%03d.png", &["-q"]))
+        .expect_code(0);
     let outputs: Vec<String> = d
         .files(".")
         .into_iter()
@@ -145,22 +155,11 @@ fn a_filter_over_an_image_sequence_is_exact_frame_by_frame() {
 
 #[test]
 fn a_filter_over_a_video_keeps_its_rate_length_size_and_sound() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("video", &["filter_invert.fs"]) else {
         return;
-    }
-    let d = Dir::new("video");
-    footage(&d);
-    d.copy("filter_invert.fs");
-    d.isf(&[
-        "render",
-        "filter_invert.fs",
-        "--image",
-        "inputImage=clip.mp4",
-        "-o",
-        "out.mp4",
-        "-q",
-    ])
-    .expect_code(0);
+    };
+    d.isf(&filter("inputImage=clip.mp4", "out.mp4", &["-q"]))
+        .expect_code(0);
     let streams = probe(&d, "out.mp4");
     assert!(
         streams
@@ -178,18 +177,11 @@ fn a_filter_over_a_video_keeps_its_rate_length_size_and_sound() {
         assert!(p > 30.0, "frame {k}: {p:.1} dB");
     }
     // --no-audio drops the sound; a longer render holds the last frame and says so once.
-    let run = d.isf(&[
-        "render",
-        "filter_invert.fs",
-        "--image",
+    let run = d.isf(&filter(
         "inputImage=clip.mp4",
-        "-o",
         "long.mp4",
-        "--frames",
-        "15",
-        "--no-audio",
-        "-q",
-    ]);
+        &["--frames", "15", "--no-audio", "-q"],
+    ));
     run.expect_code(0).expect_stderr_line(
         "note: clip.mp4 lasts 1.000 s of the 1.500 s rendered; past its end its last frame is held",
     );
@@ -200,12 +192,9 @@ fn a_filter_over_a_video_keeps_its_rate_length_size_and_sound() {
 
 #[test]
 fn a_transition_with_keyed_progress_starts_on_one_clip_and_ends_on_the_other() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("transition", &["transition.fs"]) else {
         return;
-    }
-    let d = Dir::new("transition");
-    footage(&d);
-    d.copy("transition.fs");
+    };
     // A: the sequence; B: the same footage half a second in, looping. progress 0 -> 1 over
     // the second.
     d.isf(&[
@@ -292,13 +281,9 @@ fn keyed_values_at_and_between_their_keys() {
 
 #[test]
 fn a_job_file_takes_footage_and_keys() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("job", &["filter_invert.fs", "transition.fs"]) else {
         return;
-    }
-    let d = Dir::new("job");
-    footage(&d);
-    d.copy("filter_invert.fs");
-    d.copy("transition.fs");
+    };
     d.write(
         "job.yaml",
         "jobs:\n  - shader: filter_invert.fs\n    images: { inputImage: in/f_%03d.png }\n    frames: 10\n    size: 48x32\n    output: out/inv_%02d.png\n  - shader: transition.fs\n    images: { \"*\": clip.mp4 }\n    inputs: { progress: { keys: [[0, 0], [1, 1]] } }\n    frames: 3\n    fps: 10\n    size: 48x32\n    output: out/tr.gif\n",
@@ -327,12 +312,9 @@ fn a_job_file_takes_footage_and_keys() {
 
 #[test]
 fn bad_footage_is_named_with_exit_2() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("bad", &["filter_invert.fs"]) else {
         return;
-    }
-    let d = Dir::new("bad");
-    footage(&d);
-    d.copy("filter_invert.fs");
+    };
     std::fs::remove_file(d.join("in/f_004.png")).unwrap();
     let cases = [
         (
@@ -349,28 +331,18 @@ fn bad_footage_is_named_with_exit_2() {
         ),
     ];
     for (image, message) in cases {
-        d.isf(&[
-            "render",
-            "filter_invert.fs",
-            "--image",
-            image,
-            "-o",
-            "x.mp4",
-        ])
-        .expect_code(2)
-        .expect_stderr_line(message);
+        d.isf(&filter(image, "x.mp4", &[]))
+            .expect_code(2)
+            .expect_stderr_line(message);
         assert!(!d.join("x.mp4").exists());
     }
 }
 
 #[test]
 fn isf_render_sits_in_a_pipe_of_yuv4mpeg2_streams() {
-    if !ffmpeg_or_skip() {
+    let Some(d) = with_footage("pipe", &["filter_invert.fs"]) else {
         return;
-    }
-    let d = Dir::new("pipe");
-    footage(&d);
-    d.copy("filter_invert.fs");
+    };
     ffmpeg(
         &d,
         &[
@@ -388,15 +360,7 @@ fn isf_render_sits_in_a_pipe_of_yuv4mpeg2_streams() {
     // `... | isf render fx.fs --image inputImage=- -o - | ...`: no --frames, the render
     // ends with the stream; the rate and size come from its header.
     let out = d
-        .cmd(&[
-            "render",
-            "filter_invert.fs",
-            "--image",
-            "inputImage=-",
-            "-o",
-            "-",
-            "-q",
-        ])
+        .cmd(&filter("inputImage=-", "-", &["-q"]))
         .stdin(std::fs::File::open(d.join("in.y4m")).unwrap())
         .output()
         .unwrap();
@@ -421,14 +385,7 @@ fn isf_render_sits_in_a_pipe_of_yuv4mpeg2_streams() {
     }
     // Not a stream: said, exit 2.
     let out = d
-        .cmd(&[
-            "render",
-            "filter_invert.fs",
-            "--image",
-            "inputImage=-",
-            "-o",
-            "x.png",
-        ])
+        .cmd(&filter("inputImage=-", "x.png", &[]))
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
