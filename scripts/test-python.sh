@@ -27,7 +27,7 @@ maturin build --quiet "${profile[@]}" -m crates/isfkit-py/Cargo.toml -o "$work/w
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip
 "$work/venv/bin/python" -m pip install --quiet "$work"/wheels/isfkit-*.whl pytest numpy pillow
-# Ray, for isfkit.distributed's tests (issue 12). Without it they fail, unless
+# Ray, for isfkit.distributed's tests. Without it they fail, unless
 # ISFKIT_SKIP_RAY_TESTS=1 says to skip them on purpose.
 if [[ "${ISFKIT_SKIP_RAY_TESTS:-0}" != "1" ]]; then
     "$work/venv/bin/python" -m pip install --quiet ray
