@@ -226,9 +226,9 @@ fn parse_backend(s: &str) -> Result<Backend, String> {
 }
 
 /// An error with the exit code it maps to.
-struct Failure {
-    code: u8,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl Failure {
@@ -256,7 +256,7 @@ fn engine_failure(e: &Error, shader: &Path) -> Failure {
     }
 }
 
-fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Failure> {
+pub(crate) fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Failure> {
     s.split_once('=')
         .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
 }

@@ -53,13 +53,35 @@ pub struct PreviewArgs {
     json_report: bool,
 }
 
+/// `NAME=VALUE` arguments as pairs; `Err` is the usage error for the first that is not one.
+fn pairs(given: &[String], what: &str) -> Result<Vec<(String, String)>, crate::Failure> {
+    given
+        .iter()
+        .map(|s| crate::split_assignment(s, what).map(|(n, v)| (n.to_owned(), v.to_owned())))
+        .collect()
+}
+
 pub fn run(a: PreviewArgs) -> ExitCode {
+    let parsed = (|| {
+        Ok::<_, crate::Failure>((
+            pairs(&a.sets, "--set")?,
+            pairs(&a.images, "--image")?,
+            pairs(&a.audio, "--audio")?,
+        ))
+    })();
+    let (sets, images, audio) = match parsed {
+        Ok(p) => p,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            return ExitCode::from(f.code);
+        }
+    };
     let args = isfkit_preview::PreviewArgs {
         shader: a.shader,
         size: a.size,
-        sets: a.sets,
-        images: a.images,
-        audio: a.audio,
+        sets,
+        images,
+        audio,
         fps: a.fps,
         paused: a.paused,
         time: a.time,

@@ -32,12 +32,13 @@ pub struct PreviewArgs {
     pub shader: PathBuf,
     /// Fixed render size; `None`: the size of the picture area, following the window.
     pub size: Option<(u32, u32)>,
-    /// `NAME=VALUE` settings, as `isf render --set`.
-    pub sets: Vec<String>,
-    /// `NAME=PATH` image inputs.
-    pub images: Vec<String>,
-    /// `NAME=FILE` audio inputs (WAV, or anything ffmpeg decodes).
-    pub audio: Vec<String>,
+    /// Input values as `isf render --set` takes them: `(NAME, VALUE)`, or `(NAME@SECONDS,
+    /// VALUE)` for a key of a moving value.
+    pub sets: Vec<(String, String)>,
+    /// Image inputs: `(NAME, FILE)`, a still, a video or an image sequence.
+    pub images: Vec<(String, String)>,
+    /// Audio inputs: `(NAME, FILE)` (WAV, or anything ffmpeg decodes).
+    pub audio: Vec<(String, String)>,
     /// Playback frame rate cap, and the frame rate of recordings.
     pub fps: f64,
     /// Start paused.

@@ -41,8 +41,8 @@ impl App<'_> {
         let fail = |e: isfkit_render::Error| Failure::engine(&e, &shader);
         let doc = scene.document();
         let mut keys: std::collections::BTreeMap<&str, Vec<(f64, String)>> = Default::default();
-        for s in &self.args.sets {
-            let (name, value) = split(s, "--set")?;
+        for (name, value) in &self.args.sets {
+            let (name, value) = (name.as_str(), value.as_str());
             match isfkit_batch::keys::split_key(name) {
                 None => scene.set_text(name, value).map_err(fail)?,
                 Some(Ok((input, time))) => keys
@@ -59,26 +59,24 @@ impl App<'_> {
         }
         // Videos and image sequences play with the preview clock; stills go to the controls.
         let mut stills = Vec::new();
-        for s in &self.args.images {
-            let (name, path) = split(s, "--image")?;
-            let images = [(name.to_owned(), std::path::PathBuf::from(path))].into();
+        for (name, path) in &self.args.images {
+            let images = [(name.clone(), std::path::PathBuf::from(path))].into();
             let (still, clips) = isfkit_batch::media::open_clips(&doc, &images, self.args.fps)
                 .map_err(|e| Failure::new(e.kind(), format!("error: --image {name}: {e}")))?;
             if still.is_empty() {
                 self.moving.clips.extend(clips);
             } else {
-                stills.push(s.clone());
+                stills.push((name.clone(), path.clone()));
             }
         }
         let mut controls = Controls::default();
         type Load = fn(&mut Controls, &Scene, &str, &Path) -> Result<(), isfkit_render::Error>;
-        let files: [(&str, &[String], Load); 2] = [
+        let files: [(&str, &[(String, String)], Load); 2] = [
             ("--image", &stills, Controls::load_image),
             ("--audio", &self.args.audio, Controls::load_audio),
         ];
         for (flag, args, load) in files {
-            for s in args {
-                let (name, path) = split(s, flag)?;
+            for (name, path) in args {
                 scene.input(name).map_err(fail)?;
                 load(&mut controls, &scene, name, Path::new(path))
                     .map_err(|e| Failure::new(e.kind(), format!("error: {flag} {name}: {e}")))?;
@@ -105,11 +103,6 @@ impl App<'_> {
             }
         }
     }
-}
-
-fn split<'s>(s: &'s str, what: &str) -> Result<(&'s str, &'s str), Failure> {
-    s.split_once('=')
-        .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
 }
 
 impl App<'_> {
@@ -191,11 +184,15 @@ impl App<'_> {
             // The first good load after a broken start: apply the command line's values. A
             // value the fixed shader does not take is said in the status line and on stderr.
             let mut refused = Vec::new();
-            for s in &self.args.sets {
-                if let Some((n, v)) = s.split_once('=') {
-                    if let Err(e) = scene.set_text(n, v) {
-                        refused.push(format!("--set {s}: {e}"));
-                    }
+            // Keys (NAME@SECONDS) move with the clock; the rest are set once.
+            let plain = self
+                .args
+                .sets
+                .iter()
+                .filter(|(n, _)| isfkit_batch::keys::split_key(n).is_none());
+            for (n, v) in plain {
+                if let Err(e) = scene.set_text(n, v) {
+                    refused.push(format!("--set {n}={v}: {e}"));
                 }
             }
             if !refused.is_empty() {
