@@ -71,7 +71,8 @@ impl App<'_> {
         }
         let mut controls = Controls::default();
         type Load = fn(&mut Controls, &Scene, &str, &Path) -> Result<(), isfkit_render::Error>;
-        let files: [(&str, &[(String, String)], Load); 2] = [
+        type Named = [(String, String)];
+        let files: [(&str, &Named, Load); 2] = [
             ("--image", &stills, Controls::load_image),
             ("--audio", &self.args.audio, Controls::load_audio),
         ];
