@@ -56,7 +56,7 @@ RANDOM_SCRIPT = textwrap.dedent(
                 s = rng.choice(shaders_live)
                 w, h = rng.choice([(1, 1), (0, 4), (17, 9), (64, 32), (5, 300)])
                 if w == 0 or h == 0:
-                    allowed.add("RenderError")
+                    allowed.add("LimitError")  # a size of 0
                 frames.append(s.render(w, h, time=rng.random(), float=rng.random() < 0.2))
             elif op == "reinit":
                 engine.reinitialize()
