@@ -940,14 +940,14 @@ fn task_inputs(
         if let Some(keys) = json_keys(&v) {
             let checked =
                 keys.map_err(|m| format!("input \"{k}\": {m}"))
-                    .and_then(|keys| match doc.map(|d| d.input(&k)) {
-                        Some(None) => Err(doc
-                            .map(|d| Error::unknown_input(d, &k).to_string())
-                            .unwrap_or_default()),
-                        Some(Some(input)) => crate::keys::Keyframes::new(&k, &input.ty, &keys)
-                            .map(|_| keys)
-                            .map_err(|e| e.to_string()),
+                    .and_then(|keys| match doc {
                         None => Ok(keys),
+                        Some(d) => match d.input(&k) {
+                            None => Err(Error::unknown_input(d, &k).to_string()),
+                            Some(input) => crate::keys::Keyframes::new(&k, &input.ty, &keys)
+                                .map(|_| keys)
+                                .map_err(|e| e.to_string()),
+                        },
                     });
             match checked {
                 Ok(keys) => {
