@@ -17,6 +17,7 @@ use isfkit_render::{Error, LoadError, Program, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::frame_pattern::{number_frame, FramePattern};
+use crate::keys::KeyTrack;
 use crate::media::EVERY_IMAGE;
 use crate::schema::{Entry, FramesSpec, JobFile};
 
@@ -357,9 +358,9 @@ pub struct Task {
     /// Input values in their command-line text form (`0.5`, `true`, `1,0,0,1`, a label),
     /// already type-checked against the shader.
     pub inputs: BTreeMap<String, String>,
-    /// Keyframed inputs: `(time, value text)` keys by input name (see [`crate::keys`]).
+    /// Keyframed inputs: their keys and easing by input name (see [`crate::keys`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub keys: BTreeMap<String, Vec<(f64, String)>>,
+    pub keys: BTreeMap<String, KeyTrack>,
     /// Image inputs: input name to an image file that existed when the plan was made, or a
     /// video or image sequence with its playing options (`clip.mp4#loop`, see
     /// [`isfkit_media::ClipSpec`]).
@@ -897,27 +898,6 @@ fn task_output(
     output
 }
 
-/// The keys of a keyframed input value (`{keys: [[time, value], ...]}`) in their text form,
-/// `None` when `v` is not keyframed; `Err` says what is wrong with the keys.
-fn json_keys(v: &serde_json::Value) -> Option<Result<Vec<(f64, String)>, String>> {
-    let keys = v.as_object()?.get("keys")?;
-    let bad = || format!("keys must be a list of [time, value] pairs, not {keys}");
-    let Some(list) = keys.as_array() else {
-        return Some(Err(bad()));
-    };
-    Some(
-        list.iter()
-            .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                Some([t, value]) => match (t.as_f64(), Value::json_text(value)) {
-                    (Some(t), Some(text)) => Ok((t, text)),
-                    _ => Err(bad()),
-                },
-                _ => Err(bad()),
-            })
-            .collect(),
-    )
-}
-
 /// An entry's input values in their text form and its keyframed inputs, each checked
 /// against the shader's input (`doc`: `None` for a shader that does not load); defaults only
 /// where the shader declares them.
@@ -928,16 +908,13 @@ fn task_inputs(
     own: &Own,
     doc: Option<&IsfDocument>,
     problems: &mut Vec<String>,
-) -> (
-    BTreeMap<String, String>,
-    BTreeMap<String, Vec<(f64, String)>>,
-) {
+) -> (BTreeMap<String, String>, BTreeMap<String, KeyTrack>) {
     let mut inputs = BTreeMap::new();
     let mut keyed = BTreeMap::new();
     for (k, v) in e.inputs.clone().unwrap_or_default() {
         let strict = own.inputs.contains(&k);
         let from = if strict { "" } else { " (from defaults)" };
-        if let Some(keys) = json_keys(&v) {
+        if let Some(keys) = KeyTrack::from_json(&v) {
             let checked =
                 keys.map_err(|m| format!("input \"{k}\": {m}"))
                     .and_then(|keys| match doc {

@@ -139,6 +139,10 @@ struct RenderArgs {
     /// numbers, points and colours, steps for bools and longs, held outside the keys).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
+    /// How a keyed input moves between its keys: NAME=CURVE, CURVE one of linear (the
+    /// default), ease-in, ease-out, ease-in-out.
+    #[arg(long = "ease", value_name = "NAME=CURVE")]
+    eases: Vec<String>,
     /// No sound in a video output (none from --audio, none from a video input).
     #[arg(long)]
     no_audio: bool,
@@ -259,6 +263,14 @@ fn engine_failure(e: &Error, shader: &Path) -> Failure {
 pub(crate) fn split_assignment<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str), Failure> {
     s.split_once('=')
         .ok_or_else(|| Failure::usage(format!("error: {what} \"{s}\" is not NAME=VALUE")))
+}
+
+/// `NAME=VALUE` assignments as pairs, in the order given.
+pub(crate) fn pairs(given: &[String], what: &str) -> Result<Vec<(String, String)>, Failure> {
+    given
+        .iter()
+        .map(|s| split_assignment(s, what).map(|(n, v)| (n.to_owned(), v.to_owned())))
+        .collect()
 }
 
 /// `NAME=VALUE` assignments as a map (a name given twice: the last value).
@@ -383,35 +395,6 @@ fn render(mut args: RenderArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `--set` values: plain ones and keys (`NAME@SECONDS=VALUE`).
-#[allow(clippy::type_complexity)]
-fn set_values(
-    sets: &[String],
-) -> Result<
-    (
-        BTreeMap<String, String>,
-        BTreeMap<String, Vec<(f64, String)>>,
-    ),
-    Failure,
-> {
-    let mut plain = BTreeMap::new();
-    let mut keys: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
-    for s in sets {
-        let (name, value) = split_assignment(s, "--set")?;
-        match isfkit_batch::keys::split_key(name) {
-            None => {
-                plain.insert(name.to_owned(), value.to_owned());
-            }
-            Some(Ok((input, time))) => keys
-                .entry(input.to_owned())
-                .or_default()
-                .push((time, value.to_owned())),
-            Some(Err(m)) => return Err(Failure::usage(format!("error: --set {m}"))),
-        }
-    }
-    Ok((plain, keys))
-}
-
 /// The first video or image-sequence input (`--image`, in the order given), probed: where
 /// the size, rate, length and sound come from when the arguments do not say.
 fn footage(args: &RenderArgs) -> Result<Option<Footage>, Failure> {
@@ -520,7 +503,11 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
         .size
         .or_else(|| footage.as_ref().map(|f| (f.info.width, f.info.height)))
         .unwrap_or((640, 360));
-    let (inputs, keys) = set_values(&args.sets)?;
+    let (inputs, keys) = isfkit_batch::keys::split_sets(
+        &pairs(&args.sets, "--set")?,
+        &pairs(&args.eases, "--ease")?,
+    )
+    .map_err(|m| Failure::usage(format!("error: {m}")))?;
     // The footage's own sound, for a video output that no --audio gives one.
     let sound = footage.as_ref().and_then(|f| match &f.spec.source {
         ClipSource::Video(path) if f.info.has_audio => Some(path.clone()),

@@ -15,10 +15,17 @@ pub struct PreviewArgs {
     /// Render size, shown letterboxed (default: the size of the picture area).
     #[arg(long, value_parser = parse_size)]
     size: Option<(u32, u32)>,
-    /// Set an input: NAME=VALUE (0.5, true, 3, a long's label, 0.2,0.8, 1,0,0,1).
+    /// Set an input: NAME=VALUE (0.5, true, 3, a long's label, 0.2,0.8, 1,0,0,1), or a key of
+    /// a moving value: NAME@SECONDS=VALUE (as `isf render --set`). Moving a control takes a
+    /// keyed input over; its "keys" button gives it back to the keys.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
-    /// Set an image input from a PNG/JPEG file: NAME=PATH.
+    /// How a keyed input moves between its keys: NAME=CURVE (linear, ease-in, ease-out,
+    /// ease-in-out).
+    #[arg(long = "ease", value_name = "NAME=CURVE")]
+    eases: Vec<String>,
+    /// Set an image input: NAME=PATH, an image, a video or an image sequence (as `isf render
+    /// --image`); videos and sequences play with the preview's clock.
     #[arg(long = "image", value_name = "NAME=PATH")]
     images: Vec<String>,
     /// Set an audio/audioFFT input from a sound file (WAV, or anything ffmpeg decodes):
@@ -53,23 +60,21 @@ pub struct PreviewArgs {
     json_report: bool,
 }
 
-/// `NAME=VALUE` arguments as pairs; `Err` is the usage error for the first that is not one.
-fn pairs(given: &[String], what: &str) -> Result<Vec<(String, String)>, crate::Failure> {
-    given
-        .iter()
-        .map(|s| crate::split_assignment(s, what).map(|(n, v)| (n.to_owned(), v.to_owned())))
-        .collect()
-}
-
 pub fn run(a: PreviewArgs) -> ExitCode {
     let parsed = (|| {
+        let (sets, keys) = isfkit_batch::keys::split_sets(
+            &crate::pairs(&a.sets, "--set")?,
+            &crate::pairs(&a.eases, "--ease")?,
+        )
+        .map_err(|m| crate::Failure::usage(format!("error: {m}")))?;
         Ok::<_, crate::Failure>((
-            pairs(&a.sets, "--set")?,
-            pairs(&a.images, "--image")?,
-            pairs(&a.audio, "--audio")?,
+            sets.into_iter().collect::<Vec<_>>(),
+            keys,
+            crate::pairs(&a.images, "--image")?,
+            crate::pairs(&a.audio, "--audio")?,
         ))
     })();
-    let (sets, images, audio) = match parsed {
+    let (sets, keys, images, audio) = match parsed {
         Ok(p) => p,
         Err(f) => {
             eprintln!("{}", f.message);
@@ -80,6 +85,7 @@ pub fn run(a: PreviewArgs) -> ExitCode {
         shader: a.shader,
         size: a.size,
         sets,
+        keys,
         images,
         audio,
         fps: a.fps,

@@ -644,6 +644,114 @@ fn preview_keys_snapshot_reinit_and_escape() {
 }
 
 #[test]
+fn preview_keyed_value_moves_a_control_takes_it_over_and_its_keys_button_gives_it_back() {
+    // Keys that give the header's default at the start time, so the first picture is the
+    // plain headless render; then level rises by 0.05 a frame at --fps 10.
+    let keys = ["--set", "level@0.5=0.5", "--set", "level@1.5=1"];
+    let mut args = vec![
+        "--paused", "--time", "0.5", "--size", "256x128", "--fps", "10", "--window", "800x500",
+    ];
+    args.extend_from_slice(&keys);
+    let Some(WindowTest {
+        _serial,
+        _tmp,
+        preview,
+        x,
+        id,
+        dir,
+        shader,
+        reference,
+    }) = WindowTest::start(Dir::new("keyed"), "keyed.fs", "0.5", "256x128", &args)
+    else {
+        return;
+    };
+    let (at, shown) = wait_for_picture(&x, &id, &reference, &dir, "start");
+    // The picture's centre: green is level (uv.y = 0.5 times level times 2).
+    let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
+    let green = |what: &str| {
+        capture(&x, &id, &dir.join(format!("capture-{what}.png")))
+            .get_pixel(centre.0, centre.1)
+            .0[1]
+    };
+    // A click as a person makes it: press, hold, release (egui reads a drag start).
+    let click = |px: u32, py: u32| {
+        run_ok(x.cmd("xdotool").args([
+            "mousemove",
+            "--window",
+            &id,
+            &px.to_string(),
+            &py.to_string(),
+        ]));
+        std::thread::sleep(Duration::from_millis(300));
+        run_ok(x.cmd("xdotool").args(["mousedown", "1"]));
+        std::thread::sleep(Duration::from_millis(300));
+        run_ok(x.cmd("xdotool").args(["mouseup", "1"]));
+    };
+    // The level slider (under "follows its keys"), near its right end: the control takes
+    // the input over.
+    click(100, 88);
+    let t0 = Instant::now();
+    while green("taken") < 215 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the slider did not take level over"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Time moves on; the taken-over value stays.
+    for _ in 0..3 {
+        run_ok(
+            x.cmd("xdotool")
+                .args(["windowfocus", "--sync", &id, "key", "period"]),
+        );
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(green("held") >= 215, "time moved a taken-over value");
+    // The keys button (beside "taken over from its keys"): level follows its keys again,
+    // at the time the steps reached (one to three frames on; a busy X server may drop a key).
+    click(173, 70);
+    let after: Vec<image::RgbaImage> = (1..=3)
+        .map(|n| {
+            let t = format!("{}", 0.5 + n as f64 * 0.1);
+            let mut c = isf_command();
+            c.arg("render")
+                .arg(&shader)
+                .args(["--time", &t, "--size", "256x128"])
+                .args(keys);
+            let out = dir.join(format!("keyed-{n}.png"));
+            run_ok(c.arg("-o").arg(&out));
+            let img = image::open(&out).unwrap().to_rgba8();
+            image::imageops::resize(
+                &img,
+                shown.width(),
+                shown.height(),
+                image::imageops::FilterType::Nearest,
+            )
+        })
+        .collect();
+    let t0 = Instant::now();
+    let shot = dir.join("capture-given-back.png");
+    loop {
+        let screen = capture(&x, &id, &shot);
+        if after.iter().any(|a| max_diff(&screen, a, at) <= 2) {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "level did not follow its keys again; last capture: {}",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "key", "Escape"]),
+    );
+    let (code, _, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+}
+
+#[test]
 fn preview_ctrl_q_closes_with_a_clean_report() {
     let Some(WindowTest {
         _serial,

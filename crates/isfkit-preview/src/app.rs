@@ -112,6 +112,8 @@ struct App<'a> {
     /// Videos and image sequences given on the command line, and keyed values: set for the
     /// preview clock's time before each frame.
     moving: isfkit_batch::media::Moving,
+    /// Keyed inputs a control took over, with their keys, to give back.
+    held_keys: Vec<(String, isfkit_batch::keys::Keyframes)>,
     participants_registered: bool,
     /// How long the last reload took to parse, translate and compile the shader.
     reload_compile_ms: f64,
@@ -239,6 +241,7 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
         egui_repaint_at: None,
         pending_controls: None,
         moving: Default::default(),
+        held_keys: Vec::new(),
         participants_registered: false,
         reload_compile_ms: 0.0,
     };

@@ -7,10 +7,31 @@ use std::sync::Arc;
 use isfkit_render::format::{Input, InputType, IsfDocument};
 use isfkit_render::{ImageData, Scene, Sound, Value};
 
+/// What a control asks of the app, which owns the values that move with the clock (keyed
+/// inputs, videos and image sequences).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Request {
+    /// A keyed input's control was moved: it holds the control's value from now on.
+    TakeOver(String),
+    /// The keys button of a taken-over input: it follows its keys again.
+    GiveBack(String),
+    /// A video or an image sequence (the field's text, options included) for an image input.
+    Clip(String, String),
+    /// A still was loaded into an image input: a clip playing there stops.
+    Still(String),
+}
+
 /// Control state that is not a scene value: file fields, the files loaded into image and
-/// audio inputs (applied again after a reload), and which point2D follows the pointer.
+/// audio inputs (applied again after a reload), which point2D follows the pointer, and which
+/// inputs move with keys.
 #[derive(Default)]
 pub(crate) struct Controls {
+    /// Inputs that follow their keys (set by the app before each pass).
+    pub keyed: std::collections::BTreeSet<String>,
+    /// Keyed inputs a control has taken over (set by the app before each pass).
+    pub held: std::collections::BTreeSet<String>,
+    /// What the last pass asks of the app, in order.
+    pub requests: Vec<Request>,
     pub image_fields: HashMap<String, String>,
     pub audio_fields: HashMap<String, String>,
     pub images: HashMap<String, (PathBuf, ImageData)>,
@@ -37,14 +58,23 @@ fn identity_or_default(ty: &InputType) -> Option<Value> {
 }
 
 impl Controls {
-    /// Sets an image input from a file and remembers it for reloads.
+    /// Sets an image input from a file and remembers it for reloads. A video or an image
+    /// sequence (`clip.mp4#loop`, `shots/f_%04d.png`) is handed to the app to play instead.
     pub fn load_image(
         &mut self,
         scene: &Scene,
         name: &str,
         path: &Path,
     ) -> Result<(), isfkit_render::Error> {
+        let text = path.display().to_string();
+        if isfkit_media::ClipSpec::parse(&text).is_ok_and(|c| c.is_some()) {
+            self.image_fields.insert(name.to_owned(), text.clone());
+            self.images.remove(name);
+            self.requests.push(Request::Clip(name.to_owned(), text));
+            return Ok(());
+        }
         let image = isfkit_batch::media::load_image(path)?;
+        self.requests.push(Request::Still(name.to_owned()));
         scene.set_image(name, image.clone())?;
         self.image_fields
             .insert(name.to_owned(), path.display().to_string());
@@ -153,6 +183,20 @@ impl Controls {
         let current = scene.value(name);
         let set = |v: Value| scene.set(name, v).is_ok();
         let mut changed = false;
+        if self.keyed.contains(name) {
+            ui.weak("follows its keys");
+        } else if self.held.contains(name) {
+            ui.horizontal(|ui| {
+                ui.weak("taken over from its keys");
+                if ui
+                    .small_button("keys")
+                    .on_hover_text("follow the keys again")
+                    .clicked()
+                {
+                    self.requests.push(Request::GiveBack(name.clone()));
+                }
+            });
+        }
         match &input.ty {
             InputType::Float { min, max, .. } => {
                 let mut v = match current {
@@ -266,6 +310,9 @@ impl Controls {
                 changed |= self.file_row(ui, scene, name, false);
             }
         }
+        if changed && self.keyed.contains(name) {
+            self.requests.push(Request::TakeOver(name.clone()));
+        }
         changed
     }
 
@@ -282,7 +329,7 @@ impl Controls {
             let r = ui.add(
                 egui::TextEdit::singleline(field)
                     .hint_text(if image {
-                        "image file"
+                        "image, video or image sequence"
                     } else {
                         "sound file (wav, mp3, flac, ...)"
                     })

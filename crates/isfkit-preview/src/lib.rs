@@ -32,9 +32,10 @@ pub struct PreviewArgs {
     pub shader: PathBuf,
     /// Fixed render size; `None`: the size of the picture area, following the window.
     pub size: Option<(u32, u32)>,
-    /// Input values as `isf render --set` takes them: `(NAME, VALUE)`, or `(NAME@SECONDS,
-    /// VALUE)` for a key of a moving value.
+    /// Input values as `isf render --set` takes them: `(NAME, VALUE)`.
     pub sets: Vec<(String, String)>,
+    /// Keyed inputs, which move with the preview's clock until a control takes them over.
+    pub keys: std::collections::BTreeMap<String, isfkit_batch::keys::KeyTrack>,
     /// Image inputs: `(NAME, FILE)`, a still, a video or an image sequence.
     pub images: Vec<(String, String)>,
     /// Audio inputs: `(NAME, FILE)` (WAV, or anything ffmpeg decodes).

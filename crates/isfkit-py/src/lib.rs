@@ -357,14 +357,29 @@ impl PyScene {
         self.map(py, r)
     }
 
-    /// Keys input `name`: `(time, value text)` pairs, moving linearly between them (steps
-    /// for bools and longs); each render sets the value at its time.
-    fn set_keys(&self, py: Python<'_>, name: &str, keys: Vec<(f64, String)>) -> PyResult<()> {
+    /// Keys input `name`: `(time, value text)` pairs, moving between them along `ease`
+    /// (`linear`, `ease-in`, `ease-out`, `ease-in-out`; steps for bools and longs); each
+    /// render sets the value at its time.
+    #[pyo3(signature = (name, keys, ease = "linear"))]
+    fn set_keys(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        keys: Vec<(f64, String)>,
+        ease: &str,
+    ) -> PyResult<()> {
         self.check_alive(py)?;
         let scene = &self.scene;
         let r = py.detach(|| {
             let ty = scene.input(name)?.ty;
-            let k = isfkit_batch::keys::Keyframes::new(name, &ty, &keys)?;
+            let ease = isfkit_batch::keys::Ease::parse(ease).map_err(|reason| {
+                isfkit_render::Error::Value {
+                    what: format!("input \"{name}\""),
+                    reason,
+                }
+            })?;
+            let track = isfkit_batch::keys::KeyTrack { keys, ease };
+            let k = isfkit_batch::keys::Keyframes::new(name, &ty, &track)?;
             let mut moving = self.moving();
             moving.keys.retain(|(n, _)| n != name);
             moving.keys.push((name.to_owned(), k));

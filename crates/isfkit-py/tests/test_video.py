@@ -66,6 +66,13 @@ def test_keys_move_a_value(footage):
         reds = [f.to_numpy()[0, 0, 0] for f in shader.frames(5, fps=10, size=(2, 2))]
         assert reds == [51, 51, 153, 255, 255]
         assert shader.render(2, 2, 0.2).to_numpy()[0, 0, 0] == 153
+        shader.set(level=isfkit.Keys([(0.0, 0.0), (0.4, 1.0)], ease="ease-in"))
+        assert shader.render(2, 2, 0.2).to_numpy()[0, 0, 0] == 32  # 0.125 of 255, rounded
+        with pytest.raises(isfkit.InputError) as e:
+            shader.set(level=isfkit.Keys([(0, 0)], ease="bouncy"))
+        assert str(e.value) == (
+            'input "level": unknown easing "bouncy" (easings: linear, ease-in, ease-out, ease-in-out)'
+        )
         with pytest.raises(isfkit.InputError) as e:
             shader.set(level=isfkit.Keys([(0, "lots")]))
         assert str(e.value) == 'input "level" is of type float, but the value given is "lots"'

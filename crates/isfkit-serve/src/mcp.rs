@@ -337,7 +337,7 @@ mod tests {
         assert_eq!(p["inputs"]["type"], "object");
         assert_eq!(
             p["inputs"]["description"],
-            "Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label."
+            "Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label; or keys that move a value over the time codes: {\"keys\": [[0, 0.0], [2, 1.0]], \"ease\": \"linear|ease-in|ease-out|ease-in-out\"}."
         );
         assert_eq!(p["images"]["type"], "object");
         assert_eq!(p["images"]["additionalProperties"]["type"], "string");

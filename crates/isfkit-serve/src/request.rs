@@ -368,7 +368,9 @@ pub struct RenderOptions {
     /// Image format of the frames: png (default) or jpeg.
     #[serde(default = "default_format")]
     pub format: Format,
-    /// Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label.
+    /// Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label; or
+    /// keys that move a value over the time codes: {"keys": [[0, 0.0], [2, 1.0]], "ease":
+    /// "linear|ease-in|ease-out|ease-in-out"}.
     #[serde(default)]
     pub inputs: BTreeMap<String, Value>,
     /// Image inputs by name: base64 PNG or JPEG.

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::config::ServeConfig;
 use crate::error::ServiceError;
 use crate::request::{RenderParams, Source};
+use isfkit_batch::keys::{KeyTrack, Keyframes};
 use isfkit_batch::lead_in::plan_frames;
 
 use crate::worker::WorkerJob;
@@ -193,6 +194,7 @@ pub fn render_job(
     let doc = &program.doc;
     let unknown = |name: &str| isfkit_render::Error::unknown_input(doc, name).to_string();
     let mut inputs = Vec::new();
+    let mut keys = Vec::new();
     for (name, value) in &params.inputs {
         let field = format!("inputs.{name}");
         let bad = |message: String| ServiceError::BadRequest {
@@ -208,6 +210,12 @@ pub fn render_job(
                 "input \"{name}\" is of type {}: give it under images (a base64 PNG or JPEG), not inputs",
                 input.ty.type_name()
             )));
+        }
+        if let Some(track) = KeyTrack::from_json(value) {
+            let track = track.map_err(|m| bad(format!("input \"{name}\": {m}")))?;
+            Keyframes::new(name, &input.ty, &track).map_err(|e| bad(e.to_string()))?;
+            keys.push((name.clone(), track));
+            continue;
         }
         let (_, text) =
             InputValue::from_json(name, &input.ty, value).map_err(|e| bad(e.to_string()))?;
@@ -259,6 +267,7 @@ pub fn render_job(
         format: params.format,
         quality: params.quality,
         inputs,
+        keys,
         images,
         frames,
         lead_in,

@@ -14,6 +14,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use isfkit_batch::keys::{KeyTrack, Keyframes};
 use isfkit_output::{encode_image, ImageFormat, PngCompression};
 use isfkit_render::format::{ImportedImage, IsfDocument};
 use isfkit_render::{
@@ -42,6 +43,10 @@ pub struct WorkerJob {
     pub quality: u8,
     /// Input values in `--set` form, type-checked.
     pub inputs: Vec<(String, String)>,
+    /// Keyed inputs (type-checked): each frame, a lead-in's included, gets the value at its
+    /// time.
+    #[serde(default)]
+    pub keys: Vec<(String, KeyTrack)>,
     /// Image inputs: name, base64 PNG/JPEG.
     pub images: Vec<(String, String)>,
     pub frames: Vec<FramePlan>,
@@ -277,9 +282,21 @@ fn run_job(
             .set_image(name, image)
             .map_err(|e| bad(e.to_string()))?;
     }
+    let keys = job
+        .keys
+        .iter()
+        .map(|(name, track)| {
+            let ty = scene.input(name)?.ty;
+            Ok((name, Keyframes::new(name, &ty, track)?))
+        })
+        .collect::<Result<Vec<_>, isfkit_render::Error>>()
+        .map_err(engine_error)?;
     let mut frames = Vec::new();
     let mut lead_in_ms = 0.0;
     for f in &job.frames {
+        for (name, k) in &keys {
+            scene.set(name, k.value_at(f.time)).map_err(engine_error)?;
+        }
         let opts = RenderOptions::new(job.width, job.height, f.time);
         let started = Instant::now();
         match f.index {

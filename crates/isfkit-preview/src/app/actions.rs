@@ -9,7 +9,7 @@ use winit::event_loop::ActiveEventLoop;
 
 use super::ui::Action;
 use super::App;
-use crate::controls::carry_values;
+use crate::controls::{carry_values, Controls, Request};
 use crate::diag::engine_error_text;
 use crate::record::{free_name, have_ffmpeg, Recorder, Target};
 
@@ -68,6 +68,52 @@ impl App<'_> {
         if let (Some(scene), Some(name)) = (&self.scene, target) {
             if scene.set(&name, Value::Point2D(p)).is_ok() {
                 self.need_render = true;
+            }
+        }
+    }
+
+    /// Does what the controls asked in their last pass: keyed inputs taken over or given
+    /// back, clips started or stopped on image inputs.
+    pub(super) fn control_requests(&mut self, controls: &mut Controls, requests: Vec<Request>) {
+        for r in requests {
+            match r {
+                Request::TakeOver(name) => {
+                    if let Some(i) = self.moving.keys.iter().position(|(n, _)| *n == name) {
+                        self.held_keys.push(self.moving.keys.remove(i));
+                        self.status = format!(
+                            "{name}: taken over from its keys (its keys button gives it back)"
+                        );
+                    }
+                }
+                Request::GiveBack(name) => {
+                    if let Some(i) = self.held_keys.iter().position(|(n, _)| *n == name) {
+                        self.moving.keys.push(self.held_keys.remove(i));
+                        self.status = format!("{name}: follows its keys again");
+                        self.need_render = true;
+                    }
+                }
+                Request::Still(name) => self.moving.clips.retain(|(n, _)| *n != name),
+                Request::Clip(name, text) => {
+                    let Some(scene) = self.scene.clone() else {
+                        continue;
+                    };
+                    let images = [(name.clone(), std::path::PathBuf::from(&text))].into();
+                    match isfkit_batch::media::open_clips(&scene.document(), &images, self.args.fps)
+                    {
+                        Ok((_, clips)) => {
+                            self.moving.clips.retain(|(n, _)| *n != name);
+                            self.moving.clips.extend(clips);
+                            self.moving.forget_shown();
+                            self.status = format!("{name}: playing {text}");
+                            controls.message = None;
+                            self.need_render = true;
+                        }
+                        Err(e) => {
+                            controls.message = Some(format!("{name}: {e}"));
+                            self.status = format!("{name}: {e}");
+                        }
+                    }
+                }
             }
         }
     }

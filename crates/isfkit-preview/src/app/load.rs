@@ -40,23 +40,10 @@ impl App<'_> {
         };
         let fail = |e: isfkit_render::Error| Failure::engine(&e, &shader);
         let doc = scene.document();
-        let mut keys: std::collections::BTreeMap<&str, Vec<(f64, String)>> = Default::default();
         for (name, value) in &self.args.sets {
-            let (name, value) = (name.as_str(), value.as_str());
-            match isfkit_batch::keys::split_key(name) {
-                None => scene.set_text(name, value).map_err(fail)?,
-                Some(Ok((input, time))) => keys
-                    .entry(input)
-                    .or_default()
-                    .push((time, value.to_owned())),
-                Some(Err(m)) => return Err(Failure::usage(format!("error: --set {m}"))),
-            }
+            scene.set_text(name, value).map_err(fail)?;
         }
-        for (name, k) in keys {
-            let ty = scene.input(name).map_err(fail)?.ty;
-            let k = isfkit_batch::keys::Keyframes::new(name, &ty, &k).map_err(fail)?;
-            self.moving.keys.push((name.to_owned(), k));
-        }
+        self.moving.keys = self.keyframes(&scene).map_err(fail)?;
         // Videos and image sequences play with the preview clock; stills go to the controls.
         let mut stills = Vec::new();
         for (name, path) in &self.args.images {
@@ -103,6 +90,24 @@ impl App<'_> {
                 None
             }
         }
+    }
+
+    /// The command line's keyed inputs, checked against `scene`'s inputs.
+    fn keyframes(
+        &self,
+        scene: &Scene,
+    ) -> Result<Vec<(String, isfkit_batch::keys::Keyframes)>, isfkit_render::Error> {
+        self.args
+            .keys
+            .iter()
+            .map(|(name, track)| {
+                let ty = scene.input(name)?.ty;
+                Ok((
+                    name.clone(),
+                    isfkit_batch::keys::Keyframes::new(name, &ty, track)?,
+                ))
+            })
+            .collect()
     }
 }
 
@@ -185,16 +190,14 @@ impl App<'_> {
             // The first good load after a broken start: apply the command line's values. A
             // value the fixed shader does not take is said in the status line and on stderr.
             let mut refused = Vec::new();
-            // Keys (NAME@SECONDS) move with the clock; the rest are set once.
-            let plain = self
-                .args
-                .sets
-                .iter()
-                .filter(|(n, _)| isfkit_batch::keys::split_key(n).is_none());
-            for (n, v) in plain {
+            for (n, v) in &self.args.sets {
                 if let Err(e) = scene.set_text(n, v) {
                     refused.push(format!("--set {n}={v}: {e}"));
                 }
+            }
+            match self.keyframes(&scene) {
+                Ok(keys) => self.moving.keys = keys,
+                Err(e) => refused.push(format!("--set {e}")),
             }
             if !refused.is_empty() {
                 let text = refused.join("; ");

@@ -48,7 +48,11 @@ impl App<'_> {
             self.render_frame(&mut ui);
         }
         let t_ui = Instant::now();
+        ui.controls.keyed = self.moving.keys.iter().map(|(n, _)| n.clone()).collect();
+        ui.controls.held = self.held_keys.iter().map(|(n, _)| n.clone()).collect();
         let (mut out, pass) = self.run_ui(&mut ui, &window);
+        let requests = std::mem::take(&mut ui.controls.requests);
+        self.control_requests(&mut ui.controls, requests);
         ui.input
             .handle_platform_output(&window, std::mem::take(&mut out.platform_output));
         let ppp = out.pixels_per_point;

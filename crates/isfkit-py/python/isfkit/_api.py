@@ -318,7 +318,7 @@ class Shader:
             self._native.set_input(name, value, lenient)
             raise InputError(f'no input named "{name}"')
         if isinstance(value, Keys):
-            self._native.set_keys(name, value._texts())
+            self._native.set_keys(name, value._texts(), value.ease)
             return
         if info.type == "image":
             if isinstance(value, (str, os.PathLike)) and _is_clip(os.fspath(value)):
@@ -417,10 +417,13 @@ def _is_clip(path: str) -> bool:
 class Keys:
     """A keyframed input value: ``shader.set(progress=Keys([(0, 0.0), (2, 1.0)]))`` moves
     ``progress`` from 0 at 0 s to 1 at 2 s, linearly (bools and longs in steps), held before
-    the first key and after the last. Each render sets the value at its time."""
+    the first key and after the last. Each render sets the value at its time. ``ease``
+    bends the way between keys: ``"linear"``, ``"ease-in"``, ``"ease-out"`` or
+    ``"ease-in-out"``, as ``isf render --ease`` and job files' ``ease:``."""
 
-    def __init__(self, keys: Iterable[Tuple[float, Any]]):
+    def __init__(self, keys: Iterable[Tuple[float, Any]], ease: str = "linear"):
         self.keys = [(builtins_float(t), v) for t, v in keys]
+        self.ease = ease
 
     def _texts(self) -> List[Tuple[float, str]]:
         def text(v: Any) -> str:
@@ -433,7 +436,9 @@ class Keys:
         return [(t, text(v)) for t, v in self.keys]
 
     def __repr__(self) -> str:
-        return f"Keys({self.keys!r})"
+        if self.ease == "linear":
+            return f"Keys({self.keys!r})"
+        return f"Keys({self.keys!r}, ease={self.ease!r})"
 
 # The largest render size asked of the engine, per side (isfkit_batch::limits::MAX_RENDER_SIDE;
 # the engine then checks the device's own limit).
