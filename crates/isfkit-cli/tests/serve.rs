@@ -393,6 +393,9 @@ fn serve_answers_every_route_and_every_bad_input() {
         (json!({ "shader_content": GOOD, "time_codes": "soon" }), 400, "time_codes", "time_codes must be a list of times in seconds, like [0, 0.5], not string \"soon\""),
         (json!({ "shader_content": GOOD, "inputs": { "level": "high" } }), 400, "inputs.level", "input \"level\" is of type float, but the value given is \"high\""),
         (json!({ "shader_content": GOOD, "inputs": { "nope": 1 } }), 400, "inputs.nope", "no input named \"nope\" (inputs: level (float))"),
+        (json!({ "shader_content": GOOD, "inputs": { "level": { "keys": [[0, "x"]] } } }), 400, "inputs.level", "input \"level\" is of type float, but the value given is \"x\""),
+        (json!({ "shader_content": GOOD, "inputs": { "level": { "keys": [0, 1] } } }), 400, "inputs.level", "input \"level\": keys must be a list of [time, value] pairs, not [0,1]"),
+        (json!({ "shader_content": GOOD, "inputs": { "level": { "keys": [[0, 1]], "ease": "wobble" } } }), 400, "inputs.level", "input \"level\": unknown easing \"wobble\" (easings: linear, ease-in, ease-out, ease-in-out)"),
         (json!({ "shader_content": GOOD, "format": "gif" }), 400, "format", "format must be \"png\" or \"jpeg\", not \"gif\""),
         (json!({ "shader_content": GOOD, "width": 4096, "height": 4096, "time_codes": [0, 1, 2, 3] }), 400, "time_codes", "4096x4096 x 4 frames is 67108864 pixels, over the limit of 40000000 pixels per request (--max-pixels)"),
     ];
@@ -453,6 +456,33 @@ fn serve_answers_every_route_and_every_bad_input() {
         let p = img.get_pixel(3, 3);
         assert_eq!(p[0], 255, "level 1.0 is red 255");
         assert!((p[1] as i32 - green).abs() <= 2, "{p:?}");
+    }
+    // Keys: each time code gets the value at its time (linear, then eased).
+    for (ease, reds) in [("linear", [0, 128, 255]), ("ease-in", [0, 32, 255])] {
+        let r = s.post_json(
+            "/render",
+            &json!({ "shader_content": GOOD, "time_codes": [0, 0.5, 2], "width": 4, "height": 4,
+                     "inputs": { "level": { "keys": [[0, 0.0], [1, 1.0]], "ease": ease } } }),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let got: Vec<u8> = r.json()["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let bytes =
+                    isfkit_serve::request::decode_base64(f["image"].as_str().unwrap()).unwrap();
+                image::load_from_memory(&bytes)
+                    .unwrap()
+                    .to_rgba8()
+                    .get_pixel(1, 1)[0]
+            })
+            .collect();
+        // The service's 8-bit frames are dithered: within one step.
+        assert!(
+            got.iter().zip(reds).all(|(g, r)| g.abs_diff(r) <= 1),
+            "{ease}: {got:?}, expected {reds:?}"
+        );
     }
     let r = s.post(
         "/render",

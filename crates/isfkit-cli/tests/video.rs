@@ -267,6 +267,38 @@ fn keyed_values_at_and_between_their_keys() {
     assert_eq!(px(2), (153, 0));
     assert_eq!(px(3), (255, 255));
     assert_eq!(px(4), (255, 255));
+    // An easing bends the way between keys: ease-in is f³, 0.125 half way.
+    d.isf(&[
+        "render",
+        "level.fs",
+        "--set",
+        "level@0.1=0",
+        "--set",
+        "level@0.3=1",
+        "--ease",
+        "level=ease-in",
+        "--time",
+        "0.2",
+        "--size",
+        "2x2",
+        "-o",
+        "e.png",
+        "-q",
+    ])
+    .expect_code(0);
+    assert_eq!(d.png("e.png").get_pixel(0, 0)[0], 32);
+    d.isf(&[
+        "render",
+        "level.fs",
+        "--ease",
+        "level=ease-in",
+        "-o",
+        "x.png",
+    ])
+    .expect_code(2)
+    .expect_stderr_line(
+        "error: --ease level: \"level\" has no keys (give --set level@SECONDS=VALUE)",
+    );
     d.isf(&["render", "level.fs", "--set", "level@soon=1", "-o", "x.png"])
         .expect_code(2)
         .expect_stderr_line(
