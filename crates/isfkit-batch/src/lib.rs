@@ -10,6 +10,7 @@
 //!   (`isf render`, `isf batch` and its workers, Python, Ray) runs tasks through.
 //! - [`frame_pattern`]: the frame number in an output name (`%04d`, `{frame:04}`), with
 //!   printf's meaning.
+//! - [`parts`]: [`join_parts`] joins a video cut across workers back into one file.
 //! - [`worker`]: the messages of the isolated-worker protocol and the worker side ([`serve`]).
 //!
 //! Progress display, Ctrl-C handling, spawning and killing worker processes and exit codes are
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod lead_in;
 pub mod limits;
 pub mod media;
+pub mod parts;
 pub mod plan;
 pub mod runner;
 pub mod schema;
@@ -28,6 +30,7 @@ pub mod worker;
 pub use isfkit_media::frame_pattern;
 
 pub use executor::{engine_config, run_task, Failure, RunOptions, Summary, TaskError, TaskResult};
+pub use parts::join_parts;
 pub use plan::{parse_size, FrameAt, Output, Plan, PlanError, StillFormat, Task, VideoCodec};
 pub use runner::{Runner, RunnerConfig};
 pub use schema::{Entry, FramesSpec, JobFile};

@@ -195,7 +195,10 @@ impl Plan {
     /// is `(index of its task in [`Plan::tasks`], a task)`, in plan order.
     ///
     /// The rule: a stateless task writing stills is cut into chunks of at most `max_frames`
-    /// frames. A video or GIF stays whole (one file, written whole or not at all). A
+    /// frames. A stateless task writing a video file is cut the same way into parts, each a
+    /// video of its own without sound ([`Task::part_of`] names the file they make), joined
+    /// in order by [`crate::join_parts`] once all are written. A GIF, a video on standard output
+    /// and a stateful video stay whole (one file, written whole or not at all). A
     /// stateful task stays whole unless `split_stateful` is set: every chunk of it must render
     /// (unwritten) all frames before its first to look as in a full run (the executor does
     /// that lead-in), so the chunk holding the last frame renders the whole sequence anyway;
@@ -205,14 +208,15 @@ impl Plan {
     pub fn chunks(&self, max_frames: usize, split_stateful: bool) -> Vec<(usize, Task)> {
         let mut pieces = Vec::new();
         for (i, task) in self.tasks.iter().enumerate() {
+            let cuttable =
+                max_frames > 0 && task.broken.is_none() && task.frames.len() > max_frames;
             let stills = matches!(task.output, Output::Stills { .. });
-            let cut = max_frames > 0
-                && stills
-                && task.broken.is_none()
-                && (!task.stateful || split_stateful)
-                && task.frames.len() > max_frames;
-            if cut {
+            let video =
+                matches!(&task.output, Output::Video { codec, .. } if *codec != VideoCodec::Y4m);
+            if cuttable && stills && (!task.stateful || split_stateful) {
                 pieces.extend(task.split(max_frames).into_iter().map(|t| (i, t)));
+            } else if cuttable && video && !task.stateful {
+                pieces.extend(task.video_parts(max_frames).into_iter().map(|t| (i, t)));
             } else {
                 pieces.push((i, task.clone()));
             }
@@ -267,6 +271,8 @@ pub enum VideoCodec {
     Mp4,
     /// VP9 in WebM.
     Webm,
+    /// FFV1 in Matroska: lossless.
+    Mkv,
     /// YUV4MPEG2 on standard output (the output `-`).
     Y4m,
 }
@@ -276,6 +282,7 @@ impl VideoCodec {
         match self {
             VideoCodec::Mp4 => VideoFormat::Mp4,
             VideoCodec::Webm => VideoFormat::WebM,
+            VideoCodec::Mkv => VideoFormat::Mkv,
             VideoCodec::Y4m => VideoFormat::Y4mStdout,
         }
     }
@@ -306,6 +313,7 @@ impl Output {
             let codec = match v {
                 VideoFormat::Mp4 => VideoCodec::Mp4,
                 VideoFormat::WebM => VideoCodec::Webm,
+                VideoFormat::Mkv => VideoCodec::Mkv,
                 VideoFormat::Y4mStdout => VideoCodec::Y4m,
             };
             return Some(Output::Video {
@@ -373,6 +381,10 @@ pub struct Task {
     /// stream is muxed in (the footage's own sound).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<PathBuf>,
+    /// For one part of a video cut across workers ([`Plan::chunks`]): the file the parts
+    /// are joined into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<PathBuf>,
     /// A video output without sound, whatever the inputs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mute: bool,
@@ -524,6 +536,7 @@ impl Task {
             images: BTreeMap::new(),
             audio: BTreeMap::new(),
             sound: None,
+            part_of: None,
             mute: false,
             float: false,
             output,
@@ -562,6 +575,43 @@ impl Task {
                 ..self.clone()
             })
             .collect()
+    }
+
+    /// A stateless video task's frames in consecutive parts of at most `max_frames`, each
+    /// writing a video of its own, without sound, beside the planned file
+    /// ([`Task::part_path`]) and naming that file in [`Task::part_of`].
+    fn video_parts(&self, max_frames: usize) -> Vec<Task> {
+        let Output::Video { path, codec } = &self.output else {
+            return vec![self.clone()];
+        };
+        self.frames
+            .chunks(max_frames.max(1))
+            .enumerate()
+            .map(|(k, frames)| Task {
+                frames: frames.to_vec(),
+                output: Output::Video {
+                    path: Task::part_path(path, k),
+                    codec: *codec,
+                },
+                mute: true,
+                part_of: Some(path.clone()),
+                ..self.clone()
+            })
+            .collect()
+    }
+
+    /// Where part `k` of the video `path` is written: a hidden file beside it with the same
+    /// extension (`clip.mp4` → `.clip.mp4.part0003.mp4`).
+    pub fn part_path(path: &Path, k: usize) -> PathBuf {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy())
+            .unwrap_or_default();
+        path.with_file_name(format!(".{name}.part{k:04}.{ext}"))
     }
 
     /// The shader's file name, for progress displays.
@@ -698,6 +748,7 @@ fn expand_task(
             images,
             audio,
             sound: None,
+            part_of: None,
             mute: false,
             float,
             output,

@@ -281,6 +281,50 @@ fn chunks_cut_stateless_stills_and_keep_stateful_whole() {
     assert_eq!(plan.chunks(0, true).len(), 3);
 }
 
+/// A stateless video is cut into silent parts beside its file, named in order; a stateful
+/// video and a video on standard output stay whole.
+#[test]
+fn chunks_cut_a_stateless_video_into_parts_of_its_file() {
+    let d = Dir::new("video_parts", &["gradient.fs", "persistent.fs"]);
+    let plan = Plan::load(&d.job(
+        "jobs:\n  - shader: gradient.fs\n    frames: 5\n    output: out/g.mp4\n  - shader: persistent.fs\n    frames: 5\n    output: out/p.mkv\n",
+    ))
+    .unwrap();
+    let pieces = plan.chunks(2, true);
+    let outputs: Vec<(usize, String, Vec<u64>, bool)> = pieces
+        .iter()
+        .map(|(i, t)| {
+            let Output::Video { path, .. } = &t.output else {
+                panic!("{:?}", t.output)
+            };
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (
+                *i,
+                name,
+                t.frames.iter().map(|f| f.number).collect(),
+                t.mute,
+            )
+        })
+        .collect();
+    assert_eq!(
+        outputs,
+        [
+            (0, ".g.mp4.part0000.mp4".into(), vec![0, 1], true),
+            (0, ".g.mp4.part0001.mp4".into(), vec![2, 3], true),
+            (0, ".g.mp4.part0002.mp4".into(), vec![4], true),
+            (1, "p.mkv".into(), vec![0, 1, 2, 3, 4], false),
+        ]
+    );
+    let whole = match &plan.tasks[0].output {
+        Output::Video { path, .. } => path.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(pieces[..3]
+        .iter()
+        .all(|(_, t)| t.part_of.as_ref() == Some(&whole)));
+    assert_eq!(pieces[3].1.part_of, None);
+}
+
 #[test]
 fn a_broken_shader_is_a_broken_task_not_a_job_problem() {
     let d = Dir::new("broken", &["bad/compile_error.fs"]);

@@ -64,12 +64,25 @@ pub enum VideoFormat {
     Mp4,
     /// VP9 in WebM.
     WebM,
+    /// FFV1 in Matroska: lossless RGBA, alpha kept; every frame a key frame, so parts join
+    /// without loss.
+    Mkv,
     /// An uncompressed YUV4MPEG2 stream (4:2:0) on standard output, for a pipe into another
     /// tool: the output `-`.
     Y4mStdout,
 }
 
 impl VideoFormat {
+    /// ffmpeg's name for the container.
+    fn muxer(self) -> &'static str {
+        match self {
+            VideoFormat::Mp4 => "mp4",
+            VideoFormat::WebM => "webm",
+            VideoFormat::Mkv => "matroska",
+            VideoFormat::Y4mStdout => "yuv4mpegpipe",
+        }
+    }
+
     pub fn from_path(path: &Path) -> Option<VideoFormat> {
         if path == Path::new("-") {
             return Some(VideoFormat::Y4mStdout);
@@ -77,6 +90,7 @@ impl VideoFormat {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "mp4" | "mov" | "m4v" => Some(VideoFormat::Mp4),
             "webm" => Some(VideoFormat::WebM),
+            "mkv" => Some(VideoFormat::Mkv),
             _ => None,
         }
     }
@@ -127,6 +141,98 @@ impl Drop for TempSound {
     }
 }
 
+/// ffmpeg's arguments that mux the WAV at `wav` (input 1) beside the video (input 0): AAC
+/// in MP4, Opus in WebM, FLAC in Matroska; nothing for a YUV4MPEG2 stream, which carries no
+/// sound.
+fn sound_args(format: VideoFormat, wav: &Path, channels: usize) -> Vec<std::ffi::OsString> {
+    let codec: &[&str] = match format {
+        VideoFormat::Mp4 => &["-c:a", "aac", "-b:a", "192k"],
+        VideoFormat::WebM => &["-c:a", "libopus", "-b:a", "160k"],
+        VideoFormat::Mkv => &["-c:a", "flac"],
+        VideoFormat::Y4mStdout => return Vec::new(),
+    };
+    let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), wav.into()];
+    a.extend(["-map", "0:v:0", "-map", "1:a:0"].map(Into::into));
+    a.extend(codec.iter().map(Into::into));
+    // The WAV's channel mask (hound writes mono as "FL") is not a layout the encoders take:
+    // ask for the standard layout of that many channels.
+    a.extend(["-ac".into(), channels.to_string().into()]);
+    a
+}
+
+/// Joins videos of one format, each a run of frames of one render, into `out` in order
+/// without re-encoding (ffmpeg's concat demuxer, stream copy), with `audio` muxed in as
+/// [`VideoWriter::with_audio`] muxes it. Atomic: `out` appears whole or not at all. The
+/// parts are left for the caller to remove.
+pub fn join_videos(parts: &[PathBuf], out: &Path, audio: Option<&AudioTrack>) -> Result<()> {
+    let format = VideoFormat::from_path(out)
+        .filter(|f| *f != VideoFormat::Y4mStdout)
+        .ok_or_else(|| OutputError::Ffmpeg {
+            path: out.to_owned(),
+            message: "only video files (.mp4, .webm, .mkv) can be joined".into(),
+        })?;
+    let failed = |message: String| OutputError::Ffmpeg {
+        path: out.to_owned(),
+        message,
+    };
+    // The concat demuxer's list: one `file '...'` line per part, quotes escaped.
+    let mut list = tempfile::Builder::new()
+        .prefix("isfkit-join-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| failed(format!("cannot write the list of parts: {e}")))?;
+    for p in parts {
+        let abs = std::path::absolute(p).map_err(io_err(p))?;
+        let quoted = abs.display().to_string().replace('\'', "'\\''");
+        writeln!(list, "file '{quoted}'")
+            .map_err(|e| failed(format!("cannot write the list of parts: {e}")))?;
+    }
+    list.flush()
+        .map_err(|e| failed(format!("cannot write the list of parts: {e}")))?;
+    let sound = audio.map(|a| TempSound::write(a, out)).transpose()?;
+    let audio_args = match (&sound, audio) {
+        (Some(t), Some(track)) => sound_args(format, t.path(), track.sound.channel_count()),
+        _ => Vec::new(),
+    };
+    let tmp = temporary_file(out)?.into_temp_path();
+    let output = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+        ])
+        .arg(list.path())
+        .args(&audio_args)
+        .args(["-c:v", "copy", "-f", format.muxer()])
+        .arg(&*tmp)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => OutputError::FfmpegMissing {
+                path: out.to_owned(),
+                source: e,
+            },
+            _ => OutputError::Io {
+                path: out.to_owned(),
+                source: e,
+            },
+        })?;
+    if !output.status.success() {
+        discard_temporary(tmp);
+        return Err(failed(format!(
+            "ffmpeg could not join the parts: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    persist_temporary(tmp, out)
+}
+
 /// Pipes raw RGBA frames into `ffmpeg`, writing a temporary file renamed on `finish`.
 pub struct VideoWriter {
     child: Option<Child>,
@@ -165,24 +271,8 @@ impl VideoWriter {
         audio: Option<&AudioTrack>,
     ) -> Result<VideoWriter> {
         let sound = audio.map(|a| TempSound::write(a, path)).transpose()?;
-        let audio_args: Vec<std::ffi::OsString> = match (&sound, audio) {
-            _ if format == VideoFormat::Y4mStdout => Vec::new(),
-            (Some(t), Some(track)) => {
-                let codec: &[&str] = match format {
-                    VideoFormat::Mp4 => &["-c:a", "aac", "-b:a", "192k"],
-                    VideoFormat::WebM => &["-c:a", "libopus", "-b:a", "160k"],
-                    // A YUV4MPEG2 stream carries no sound.
-                    VideoFormat::Y4mStdout => &[],
-                };
-
-                let mut a: Vec<std::ffi::OsString> = vec!["-i".into(), t.path().into()];
-                a.extend(["-map", "0:v:0", "-map", "1:a:0"].map(Into::into));
-                a.extend(codec.iter().map(Into::into));
-                // The WAV's channel mask (hound writes mono as "FL") is not a layout the
-                // encoders take: ask for the standard layout of that many channels.
-                a.extend(["-ac".into(), track.sound.channel_count().to_string().into()]);
-                a
-            }
+        let audio_args = match (&sound, audio) {
+            (Some(t), Some(track)) => sound_args(format, t.path(), track.sound.channel_count()),
             _ => Vec::new(),
         };
         // ffmpeg overwrites (`-y`) the empty file made here; a stream has no file.
@@ -190,11 +280,7 @@ impl VideoWriter {
             VideoFormat::Y4mStdout => None,
             _ => Some(temporary_file(path)?.into_temp_path()),
         };
-        let ext = match format {
-            VideoFormat::Mp4 => "mp4",
-            VideoFormat::WebM => "webm",
-            VideoFormat::Y4mStdout => "yuv4mpegpipe",
-        };
+        let ext = format.muxer();
         let codec: &[&str] = match format {
             VideoFormat::Mp4 => &[
                 "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "18",
@@ -211,10 +297,14 @@ impl VideoWriter {
                 "-row-mt",
                 "1",
             ],
+            VideoFormat::Mkv => &["-c:v", "ffv1", "-level", "3", "-g", "1", "-pix_fmt", "bgra"],
             VideoFormat::Y4mStdout => &["-pix_fmt", "yuv420p"],
         };
-        // yuv420p needs even sizes: pad by one pixel where needed.
-        let pad = "pad=ceil(iw/2)*2:ceil(ih/2)*2";
+        // yuv420p needs even sizes: pad by one pixel where needed (FFV1 takes any size).
+        let pad = match format {
+            VideoFormat::Mkv => "null",
+            _ => "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+        };
         let mut child = Command::new("ffmpeg")
             .args([
                 "-hide_banner",

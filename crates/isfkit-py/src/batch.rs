@@ -67,6 +67,23 @@ pub fn task_output_files(task_json: &str) -> PyResult<Vec<PathBuf>> {
     Ok(task.output_files())
 }
 
+/// Joins the parts of a video task (the whole task's JSON from `plan_job`; `parts` the files
+/// its pieces wrote, in frame order) into its file and removes the parts. Returns `None`, or
+/// the error message (the parts are removed then too, and no file is left).
+#[pyfunction]
+pub fn join_video_parts(
+    py: Python<'_>,
+    task_json: &str,
+    parts: Vec<PathBuf>,
+) -> PyResult<Option<String>> {
+    let task: Task =
+        serde_json::from_str(task_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(py
+        .detach(|| isfkit_batch::join_parts(&task, &parts))
+        .err()
+        .map(|e| e.message))
+}
+
 /// A failed result (JSON) for a task (JSON) that could not run: a worker lost too often.
 #[pyfunction]
 pub fn failed_result_json(task_json: &str, error: &str) -> PyResult<String> {
@@ -301,6 +318,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(task_output_files, m)?)?;
     m.add_function(wrap_pyfunction!(summary_json, m)?)?;
     m.add_function(wrap_pyfunction!(failed_result_json, m)?)?;
+    m.add_function(wrap_pyfunction!(join_video_parts, m)?)?;
     m.add_function(wrap_pyfunction!(frame_complete, m)?)?;
     m.add_function(wrap_pyfunction!(write_file_atomic, m)?)?;
     Ok(())

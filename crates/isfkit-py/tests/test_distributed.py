@@ -226,6 +226,60 @@ def test_ray_killed_worker_loses_nothing(tmp_path, ray_local):
     assert summary["cleanup_ok"]
 
 
+def _decoded(path: Path, stream: str, fmt: list) -> bytes:
+    out = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(path),
+                          "-map", stream, *fmt, "-"], capture_output=True, check=True)
+    return out.stdout
+
+
+def _probe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-of",
+                          "json", str(path)], capture_output=True, text=True, check=True)
+    return {s["codec_type"]: s for s in json.loads(out.stdout)["streams"]}
+
+
+def test_a_filter_over_a_clip_splits_across_workers_and_joins_into_one_file(tmp_path, ray_local):
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("no ffmpeg")
+    from isfkit.distributed import render_job
+
+    text = ("defaults:\n  size: 48x32\n  fps: 10\n  frames: 20\n"
+            "  images: { inputImage: clip.mkv }\njobs:\n"
+            "  - shader: filter_invert.fs\n    output: out/inv.mkv\n"
+            "  - shader: filter_invert.fs\n    output: out/inv.mp4\n")
+    for side in ("ray", "ref"):
+        folder = tmp_path / side
+        make_job(folder, text)
+        shutil.copy(SHADERS / "filter_invert.fs", folder / "filter_invert.fs")
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                        "-f", "lavfi", "-i", "testsrc2=size=48x32:rate=10:duration=2",
+                        "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
+                        "-c:v", "ffv1", "-pix_fmt", "bgr0", "-c:a", "flac", "-shortest",
+                        str(folder / "clip.mkv")], check=True)
+    summary = render_job(tmp_path / "ray" / "job.yaml", workers=2, chunk_frames=6)
+    assert not summary["failures"], summary["failures"]
+    assert [r["frames_written"] for r in summary["results"]] == [20, 20]
+    reference(tmp_path / "ref" / "job.yaml")
+    # The parts are gone: only the joined files.
+    assert files(tmp_path / "ray" / "out") == ["inv.mkv", "inv.mp4"]
+    ray_mkv, ref_mkv = tmp_path / "ray" / "out" / "inv.mkv", tmp_path / "ref" / "out" / "inv.mkv"
+    # Lossless: the pixels and the sound of a one-machine run, exactly.
+    rgba = ["-f", "rawvideo", "-pix_fmt", "rgba"]
+    assert _decoded(ray_mkv, "0:v", rgba) == _decoded(ref_mkv, "0:v", rgba)
+    pcm = ["-f", "f32le"]
+    assert _decoded(ray_mkv, "0:a", pcm) == _decoded(ref_mkv, "0:a", pcm)
+    # H.264 joined by stream copy: the frame count, the size and the clip's sound.
+    probe = _probe(tmp_path / "ray" / "out" / "inv.mp4")
+    assert probe["video"]["nb_read_frames"] == "20"
+    assert (probe["video"]["width"], probe["video"]["height"]) == (48, 32)
+    assert probe["audio"]["codec_name"] == "aac"
+    # Resumed, the joined videos are not rendered again.
+    before = ray_mkv.stat().st_mtime_ns
+    again = render_job(tmp_path / "ray" / "job.yaml", workers=2, chunk_frames=6, resume=True)
+    assert again["frames_written"] == 0 and again["frames_skipped"] == 40
+    assert ray_mkv.stat().st_mtime_ns == before
+
+
 def test_collect_workers_send_frames_and_the_driver_writes_them(tmp_path, ray_local):
     from isfkit import _native
     from isfkit.distributed import render_job

@@ -154,7 +154,10 @@ def render_job(
     an already initialised Ray is used as it is. ``workers`` actors (default: one per CPU, or
     per ``gpus_per_worker`` GPUs, at most one per piece), each asking Ray for one CPU and
     ``gpus_per_worker`` GPUs. Stills of stateless shaders go out in chunks of
-    ``chunk_frames``; stateful shaders whole (``split_stateful`` cuts them too, each chunk
+    ``chunk_frames``, and so does a stateless shader's video file: each chunk writes a silent
+    part beside it, and once all are written the driver joins them in order (stream copy,
+    the sound muxed in as a one-machine run muxes it; ``.mkv``, lossless, gives the pixels of
+    a one-machine run exactly); stateful shaders whole (``split_stateful`` cuts them too, each chunk
     rendering its own lead-in). ``on_progress(done, total, worker_pids)`` is called when
     workers start and after each piece. ``reports``, when a list, receives each worker's
     cleanup report (a dict; ``{"lost": True, ...}`` for a worker that died).
@@ -341,6 +344,20 @@ def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads
                     lose(aid, "a new worker did not start")
                     replace()
 
+    # A stateless video cut into parts: its pieces, in frame order, by task. Resumed, a video
+    # already joined is not rendered again.
+    video_parts: Dict[int, List[int]] = {}
+    for p, (i, t) in enumerate(pieces):
+        if json.loads(t).get("part_of"):
+            video_parts.setdefault(i, []).append(p)
+    for i, ps in video_parts.items():
+        whole = json.loads(tasks[i])["output"]["path"]
+        if resume and os.path.isfile(whole):
+            for p in ps:
+                queue.remove(p)
+                finished(p, _result_json(json.loads(pieces[p][1])["shader"], 0,
+                                         len(json.loads(pieces[p][1])["frames"]), None, 0.0))
+
     try:
         for _ in range(n):
             start_actor()
@@ -462,11 +479,37 @@ def _run(ray, tasks, pieces, workers, gpus_per_worker, resume, deadline, threads
                 ray.kill(actors[aid], no_restart=True)
             except Exception:  # noqa: BLE001
                 pass
+    _join_video_parts(tasks, pieces, results, video_parts)
     if reports is not None:
         reports.extend(worker_reports)
     cleanup_ok = all(r.get("ok") is not False for r in worker_reports)
     seconds = time.monotonic() - started
     return json.loads(_native.summary_json(tasks, results, seconds, interrupted, cleanup_ok))
+
+
+def _join_video_parts(tasks, pieces, results, video_parts) -> None:
+    """Joins each video cut into parts once every part is written (stream copy, the
+    sound a one-machine run carries muxed in); a failed or missing part, or a failed join,
+    leaves no file and no parts, and the task's result says why."""
+    for i, ps in video_parts.items():
+        paths = [json.loads(pieces[p][1])["output"]["path"] for p in ps]
+        whole = json.loads(tasks[i])["output"]["path"]
+        outcome = [json.loads(r) for r in results[i]]
+        skipped = all(r["frames_written"] == 0 and not r["error"] for r in outcome)
+        if len(outcome) == len(ps) and skipped and os.path.isfile(whole):
+            continue  # resumed: joined by an earlier run
+        if len(outcome) == len(ps) and all(not r["error"] for r in outcome) \
+                and all(os.path.isfile(p) for p in paths):
+            error = _native.join_video_parts(tasks[i], paths)
+        else:
+            error = None if any(r["error"] for r in outcome) else \
+                "error: not every part of the video was written"
+            for path in paths:
+                if os.path.isfile(path):
+                    os.remove(path)
+        if error:
+            shader = json.loads(tasks[i])["shader"]
+            results[i].append(_result_json(shader, 0, 0, error, 0.0))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
