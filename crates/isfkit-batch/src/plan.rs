@@ -305,7 +305,7 @@ pub enum Output {
 }
 
 impl Output {
-    /// The output a file name asks for, by its extension: a video (`.mp4`, `.webm`), a GIF,
+    /// The output a file name asks for, by its extension: a video (`.mp4`, `.webm`, `.mkv`), a GIF,
     /// or stills (`.png` with `bits` per channel, `.jpg` with `quality`, default 90, `.webp`,
     /// `.exr`) whose name is the frame-number template. `None` for any other extension.
     pub fn for_path(path: &Path, quality: Option<u8>, bits: u8) -> Option<Output> {
@@ -732,7 +732,7 @@ fn expand_task(
         &mut problems,
     );
     let (inputs, keys) = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
-    let (images, audio) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
+    let (images, audio, sound) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
     if problems.is_empty() {
         Ok(Task {
             origin,
@@ -747,7 +747,7 @@ fn expand_task(
             keys,
             images,
             audio,
-            sound: None,
+            sound,
             part_of: None,
             mute: false,
             float,
@@ -931,7 +931,7 @@ fn task_output(
         Some(output) => output,
         None => {
             problems.push(format!(
-                "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)",
+                "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv)",
                 out_path.display()
             ));
             Output::Gif { path: out_path }
@@ -1019,8 +1019,11 @@ fn task_inputs(
     (inputs, keyed)
 }
 
-/// An entry's image and sound files, found and matched to image and audio inputs of the
-/// shader; `*` feeds every image input not named otherwise.
+/// An entry's files: its image files and sound files, found and matched to image and audio
+/// inputs of the shader (`*` feeds every image input not named otherwise), and the first
+/// video input with a sound track (by input name), whose sound a video output carries when
+/// no audio input gives one, as `isf render` does.
+#[allow(clippy::type_complexity)]
 fn task_files(
     origin: &str,
     e: &Entry,
@@ -1028,8 +1031,13 @@ fn task_files(
     doc: Option<&IsfDocument>,
     base: &Path,
     problems: &mut Vec<String>,
-) -> (BTreeMap<String, PathBuf>, BTreeMap<String, PathBuf>) {
+) -> (
+    BTreeMap<String, PathBuf>,
+    BTreeMap<String, PathBuf>,
+    Option<PathBuf>,
+) {
     let mut images = BTreeMap::new();
+    let mut with_sound = BTreeSet::new();
     for (k, p) in e.images.clone().unwrap_or_default() {
         let path = base.join(&p);
         // A video or an image sequence is read as far as its first frame's size now, so
@@ -1037,8 +1045,15 @@ fn task_files(
         match isfkit_media::ClipSpec::parse(&path.to_string_lossy()) {
             Err(m) => problems.push(format!("{origin}: image \"{k}\": {m}")),
             Ok(Some(spec)) => {
-                if let Err(e) = isfkit_media::probe_clip(&spec, isfkit_render::MAX_IMAGE_SIDE) {
-                    problems.push(format!("{origin}: image \"{k}\": {e}"));
+                match isfkit_media::probe_clip(&spec, isfkit_render::MAX_IMAGE_SIDE) {
+                    Err(e) => problems.push(format!("{origin}: image \"{k}\": {e}")),
+                    Ok(info) => {
+                        if let (true, isfkit_media::ClipSource::Video(file)) =
+                            (info.has_audio, &spec.source)
+                        {
+                            with_sound.insert(file.clone());
+                        }
+                    }
                 }
             }
             Ok(None) if !path.is_file() => problems.push(format!(
@@ -1089,7 +1104,19 @@ fn task_files(
         }
         audio.insert(k, path);
     }
-    (images, audio)
+    let sound =
+        images.values().find_map(
+            |p| match isfkit_media::ClipSpec::parse(&p.to_string_lossy()) {
+                Ok(Some(spec)) => match spec.source {
+                    isfkit_media::ClipSource::Video(file) if with_sound.contains(&file) => {
+                        Some(file)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+        );
+    (images, audio, sound)
 }
 
 /// The first ancestor of `dir` (itself included) that exists but is not a folder, which

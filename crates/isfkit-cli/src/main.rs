@@ -101,7 +101,7 @@ struct RenderArgs {
     /// `-` reads the shader from standard input.
     shader: PathBuf,
     /// Output PNG (or JPEG, WebP, EXR); with --frames, a pattern holding the frame number,
-    /// e.g. out_%04d.png. Or a video (.mp4, .webm) or GIF of all the frames; a video carries
+    /// e.g. out_%04d.png. Or a video (.mp4, .webm, .mkv: lossless) or GIF of all the frames; a video carries
     /// the first --audio's sound (or the first video input's) from --time for its length.
     #[arg(short, long)]
     output: PathBuf,
@@ -470,7 +470,7 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
     };
     let output = Output::for_path(&args.output, args.quality, bits).ok_or_else(|| {
         Failure::usage(format!(
-            "error: output {} must end in .png, .jpg, .webp, .exr, .gif, .mp4 or .webm",
+            "error: output {} must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm or .mkv",
             args.output.display()
         ))
     })?;

@@ -104,7 +104,7 @@ fn every_job_file_problem_is_reported_before_anything_renders() {
         "{e}"
     );
     assert!(
-        e.contains("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm)"),
+        e.contains("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv)"),
         "{e}"
     );
     assert!(
@@ -515,7 +515,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(
-            "error: output x.bmp must end in .png, .jpg, .webp, .exr, .gif, .mp4 or .webm"
+            "error: output x.bmp must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm or .mkv"
         ),
         "{}",
         stderr(&o)

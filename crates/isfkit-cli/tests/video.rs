@@ -154,6 +154,39 @@ fn a_filter_over_an_image_sequence_is_exact_frame_by_frame() {
 }
 
 #[test]
+fn a_lossless_video_output_holds_the_exact_frames() {
+    let Some(d) = with_footage("mkv", &["filter_invert.fs"]) else {
+        return;
+    };
+    // An odd size: FFV1 takes it as it is, without padding.
+    d.isf(&filter(
+        "inputImage=in/f_%03d.png",
+        "out.mkv",
+        &["--size", "47x31", "-q"],
+    ))
+    .expect_code(0);
+    d.isf(&filter(
+        "inputImage=in/f_%03d.png",
+        "ref_%03d.png",
+        &["--size", "47x31", "-q"],
+    ))
+    .expect_code(0);
+    let streams = probe(&d, "out.mkv");
+    assert!(
+        streams
+            .contains("codec_type=video|width=47|height=31|avg_frame_rate=30/1|nb_read_frames=10"),
+        "{streams}"
+    );
+    decode(&d, "out.mkv", "dst");
+    for k in 0..10 {
+        assert!(
+            d.png(&format!("dst_{k:03}.png")) == d.png(&format!("ref_{k:03}.png")),
+            "frame {k} of the .mkv is not the rendered frame"
+        );
+    }
+}
+
+#[test]
 fn a_filter_over_a_video_keeps_its_rate_length_size_and_sound() {
     let Some(d) = with_footage("video", &["filter_invert.fs"]) else {
         return;
