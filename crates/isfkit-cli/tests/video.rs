@@ -351,9 +351,12 @@ fn a_job_file_takes_footage_and_keys() {
     };
     d.write(
         "job.yaml",
-        "jobs:\n  - shader: filter_invert.fs\n    images: { inputImage: in/f_%03d.png }\n    frames: 10\n    size: 48x32\n    output: out/inv_%02d.png\n  - shader: transition.fs\n    images: { \"*\": clip.mp4 }\n    inputs: { progress: { keys: [[0, 0], [1, 1]] } }\n    frames: 3\n    fps: 10\n    size: 48x32\n    output: out/tr.gif\n",
+        "jobs:\n  - shader: filter_invert.fs\n    images: { inputImage: in/f_%03d.png }\n    frames: 10\n    size: 48x32\n    output: out/inv_%02d.png\n  - shader: transition.fs\n    images: { \"*\": clip.mp4 }\n    inputs: { progress: { keys: [[0, 0], [1, 1]] } }\n    frames: 3\n    fps: 10\n    size: 48x32\n    output: out/tr.gif\n  - shader: filter_invert.fs\n    images: { inputImage: clip.mp4 }\n    frames: 10\n    fps: 10\n    size: 48x32\n    output: out/inv.mp4\n",
     );
     d.isf(&["batch", "job.yaml", "-q"]).expect_code(0);
+    // A video output carries the video input's sound, as isf render's does.
+    let streams = probe(&d, "out/inv.mp4");
+    assert!(streams.contains("codec_type=audio"), "{streams}");
     for k in 0..10 {
         let input = d.png(&format!("in/f_{:03}.png", k + 1));
         assert!(
