@@ -4,6 +4,7 @@
 //! (see [`rewrite`]); [`compile`] also parses and validates both stages with naga and maps
 //! every error back to the line and column of the user's `.fs`/`.vs`. No GPU is involved.
 
+mod amend;
 mod blit;
 mod emit;
 pub mod layout;
@@ -57,6 +58,23 @@ pub struct StageSource {
     /// The user's text of this stage (the `.fs` with its header blanked, or the `.vs`); empty
     /// for the built-in vertex shader.
     pub user_source: String,
+}
+
+impl StageSource {
+    /// Puts each mend's text in place of its range (ranges that overlap an earlier one are
+    /// left out), keeping the map to the user's file.
+    fn apply(&mut self, mut mends: Vec<amend::Mend>) {
+        mends.sort_by_key(|m| std::cmp::Reverse(m.range.start));
+        let mut floor = usize::MAX;
+        for m in mends {
+            if m.range.end > floor || m.range.end > self.glsl.len() {
+                continue;
+            }
+            floor = m.range.start;
+            self.glsl.replace_range(m.range.clone(), &m.text);
+            self.map.splice(m.range, m.text.len());
+        }
+    }
 }
 
 /// Both stages, translated.
@@ -479,7 +497,7 @@ pub(crate) fn compile_stages(
     doc: &IsfDocument,
     vertex: Option<&str>,
 ) -> Result<(Translation, naga::Module, naga::Module), CompileError> {
-    let translation = catch_compiler_panic(|| {
+    let mut translation = catch_compiler_panic(|| {
         forced_panic_for_tests("translate");
         translate(doc, vertex)
     })
@@ -493,8 +511,8 @@ pub(crate) fn compile_stages(
             .stack_size(nesting::NAGA_STACK_BYTES)
             .spawn_scoped(scope, || {
                 catch_compiler_panic(|| {
-                    let fragment = parse_stage(&translation.fragment, &mut diagnostics);
-                    let vertex = parse_stage(&translation.vertex, &mut diagnostics);
+                    let fragment = parse_stage(&mut translation.fragment, &mut diagnostics);
+                    let vertex = parse_stage(&mut translation.vertex, &mut diagnostics);
                     (fragment, vertex)
                 })
             })
@@ -519,7 +537,7 @@ pub(crate) fn compile_stages(
     }
 }
 
-fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga::Module> {
+fn parse_stage(src: &mut StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga::Module> {
     let stage = match src.stage {
         Stage::Vertex => naga::ShaderStage::Vertex,
         Stage::Fragment => naga::ShaderStage::Fragment,
@@ -527,12 +545,27 @@ fn parse_stage(src: &StageSource, out: &mut Vec<StageDiagnostic>) -> Option<naga
     let mut options = naga::front::glsl::Options::from(stage);
     // Real shaders test `#if __VERSION__ <= 120`; the rewriter targets the GLSL 1.x forms.
     options.defines.insert("__VERSION__".into(), "120".into());
-    let mut frontend = naga::front::glsl::Frontend::default();
-    let mut module = match frontend.parse(&options, &src.glsl) {
-        Ok(m) => m,
-        Err(errors) => {
-            out.extend(naga_errors::parse_errors(src, errors.errors));
-            return None;
+    let mut round = 0;
+    let mut module = loop {
+        round += 1;
+        let mut frontend = naga::front::glsl::Frontend::default();
+        let last = round == amend::MAX_ROUNDS;
+        match frontend.parse(&options, &src.glsl) {
+            Ok(m) => {
+                let mends = amend::for_module(&src.glsl, &m);
+                if mends.is_empty() || last {
+                    break m;
+                }
+                src.apply(mends);
+            }
+            Err(errors) => {
+                let mends = amend::for_parse_errors(&src.glsl, &errors.errors);
+                if mends.is_empty() || last {
+                    out.extend(naga_errors::parse_errors(src, errors.errors));
+                    return None;
+                }
+                src.apply(mends);
+            }
         }
     };
     lower::lower(&mut module);

@@ -413,3 +413,16 @@ fn main_must_be_void_without_parameters() {
     )
     .unwrap();
 }
+
+/// Forms mended after naga's first parse (a scalar's swizzle, `%` between a vector and a
+/// scalar, a struct comparison) leave the positions of later errors at the user's text.
+#[test]
+fn errors_after_mended_code_stay_at_the_users_line_and_column() {
+    let text = error_of(
+        "/*{}*/\nstruct S { float a; };\nvoid main() {\n\tfloat f = 0.5;\n\tvec2 g = f.xx + vec2(ivec2(3) % 2);\n\tbool e = S(1.0) == S(1.0);\n\tfloat b = brightness * g.x;\n\tgl_FragColor = vec4(b);\n}\n",
+    );
+    assert_eq!(
+        text,
+        "<source>:7:12: error: Unknown variable: brightness\n    7 | \tfloat b = brightness * g.x;\n      | \t          ^"
+    );
+}

@@ -180,3 +180,96 @@ fn nested_conditionals_with_comments_on_directive_lines() {
     );
     assert_near(px, [byte(0.5), 0, 0, 255]);
 }
+
+#[test]
+fn equality_of_structs_nested_structs_and_arrays_compares_every_member() {
+    let px = pixel(
+        "struct Inner { vec2 p; int k; };\n\
+         struct Hit { float d; Inner i; };\n\
+         Hit make(float d) { return Hit(d, Inner(vec2(d), 3)); }\n\
+         void main() {\n\
+             Hit a = make(1.0);\n\
+             Hit b = make(1.0);\n\
+             float r = 0.0;\n\
+             if (a == b) r = 1.0;\n\
+             bool ne = a != make(2.0);\n\
+             float x[2] = float[2](1.0, 2.0);\n\
+             float y[2] = float[2](1.0, 2.5);\n\
+             gl_FragColor = vec4(r, ne ? 1.0 : 0.0, float(make(1.0) == make(2.0)), x == y ? 1.0 : 0.5);\n\
+         }\n",
+    );
+    assert_near(px, [255, 255, 0, byte(0.5)]);
+}
+
+#[test]
+fn a_swizzle_of_a_scalar() {
+    let px = pixel(
+        "float f(float v) { return v; }\n\
+         void main() {\n\
+             float s = 0.25;\n\
+             vec2 g = s.xx;\n\
+             gl_FragColor = vec4(s.x, g.y, f(0.5).r, vec3(1.0).z.x);\n\
+         }\n",
+    );
+    assert_near(px, [byte(0.25), byte(0.25), byte(0.5), 255]);
+}
+
+#[test]
+fn a_component_of_a_matrix_column_as_an_assignment_target() {
+    let px = pixel(
+        "void main() {\n\
+             mat2 m = mat2(1.0);\n\
+             m[0].y = 0.5;\n\
+             m[1].x += 0.25;\n\
+             m[1][1] = 0.75;\n\
+             gl_FragColor = vec4(m[0].y, m[1].x, m[1].y, m[0].x);\n\
+         }\n",
+    );
+    assert_near(px, [byte(0.5), byte(0.25), byte(0.75), 255]);
+}
+
+#[test]
+fn modulo_between_a_vector_and_a_scalar() {
+    let px = pixel(
+        "void main() {\n\
+             ivec2 m = ivec2(7, 9) % 4;\n\
+             ivec2 k = 10 % ivec2(4, 3);\n\
+             gl_FragColor = vec4(vec2(m) / 4.0, float(k.x) / 4.0 + float(k.y) / 8.0, 1.0);\n\
+         }\n",
+    );
+    assert_near(px, [byte(0.75), byte(0.25), byte(0.625), 255]);
+}
+
+#[test]
+fn a_shift_by_a_constant_of_32_or_more_shifts_by_its_remainder() {
+    // As Mesa's desktop GL computes it (GLSL leaves it undefined): 1 << 33 is 1 << 1.
+    let px = pixel(
+        "void main() {\n\
+             int a = 1 << 33;\n\
+             int b = 64 >> 34;\n\
+             int c = 3;\n\
+             c <<= 0x21;\n\
+             gl_FragColor = vec4(float(a) / 4.0, float(b) / 32.0, float(c) / 8.0, 1.0);\n\
+         }\n",
+    );
+    assert_near(px, [byte(0.5), byte(0.5), byte(0.75), 255]);
+}
+
+#[test]
+fn a_function_header_chosen_by_ifdef_with_one_body() {
+    let px = pixel(
+        "#define AA 1\n\
+         #ifdef AA\n\
+         vec3 shade(vec2 p, float s) {\n\
+         #else\n\
+         vec3 shade(vec2 p) {\n\
+             float s = 0.0;\n\
+         #endif\n\
+             return vec3(p, s);\n\
+         }\n\
+         void main() {\n\
+             gl_FragColor = vec4(shade(vec2(0.25, 0.5), 0.75), 1.0);\n\
+         }\n",
+    );
+    assert_near(px, [byte(0.25), byte(0.5), byte(0.75), 255]);
+}

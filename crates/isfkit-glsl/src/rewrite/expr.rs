@@ -31,6 +31,19 @@ impl<'a> Rewriter<'a> {
             self.tok_replace(e, i, INFINITY);
             return i + 1;
         }
+        if t.kind == Kind::Number && i > 0 {
+            let op = match self.text(i - 1) {
+                "=" if i > 1 => self.text(i - 2),
+                op => op,
+            };
+            if let Some(amount) = matches!(op, "<<" | ">>")
+                .then(|| wrapped_shift_amount(self.text(i)))
+                .flatten()
+            {
+                self.tok_replace(e, i, &amount);
+                return i + 1;
+            }
+        }
         if self.text(i) == "const" && matches!(self.text(i + 1), "in" | "out" | "inout") {
             // `const in` parameters: naga takes `in`, and the `const` changes nothing a
             // caller sees.

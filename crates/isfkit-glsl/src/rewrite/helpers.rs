@@ -149,6 +149,26 @@ pub fn matrix_constructor_helpers(c: usize, r: usize, k: usize) -> String {
 /// Positive infinity, written so naga takes it (a literal must be finite there).
 pub(super) const INFINITY: &str = "uintBitsToFloat(0x7F800000u)";
 
+/// An integer literal of 32 or more as a shift amount (`1 << 33`), written as the amount
+/// desktop drivers shift by: GLSL leaves the result undefined, Mesa (and the x86
+/// shift instruction) use the amount modulo 32, naga refuses the constant. None for any
+/// other literal.
+pub(super) fn wrapped_shift_amount(literal: &str) -> Option<String> {
+    let lower = literal.to_ascii_lowercase();
+    let (digits, suffix) = match lower.strip_suffix('u') {
+        Some(d) => (d, &literal[literal.len() - 1..]),
+        None => (lower.as_str(), ""),
+    };
+    let value = if let Some(hex) = digits.strip_prefix("0x") {
+        u64::from_str_radix(hex, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        u64::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse::<u64>().ok()?
+    };
+    (value >= 32).then(|| format!("{}{suffix}", value % 32))
+}
+
 /// Whether `literal` is a floating-point literal whose value is beyond the float range.
 pub(super) fn overflows_float(literal: &str) -> bool {
     let lower = literal.to_ascii_lowercase();

@@ -37,7 +37,7 @@ pub use decls::{column_name, is_integer_type, located_decls};
 pub use helpers::{
     matrix_constructor_helpers, pow_helper, pow_helpers, FLOAT_OVERLOADS, POW_WRAPPER,
 };
-use helpers::{overflows_float, INFINITY};
+use helpers::{overflows_float, wrapped_shift_amount, INFINITY};
 use names::{builtin_value_type, CONST_FOLDED, QUALIFIERS, TEXTURE_READS};
 use stream::{bracket_pairs, directive_ends};
 pub use varyings::{collect_varyings, Varyings};

@@ -18,18 +18,69 @@ pub(super) fn directive_ends(src: &str, toks: &[Token]) -> Vec<usize> {
 
 /// The closing bracket of each opening one, per kind, as a depth count of that kind finds
 /// it; an opening bracket never closed gets `NONE`.
+///
+/// Conditional directives are followed as a C compiler's reader of either branch would: each
+/// branch of an `#if`/`#ifdef`/`#ifndef` group starts from the brackets open at the `#if`, and
+/// after `#endif` the brackets open are those the first branch left. So a function header
+/// chosen by `#ifdef` (`#ifdef AA` `vec3 f(vec2 p, float s) {` `#else` `vec3 f(vec2 p) {`
+/// `#endif`) opens one body, closed by the `}` after the group; the other branch's `{` stays
+/// unpaired (the preprocessor drops one of them).
 pub(super) fn bracket_pairs(src: &str, toks: &[Token], renames: &[Option<String>]) -> Vec<usize> {
+    type Open = [Vec<usize>; 3];
     let mut pairs = vec![NONE; toks.len()];
-    let mut open: [Vec<usize>; 3] = Default::default();
+    let mut open: Open = Default::default();
+    // Per conditional group: the brackets open at its `#if`, and those its first branch left.
+    let mut groups: Vec<(Open, Option<Open>)> = Vec::new();
+    // Brackets inside a directive (a macro's body) pair among themselves.
+    let mut in_directive: Open = Default::default();
+    let directives = lex::directives(src, toks);
+    let starts: std::collections::HashSet<usize> = directives.iter().map(|d| d.start).collect();
+    let conditionals: std::collections::HashMap<usize, String> = directives
+        .into_iter()
+        .filter(|d| d.len() >= 2)
+        .map(|d| {
+            let name = &src[toks[d.start + 1].start..toks[d.start + 1].end];
+            (d.start, name.to_ascii_lowercase())
+        })
+        .collect();
     for (i, t) in toks.iter().enumerate() {
+        if starts.contains(&i) {
+            in_directive = Default::default();
+        }
+        if let Some(name) = conditionals.get(&i) {
+            match name.as_str() {
+                "if" | "ifdef" | "ifndef" => groups.push((open.clone(), None)),
+                "elif" | "else" => {
+                    if let Some((at_if, first)) = groups.last_mut() {
+                        if first.is_none() {
+                            *first = Some(std::mem::replace(&mut open, at_if.clone()));
+                        } else {
+                            open = at_if.clone();
+                        }
+                    }
+                }
+                "endif" => {
+                    if let Some((_, Some(first))) = groups.pop() {
+                        open = first;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         if matches!(renames.get(i), Some(Some(_))) {
             continue;
         }
+        let stacks = if t.directive {
+            &mut in_directive
+        } else {
+            &mut open
+        };
         let text = &src[t.start..t.end];
         if let Some(k) = ["(", "[", "{"].iter().position(|o| *o == text) {
-            open[k].push(i);
+            stacks[k].push(i);
         } else if let Some(k) = [")", "]", "}"].iter().position(|c| *c == text) {
-            if let Some(o) = open[k].pop() {
+            if let Some(o) = stacks[k].pop() {
                 pairs[o] = i;
             }
         }
