@@ -1,11 +1,33 @@
 //! Real shaders from public collections (tests/realworld: Shadertoy shaders under MIT or CC0,
 //! wrapped in a minimal ISF header): each one compiles and draws a picture (not one flat
-//! colour), and the engine shuts down clean.
+//! colour, except the few that desktop GL also draws flat), and the engine shuts down clean.
 
 mod common;
 
 use common::*;
 use isfkit_render::RenderOptions;
+
+/// Shaders that draw one colour at 64x36 under the wrapper, on desktop GL too (pyvvisf on
+/// Mesa's OpenGL gives the same colour): the wrapper's `iMouse` is 0, which puts two orbit
+/// cameras below their scene, and two shaders have no picture to draw.
+const FLAT: [(&str, &str); 4] = [
+    (
+        "022_trettel_barth_sextic.fs",
+        "mouse-driven camera, at iMouse 0 below the surface",
+    ),
+    (
+        "032_ridgestd_rm_camera_stub.fs",
+        "its colour is the mouse position",
+    ),
+    (
+        "062_trettel_scene_multi.fs",
+        "mouse-driven camera, at iMouse 0 under the ground plane",
+    ),
+    (
+        "078_trettel_red_pulsing.fs",
+        "one colour that pulses with time",
+    ),
+];
 
 #[test]
 fn every_real_world_shader_renders_a_picture() {
@@ -17,7 +39,7 @@ fn every_real_world_shader_renders_a_picture() {
         .filter(|p| p.extension().is_some_and(|x| x == "fs"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 17, "{} shaders", paths.len());
+    assert!(paths.len() >= 79, "{} shaders", paths.len());
     let engine = test_engine();
     let mut failures = Vec::new();
     for path in &paths {
@@ -33,8 +55,9 @@ fn every_real_world_shader_renders_a_picture() {
             Ok(f) => {
                 let first = f.pixel(0, 0);
                 let flat = (0..36).all(|y| (0..64).all(|x| f.pixel(x, y) == first));
-                if flat {
-                    failures.push(format!("{name}: one flat colour {first:?}"));
+                let expected_flat = FLAT.iter().any(|(n, _)| *n == name);
+                if flat != expected_flat {
+                    failures.push(format!("{name}: one flat colour {first:?}: {flat}"));
                 }
             }
             Err(e) => failures.push(format!("{name}: {e}")),
