@@ -8,6 +8,10 @@ names the documented rule (README, "What is supported"; docs/design/fidelity.md)
 isfkit differ on purpose, and then it must differ (so the rule is shown to matter).
 
     python compare.py --isf target/debug/isf [--keep DIR]
+    python compare.py --isf target/debug/isf --realworld   # a measurement, not a test
+
+`--realworld` renders the real Shadertoy shaders of tests/realworld at 64x36, time 1, with
+both renderers and counts the ones that match byte for byte (it exits 0 whatever it finds).
 
 Run under an X server (xvfb-run). Exit 0 when every case holds, 1 otherwise.
 """
@@ -72,11 +76,50 @@ def run(cmd):
         raise RuntimeError(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stderr.strip()}")
 
 
+def differing(ours, theirs):
+    """Per pixel, the largest channel difference between two PNGs (None when sizes differ)."""
+    a = np.asarray(Image.open(ours).convert("RGBA")).astype(np.int16)
+    b = np.asarray(Image.open(theirs).convert("RGBA")).astype(np.int16)
+    return None if a.shape != b.shape else np.abs(a - b).max(axis=2)
+
+
+def realworld(args):
+    folder = os.path.join(ROOT, "tests", "realworld", "shaders")
+    tmp = args.keep or tempfile.mkdtemp(prefix="isfkit-realworld-")
+    os.makedirs(tmp, exist_ok=True)
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".fs"))
+    same = 0
+    for name in names:
+        src = os.path.join(folder, name)
+        ours, theirs = (os.path.join(tmp, f"{name[:-3]}-{who}.png") for who in ("isfkit", "gl"))
+        try:
+            for cmd in ([args.isf, "render", src, "-o", ours],
+                        [sys.executable, os.path.join(HERE, "pyvvisf_render.py"), src, theirs]):
+                run([*cmd, "--size", "64x36", "--time", "1"])
+        except RuntimeError as e:
+            print(f"{name:44} failed: {e}")
+            continue
+        d = differing(ours, theirs)
+        if d is not None and not d.any():
+            same += 1
+            print(f"{name:44} byte for byte")
+        elif d is None:
+            print(f"{name:44} sizes differ")
+        else:
+            print(f"{name:44} {int((d > 0).sum())} of {d.size} pixels differ (max {int(d.max())})")
+    print(f"{same} of {len(names)} real-world shaders byte for byte as desktop GL draws them")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--isf", required=True, help="the isf binary")
     ap.add_argument("--keep", help="write both renders of every case here")
+    ap.add_argument("--realworld", action="store_true",
+                    help="count the real-world shaders that match byte for byte instead")
     args = ap.parse_args()
+    if args.realworld:
+        realworld(args)
+        return
     tmp = args.keep or tempfile.mkdtemp(prefix="isfkit-differential-")
     os.makedirs(tmp, exist_ok=True)
     images = make_images(tmp)

@@ -67,7 +67,10 @@ impl StageSource {
         mends.sort_by_key(|m| std::cmp::Reverse(m.range.start));
         let mut floor = usize::MAX;
         for m in mends {
-            if m.range.end > floor || m.range.end > self.glsl.len() {
+            let fits = m.range.start <= m.range.end
+                && self.glsl.is_char_boundary(m.range.start)
+                && self.glsl.is_char_boundary(m.range.end);
+            if m.range.end > floor || !fits {
                 continue;
             }
             floor = m.range.start;
