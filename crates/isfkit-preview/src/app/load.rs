@@ -195,7 +195,7 @@ impl App<'_> {
                     refused.push(format!("--set {n}={v}: {e}"));
                 }
             }
-            match self.keyframes(&scene) {
+            match self.keyframes(scene) {
                 Ok(keys) => self.moving.keys = keys,
                 Err(e) => refused.push(format!("--set {e}")),
             }
