@@ -369,8 +369,11 @@ pub struct RenderOptions {
     #[serde(default = "default_format")]
     pub format: Format,
     /// Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label; or
-    /// keys that move a value over the time codes: {"keys": [[0, 0.0], [2, 1.0]], "ease":
-    /// "linear|ease-in|ease-out|ease-in-out"}.
+    /// keys that move a value over the time codes.
+    // One line for the schema's description (schemars keeps a doc comment's line breaks).
+    #[schemars(
+        description = "Input values by name: numbers, booleans, [x, y], [r, g, b, a], or a long's label; or keys that move a value over the time codes: {\"keys\": [[0, 0.0], [2, 1.0]], \"ease\": \"linear|ease-in|ease-out|ease-in-out\"}."
+    )]
     #[serde(default)]
     pub inputs: BTreeMap<String, Value>,
     /// Image inputs by name: base64 PNG or JPEG.
