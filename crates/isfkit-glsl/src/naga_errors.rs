@@ -34,6 +34,12 @@ pub(crate) fn parse_errors(
             continue;
         }
         lexer_error |= this_lexer;
+        // naga folds a built-in over constants with no position (its built-ins carry none):
+        // a math function given a bool is the user's error, found again here.
+        if offset.is_none() && message == CONSTANT_MATH_ERROR {
+            out.push(constant_math_error(src, message));
+            continue;
+        }
         out.push(map_diagnostic(src, offset, message));
     }
     out
@@ -67,6 +73,48 @@ pub(crate) fn validation_error(
     // The user's `main` is renamed in the generated code; say so in their terms.
     let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
     duplicate_location(src, &message).unwrap_or_else(|| map_diagnostic(src, offset, message))
+}
+
+/// naga's message for a math built-in folded over a constant of a type it does not take.
+const CONSTANT_MATH_ERROR: &str = "Cannot apply math function to type";
+
+/// GLSL's math built-ins that take only floating-point or integer values (genType).
+const MATH_BUILT_INS: &[&str] = &[
+    "radians", "degrees", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+    "asinh", "acosh", "atanh", "pow", "exp", "log", "exp2", "log2", "sqrt", "inversesqrt",
+    "abs", "sign", "floor", "trunc", "round", "roundEven", "ceil", "fract", "mod", "modf",
+    "min", "max", "clamp", "mix", "step", "smoothstep", "length", "distance", "dot", "cross",
+    "normalize", "faceforward", "reflect", "refract",
+];
+
+/// The error naga gives without a position when it folds a math built-in over a bool: at the
+/// first call in the user's code of a math built-in whose arguments hold a comparison, a
+/// logical operator or a bool literal; without a position (but as the user's error, not ours)
+/// when there is none.
+fn constant_math_error(src: &StageSource, message: String) -> StageDiagnostic {
+    let message = format!(
+        "{message}: a math built-in function (such as fract, clamp or abs) was given a bool"
+    );
+    let code = lex::strip_comments(&src.user_source);
+    let toks = lex::tokenize(&code);
+    let text = |i: usize| toks.get(i).map_or("", |t| &code[t.start..t.end]);
+    let bool_valued = ["<", ">", "<=", ">=", "==", "!=", "&&", "||", "^^", "!", "true", "false"];
+    let at = (0..toks.len()).find_map(|i| {
+        if !MATH_BUILT_INS.contains(&text(i)) || text(i + 1) != "(" {
+            return None;
+        }
+        let (args, close) = lex::split_args(text, i + 1, None, toks.len())?;
+        let in_args = (args.first()?.start..close).any(|j| bool_valued.contains(&text(j)));
+        in_args.then_some(toks[i].start)
+    });
+    let diagnostic = match at {
+        Some(at) => Diagnostic::at_offset(Severity::Error, &src.user_source, at, message),
+        None => Diagnostic::bare(Severity::Error, message),
+    };
+    StageDiagnostic {
+        stage: src.stage,
+        diagnostic,
+    }
 }
 
 /// The errors naga's GLSL lexer (pp-rs) reports without a position, by their text.

@@ -426,3 +426,17 @@ fn errors_after_mended_code_stay_at_the_users_line_and_column() {
         "<source>:7:12: error: Unknown variable: brightness\n    7 | \tfloat b = brightness * g.x;\n      | \t          ^"
     );
 }
+
+/// A math built-in applied to a bool folds to a constant naga cannot type, and naga's
+/// front end reports it without a position: it is the user's error, at their call.
+#[test]
+fn math_built_ins_on_bools_are_errors_at_the_users_line() {
+    let text = error_of(
+        "/*{}*/\nvoid main() {\n\twhile(-clamp(-int(fract((0<0))))){}\n\tgl_FragColor = vec4(1.0);\n}\n",
+    );
+    assert!(!text.contains("please report this"), "{text}");
+    assert_eq!(
+        text,
+        "<source>:3:9: error: Cannot apply math function to type: a math built-in function (such as fract, clamp or abs) was given a bool\n    3 | \twhile(-clamp(-int(fract((0<0))))){}\n      | \t       ^"
+    );
+}
