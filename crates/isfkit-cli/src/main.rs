@@ -25,6 +25,7 @@ use serde_json::json;
 mod batch;
 mod bench;
 mod bench_video;
+mod convert;
 mod doctor;
 mod limits;
 mod preview;
@@ -69,6 +70,9 @@ enum Command {
     Validate(ValidateArgs),
     /// Print the shader's document (inputs, passes, kind) as JSON.
     Info(InfoArgs),
+    /// Convert Shadertoy, GLSL Sandbox or gl-transitions shaders to ISF files (every command
+    /// also reads them directly).
+    Convert(convert::ConvertArgs),
     /// Render a job file: many shaders and frames, resumable, surviving bad shaders.
     Batch(batch::BatchArgs),
     /// Measure the engine: `isf bench` (pipeline), `lifecycle`, `bindgroups`, `concurrency`,
@@ -719,6 +723,7 @@ fn main() -> ExitCode {
         Command::Render(a) => render(a),
         Command::Validate(a) => validate(a),
         Command::Info(a) => info(a),
+        Command::Convert(a) => convert::run(a),
         Command::Bench(a) => bench::run(a).map_err(|e| Failure {
             code: 1,
             message: format!("error: {e}"),

@@ -19,6 +19,10 @@ pub struct Diagnostic {
     pub line: u32,
     pub column: u32,
     pub message: String,
+    /// The part of the file the line counts in, when the file holds several (a converted
+    /// Shadertoy JSON file's `Buffer A`); lines count from the file's start otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// The text of the line the diagnostic points at, without its newline.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -43,6 +47,7 @@ impl Diagnostic {
             line,
             column,
             message: message.into(),
+            place: None,
             source_line,
         }
     }
@@ -65,13 +70,23 @@ impl Diagnostic {
             line: 0,
             column: 0,
             message: message.into(),
+            place: None,
             source_line: None,
         }
     }
 
-    /// Renders as `path:line:col: error: message`, then the source line and a caret under the
-    /// column, the way compilers print errors.
+    /// Renders as `path:line:col: error: message` (`path:place:line:col` in a file of several
+    /// parts), then the source line and a caret under the column, the way compilers print
+    /// errors.
     pub fn render(&self, path: &str) -> String {
+        let place;
+        let path = match &self.place {
+            Some(p) => {
+                place = format!("{path}:{p}");
+                place.as_str()
+            }
+            None => path,
+        };
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -107,6 +122,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(place) = &self.place {
+            write!(f, "{place}:")?;
+        }
         if self.line > 0 {
             write!(f, "{}:{}: {}", self.line, self.column, self.message)
         } else {

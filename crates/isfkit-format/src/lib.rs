@@ -3,6 +3,7 @@
 
 pub mod comments;
 pub mod diag;
+pub mod dialect;
 pub mod expr;
 pub mod limits;
 pub mod model;

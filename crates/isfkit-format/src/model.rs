@@ -171,9 +171,13 @@ pub struct IsfDocument {
     /// those of the file.
     #[serde(skip)]
     pub code: String,
-    /// The whole file as given.
+    /// The whole file as given (for a file in another dialect, the ISF it converts to).
     #[serde(skip)]
     pub source: String,
+    /// For a file in another dialect (Shadertoy, GLSL Sandbox, gl-transitions): which, and
+    /// where the lines of `source` came from, to report errors at the user's own lines.
+    #[serde(skip)]
+    pub origin: crate::dialect::Origin,
 }
 
 impl IsfDocument {

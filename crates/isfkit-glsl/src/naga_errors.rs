@@ -80,11 +80,51 @@ const CONSTANT_MATH_ERROR: &str = "Cannot apply math function to type";
 
 /// GLSL's math built-ins that take only floating-point or integer values (genType).
 const MATH_BUILT_INS: &[&str] = &[
-    "radians", "degrees", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
-    "asinh", "acosh", "atanh", "pow", "exp", "log", "exp2", "log2", "sqrt", "inversesqrt",
-    "abs", "sign", "floor", "trunc", "round", "roundEven", "ceil", "fract", "mod", "modf",
-    "min", "max", "clamp", "mix", "step", "smoothstep", "length", "distance", "dot", "cross",
-    "normalize", "faceforward", "reflect", "refract",
+    "radians",
+    "degrees",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "pow",
+    "exp",
+    "log",
+    "exp2",
+    "log2",
+    "sqrt",
+    "inversesqrt",
+    "abs",
+    "sign",
+    "floor",
+    "trunc",
+    "round",
+    "roundEven",
+    "ceil",
+    "fract",
+    "mod",
+    "modf",
+    "min",
+    "max",
+    "clamp",
+    "mix",
+    "step",
+    "smoothstep",
+    "length",
+    "distance",
+    "dot",
+    "cross",
+    "normalize",
+    "faceforward",
+    "reflect",
+    "refract",
 ];
 
 /// The error naga gives without a position when it folds a math built-in over a bool: at the
@@ -98,7 +138,9 @@ fn constant_math_error(src: &StageSource, message: String) -> StageDiagnostic {
     let code = lex::strip_comments(&src.user_source);
     let toks = lex::tokenize(&code);
     let text = |i: usize| toks.get(i).map_or("", |t| &code[t.start..t.end]);
-    let bool_valued = ["<", ">", "<=", ">=", "==", "!=", "&&", "||", "^^", "!", "true", "false"];
+    let bool_valued = [
+        "<", ">", "<=", ">=", "==", "!=", "&&", "||", "^^", "!", "true", "false",
+    ];
     let at = (0..toks.len()).find_map(|i| {
         if !MATH_BUILT_INS.contains(&text(i)) || text(i + 1) != "(" {
             return None;

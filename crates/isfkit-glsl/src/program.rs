@@ -220,7 +220,14 @@ impl Program {
                 fragment_module,
                 vertex_module,
             }),
-            Err(error) => {
+            Err(mut error) => {
+                // A converted Shadertoy, GLSL Sandbox or gl-transitions file: at the
+                // original's lines.
+                for d in &mut error.diagnostics {
+                    if d.stage == crate::Stage::Fragment {
+                        doc.origin.locate(&mut d.diagnostic);
+                    }
+                }
                 let fragment = fragment_path
                     .as_ref()
                     .map_or_else(|| "<source>".into(), |p| p.display().to_string());

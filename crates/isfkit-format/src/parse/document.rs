@@ -111,6 +111,7 @@ pub(super) fn build_document(
         warnings: Vec::new(),
         code: String::new(),
         source: String::new(),
+        origin: Default::default(),
     })
 }
 

@@ -98,6 +98,32 @@ impl IsfDocument {
         source: &str,
         base_dir: Option<&Path>,
     ) -> Result<IsfDocument, FormatError> {
+        // Shadertoy, GLSL Sandbox and gl-transitions sources are read as the ISF they
+        // convert to, their errors and warnings placed at the user's own lines.
+        if crate::dialect::detect(source).is_some() || crate::dialect::is_json(source) {
+            let converted = crate::dialect::convert(source, &Default::default())?;
+            let origin = converted.origin;
+            let mut doc = Self::parse_isf(&converted.isf, base_dir).map_err(|mut e| {
+                origin.locate(&mut e.diagnostic);
+                e
+            })?;
+            for w in &mut doc.warnings {
+                origin.locate(w);
+            }
+            doc.warnings.extend(
+                converted
+                    .warnings
+                    .into_iter()
+                    .map(|w| Diagnostic::bare(Severity::Warning, w)),
+            );
+            doc.origin = origin;
+            return Ok(doc);
+        }
+        Self::parse_isf(source, base_dir)
+    }
+
+    /// Parses ISF text (no dialect conversion).
+    fn parse_isf(source: &str, base_dir: Option<&Path>) -> Result<IsfDocument, FormatError> {
         let mut ctx = Ctx {
             src: source,
             warnings: Vec::new(),

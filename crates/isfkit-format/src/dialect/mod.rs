@@ -1,0 +1,509 @@
+//! The shader dialects people already have, converted to ISF v2: Shadertoy (its JSON, or a
+//! `.glsl` with `mainImage`), GLSL Sandbox and gl-transitions. A converted file keeps the
+//! original's code and comments as written, line for line, between a generated header and a
+//! little commented glue; [`Origin`] maps its lines back to the original's, so an error in a
+//! converted shader is reported at the user's own line (and pass).
+//!
+//! Conversion is text in, text out: [`crate::IsfDocument::parse`] converts a source that is
+//! not ISF but one of these, so every face renders them directly.
+
+mod sandbox;
+mod scan;
+mod shadertoy;
+mod transition;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::{Diagnostic, FormatError, Severity};
+
+/// A dialect isfkit converts to ISF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    Shadertoy,
+    GlslSandbox,
+    GlTransition,
+}
+
+impl Dialect {
+    /// The names `--from` takes.
+    pub const NAMES: &'static str = "shadertoy, glslsandbox, gl-transition";
+
+    pub fn parse(name: &str) -> Option<Dialect> {
+        match name.to_ascii_lowercase().as_str() {
+            "shadertoy" => Some(Dialect::Shadertoy),
+            "glslsandbox" | "glsl-sandbox" => Some(Dialect::GlslSandbox),
+            "gl-transition" | "gl-transitions" | "transition" => Some(Dialect::GlTransition),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Shadertoy => "Shadertoy",
+            Dialect::GlslSandbox => "GLSL Sandbox",
+            Dialect::GlTransition => "gl-transition",
+        })
+    }
+}
+
+/// What a conversion is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    /// The dialect, when not detected from the content.
+    pub from: Option<Dialect>,
+    /// Shadertoy's Common code, for a bare `.glsl` with `mainImage`.
+    pub common: Option<String>,
+}
+
+/// One converted shader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// A name for the file (the shader's or the transition's), without extension.
+    pub name: String,
+    pub dialect: Dialect,
+    /// The ISF v2 file.
+    pub isf: String,
+    /// Where its lines came from.
+    pub origin: Origin,
+    /// What the conversion could not carry over exactly, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Where the lines of a converted file came from: each run of the original's lines, with the
+/// pass it belongs to (`Buffer A`, `Common`) when the original held several.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub dialect: Option<Dialect>,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Segment {
+    /// First line in the converted file (1-based) and how many lines.
+    first: u32,
+    count: u32,
+    /// The pass, for a source with several.
+    place: Option<String>,
+    /// The original's lines, as written.
+    lines: Vec<String>,
+    /// First line in the original (1-based).
+    source_first: u32,
+}
+
+impl Origin {
+    /// `diagnostic` (at a line of the converted file) moved to the original: its line, the
+    /// line's text as written, and the pass. A line of generated glue is said to be one.
+    pub fn locate(&self, diagnostic: &mut Diagnostic) {
+        if diagnostic.line == 0 || self.dialect.is_none() {
+            return;
+        }
+        let line = diagnostic.line;
+        match self
+            .segments
+            .iter()
+            .find(|s| line >= s.first && line < s.first + s.count)
+        {
+            Some(s) => {
+                let k = line - s.first;
+                diagnostic.line = s.source_first + k;
+                diagnostic.place.clone_from(&s.place);
+                if let Some(text) = s.lines.get(k as usize) {
+                    diagnostic.source_line = Some(text.clone());
+                }
+            }
+            None => {
+                diagnostic.message = format!(
+                    "{} (in the glue isfkit wrote around the {} code, line {line} of `isf convert`'s output)",
+                    diagnostic.message,
+                    self.dialect.map_or_else(String::new, |d| d.to_string())
+                );
+                diagnostic.line = 0;
+                diagnostic.column = 0;
+                diagnostic.source_line = None;
+            }
+        }
+    }
+}
+
+/// Builds a converted file: generated text, and the user's code with its origin.
+struct Writer {
+    text: String,
+    line: u32,
+    origin: Origin,
+}
+
+impl Writer {
+    fn new(dialect: Dialect) -> Writer {
+        Writer {
+            text: String::new(),
+            line: 1,
+            origin: Origin {
+                dialect: Some(dialect),
+                segments: Vec::new(),
+            },
+        }
+    }
+
+    /// Generated text; a line break is added when it lacks one.
+    fn glue(&mut self, text: &str) {
+        self.text.push_str(text);
+        if !text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.line = self.text.matches('\n').count() as u32 + 1;
+    }
+
+    /// The user's `code` (from line `source_first` of `original`, of pass `place`), as
+    /// `written` after the converter's edits (which keep its lines).
+    fn user(&mut self, written: &str, original: &str, place: Option<&str>, source_first: u32) {
+        let lines: Vec<String> = original.lines().map(str::to_owned).collect();
+        self.origin.segments.push(Segment {
+            first: self.line,
+            count: written.lines().count() as u32,
+            place: place.map(str::to_owned),
+            lines,
+            source_first,
+        });
+        self.glue(written);
+    }
+
+    fn finish(self) -> (String, Origin) {
+        (self.text, self.origin)
+    }
+}
+
+/// An input of a generated ISF header.
+#[derive(Debug, Clone, Serialize)]
+struct InputDecl {
+    #[serde(rename = "NAME")]
+    name: String,
+    #[serde(rename = "TYPE")]
+    ty: &'static str,
+    #[serde(rename = "LABEL", skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(rename = "DEFAULT", skip_serializing_if = "Option::is_none")]
+    default: Option<serde_json::Value>,
+    #[serde(rename = "MIN", skip_serializing_if = "Option::is_none")]
+    min: Option<serde_json::Value>,
+    #[serde(rename = "MAX", skip_serializing_if = "Option::is_none")]
+    max: Option<serde_json::Value>,
+}
+
+impl InputDecl {
+    fn new(name: &str, ty: &'static str) -> InputDecl {
+        InputDecl {
+            name: name.to_owned(),
+            ty,
+            label: None,
+            default: None,
+            min: None,
+            max: None,
+        }
+    }
+}
+
+/// A pass of a generated ISF header.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PassDecl {
+    #[serde(rename = "TARGET", skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
+    #[serde(rename = "PERSISTENT", skip_serializing_if = "std::ops::Not::not")]
+    persistent: bool,
+    #[serde(rename = "FLOAT", skip_serializing_if = "std::ops::Not::not")]
+    float: bool,
+}
+
+/// A generated ISF header.
+#[derive(Debug, Clone, Default)]
+struct Header {
+    description: String,
+    credit: Option<String>,
+    categories: Vec<&'static str>,
+    inputs: Vec<InputDecl>,
+    passes: Vec<PassDecl>,
+}
+
+impl Header {
+    /// The header comment: one key per line, one input or pass per line.
+    fn render(&self) -> String {
+        let mut out = String::from("/*{\n    \"ISFVSN\": \"2\",\n");
+        out.push_str(&format!(
+            "    \"DESCRIPTION\": {},\n",
+            json(&self.description)
+        ));
+        if let Some(credit) = &self.credit {
+            out.push_str(&format!("    \"CREDIT\": {},\n", json(credit)));
+        }
+        out.push_str(&format!(
+            "    \"CATEGORIES\": {},\n",
+            json(&self.categories)
+        ));
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                "[]".to_owned()
+            } else {
+                format!("[\n        {}\n    ]", items.join(",\n        "))
+            }
+        };
+        let inputs = self.inputs.iter().map(json).collect();
+        out.push_str(&format!("    \"INPUTS\": {}", list(inputs)));
+        if !self.passes.is_empty() {
+            let passes = self.passes.iter().map(json).collect();
+            out.push_str(&format!(",\n    \"PASSES\": {}", list(passes)));
+        }
+        out.push_str("\n}*/\n");
+        out
+    }
+}
+
+/// Compact JSON of a piece of a header.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("header pieces serialise")
+}
+
+/// The dialect `source` is written in, or `None` for ISF (a file whose first `/* */` comment
+/// holds a JSON object) and for text that is none of them.
+pub fn detect(source: &str) -> Option<Dialect> {
+    if is_json(source) {
+        return json_dialect(source);
+    }
+    if is_isf(source) {
+        return None;
+    }
+    let names = scan::top_level_names(source);
+    if names.contains("mainImage") {
+        return Some(Dialect::Shadertoy);
+    }
+    if names.contains("transition")
+        && (scan::uses(source, "getFromColor") || scan::uses(source, "getToColor"))
+    {
+        return Some(Dialect::GlTransition);
+    }
+    let sandbox_names = [
+        "time",
+        "resolution",
+        "mouse",
+        "backbuffer",
+        "surfacePosition",
+    ];
+    let declared = scan::interface_declarations(source)
+        .into_iter()
+        .flat_map(|d| d.names)
+        .any(|n| sandbox_names.contains(&n.as_str()));
+    if names.contains("main") && declared {
+        return Some(Dialect::GlslSandbox);
+    }
+    None
+}
+
+/// Whether `source` is JSON (a Shadertoy export or gl-transitions' package, or neither) rather
+/// than shader code.
+pub fn is_json(source: &str) -> bool {
+    let masked = crate::mask_comments(source);
+    let t = masked.trim_start();
+    t.starts_with('{') || t.starts_with('[')
+}
+
+/// Whether `source` starts like an ISF file: its first `/* */` comment holds a JSON object.
+fn is_isf(source: &str) -> bool {
+    source
+        .find("/*")
+        .is_some_and(|open| source[open + 2..].trim_start().starts_with('{'))
+}
+
+/// The dialect of a JSON source: Shadertoy's (the API's `{"Shader": ...}`, the site's array
+/// of shaders, one shader object) or gl-transitions' (the package's array, one transition).
+fn json_dialect(source: &str) -> Option<Dialect> {
+    let value: serde_json::Value = serde_json::from_str(source).ok()?;
+    let first = match &value {
+        serde_json::Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let obj = first.as_object()?;
+    if obj.contains_key("Shader") || obj.contains_key("renderpass") {
+        Some(Dialect::Shadertoy)
+    } else if obj.contains_key("glsl") {
+        Some(Dialect::GlTransition)
+    } else {
+        None
+    }
+}
+
+/// Converts `source` (every shader it holds: a Shadertoy JSON file or the gl-transitions
+/// package can hold many) to ISF.
+pub fn convert_all(source: &str, options: &ConvertOptions) -> Result<Vec<Converted>, FormatError> {
+    let dialect = match options.from {
+        Some(d) => d,
+        None => detect(source).ok_or_else(|| {
+            error(if is_isf(source) {
+                "this is already an ISF file".to_owned()
+            } else if is_json(source) {
+                "this JSON is neither a Shadertoy shader (an object with \"Shader\" or \"renderpass\", \
+                 or an array of them) nor gl-transitions (objects with \"glsl\")"
+                    .to_owned()
+            } else {
+                format!(
+                    "cannot tell which dialect this is ({}): a Shadertoy shader defines mainImage, \
+                     a gl-transition defines transition() and calls getFromColor/getToColor, a GLSL \
+                     Sandbox shader declares uniforms named time, resolution or mouse (name one with --from)",
+                    Dialect::NAMES
+                )
+            })
+        })?,
+    };
+    match dialect {
+        Dialect::Shadertoy => shadertoy::convert_all(source, options),
+        Dialect::GlslSandbox => sandbox::convert(source).map(|c| vec![c]),
+        Dialect::GlTransition => transition::convert_all(source),
+    }
+}
+
+/// Converts `source`, which must hold one shader.
+pub fn convert(source: &str, options: &ConvertOptions) -> Result<Converted, FormatError> {
+    let mut all = convert_all(source, options)?;
+    if all.len() != 1 {
+        return Err(error(format!(
+            "this file holds {} shaders; convert them with `isf convert FILE -o DIR/` and render one",
+            all.len()
+        )));
+    }
+    Ok(all.remove(0))
+}
+
+/// An error about the source as a whole.
+fn error(message: impl Into<String>) -> FormatError {
+    FormatError::invalid(Diagnostic::bare(Severity::Error, message))
+}
+
+/// A GLSL number, as ISF's JSON writes it.
+fn number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        serde_json::json!(v as i64)
+    } else {
+        serde_json::json!(v)
+    }
+}
+
+/// A file name made of `name` (letters, digits, `-` and `_` kept; others become `_`).
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "shader".to_owned()
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_dialect_by_content() {
+        let st = "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }";
+        assert_eq!(detect(st), Some(Dialect::Shadertoy));
+        let gt =
+            "vec4 transition(vec2 uv) { return mix(getFromColor(uv), getToColor(uv), progress); }";
+        assert_eq!(detect(gt), Some(Dialect::GlTransition));
+        let gs = "uniform float time;\nuniform vec2 resolution;\nvoid main() { gl_FragColor = vec4(time); }";
+        assert_eq!(detect(gs), Some(Dialect::GlslSandbox));
+        let isf = "/*{\"INPUTS\": []}*/\nvoid main() { gl_FragColor = vec4(1.0); }";
+        assert_eq!(detect(isf), None);
+        assert_eq!(
+            detect(r#"{"Shader": {"renderpass": []}}"#),
+            Some(Dialect::Shadertoy)
+        );
+        assert_eq!(
+            detect(r#"[{"name": "fade", "glsl": ""}]"#),
+            Some(Dialect::GlTransition)
+        );
+        assert_eq!(detect("void main() { gl_FragColor = vec4(1.0); }"), None);
+    }
+
+    fn error_of(source: &str) -> String {
+        match convert_all(source, &ConvertOptions::default()) {
+            Ok(c) => panic!("converted: {}", c[0].isf),
+            Err(e) => e.diagnostic.message,
+        }
+    }
+
+    fn shadertoy_json(passes: &str) -> String {
+        format!(r#"{{"Shader": {{"info": {{"id": "x", "name": "t"}}, "renderpass": [{passes}]}}}}"#)
+    }
+
+    const IMAGE: &str = r#"{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }", "inputs": [INPUTS], "outputs": []}"#;
+
+    #[test]
+    fn bad_sources_get_a_clear_error() {
+        assert_eq!(
+            error_of(r#"{"name": "not a shader"}"#),
+            "this JSON is neither a Shadertoy shader (an object with \"Shader\" or \"renderpass\", \
+             or an array of them) nor gl-transitions (objects with \"glsl\")"
+        );
+        let missing = IMAGE.replace(
+            "INPUTS",
+            r#"{"id": "4dXGR8", "ctype": "buffer", "channel": 0}"#,
+        );
+        assert_eq!(
+            error_of(&shadertoy_json(&missing)),
+            "t: pass \"Image\" reads buffer 4dXGR8 on iChannel0, and no pass writes it"
+        );
+        let unknown = IMAGE.replace(
+            "INPUTS",
+            r#"{"id": "1", "ctype": "hologram", "channel": 1}"#,
+        );
+        assert_eq!(
+            error_of(&shadertoy_json(&unknown)),
+            "t: pass \"Image\" iChannel1 has type \"hologram\", which Shadertoy does not have"
+        );
+        let cube = IMAGE.replace("INPUTS", r#"{"id": "1", "ctype": "cubemap", "channel": 0}"#);
+        assert_eq!(
+            error_of(&shadertoy_json(&cube)),
+            "t: pass \"Image\" reads a cubemap on iChannel0, which isf convert does not support yet"
+        );
+        let no_main = shadertoy_json(
+            r#"{"type": "image", "name": "Image", "code": "void main() {}", "inputs": [], "outputs": []}"#,
+        );
+        assert_eq!(
+            error_of(&no_main),
+            "t: pass \"Image\" defines no mainImage(out vec4 fragColor, in vec2 fragCoord)"
+        );
+        assert_eq!(
+            error_of(r#"[{"name": "fade", "glsl": "vec4 f(vec2 uv) { return vec4(0.0); }"}]"#),
+            "fade: a gl-transition defines `vec4 transition(vec2 uv)`, and this code does not"
+        );
+        assert!(error_of("void main() { gl_FragColor = vec4(1.0); }")
+            .starts_with("cannot tell which dialect this is"));
+    }
+
+    #[test]
+    fn diagnostics_move_to_the_original_line_and_pass() {
+        let mut w = Writer::new(Dialect::Shadertoy);
+        w.glue("/*{}*/\n#define X 1");
+        w.user("a;\nb;\n", "a;\nb;\n", Some("Buffer A"), 10);
+        w.glue("void main() {}");
+        let (_, origin) = w.finish();
+        let mut d = Diagnostic::at(Severity::Error, "", 4, 2, "bad");
+        origin.locate(&mut d);
+        assert_eq!((d.line, d.place.as_deref()), (11, Some("Buffer A")));
+        assert_eq!(d.source_line.as_deref(), Some("b;"));
+        let mut glue = Diagnostic::at(Severity::Error, "", 5, 1, "bad");
+        origin.locate(&mut glue);
+        assert_eq!(glue.line, 0);
+        assert!(glue.message.contains("glue"), "{}", glue.message);
+    }
+}

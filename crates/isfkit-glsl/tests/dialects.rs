@@ -1,0 +1,52 @@
+//! Shaders in other dialects report their errors at the user's own lines: a bare file's
+//! line, and a Shadertoy JSON file's pass and line within it.
+
+use isfkit_glsl::{LoadError, Program};
+
+fn error_of(source: &str) -> String {
+    match Program::from_source(source, None) {
+        Ok(_) => panic!("compiled: {source}"),
+        Err(e @ LoadError::Compile { .. }) => e.render(),
+        Err(e) => panic!("not a compile error: {e}"),
+    }
+}
+
+#[test]
+fn a_shadertoy_file_reports_errors_at_its_own_line() {
+    let text = error_of(
+        "// a Shadertoy shader\nvoid mainImage(out vec4 fragColor, in vec2 fragCoord) {\n    fragColor = vec4(brightness);\n}\n",
+    );
+    assert_eq!(
+        text,
+        "<source>:3:22: error: Unknown variable: brightness\n    3 |     fragColor = vec4(brightness);\n      |                      ^"
+    );
+}
+
+#[test]
+fn a_shadertoy_json_file_reports_errors_at_the_pass_and_its_line() {
+    let buffer =
+        "// Buffer B\\nvoid mainImage(out vec4 o, in vec2 c) {\\n    o = vec4(glow);\\n}\\n";
+    let image =
+        "void mainImage(out vec4 o, in vec2 c) { o = texture(iChannel0, c / iResolution.xy); }";
+    let json = format!(
+        r#"{{"Shader": {{"info": {{"id": "x", "name": "t"}}, "renderpass": [
+            {{"type": "image", "name": "Image", "code": "{image}", "inputs": [{{"id": "XsXGR8", "ctype": "buffer", "channel": 0}}], "outputs": []}},
+            {{"type": "buffer", "name": "Buffer B", "code": "{buffer}", "inputs": [], "outputs": [{{"id": "XsXGR8", "channel": 0}}]}}
+        ]}}}}"#
+    );
+    assert_eq!(
+        error_of(&json),
+        "<source>:Buffer B:3:14: error: Unknown variable: glow\n    3 |     o = vec4(glow);\n      |              ^"
+    );
+}
+
+#[test]
+fn a_gl_transition_reports_errors_at_its_own_line() {
+    let text = error_of(
+        "uniform float amount; // = 0.5\nvec4 transition(vec2 uv) {\n  return mix(getFromColor(uv), getToColor(uv), progress * amount * gain);\n}\n",
+    );
+    assert_eq!(
+        text,
+        "<source>:3:68: error: Unknown variable: gain\n    3 |   return mix(getFromColor(uv), getToColor(uv), progress * amount * gain);\n      |                                                                    ^"
+    );
+}
