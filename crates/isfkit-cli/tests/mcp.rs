@@ -148,6 +148,24 @@ fn mcp_over_stdio_speaks_the_protocol() {
     assert_eq!(v["structuredContent"]["valid"], true, "{v}");
     assert_eq!(v["structuredContent"]["shader_info"]["kind"], "generator");
 
+    // Shadertoy code, as agents write it: validated and rendered directly, its errors at
+    // its own lines.
+    let shadertoy = "void mainImage(out vec4 fragColor, in vec2 fragCoord) {\n    fragColor = vec4(fragCoord.x / iResolution.x, 0.0, 0.0, 1.0);\n}\n";
+    let v = mcp.call("validate_shader", json!({ "shader_content": shadertoy }));
+    assert_eq!(v["structuredContent"]["valid"], true, "{v}");
+    let v = mcp.call(
+        "validate_shader",
+        json!({ "shader_content": shadertoy.replace("0.0, 0.0", "glow, 0.0") }),
+    );
+    assert_eq!(v["structuredContent"]["diagnostics"][0]["line"], 2, "{v}");
+    let v = mcp.call(
+        "render_shader",
+        json!({ "shader_content": shadertoy, "width": 8, "height": 4, "format": "png" }),
+    );
+    assert_eq!(v["isError"], false, "{v}");
+    let img = decode_png(v["content"][1]["data"].as_str().unwrap());
+    assert_eq!(img.get_pixel(0, 3).0, [16, 0, 0, 255]);
+
     // Two time codes: two images, decoded, of the size asked, and different.
     let v = mcp.call(
         "render_shader",

@@ -219,10 +219,17 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
                 )
             }),
         ];
+        // A name declared twice (when the rewriter found nothing more particular).
+        let twice = out
+            .errors
+            .is_empty()
+            .then(|| naga_errors::duplicate_global(user))
+            .flatten();
         for (off, message) in found
             .into_iter()
             .flatten()
             .chain(out.errors.iter().cloned())
+            .chain(twice)
         {
             errors.push(StageDiagnostic {
                 stage,
@@ -398,7 +405,10 @@ fn assemble(
         // Matrix varyings arrive as columns (naga has no matrix varyings).
         for (name, ty, cols) in &matrices {
             let columns: Vec<String> = (0..*cols).map(|k| rewrite::column_name(name, k)).collect();
-            post.push_str(&format!("    {name} = {ty}({});\n", columns.join(", ")));
+            post.push_str(&format!(
+                "#ifdef isf_matrix_{name}\n    {name} = {ty}({});\n#endif\n",
+                columns.join(", ")
+            ));
         }
     }
     post.push_str("    isf_init_user_globals();\n    isf_user_main();\n");
@@ -409,12 +419,14 @@ fn assemble(
     if stage == Stage::Vertex {
         // After the user's main, so early returns in it are covered too.
         for (name, _, cols) in &matrices {
+            post.push_str(&format!("#ifdef isf_matrix_{name}\n"));
             for k in 0..*cols {
                 post.push_str(&format!(
                     "    {} = {name}[{k}];\n",
                     rewrite::column_name(name, k)
                 ));
             }
+            post.push_str("#endif\n");
         }
         // GL's clip space has +y up and row 0 of a framebuffer at the bottom; flipping y here
         // makes row 0 of every wgpu target the GL bottom row, so gl_FragCoord, texture

@@ -34,6 +34,13 @@ pub(crate) fn parse_errors(
             continue;
         }
         lexer_error |= this_lexer;
+        // A token the parser expected and did not find, where generated code resumes right
+        // after the user's text (a global's initialiser moved into a function, `float x = !;`):
+        // the user's text ends too early, so the error is at its end.
+        let offset = offset.map(|o| match src.map.lookup(o) {
+            None => after_user_text(src, o).unwrap_or(o),
+            Some(_) => o,
+        });
         // naga folds a built-in over constants with no position (its built-ins carry none):
         // a math function given a bool is the user's error, found again here.
         if offset.is_none() && message == CONSTANT_MATH_ERROR {
@@ -73,6 +80,14 @@ pub(crate) fn validation_error(
     // The user's `main` is renamed in the generated code; say so in their terms.
     let message = words::unrename(&message.replace("'isf_user_main'", "'main'"));
     duplicate_location(src, &message).unwrap_or_else(|| map_diagnostic(src, offset, message))
+}
+
+/// The generated offset of the last character of the user's text that ends right before
+/// generated offset `o` (whitespace between them allowed), when there is such text.
+fn after_user_text(src: &StageSource, o: usize) -> Option<usize> {
+    let before = src.glsl.get(..o)?.trim_end();
+    let (last, _) = before.char_indices().next_back()?;
+    src.map.lookup(last).map(|_| last)
 }
 
 /// naga's message for a math built-in folded over a constant of a type it does not take.
@@ -388,4 +403,66 @@ pub(crate) fn map_diagnostic(
         stage: src.stage,
         diagnostic,
     }
+}
+
+/// The second file-scope declaration of a name in `code`, when one name is declared twice in
+/// the same branch of the `#if`s (`TYPE NAME` followed by `;`, `=`, `[` or `,` outside braces
+/// and parentheses): its offset and the message. GLSL refuses it, and the generated code that
+/// reads one of the two would meet the other.
+pub(crate) fn duplicate_global(code: &str) -> Option<(usize, String)> {
+    let code = lex::strip_comments(code);
+    let toks = lex::tokenize(&code);
+    let text = |i: usize| toks.get(i).map_or("", |t| &code[t.start..t.end]);
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let (mut depth, mut branch) = (0i32, 0usize);
+    for (i, t) in toks.iter().enumerate() {
+        if t.directive {
+            if text(i) == "#"
+                && matches!(
+                    text(i + 1),
+                    "if" | "ifdef" | "ifndef" | "else" | "elif" | "endif"
+                )
+            {
+                branch += 1;
+            }
+            continue;
+        }
+        match text(i) {
+            "{" | "(" => depth += 1,
+            "}" | ")" => depth -= 1,
+            _ => {}
+        }
+        let declares = depth == 0
+            && i > 0
+            && t.kind == lex::Kind::Ident
+            && toks[i - 1].kind == lex::Kind::Ident
+            && !toks[i - 1].directive
+            && !matches!(
+                text(i - 1),
+                "return" | "invariant" | "precision" | "else" | "struct"
+            )
+            && text(i.saturating_sub(2)) != "precision"
+            && matches!(text(i + 1), ";" | "=" | "[" | ",");
+        if !declares {
+            continue;
+        }
+        let name = text(i).to_owned();
+        if seen.iter().any(|(n, b)| *n == name && *b == branch) {
+            let statement = (0..i)
+                .rev()
+                .map(text)
+                .take_while(|w| !matches!(*w, ";" | "}"));
+            let varying = statement
+                .into_iter()
+                .any(|w| matches!(w, "varying" | "in" | "out" | "attribute"));
+            let message = if varying {
+                format!("the varying \"{name}\" is declared more than once; GLSL allows one declaration of a name")
+            } else {
+                format!("\"{name}\" is declared more than once at file scope; GLSL allows one declaration of a name")
+            };
+            return Some((t.start, message));
+        }
+        seen.push((name, branch));
+    }
+    None
 }

@@ -440,3 +440,86 @@ fn math_built_ins_on_bools_are_errors_at_the_users_line() {
         "<source>:3:9: error: Cannot apply math function to type: a math built-in function (such as fract, clamp or abs) was given a bool\n    3 | \twhile(-clamp(-int(fract((0<0))))){}\n      | \t       ^"
     );
 }
+
+/// The rendered error of a shader whose vertex stage must not compile.
+fn vertex_error_of(vertex: &str) -> String {
+    let fs = "/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\n";
+    match Program::from_source(fs, Some(vertex)) {
+        Ok(_) => panic!("compiled: {vertex}"),
+        Err(e @ LoadError::Compile { .. }) => e.render(),
+        Err(e) => panic!("not a compile error: {e}"),
+    }
+}
+
+/// A constructor without arguments: naga panicked folding `mat4() * mat4()` ("the shader
+/// compiler failed ... please report this"); GLSL has no such constructor.
+#[test]
+fn constructors_without_arguments_are_the_users_error() {
+    let text = vertex_error_of("const uint k = uint(mat4() * mat4());\nvoid main() {\n}\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<vertex>:1:21: error: mat4() constructs nothing: a constructor takes at least one argument"
+    );
+    // In a macro that is never used, it is no error.
+    Program::from_source(
+        "/*{}*/\n#define ZERO() vec4()\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\n",
+        None,
+    )
+    .unwrap();
+}
+
+/// A variable named `gl_Position` of the user's: the generated vertex code read its `.y`
+/// ("in code isfkit generated ... please report this").
+#[test]
+fn variables_named_like_built_ins_are_the_users_error() {
+    let text = vertex_error_of("mat4 gl_Position;\nvoid main() {\n}\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<vertex>:1:6: error: gl_Position cannot be declared: names starting with gl_ are GLSL's own"
+    );
+    let text = vertex_error_of("uniform sampler2D gl_Position;\nvoid main() {\n}\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<vertex>:1:19: error: gl_Position cannot be declared: names starting with gl_ are GLSL's own"
+    );
+    // `invariant gl_Position;` redeclares the built-in, as GLSL allows.
+    Program::from_source(
+        "/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\n",
+        Some("invariant gl_Position;\nvoid main() {\n\tisf_vertShaderInit();\n}\n"),
+    )
+    .unwrap();
+}
+
+/// A global's initialiser that ends too early (`float x = !;`) is moved into a generated
+/// function, where naga found the `;` it did not expect: the error is the user's, at the end
+/// of their text.
+#[test]
+fn an_initialiser_that_ends_too_early_is_placed_at_its_end() {
+    assert_first_line(
+        "/*{}*/\nfloat x = !;\nvoid main() {\n\tgl_FragColor = vec4(x);\n}\n",
+        "<source>:2:11: error: Expected LeftParen, integer literal, float literal or bool literal, found Semicolon",
+    );
+}
+
+/// A matrix varying in a false `#ifdef` branch: the generated copies into its columns read
+/// "Unknown variable: isf_W_col0 (in code isfkit generated ...)". They follow the declaration.
+#[test]
+fn matrix_varyings_in_a_false_branch() {
+    Program::from_source(
+        "/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\n",
+        Some("#ifdef NOPE\nvarying mat3 W;\n#endif\nvoid main() {\n\tisf_vertShaderInit();\n}\n"),
+    )
+    .unwrap();
+}
+
+/// One name declared twice at file scope: the generated code that writes the varying met the
+/// constant ("Variable cannot be used in LHS position (in code isfkit generated ...)").
+#[test]
+fn a_name_declared_twice_at_file_scope() {
+    let text =
+        vertex_error_of("varying mat3 buf;\nconst vec4 buf = vec4(1.0);\nvoid main() {\n}\n");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<vertex>:2:12: error: \"buf\" is declared more than once at file scope; GLSL allows one declaration of a name"
+    );
+}

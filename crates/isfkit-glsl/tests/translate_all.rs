@@ -288,17 +288,19 @@ fn matrix_varyings_are_split_into_columns() {
     assert_has(&v, "layout(location = 2) out vec2 isf_rot_col1;");
     assert_has(&v, "mat2 rot;");
     assert_has(&v, "layout(location = 5) out vec2 isf_m32_col2;");
-    // Written after the user's main returns, so its early `return` is covered.
+    // Written after the user's main returns, so its early `return` is covered; only where
+    // the declaration was compiled (it may sit in a false `#if` branch).
+    assert_has(&v, "mat2 rot; #define isf_matrix_rot");
     assert_has(
         &v,
-        "isf_user_main(); isf_rot_col0 = rot[0]; isf_rot_col1 = rot[1]; isf_m32_col0 = m32[0];",
+        "isf_user_main(); #ifdef isf_matrix_rot isf_rot_col0 = rot[0]; isf_rot_col1 = rot[1]; #endif #ifdef isf_matrix_m32 isf_m32_col0 = m32[0];",
     );
     assert_has(&f, "layout(location = 1) in vec2 isf_rot_col0;");
     assert_has(&f, "layout(location = 4) in vec2 isf_m32_col1;");
     assert_has(&f, "rot = mat2(isf_rot_col0, isf_rot_col1);");
     assert_has(
         &f,
-        "m32 = mat3x2(isf_m32_col0, isf_m32_col1, isf_m32_col2); isf_init_user_globals();",
+        "m32 = mat3x2(isf_m32_col0, isf_m32_col1, isf_m32_col2); #endif isf_init_user_globals();",
     );
 }
 

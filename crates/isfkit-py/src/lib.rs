@@ -638,6 +638,42 @@ fn raw_header(py: Python<'_>, source: &str) -> PyResult<Option<(String, usize, u
     }
 }
 
+/// Converts a Shadertoy, GLSL Sandbox or gl-transitions source to ISF (no GPU): a list of
+/// `(name, isf, warnings)`, one per shader the source holds. `dialect` names the dialect when
+/// the content does not say it (`shadertoy`, `glslsandbox`, `gl-transition`); `common` is
+/// Shadertoy's Common code for a bare `.glsl`. Raises `ParseError` when it cannot convert.
+#[pyfunction]
+#[pyo3(signature = (source, dialect = None, common = None))]
+fn convert(
+    py: Python<'_>,
+    source: String,
+    dialect: Option<String>,
+    common: Option<String>,
+) -> PyResult<Vec<(String, String, Vec<String>)>> {
+    use isfkit_render::format::dialect::{convert_all, ConvertOptions, Dialect};
+    let from = match dialect.as_deref() {
+        None => None,
+        Some(d) => Some(Dialect::parse(d).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown dialect '{d}': one of {}",
+                Dialect::NAMES
+            ))
+        })?),
+    };
+    let converted = py.detach(|| convert_all(&source, &ConvertOptions { from, common }));
+    match converted {
+        Ok(all) => Ok(all
+            .into_iter()
+            .map(|c| (c.name, c.isf, c.warnings))
+            .collect()),
+        Err(e) => Err(errors::to_py(
+            py,
+            isfkit_render::Error::Format(e),
+            Some("<source>"),
+        )),
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
@@ -655,6 +691,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
     m.add_function(wrap_pyfunction!(raw_header, m)?)?;
+    m.add_function(wrap_pyfunction!(convert, m)?)?;
     batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -374,7 +374,9 @@ impl<'a> Rewriter<'a> {
             if let Some((cols, _)) = matrix_columns(ty).filter(|_| suffix.is_empty()) {
                 // The shader keeps using the matrix: a private global the generated `main`
                 // fills from (fragment) or copies into (vertex) the column varyings.
-                text.push_str(&format!("{decl}; "));
+                // The macro says the declaration was compiled (not in a false `#if`
+                // branch), so the generated copies are too.
+                text.push_str(&format!("{decl}; \n#define isf_matrix_{nm}\n"));
                 self.matrices.push((nm.to_owned(), ty.to_owned(), cols));
             }
             self.varyings_declared.push(nm.to_owned());

@@ -56,6 +56,13 @@ impl<'a> Rewriter<'a> {
         }
         let name = self.text(i);
         let call = self.is(i + 1, "(");
+        if call && self.is(i + 2, ")") && is_constructor_type(name) && !t.directive {
+            // naga panics folding some of these (`mat4() * mat4()`); GLSL has none.
+            self.errors.push((
+                self.toks[i].start,
+                format!("{name}() constructs nothing: a constructor takes at least one argument"),
+            ));
+        }
         if call {
             if let Some(close) = self.matching(i + 1, to) {
                 if let Some(next) = self.rewrite_call(e, i, name, close) {
@@ -110,4 +117,20 @@ impl<'a> Rewriter<'a> {
         }
         i + 1
     }
+}
+
+/// Whether `name` is a GLSL scalar, vector or matrix type (a constructor when called).
+pub(super) fn is_constructor_type(name: &str) -> bool {
+    if matches!(name, "float" | "int" | "uint" | "bool" | "double") {
+        return true;
+    }
+    let vector = name
+        .strip_prefix(['b', 'i', 'u', 'd'])
+        .unwrap_or(name)
+        .strip_prefix("vec");
+    let matrix = name.strip_prefix('d').unwrap_or(name).strip_prefix("mat");
+    let size = |s: &str| matches!(s, "2" | "3" | "4");
+    vector.is_some_and(size)
+        || matrix
+            .is_some_and(|m| size(m) || m.split_once('x').is_some_and(|(a, b)| size(a) && size(b)))
 }

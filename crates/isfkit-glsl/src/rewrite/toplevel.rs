@@ -5,8 +5,30 @@
 use super::*;
 
 impl<'a> Rewriter<'a> {
-    /// Reports the first built-in of the other stage that the code names.
+    /// Reports the first built-in of the other stage that the code names, and the first
+    /// variable of the user's named like a built-in (`gl_...`).
     pub(super) fn check_stage_builtins(&mut self) {
+        // `TYPE gl_Name ...`: the generated code reads the built-in, and a variable in its
+        // place would make that code wrong. (`invariant gl_Position;` and `return gl_X;` are
+        // no declarations.)
+        let declared = (1..self.toks.len()).find(|&k| {
+            let (t, before) = (&self.toks[k], &self.toks[k - 1]);
+            !t.directive
+                && self.text(k).starts_with("gl_")
+                && before.kind == Kind::Ident
+                && !matches!(
+                    self.text(k - 1),
+                    "invariant" | "return" | "else" | "do" | "case"
+                )
+                && matches!(self.text(k + 1), ";" | "=" | "[" | "," | ")")
+        });
+        if let Some(k) = declared {
+            let name = self.text(k).to_owned();
+            self.errors.push((
+                self.toks[k].start,
+                format!("{name} cannot be declared: names starting with gl_ are GLSL's own"),
+            ));
+        }
         // A built-in of the other stage: naga's error has no place in the user's code.
         let (other, wrong): (&str, &[&str]) = match self.stage {
             Stage::Fragment => (
@@ -189,6 +211,15 @@ impl<'a> Rewriter<'a> {
         stmt: &[&'a str],
         varyings: &mut Varyings,
     ) {
+        // `invariant gl_Position;` redeclares a built-in as invariant: a hint for programs
+        // that draw one thing twice, which naga's output would declare twice. Dropped.
+        if stmt.first() == Some(&"invariant")
+            && stmt[1..].iter().all(|w| *w == "," || w.starts_with("gl_"))
+        {
+            self.gap(e, self.toks[i].start);
+            self.cursor = self.toks[end].end;
+            return;
+        }
         let has_layout = stmt.contains(&"layout");
         if let Some((kind, dir)) = self.in_out_kind(stmt).filter(|_| !has_layout) {
             // The fragment stage's own output becomes a private global; a varying gets its

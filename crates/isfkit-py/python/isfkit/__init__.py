@@ -7,8 +7,9 @@
         shader.render(1920, 1080, time=1.5).save("out.png")
 
 ``isfkit.validate(text_or_path)`` checks a shader without a GPU; ``isfkit.parse(text_or_path)``
-reads its inputs, passes and kind without compiling it. ``import isfkit.vvisf as
-pyvvisf`` runs code written for pyvvisf 0.2.
+reads its inputs, passes and kind without compiling it. Shadertoy, GLSL Sandbox and
+gl-transitions sources load wherever ISF does; ``isfkit.convert(text_or_path)`` gives the ISF
+file to keep. ``import isfkit.vvisf as pyvvisf`` runs code written for pyvvisf 0.2.
 """
 
 from ._api import (
@@ -26,6 +27,8 @@ from ._api import (
     Shader,
     ShaderInfo,
     Validation,
+    convert,
+    convert_all,
     parse,
     validate,
 )
@@ -63,6 +66,8 @@ __all__ = [
     "Diagnostic",
     "validate",
     "parse",
+    "convert",
+    "convert_all",
     "live_resources",
     "ISFError",
     "ParseError",

@@ -12,6 +12,7 @@ import itertools
 import numbers
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -22,6 +23,7 @@ from ._errors import (
     InputError,
     LimitError,
     MissingFileError,
+    ParseError,
     RenderError,
     ResourceError,
 )
@@ -582,6 +584,48 @@ def _source_or_path(text_or_path: Union[str, "os.PathLike[str]"]) -> Tuple[Optio
     if not os.path.isfile(path):
         raise MissingFileError(f"cannot read {path}: no such file")
     return None, path
+
+
+def convert(
+    text_or_path: Union[str, "os.PathLike[str]"],
+    dialect: Optional[str] = None,
+    common: Optional[str] = None,
+) -> str:
+    """Converts a Shadertoy shader (its JSON, or GLSL with ``mainImage``), a GLSL Sandbox
+    shader or a gl-transition to ISF source, without a GPU. ``dialect`` names it when the
+    content does not (``"shadertoy"``, ``"glslsandbox"``, ``"gl-transition"``); ``common``
+    is Shadertoy's Common code for a bare ``mainImage`` file. Every call that takes ISF source
+    or a path also takes these directly; this gives the ISF file to keep. Raises
+    ``ParseError`` when it cannot convert, or when the source holds several shaders (use
+    :func:`convert_all`)."""
+    shaders = convert_all(text_or_path, dialect, common)
+    if len(shaders) != 1:
+        raise ParseError(f"this source holds {len(shaders)} shaders; use isfkit.convert_all()")
+    return next(iter(shaders.values()))
+
+
+def convert_all(
+    text_or_path: Union[str, "os.PathLike[str]"],
+    dialect: Optional[str] = None,
+    common: Optional[str] = None,
+) -> Dict[str, str]:
+    """Like :func:`convert`, for a source holding several shaders (a Shadertoy export, the
+    gl-transitions package): ``{name: isf_source}`` in the source's order. Conversion
+    warnings (a sound channel, Shadertoy media not included) go to Python's ``warnings``."""
+    source, path = _source_or_path(text_or_path)
+    if path is not None:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+    out: Dict[str, str] = {}
+    for name, isf, notes in _native.convert(source or "", dialect, common):
+        for note in notes:
+            warnings.warn(f"{name}: {note}", stacklevel=2)
+        key, n = name, 1
+        while key in out:
+            n += 1
+            key = f"{name}_{n}"
+        out[key] = isf
+    return out
 
 
 def parse(text_or_path: Union[str, "os.PathLike[str]"]) -> ShaderInfo:

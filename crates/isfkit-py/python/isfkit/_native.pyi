@@ -76,6 +76,11 @@ def validate(
     path: Optional[Union[str, PathLike[str]]] = None,
     vertex: Optional[str] = None,
 ) -> Tuple[List[Diagnostic], List[Diagnostic]]: ...
+def convert(
+    source: str,
+    dialect: Optional[str] = None,
+    common: Optional[str] = None,
+) -> List[Tuple[str, str, List[str]]]: ...
 def parse_document(
     source: Optional[str] = None,
     path: Optional[Union[str, PathLike[str]]] = None,

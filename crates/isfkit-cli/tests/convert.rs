@@ -1,0 +1,190 @@
+//! `isf convert`, and the other commands reading Shadertoy, GLSL Sandbox and gl-transitions
+//! files directly.
+
+mod common;
+
+use common::*;
+
+fn dialects_dir() -> std::path::PathBuf {
+    shaders_dir().join("../dialects")
+}
+
+const SHADERTOY: &str = "// A Shadertoy shader\nvoid mainImage(out vec4 fragColor, in vec2 fragCoord) {\n    fragColor = vec4(fragCoord / iResolution.xy, 0.5, 1.0);\n}\n";
+
+#[test]
+fn the_gl_transitions_package_converts_into_a_folder_of_valid_isf_files() {
+    let dir = Dir::new("convert-package");
+    let package = dialects_dir().join("gl-transitions/gl-transitions.json");
+    let package = package.to_str().unwrap();
+    let o = dir.output(&["convert", package, "-o", "out/"]);
+    assert_success(&o);
+    assert!(
+        stderr(&o).ends_with("wrote 125 ISF files to out/\n"),
+        "{}",
+        stderr(&o)
+    );
+    let files = std::fs::read_dir(dir.join("out")).unwrap().count();
+    assert_eq!(files, 125);
+    for name in ["fade.fs", "GridFlip.fs", "Mosaic.fs", "luma.fs"] {
+        let o = dir.output(&["validate", &format!("out/{name}")]);
+        assert_success(&o);
+    }
+    let mosaic = std::fs::read_to_string(dir.join("out/Mosaic.fs")).unwrap();
+    assert!(
+        mosaic.contains(r#"{"NAME":"endx","TYPE":"long","DEFAULT":2,"MIN":0,"MAX":10}"#),
+        "{mosaic}"
+    );
+    // Many shaders and no folder: nothing is written.
+    let o = dir.output(&["convert", package, "-o", "one.fs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("error: {package} holds 125 shaders: -o must name a folder (end it with /)\n")
+    );
+    assert!(!dir.join("one.fs").exists());
+}
+
+#[test]
+fn a_shadertoy_file_converts_to_stdout_or_a_file_and_renders_directly() {
+    let dir = Dir::new("convert-shadertoy");
+    dir.write("wave.glsl", SHADERTOY);
+    let o = dir.output(&["convert", "wave.glsl"]);
+    assert_success(&o);
+    let isf = String::from_utf8(o.stdout).unwrap();
+    assert!(isf.starts_with("/*{\n    \"ISFVSN\": \"2\","), "{isf}");
+    assert!(isf.contains("\n// A Shadertoy shader\n"), "{isf}");
+    assert_success(&dir.output(&["convert", "wave.glsl", "-o", "wave.fs"]));
+    assert_eq!(std::fs::read_to_string(dir.join("wave.fs")).unwrap(), isf);
+    // Rendered directly and converted: the same picture.
+    assert_success(&dir.output(&[
+        "render",
+        "wave.glsl",
+        "-o",
+        "direct.png",
+        "--size",
+        "32x16",
+        "-q",
+    ]));
+    assert_success(&dir.output(&[
+        "render",
+        "wave.fs",
+        "-o",
+        "converted.png",
+        "--size",
+        "32x16",
+        "-q",
+    ]));
+    let a = image::open(dir.join("direct.png")).unwrap().to_rgba8();
+    let b = image::open(dir.join("converted.png")).unwrap().to_rgba8();
+    assert_eq!(a, b);
+    // Bottom-left pixel centre: fragCoord (0.5, 0.5) of 32x16.
+    assert_eq!(a.get_pixel(0, 15).0, [4, 8, 128, 255]);
+}
+
+#[test]
+fn convert_errors_name_the_problem_and_write_nothing() {
+    let dir = Dir::new("convert-errors");
+    dir.write("plain.glsl", "void main() { gl_FragColor = vec4(1.0); }\n");
+    let o = dir.output(&["convert", "plain.glsl", "-o", "plain.fs"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("plain.glsl: error: cannot tell which dialect this is"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("plain.fs").exists());
+    // --from names it: a GLSL Sandbox shader that declares none of the page's uniforms.
+    assert_success(&dir.output(&[
+        "convert",
+        "plain.glsl",
+        "--from",
+        "glslsandbox",
+        "-o",
+        "plain.fs",
+    ]));
+    assert!(dir.join("plain.fs").exists());
+    let o = dir.output(&["convert", "missing.glsl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot read missing.glsl: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = dir.output(&["convert", "plain.glsl", "--from", "hlsl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown dialect 'hlsl'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn common_code_joins_a_bare_shadertoy_file() {
+    let dir = Dir::new("convert-common");
+    dir.write(
+        "common.glsl",
+        "float half_of(float x) { return x * 0.5; }\n",
+    );
+    dir.write(
+        "image.glsl",
+        "void mainImage(out vec4 c, in vec2 f) { c = vec4(half_of(1.0)); }\n",
+    );
+    let o = dir.output(&[
+        "convert",
+        "image.glsl",
+        "--common",
+        "common.glsl",
+        "-o",
+        "image.fs",
+    ]);
+    assert_success(&o);
+    assert_success(&dir.output(&["validate", "image.fs"]));
+    // Without it the function is unknown, at the user's line.
+    let o = dir.output(&["validate", "image.glsl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("image.glsl:1:50: error: Unknown function 'half_of'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_transition_renders_directly_with_its_images() {
+    let dir = Dir::new("convert-transition");
+    dir.write(
+        "wipe.glsl",
+        "// Author: test\n// License: MIT\nuniform float edge; // = 0.5\nvec4 transition(vec2 uv) {\n  return uv.x < progress ? getToColor(uv) : getFromColor(uv);\n}\n",
+    );
+    let red = dir.join("red.png");
+    let blue = dir.join("blue.png");
+    image::RgbaImage::from_pixel(4, 4, image::Rgba([255, 0, 0, 255]))
+        .save(&red)
+        .unwrap();
+    image::RgbaImage::from_pixel(4, 4, image::Rgba([0, 0, 255, 255]))
+        .save(&blue)
+        .unwrap();
+    let o = dir.output(&[
+        "render",
+        "wipe.glsl",
+        "-o",
+        "mid.png",
+        "--size",
+        "20x10",
+        "-q",
+        "--image",
+        "startImage=red.png",
+        "--image",
+        "endImage=blue.png",
+        "--set",
+        "progress=0.5",
+    ]);
+    assert_success(&o);
+    let img = image::open(dir.join("mid.png")).unwrap().to_rgba8();
+    assert_eq!(img.get_pixel(2, 5).0, [0, 0, 255, 255]);
+    assert_eq!(img.get_pixel(17, 5).0, [255, 0, 0, 255]);
+    let info = json(&dir.output(&["info", "wipe.glsl"]));
+    assert_eq!(info["credit"], "test (license: MIT)");
+    assert_eq!(info["inputs"][3]["name"], "edge");
+}
