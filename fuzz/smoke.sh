@@ -4,7 +4,7 @@
 # and stops at the first crash, hang (10 s) or internal error with exit 1, the input in
 # fuzz/artifacts/TARGET/. Needs `cargo install cargo-fuzz` and a C++ compiler.
 #
-#   bash fuzz/smoke.sh            # all four targets, 60 s each
+#   bash fuzz/smoke.sh            # all five targets, 60 s each
 #   bash fuzz/smoke.sh 30 expr    # one target, 30 s
 #
 # Building from clean takes about 2 minutes on 2 cores for expr, header and glsl, and about
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(expr header glsl job)
+[ ${#targets[@]} -eq 0 ] && targets=(expr header glsl dialect job)
 for t in "${targets[@]}"; do
     features=()
     [ "$t" = job ] && features=(--features job)

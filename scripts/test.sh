@@ -19,4 +19,4 @@ bash scripts/test-mcp-sdk.sh
 bash scripts/test-differential.sh
 # A bounded fuzz smoke run: the targets build on stable Rust and a fixed set of
 # generated inputs (seed 1) passes; the long runs are the README's commands.
-ISFKIT_FUZZ_RUNS=1500 bash fuzz/smoke.sh 0 expr header glsl job
+ISFKIT_FUZZ_RUNS=1500 bash fuzz/smoke.sh 0 expr header glsl dialect job

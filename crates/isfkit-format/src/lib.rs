@@ -1,5 +1,6 @@
 //! isfkit-format: the ISF (Interactive Shader Format) document — parsing, validation, the v1
-//! upgrade and the data model. No GPU and no GLSL here.
+//! upgrade and the data model — and the dialects converted to it (Shadertoy, GLSL Sandbox,
+//! gl-transitions: [`dialect`]). No GPU here, and no GLSL beyond the converters' scanning.
 
 pub mod comments;
 pub mod diag;

@@ -544,6 +544,14 @@ pub(crate) fn compile_stages(
     })?
     .and_then(|joined| joined)
     .map_err(CompileError::from_panic)?;
+    // The built-in vertex shader holds the fragment shader's varyings: an error the user made
+    // in one (placed there) also breaks the generated vertex code, and says nothing more.
+    let placed_in_fragment = diagnostics
+        .iter()
+        .any(|d| d.stage == Stage::Fragment && d.diagnostic.line > 0);
+    if placed_in_fragment && translation.vertex.user_source.is_empty() {
+        diagnostics.retain(|d| d.stage == Stage::Fragment || d.diagnostic.line > 0);
+    }
     match (fragment_module, vertex_module) {
         (Some(fragment_module), Some(vertex_module)) if diagnostics.is_empty() => {
             Ok((translation, fragment_module, vertex_module))

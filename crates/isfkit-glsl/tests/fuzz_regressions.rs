@@ -523,3 +523,34 @@ fn a_name_declared_twice_at_file_scope() {
         "<vertex>:2:12: error: \"buf\" is declared more than once at file scope; GLSL allows one declaration of a name"
     );
 }
+
+/// A character GLSL does not have in a varying's declaration: the built-in vertex shader,
+/// which holds the varyings, read "unexpected character (in code isfkit generated ...; please
+/// report this)" beside the user's own error. Only the user's error is said.
+#[test]
+fn a_broken_varying_is_said_once_in_the_users_code() {
+    let text =
+        error_of("/*{}*/\nvarying vec2 su`v;\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\n");
+    // The varying is rewritten: the error is at its name.
+    assert!(
+        text.starts_with("<source>:2:14: error: unexpected character '`'"),
+        "{text}"
+    );
+    assert!(!text.contains("please report"), "{text}");
+}
+
+/// Thousands of empty constructors on one long line: one error each, each holding the line,
+/// ran the fuzzer out of memory (8 GB). The first is said.
+#[test]
+fn many_empty_constructors_are_one_error() {
+    let list = vec!["float()"; 20_000].join(",");
+    let e = Program::from_source(
+        &format!("/*{{}}*/\nconst float k = ({list});\nvoid main() {{\n}}\n"),
+        None,
+    )
+    .unwrap_err();
+    let LoadError::Compile { error, .. } = e else {
+        panic!("not a compile error");
+    };
+    assert_eq!(error.diagnostics.len(), 1);
+}

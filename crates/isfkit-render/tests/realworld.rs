@@ -67,3 +67,61 @@ fn every_real_world_shader_renders_a_picture() {
     let report = engine.shutdown();
     assert!(report.ok(), "{report:?}");
 }
+
+/// The same shaders as Shadertoy code, without the hand-written header: read directly (the
+/// Shadertoy dialect), each draws what its hand-wrapped ISF draws (colour; Shadertoy makes
+/// the alpha 1), except where the two wrappers differ on purpose: `iDate`'s month counts from
+/// 0 on Shadertoy, from 1 in the hand-written header.
+#[test]
+fn every_real_world_shader_renders_alike_as_shadertoy_code() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/realworld/shaders");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/realworld/shaders")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "fs"))
+        .collect();
+    paths.sort();
+    let engine = test_engine();
+    let options = RenderOptions {
+        date: Some([2026.0, 3.0, 14.0, 3600.0]),
+        ..RenderOptions::new(64, 36, 1.0)
+    };
+    let (mut same, mut failures) = (0, Vec::new());
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let wrapped = std::fs::read_to_string(path).unwrap();
+        // The header line and six defines, the body, the `main` line.
+        let lines: Vec<&str> = wrapped.lines().collect();
+        let body = lines[7..lines.len() - 1].join("\n") + "\n";
+        let direct = match engine.load_source(&body, None) {
+            Ok(s) => s.render(&options),
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let hand = engine.load(path).unwrap().render(&options).unwrap();
+        let direct = match direct {
+            Ok(f) => f,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let rgb_equal = (0..36).all(|y| {
+            (0..64).all(|x| bytes(direct.pixel(x, y))[..3] == bytes(hand.pixel(x, y))[..3])
+        });
+        let reads_date = body.contains("iDate");
+        if rgb_equal {
+            same += 1;
+        } else if !reads_date {
+            failures.push(format!(
+                "{name}: the colours differ from the hand-wrapped file's"
+            ));
+        }
+    }
+    eprintln!("{same} of {} identical in colour", paths.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    shutdown_clean(&engine);
+}

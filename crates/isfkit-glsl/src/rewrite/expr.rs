@@ -56,13 +56,6 @@ impl<'a> Rewriter<'a> {
         }
         let name = self.text(i);
         let call = self.is(i + 1, "(");
-        if call && self.is(i + 2, ")") && is_constructor_type(name) && !t.directive {
-            // naga panics folding some of these (`mat4() * mat4()`); GLSL has none.
-            self.errors.push((
-                self.toks[i].start,
-                format!("{name}() constructs nothing: a constructor takes at least one argument"),
-            ));
-        }
         if call {
             if let Some(close) = self.matching(i + 1, to) {
                 if let Some(next) = self.rewrite_call(e, i, name, close) {

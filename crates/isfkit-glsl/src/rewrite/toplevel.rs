@@ -22,6 +22,21 @@ impl<'a> Rewriter<'a> {
                 )
                 && matches!(self.text(k + 1), ";" | "=" | "[" | "," | ")")
         });
+        // A constructor without arguments: GLSL has none, and naga panics folding some
+        // (`mat4() * mat4()`). The first one is said (a file may hold thousands).
+        let empty = (0..self.toks.len().saturating_sub(2)).find(|&k| {
+            !self.toks[k].directive
+                && self.text(k + 1) == "("
+                && self.text(k + 2) == ")"
+                && expr::is_constructor_type(self.text(k))
+        });
+        if let Some(k) = empty {
+            let name = self.text(k).to_owned();
+            self.errors.push((
+                self.toks[k].start,
+                format!("{name}() constructs nothing: a constructor takes at least one argument"),
+            ));
+        }
         if let Some(k) = declared {
             let name = self.text(k).to_owned();
             self.errors.push((
