@@ -24,6 +24,10 @@ pub enum Which {
     /// A filter over a clip against the same render fed one still image (ms per frame, 1080p
     /// by default, --frames 60), and the peak RSS of `isf render` over a 5 s and a 60 s clip.
     Video,
+    /// Where first frames go: per shader (--shaders, default tests/realworld/shaders) the
+    /// parse, isfkit's translation, naga, the first frame (pipelines built) and the next,
+    /// with Mesa's shader cache empty (cold) and full (warm); at 256x144 by default.
+    Compile,
     /// Load test of `isf serve` on 127.0.0.1: validate at 32 clients, render at 256x144, a
     /// mixed run of 2,000 requests with 5% hanging and 5% broken shaders (--quick: seconds).
     Serve,
@@ -63,6 +67,9 @@ pub struct BenchArgs {
     /// `serve`: render worker processes (0 = one per core).
     #[arg(long)]
     workers: Option<usize>,
+    /// `compile`: shaders to measure (files, or folders of .fs files); given again for more.
+    #[arg(long)]
+    shaders: Vec<std::path::PathBuf>,
 }
 
 /// A small two-pass shader with a persistent buffer: exercises targets, the pool and the
@@ -107,6 +114,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Which::Engines => engines(args),
         Which::Serve => serve(args),
         Which::Video => crate::bench_video::run(args.size, args.frames, args.json),
+        Which::Compile => crate::bench_compile::run(&args.shaders, args.size, args.json),
     }
 }
 

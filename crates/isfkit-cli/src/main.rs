@@ -24,6 +24,7 @@ use serde_json::json;
 
 mod batch;
 mod bench;
+mod bench_compile;
 mod bench_video;
 mod convert;
 mod doctor;

@@ -643,8 +643,8 @@ fn raw_header(py: Python<'_>, source: &str) -> PyResult<Option<(String, usize, u
 /// the content does not say it (`shadertoy`, `glslsandbox`, `gl-transition`); `common` is
 /// Shadertoy's Common code for a bare `.glsl`. Raises `ParseError` when it cannot convert.
 #[pyfunction]
-#[pyo3(signature = (source, dialect = None, common = None))]
-fn convert(
+#[pyo3(name = "convert", signature = (source, dialect = None, common = None))]
+fn convert_dialect(
     py: Python<'_>,
     source: String,
     dialect: Option<String>,
@@ -691,7 +691,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
     m.add_function(wrap_pyfunction!(raw_header, m)?)?;
-    m.add_function(wrap_pyfunction!(convert, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_dialect, m)?)?;
     batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

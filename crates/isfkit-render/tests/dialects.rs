@@ -92,7 +92,7 @@ fn every_gl_transition_converts_and_shows_its_two_images() {
             }
         };
         set_images(&scene);
-        let mut at = |p: f64| {
+        let at = |p: f64| {
             scene.set("progress", Value::Float(p as f32)).unwrap();
             scene.render(&opts())
         };

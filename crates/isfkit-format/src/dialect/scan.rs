@@ -217,11 +217,11 @@ pub(crate) fn interface_declarations(code: &str) -> Vec<Declaration> {
         let ty = text(k).to_owned();
         let mut names = Vec::new();
         let mut depth = 0;
-        for j in k + 1..semi {
+        for (j, tok) in toks.iter().enumerate().take(semi).skip(k + 1) {
             match text(j) {
                 "[" | "(" => depth += 1,
                 "]" | ")" => depth -= 1,
-                _ if depth == 0 && toks[j].ident && (j == k + 1 || text(j - 1) == ",") => {
+                _ if depth == 0 && tok.ident && (j == k + 1 || text(j - 1) == ",") => {
                     names.push(text(j).to_owned())
                 }
                 _ => {}
