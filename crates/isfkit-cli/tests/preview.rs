@@ -751,6 +751,76 @@ fn preview_keyed_value_moves_a_control_takes_it_over_and_its_keys_button_gives_i
     assert_eq!(code, Some(0), "stderr:\n{err}");
 }
 
+/// A Shadertoy shader in the window: pressing on the picture makes `iMouse.zw` the press's
+/// place (positive while the button is held) and releasing makes it negative, as on
+/// Shadertoy's page.
+#[test]
+fn preview_gives_a_shadertoy_shader_its_mouse() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _serial = serial();
+    let tmp = Dir::new("shadertoy-mouse");
+    let shader = tmp.write(
+        "mouse.glsl",
+        "void mainImage(out vec4 c, in vec2 f) {\n\
+         \x20   c = vec4(iMouse.z > 0.0 ? 1.0 : 0.0, iMouse.w < 0.0 ? 1.0 : 0.0, 1.0, 1.0);\n}\n",
+    );
+    let reference = render_reference(&shader, "0", "256x128", &tmp.join("ref.png"));
+    assert_eq!(reference.get_pixel(0, 0).0, [0, 0, 255, 255]);
+    let x = Xvfb::start();
+    let mut preview = Preview::start(
+        &x,
+        &[
+            shader.to_str().unwrap(),
+            "--size",
+            "256x128",
+            "--window",
+            "800x500",
+        ],
+    );
+    let id = find_window(&x, "mouse.glsl - isf preview", &mut preview);
+    let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
+    let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
+    let wait_for = |want: [u8; 3], what: &str| {
+        let t0 = Instant::now();
+        let shot = tmp.join(&format!("capture-{what}.png"));
+        loop {
+            let p = capture(&x, &id, &shot).get_pixel(centre.0, centre.1).0;
+            if p[..3] == want {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "{what}: the picture's centre is {p:?}, not {want:?}; last capture: {}",
+                shot.display()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    run_ok(x.cmd("xdotool").args([
+        "mousemove",
+        "--window",
+        &id,
+        &centre.0.to_string(),
+        &centre.1.to_string(),
+    ]));
+    std::thread::sleep(Duration::from_millis(300));
+    run_ok(x.cmd("xdotool").args(["mousedown", "1"]));
+    // Held: iMouse.z is the press's x, positive; w positive.
+    wait_for([255, 0, 255], "held");
+    run_ok(x.cmd("xdotool").args(["mouseup", "1"]));
+    // Released: z and w negative.
+    wait_for([0, 255, 255], "released");
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "key", "Escape"]),
+    );
+    let (code, _, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+}
+
 #[test]
 fn preview_ctrl_q_closes_with_a_clean_report() {
     let Some(WindowTest {

@@ -51,6 +51,23 @@ impl fmt::Display for Dialect {
     }
 }
 
+/// The inputs a converted Shadertoy shader's `iMouse` reads: the position (point2D, pixels),
+/// where the button went down (point2D, pixels) and whether it is down (bool). A window sets
+/// them as Shadertoy's page does.
+pub const SHADERTOY_MOUSE: MouseInputs = MouseInputs {
+    position: "iMouseXY",
+    click: "iMouseZW",
+    down: "iMouseDown",
+};
+
+/// The names of [`SHADERTOY_MOUSE`].
+#[derive(Debug, Clone, Copy)]
+pub struct MouseInputs {
+    pub position: &'static str,
+    pub click: &'static str,
+    pub down: &'static str,
+}
+
 /// What a conversion is asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ConvertOptions {

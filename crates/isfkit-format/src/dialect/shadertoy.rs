@@ -12,7 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::{error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, Writer};
+use super::{
+    error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, Writer,
+    SHADERTOY_MOUSE,
+};
 use crate::FormatError;
 
 /// Shadertoy's uniforms, each with its ISF form; only those the code reads are written.
@@ -480,17 +483,17 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
         inputs.push(InputDecl {
             label: Some("iMouse.xy: the mouse position in pixels".to_owned()),
             default: Some(serde_json::json!([0, 0])),
-            ..InputDecl::new("iMouseXY", "point2D")
+            ..InputDecl::new(SHADERTOY_MOUSE.position, "point2D")
         });
         inputs.push(InputDecl {
             label: Some("iMouse.zw: where the button went down, in pixels".to_owned()),
             default: Some(serde_json::json!([0, 0])),
-            ..InputDecl::new("iMouseZW", "point2D")
+            ..InputDecl::new(SHADERTOY_MOUSE.click, "point2D")
         });
         inputs.push(InputDecl {
             label: Some("Mouse button down".to_owned()),
             default: Some(Value::Bool(false)),
-            ..InputDecl::new("iMouseDown", "bool")
+            ..InputDecl::new(SHADERTOY_MOUSE.down, "bool")
         });
     }
     let header = Header {

@@ -52,6 +52,7 @@ impl App<'_> {
             }
             Action::SetSpeed(s) => self.clock.speed = s,
             Action::Point(p) => self.set_point(p),
+            Action::Button { down, at } => self.set_button(down, at),
             Action::Dropped(_) => self.load_dropped(dropped),
         }
     }
@@ -70,6 +71,24 @@ impl App<'_> {
                 self.need_render = true;
             }
         }
+    }
+
+    /// A Shadertoy shader's mouse button (its `iMouse.zw` and sign): where it went down, and
+    /// whether it is down. Other shaders have no such inputs.
+    fn set_button(&mut self, down: bool, at: [f32; 2]) {
+        let Some(scene) = &self.scene else {
+            return;
+        };
+        let mouse = isfkit_render::format::dialect::SHADERTOY_MOUSE;
+        let doc = scene.document();
+        if doc.input(mouse.click).is_none() || doc.input(mouse.down).is_none() {
+            return;
+        }
+        let mut set = scene.set(mouse.down, Value::Bool(down)).is_ok();
+        if down {
+            set &= scene.set(mouse.click, Value::Point2D(at)).is_ok();
+        }
+        self.need_render |= set;
     }
 
     /// Does what the controls asked in their last pass: keyed inputs taken over or given

@@ -15,13 +15,20 @@ pub(super) enum Action {
     Restart,
     Snapshot,
     SnapshotAt,
-    Record { sequence: bool },
+    Record {
+        sequence: bool,
+    },
     Reinit,
     Reload,
     Quit,
     SetTime(f64),
     SetSpeed(f64),
     Point([f32; 2]),
+    /// The mouse button went down on the picture (at this point) or up.
+    Button {
+        down: bool,
+        at: [f32; 2],
+    },
     Dropped(usize),
 }
 
@@ -288,12 +295,25 @@ fn picture_panel(
             Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
             Color32::WHITE,
         );
-        if response.clicked() || response.dragged() {
-            if let Some(p) = response.interact_pointer_pos() {
-                // ISF points are in pixels with the origin at the bottom left.
-                let x = (p.x - rect.min.x) / rect.width() * size.0 as f32;
-                let y = (rect.max.y - p.y) / rect.height() * size.1 as f32;
+        if let Some(p) = response.interact_pointer_pos() {
+            // ISF points are in pixels with the origin at the bottom left.
+            let x = (p.x - rect.min.x) / rect.width() * size.0 as f32;
+            let y = (rect.max.y - p.y) / rect.height() * size.1 as f32;
+            // A click is a press and a release in one pass.
+            if response.drag_started() || response.clicked() {
+                actions.push(Action::Button {
+                    down: true,
+                    at: [x, y],
+                });
+            }
+            if response.clicked() || response.dragged() {
                 actions.push(Action::Point([x, y]));
+            }
+            if response.drag_stopped() || response.clicked() {
+                actions.push(Action::Button {
+                    down: false,
+                    at: [x, y],
+                });
             }
         }
     }
