@@ -188,3 +188,24 @@ fn a_transition_renders_directly_with_its_images() {
     assert_eq!(info["credit"], "test (license: MIT)");
     assert_eq!(info["inputs"][3]["name"], "edge");
 }
+
+#[test]
+fn a_batch_job_renders_shadertoy_and_transition_entries() {
+    let dir = Dir::new("convert-batch");
+    dir.write("wave.glsl", SHADERTOY);
+    dir.write(
+        "fade.glsl",
+        "vec4 transition(vec2 uv) {\n  return mix(getFromColor(uv), getToColor(uv), progress);\n}\n",
+    );
+    dir.write(
+        "job.yaml",
+        "defaults:\n  size: 32x16\njobs:\n  - shader: wave.glsl\n    output: out/wave.png\n  - shader: fade.glsl\n    output: out/fade.png\n    inputs: {progress: 1.0}\n",
+    );
+    let o = dir.output(&["batch", "job.yaml", "--quiet"]);
+    assert_success(&o);
+    let wave = image::open(dir.join("out/wave.png")).unwrap().to_rgba8();
+    assert_eq!(wave.get_pixel(0, 15).0, [4, 8, 128, 255]);
+    // No images set: both are transparent black, and so is the mix.
+    let fade = image::open(dir.join("out/fade.png")).unwrap().to_rgba8();
+    assert_eq!(fade.get_pixel(5, 5).0, [0, 0, 0, 0]);
+}

@@ -821,6 +821,74 @@ fn preview_gives_a_shadertoy_shader_its_mouse() {
     assert_eq!(code, Some(0), "stderr:\n{err}");
 }
 
+/// A Shadertoy shader with a keyboard channel in the window: the window's keys fill
+/// Shadertoy's key texture (row 0 held, row 2 toggled), and Space is the shader's, not the
+/// play/pause shortcut.
+#[test]
+fn preview_gives_a_shadertoy_shader_its_keys() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _serial = serial();
+    let tmp = Dir::new("shadertoy-keys");
+    let code = "void mainImage(out vec4 c, in vec2 f) { c = vec4(texelFetch(iChannel0, ivec2(32, 0), 0).x, texelFetch(iChannel0, ivec2(32, 2), 0).x, 1.0, 1.0); }";
+    let json = serde_json::json!({"Shader": {"info": {"id": "keys", "name": "keys"}, "renderpass": [
+        {"type": "image", "name": "Image", "code": code, "outputs": [],
+         "inputs": [{"id": "4dXGRr", "ctype": "keyboard", "channel": 0}]}]}});
+    let shader = tmp.write("keys.json", json.to_string());
+    let reference = render_reference(&shader, "0", "256x128", &tmp.join("ref.png"));
+    assert_eq!(reference.get_pixel(0, 0).0, [0, 0, 255, 255]);
+    let x = Xvfb::start();
+    let mut preview = Preview::start(
+        &x,
+        &[
+            shader.to_str().unwrap(),
+            "--size",
+            "256x128",
+            "--window",
+            "800x500",
+        ],
+    );
+    let id = find_window(&x, "keys.json - isf preview", &mut preview);
+    let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
+    let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
+    let wait_for = |want: [u8; 3], what: &str| {
+        let t0 = Instant::now();
+        let shot = tmp.join(&format!("capture-{what}.png"));
+        loop {
+            let p = capture(&x, &id, &shot).get_pixel(centre.0, centre.1).0;
+            if p[..3] == want {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "{what}: the picture's centre is {p:?}, not {want:?}; last capture: {}",
+                shot.display()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "keydown", "space"]),
+    );
+    // Held and toggled on.
+    wait_for([255, 255, 255], "held");
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "keyup", "space"]),
+    );
+    // Up, still toggled on; and the clock still runs (Space did not pause it).
+    wait_for([0, 255, 255], "released");
+    run_ok(
+        x.cmd("xdotool")
+            .args(["windowfocus", "--sync", &id, "key", "Escape"]),
+    );
+    let (code, _, err) = preview.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stderr:\n{err}");
+}
+
 #[test]
 fn preview_ctrl_q_closes_with_a_clean_report() {
     let Some(WindowTest {

@@ -117,6 +117,8 @@ struct App<'a> {
     participants_registered: bool,
     /// How long the last reload took to parse, translate and compile the shader.
     reload_compile_ms: f64,
+    /// The window's keys, for a shader that reads Shadertoy's keyboard.
+    keyboard: crate::keyboard::Keyboard,
 }
 
 fn no_display(e: impl std::fmt::Display) -> Failure {
@@ -244,6 +246,7 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
         held_keys: Vec::new(),
         participants_registered: false,
         reload_compile_ms: 0.0,
+        keyboard: Default::default(),
     };
     app.first_load()?;
     app.register_participants()?;
@@ -282,9 +285,17 @@ impl App<'_> {
         if let Err(e) = self.moving.apply(&scene, self.clock.time) {
             self.status = format!("footage or keys: {e}");
         }
+        let keyboard = isfkit_render::format::dialect::SHADERTOY_KEYBOARD;
+        if scene.input(keyboard).is_ok() {
+            if let Err(e) = scene.set_image(keyboard, self.keyboard.image()) {
+                self.status = format!("keyboard: {e}");
+            }
+        }
         let opts = RenderOptions::new(w, h, self.clock.time);
         match scene.render(&opts) {
             Ok(frame) => {
+                // A press shows in one frame: the next one shows it over.
+                self.need_render |= self.keyboard.end_frame();
                 self.fallback = None;
                 self.stats.frame_ms = t0.elapsed().as_secs_f64() * 1000.0;
                 self.stats.frames += 1;

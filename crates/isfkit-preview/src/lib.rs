@@ -16,6 +16,7 @@
 mod app;
 mod controls;
 mod diag;
+mod keyboard;
 mod parts;
 mod record;
 mod watch;

@@ -60,6 +60,10 @@ pub const SHADERTOY_MOUSE: MouseInputs = MouseInputs {
     down: "iMouseDown",
 };
 
+/// The image input a converted Shadertoy shader's keyboard channels read: Shadertoy's 256x3
+/// key texture (all keys up when unset). A window sets it from its keys.
+pub const SHADERTOY_KEYBOARD: &str = "keyboard";
+
 /// The names of [`SHADERTOY_MOUSE`].
 #[derive(Debug, Clone, Copy)]
 pub struct MouseInputs {

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{
     error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, Writer,
-    SHADERTOY_MOUSE,
+    SHADERTOY_KEYBOARD, SHADERTOY_MOUSE,
 };
 use crate::FormatError;
 
@@ -375,13 +375,13 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
                     Feed::Target(target)
                 }
                 "keyboard" => {
-                    if !inputs.iter().any(|i| i.name == "keyboard") {
+                    if !inputs.iter().any(|i| i.name == SHADERTOY_KEYBOARD) {
                         inputs.push(InputDecl {
                             label: Some("Keyboard (Shadertoy's 256x3 key texture; all keys up when unset)".to_owned()),
-                            ..InputDecl::new("keyboard", "image")
+                            ..InputDecl::new(SHADERTOY_KEYBOARD, "image")
                         });
                     }
-                    Feed::Image("keyboard".to_owned())
+                    Feed::Image(SHADERTOY_KEYBOARD.to_owned())
                 }
                 "texture" | "video" | "webcam" | "music" | "musicstream" | "mic" => {
                     let name = if p.kind == PassKind::Image {

@@ -53,6 +53,7 @@ impl App<'_> {
             Action::SetSpeed(s) => self.clock.speed = s,
             Action::Point(p) => self.set_point(p),
             Action::Button { down, at } => self.set_button(down, at),
+            Action::Key { key, down } => self.need_render |= self.keyboard.key(key, down),
             Action::Dropped(_) => self.load_dropped(dropped),
         }
     }

@@ -29,6 +29,11 @@ pub(super) enum Action {
         down: bool,
         at: [f32; 2],
     },
+    /// A key went down or up, for a shader that reads Shadertoy's keyboard.
+    Key {
+        key: Key,
+        down: bool,
+    },
     Dropped(usize),
 }
 
@@ -45,6 +50,9 @@ pub(super) struct View<'v> {
     pub(super) frame_index: u64,
     pub(super) status: &'v str,
     pub(super) error: Option<&'v str>,
+    /// The shader reads Shadertoy's keyboard: keys go to it, and only the shortcuts that no
+    /// game uses (Esc, Ctrl+Q, F5, F9) stay.
+    pub(super) keyboard: bool,
 }
 
 /// The picture's place in `canvas`: centred, at the largest whole-number scale that fits
@@ -80,7 +88,13 @@ pub(super) fn build_ui(
 ) {
     let ctx = root.ctx().clone();
     if !ctx.egui_wants_keyboard_input() {
-        ctx.input(|i| shortcuts(i, actions));
+        ctx.input(|i| {
+            if v.keyboard {
+                game_keys(i, actions);
+            } else {
+                shortcuts(i, actions);
+            }
+        });
     }
     let dropped = ctx.input(|i| i.raw.dropped_files.len());
     if dropped > 0 {
@@ -97,6 +111,33 @@ pub(super) fn build_ui(
         .show(root, |ui| {
             picture_panel(ui, v, picture, actions, canvas_out)
         });
+}
+
+/// The keys of a shader that reads Shadertoy's keyboard, and the shortcuts no game uses.
+fn game_keys(i: &egui::InputState, actions: &mut Vec<Action>) {
+    if i.key_pressed(Key::Escape) || (i.modifiers.command && i.key_pressed(Key::Q)) {
+        actions.push(Action::Quit);
+    }
+    if i.key_pressed(Key::F5) {
+        actions.push(Action::Reload);
+    }
+    if i.key_pressed(Key::F9) {
+        actions.push(Action::Reinit);
+    }
+    for e in &i.events {
+        if let egui::Event::Key {
+            key,
+            pressed,
+            repeat: false,
+            ..
+        } = e
+        {
+            actions.push(Action::Key {
+                key: *key,
+                down: *pressed,
+            });
+        }
+    }
 }
 
 /// The keyboard shortcuts (when no text field has the keyboard).

@@ -138,6 +138,10 @@ impl App<'_> {
             frame_index: self.scene.as_ref().map_or(0, |s| s.frame_index()),
             status: &self.status,
             error: self.error.as_deref(),
+            keyboard: self.scene.as_ref().is_some_and(|s| {
+                s.input(isfkit_render::format::dialect::SHADERTOY_KEYBOARD)
+                    .is_ok()
+            }),
         };
         let mut actions = Vec::new();
         let mut canvas = None;
