@@ -554,3 +554,11 @@ fn many_empty_constructors_are_one_error() {
     };
     assert_eq!(error.diagnostics.len(), 1);
 }
+
+/// A file ending in a `gl_` name after a type (`float gl_x`, no `;`): the check for
+/// declared built-ins read past the last token (a caught panic, "please report this").
+#[test]
+fn a_file_ending_in_a_declared_gl_name() {
+    let text = error_of("/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\nfloat gl_x");
+    assert!(!text.contains("please report"), "{text}");
+}

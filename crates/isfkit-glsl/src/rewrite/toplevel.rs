@@ -11,7 +11,7 @@ impl<'a> Rewriter<'a> {
         // `TYPE gl_Name ...`: the generated code reads the built-in, and a variable in its
         // place would make that code wrong. (`invariant gl_Position;` and `return gl_X;` are
         // no declarations.)
-        let declared = (1..self.toks.len()).find(|&k| {
+        let declared = (1..self.toks.len().saturating_sub(1)).find(|&k| {
             let (t, before) = (&self.toks[k], &self.toks[k - 1]);
             !t.directive
                 && self.text(k).starts_with("gl_")
