@@ -751,142 +751,125 @@ fn preview_keyed_value_moves_a_control_takes_it_over_and_its_keys_button_gives_i
     assert_eq!(code, Some(0), "stderr:\n{err}");
 }
 
+/// A Shadertoy shader (`name`, `text`) in a window on a fresh Xvfb, showing `first` (its
+/// headless render at 256x128, checked to be `first`) at its centre; `None` when a tool is
+/// missing. Ends with Esc and a clean exit.
+struct ShadertoyWindow {
+    _serial: std::sync::MutexGuard<'static, ()>,
+    tmp: Dir,
+    x: Xvfb,
+    preview: Preview,
+    id: String,
+    centre: (u32, u32),
+}
+
+impl ShadertoyWindow {
+    fn start(name: &str, text: &str, first: [u8; 4]) -> Option<ShadertoyWindow> {
+        if let Err(why) = window_tools() {
+            eprintln!("{why}");
+            return None;
+        }
+        let serial = serial();
+        let tmp = Dir::new("shadertoy");
+        let shader = tmp.write(name, text);
+        let reference = render_reference(&shader, "0", "256x128", &tmp.join("ref.png"));
+        assert_eq!(reference.get_pixel(0, 0).0, first);
+        let x = Xvfb::start();
+        let mut preview = Preview::start(
+            &x,
+            &[
+                shader.to_str().unwrap(),
+                "--size",
+                "256x128",
+                "--window",
+                "800x500",
+            ],
+        );
+        let id = find_window(&x, &format!("{name} - isf preview"), &mut preview);
+        let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
+        let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
+        Some(ShadertoyWindow {
+            _serial: serial,
+            tmp,
+            x,
+            preview,
+            id,
+            centre,
+        })
+    }
+
+    /// Captures until the picture's centre is `want` (up to 30 s).
+    fn wait_for(&self, want: [u8; 3], what: &str) {
+        let t0 = Instant::now();
+        let shot = self.tmp.join(&format!("capture-{what}.png"));
+        loop {
+            let p = capture(&self.x, &self.id, &shot)
+                .get_pixel(self.centre.0, self.centre.1)
+                .0;
+            if p[..3] == want {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "{what}: the picture's centre is {p:?}, not {want:?}; last capture: {}",
+                shot.display()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        run_ok(self.x.cmd("xdotool").args(args));
+    }
+
+    /// Esc closes it; it exits 0.
+    fn close(self) {
+        self.xdotool(&["windowfocus", "--sync", &self.id, "key", "Escape"]);
+        let (code, _, err) = self.preview.wait(Duration::from_secs(60));
+        assert_eq!(code, Some(0), "stderr:\n{err}");
+    }
+}
+
 /// A Shadertoy shader in the window: pressing on the picture makes `iMouse.zw` the press's
 /// place (positive while the button is held) and releasing makes it negative, as on
 /// Shadertoy's page.
 #[test]
 fn preview_gives_a_shadertoy_shader_its_mouse() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
+    let code = "void mainImage(out vec4 c, in vec2 f) {\n\
+         \x20   c = vec4(iMouse.z > 0.0 ? 1.0 : 0.0, iMouse.w < 0.0 ? 1.0 : 0.0, 1.0, 1.0);\n}\n";
+    let Some(w) = ShadertoyWindow::start("mouse.glsl", code, [0, 0, 255, 255]) else {
         return;
-    }
-    let _serial = serial();
-    let tmp = Dir::new("shadertoy-mouse");
-    let shader = tmp.write(
-        "mouse.glsl",
-        "void mainImage(out vec4 c, in vec2 f) {\n\
-         \x20   c = vec4(iMouse.z > 0.0 ? 1.0 : 0.0, iMouse.w < 0.0 ? 1.0 : 0.0, 1.0, 1.0);\n}\n",
-    );
-    let reference = render_reference(&shader, "0", "256x128", &tmp.join("ref.png"));
-    assert_eq!(reference.get_pixel(0, 0).0, [0, 0, 255, 255]);
-    let x = Xvfb::start();
-    let mut preview = Preview::start(
-        &x,
-        &[
-            shader.to_str().unwrap(),
-            "--size",
-            "256x128",
-            "--window",
-            "800x500",
-        ],
-    );
-    let id = find_window(&x, "mouse.glsl - isf preview", &mut preview);
-    let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
-    let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
-    let wait_for = |want: [u8; 3], what: &str| {
-        let t0 = Instant::now();
-        let shot = tmp.join(&format!("capture-{what}.png"));
-        loop {
-            let p = capture(&x, &id, &shot).get_pixel(centre.0, centre.1).0;
-            if p[..3] == want {
-                return;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(30),
-                "{what}: the picture's centre is {p:?}, not {want:?}; last capture: {}",
-                shot.display()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
     };
-    run_ok(x.cmd("xdotool").args([
-        "mousemove",
-        "--window",
-        &id,
-        &centre.0.to_string(),
-        &centre.1.to_string(),
-    ]));
+    let (cx, cy) = (w.centre.0.to_string(), w.centre.1.to_string());
+    w.xdotool(&["mousemove", "--window", &w.id, &cx, &cy]);
     std::thread::sleep(Duration::from_millis(300));
-    run_ok(x.cmd("xdotool").args(["mousedown", "1"]));
+    w.xdotool(&["mousedown", "1"]);
     // Held: iMouse.z is the press's x, positive; w positive.
-    wait_for([255, 0, 255], "held");
-    run_ok(x.cmd("xdotool").args(["mouseup", "1"]));
+    w.wait_for([255, 0, 255], "held");
+    w.xdotool(&["mouseup", "1"]);
     // Released: z and w negative.
-    wait_for([0, 255, 255], "released");
-    run_ok(
-        x.cmd("xdotool")
-            .args(["windowfocus", "--sync", &id, "key", "Escape"]),
-    );
-    let (code, _, err) = preview.wait(Duration::from_secs(60));
-    assert_eq!(code, Some(0), "stderr:\n{err}");
+    w.wait_for([0, 255, 255], "released");
+    w.close();
 }
 
 /// A Shadertoy shader with a keyboard channel in the window: the window's keys fill
-/// Shadertoy's key texture (row 0 held, row 2 toggled), and Space is the shader's, not the
-/// play/pause shortcut.
+/// Shadertoy's key texture (row 0 held, row 2 toggled).
 #[test]
 fn preview_gives_a_shadertoy_shader_its_keys() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
-        return;
-    }
-    let _serial = serial();
-    let tmp = Dir::new("shadertoy-keys");
     let code = "void mainImage(out vec4 c, in vec2 f) { c = vec4(texelFetch(iChannel0, ivec2(32, 0), 0).x, texelFetch(iChannel0, ivec2(32, 2), 0).x, 1.0, 1.0); }";
     let json = serde_json::json!({"Shader": {"info": {"id": "keys", "name": "keys"}, "renderpass": [
         {"type": "image", "name": "Image", "code": code, "outputs": [],
          "inputs": [{"id": "4dXGRr", "ctype": "keyboard", "channel": 0}]}]}});
-    let shader = tmp.write("keys.json", json.to_string());
-    let reference = render_reference(&shader, "0", "256x128", &tmp.join("ref.png"));
-    assert_eq!(reference.get_pixel(0, 0).0, [0, 0, 255, 255]);
-    let x = Xvfb::start();
-    let mut preview = Preview::start(
-        &x,
-        &[
-            shader.to_str().unwrap(),
-            "--size",
-            "256x128",
-            "--window",
-            "800x500",
-        ],
-    );
-    let id = find_window(&x, "keys.json - isf preview", &mut preview);
-    let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
-    let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
-    let wait_for = |want: [u8; 3], what: &str| {
-        let t0 = Instant::now();
-        let shot = tmp.join(&format!("capture-{what}.png"));
-        loop {
-            let p = capture(&x, &id, &shot).get_pixel(centre.0, centre.1).0;
-            if p[..3] == want {
-                return;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(30),
-                "{what}: the picture's centre is {p:?}, not {want:?}; last capture: {}",
-                shot.display()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+    let Some(w) = ShadertoyWindow::start("keys.json", &json.to_string(), [0, 0, 255, 255]) else {
+        return;
     };
-    run_ok(
-        x.cmd("xdotool")
-            .args(["windowfocus", "--sync", &id, "keydown", "space"]),
-    );
+    w.xdotool(&["windowfocus", "--sync", &w.id, "keydown", "space"]);
     // Held and toggled on.
-    wait_for([255, 255, 255], "held");
-    run_ok(
-        x.cmd("xdotool")
-            .args(["windowfocus", "--sync", &id, "keyup", "space"]),
-    );
-    // Up, still toggled on; and the clock still runs (Space did not pause it).
-    wait_for([0, 255, 255], "released");
-    run_ok(
-        x.cmd("xdotool")
-            .args(["windowfocus", "--sync", &id, "key", "Escape"]),
-    );
-    let (code, _, err) = preview.wait(Duration::from_secs(60));
-    assert_eq!(code, Some(0), "stderr:\n{err}");
+    w.wait_for([255, 255, 255], "held");
+    w.xdotool(&["windowfocus", "--sync", &w.id, "keyup", "space"]);
+    // Up, still toggled on.
+    w.wait_for([0, 255, 255], "released");
+    w.close();
 }
 
 #[test]

@@ -29,16 +29,21 @@ const FLAT: [(&str, &str); 4] = [
     ),
 ];
 
-#[test]
-fn every_real_world_shader_renders_a_picture() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/realworld/shaders");
+/// The corpus's files, in order.
+fn corpus() -> Vec<std::path::PathBuf> {
+    let dir = repo_root().join("tests/realworld/shaders");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/realworld/shaders")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "fs"))
         .collect();
     paths.sort();
+    paths
+}
+
+#[test]
+fn every_real_world_shader_renders_a_picture() {
+    let paths = corpus();
     assert!(paths.len() >= 79, "{} shaders", paths.len());
     let engine = test_engine();
     let mut failures = Vec::new();
@@ -74,14 +79,7 @@ fn every_real_world_shader_renders_a_picture() {
 /// 0 on Shadertoy, from 1 in the hand-written header.
 #[test]
 fn every_real_world_shader_renders_alike_as_shadertoy_code() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/realworld/shaders");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/realworld/shaders")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "fs"))
-        .collect();
-    paths.sort();
+    let paths = corpus();
     let engine = test_engine();
     let options = RenderOptions {
         date: Some([2026.0, 3.0, 14.0, 3600.0]),
