@@ -616,7 +616,12 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
 fn finding_json(f: &Finding) -> serde_json::Value {
     let (line, column, message, stage, _) = f.fields();
     let position = |n: u32| (f.stage != "limits").then_some(n);
-    json!({ "line": position(line), "column": position(column), "message": message, "stage": stage })
+    let mut v = json!({ "line": position(line), "column": position(column), "message": message, "stage": stage });
+    // The pass of a Shadertoy JSON file the line counts in.
+    if let Some(place) = &f.diagnostic.place {
+        v["place"] = json!(place);
+    }
+    v
 }
 
 /// `isf validate`: the validation report (parse, translate, compile; with `--limits` the
@@ -694,6 +699,8 @@ fn info(args: InfoArgs) -> Result<(), Failure> {
         obj.insert("vertexShader".into(), json!(vs));
         let warnings: Vec<String> = doc.warnings.iter().map(|w| w.to_string()).collect();
         obj.insert("warnings".into(), json!(warnings));
+        // The dialect the file was converted from (null for ISF).
+        obj.insert("dialect".into(), json!(doc.origin.dialect));
     }
     println!(
         "{}",

@@ -186,6 +186,7 @@ fn a_transition_renders_directly_with_its_images() {
     assert_eq!(img.get_pixel(17, 5).0, [255, 0, 0, 255]);
     let info = json(&dir.output(&["info", "wipe.glsl"]));
     assert_eq!(info["credit"], "test (license: MIT)");
+    assert_eq!(info["dialect"], "gl-transition");
     assert_eq!(info["inputs"][3]["name"], "edge");
 }
 
@@ -208,4 +209,20 @@ fn a_batch_job_renders_shadertoy_and_transition_entries() {
     // No images set: both are transparent black, and so is the mix.
     let fade = image::open(dir.join("out/fade.png")).unwrap().to_rgba8();
     assert_eq!(fade.get_pixel(5, 5).0, [0, 0, 0, 0]);
+}
+
+#[test]
+fn validate_names_the_pass_of_a_shadertoy_json_error() {
+    let dir = Dir::new("convert-validate");
+    let src = dialects_dir().join("shadertoy/broken_buffer.json");
+    std::fs::copy(&src, dir.join("broken.json")).unwrap();
+    let o = dir.output(&["validate", "broken.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "broken.json:Buffer B:3:14: error: Unknown variable: glow\n    3 |     o = vec4(glow);\n      |              ^\n"
+    );
+    let v = json(&dir.output(&["validate", "broken.json", "--json"]));
+    assert_eq!(v["errors"][0]["place"], "Buffer B");
+    assert_eq!(v["errors"][0]["line"], 3);
 }
