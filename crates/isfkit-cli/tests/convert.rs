@@ -226,3 +226,29 @@ fn validate_names_the_pass_of_a_shadertoy_json_error() {
     assert_eq!(v["errors"][0]["place"], "Buffer B");
     assert_eq!(v["errors"][0]["line"], 3);
 }
+
+#[test]
+fn a_bare_shadertoy_files_channels_are_image_inputs() {
+    let dir = Dir::new("convert-channels");
+    dir.write(
+        "tex.glsl",
+        "void mainImage(out vec4 c, in vec2 f) { c = texture(iChannel1, f / iResolution.xy); }\n",
+    );
+    image::RgbaImage::from_pixel(2, 2, image::Rgba([0, 255, 0, 255]))
+        .save(dir.join("green.png"))
+        .unwrap();
+    let o = dir.output(&[
+        "render",
+        "tex.glsl",
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "-q",
+        "--image",
+        "iChannel1=green.png",
+    ]);
+    assert_success(&o);
+    let img = image::open(dir.join("out.png")).unwrap().to_rgba8();
+    assert_eq!(img.get_pixel(4, 4).0, [0, 255, 0, 255]);
+}

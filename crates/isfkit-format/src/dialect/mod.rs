@@ -512,6 +512,32 @@ mod tests {
     }
 
     #[test]
+    fn common_code_beside_a_bare_file_is_its_own_place() {
+        let options = ConvertOptions {
+            from: None,
+            common: Some("// Common\nfloat f() { return glow; }\n".to_owned()),
+        };
+        let c = convert(
+            "void mainImage(out vec4 o, in vec2 p) { o = vec4(f()); }\n",
+            &options,
+        )
+        .unwrap();
+        let line = c.isf.lines().position(|l| l.contains("glow")).unwrap() as u32 + 1;
+        let mut d = Diagnostic::at(Severity::Error, &c.isf, line, 20, "Unknown variable: glow");
+        c.origin.locate(&mut d);
+        assert_eq!((d.place.as_deref(), d.line), (Some("Common"), 2));
+        let line = c
+            .isf
+            .lines()
+            .position(|l| l.contains("mainImage(out"))
+            .unwrap() as u32
+            + 1;
+        let mut d = Diagnostic::at(Severity::Error, &c.isf, line, 1, "x");
+        c.origin.locate(&mut d);
+        assert_eq!((d.place.as_deref(), d.line), (None, 1));
+    }
+
+    #[test]
     fn diagnostics_move_to_the_original_line_and_pass() {
         let mut w = Writer::new(Dialect::Shadertoy);
         w.glue("/*{}*/\n#define X 1");

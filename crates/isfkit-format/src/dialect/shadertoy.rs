@@ -123,11 +123,24 @@ pub(super) fn convert_all(
                 outputs: Vec::new(),
             });
         }
+        // The channels a bare file reads are image inputs (`--image iChannel0=FILE`).
+        let channels = (0..4)
+            .filter(|n| scan::uses(source, &format!("iChannel{n}")))
+            .map(|index| Channel {
+                index,
+                kind: "texture".to_owned(),
+                id: None,
+                file: None,
+                filter: None,
+                wrap: None,
+                vflip: None,
+            })
+            .collect();
         passes.push(Pass {
             kind: PassKind::Image,
             name: "Image".to_owned(),
             code: source.to_owned(),
-            channels: Vec::new(),
+            channels,
             outputs: Vec::new(),
         });
         let shader = Shader {
@@ -535,7 +548,8 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
     if !glue.is_empty() {
         w.glue(&glue.join("\n"));
     }
-    let place = |p: &Pass| placed.then(|| p.name.clone());
+    // A bare file's own lines need no pass name; Common code given beside it does.
+    let place = |p: &Pass| (placed || p.kind == PassKind::Common).then(|| p.name.clone());
     for c in &common {
         w.glue("// ---- Common ----");
         w.user(&c.code, &c.code, place(c).as_deref(), 1);
