@@ -755,12 +755,14 @@ fn preview_keyed_value_moves_a_control_takes_it_over_and_its_keys_button_gives_i
 /// headless render at 256x128, checked to be `first`) at its centre; `None` when a tool is
 /// missing. Ends with Esc and a clean exit.
 struct ShadertoyWindow {
-    _serial: std::sync::MutexGuard<'static, ()>,
     tmp: Dir,
-    x: Xvfb,
     preview: Preview,
+    x: Xvfb,
     id: String,
     centre: (u32, u32),
+    /// Last, so that it is dropped last: the next window test starts only after this one's
+    /// Xvfb is gone (a server that exits removes its display's socket, maybe the next one's).
+    _serial: std::sync::MutexGuard<'static, ()>,
 }
 
 impl ShadertoyWindow {
@@ -789,12 +791,12 @@ impl ShadertoyWindow {
         let (at, shown) = wait_for_picture(&x, &id, &reference, &tmp.path, "start");
         let centre = (at.0 + shown.width() / 2, at.1 + shown.height() / 2);
         Some(ShadertoyWindow {
-            _serial: serial,
             tmp,
-            x,
             preview,
+            x,
             id,
             centre,
+            _serial: serial,
         })
     }
 
