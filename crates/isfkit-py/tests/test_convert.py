@@ -15,11 +15,11 @@ SHADERTOY = """void mainImage(out vec4 fragColor, in vec2 fragCoord) {
 
 
 def test_a_shadertoy_source_loads_directly_and_converts_alike(engine):
-    direct = engine.load(SHADERTOY).render(16, 8)
+    direct = engine.load_source(SHADERTOY).render(16, 8)
     isf = isfkit.convert(SHADERTOY)
     assert isf.startswith('/*{\n    "ISFVSN": "2",')
     assert isfkit.validate(isf).valid
-    converted = engine.load(isf).render(16, 8)
+    converted = engine.load_source(isf).render(16, 8)
     assert (direct.to_numpy() == converted.to_numpy()).all()
     # Bottom-left pixel centre of 16x8; iResolution.z is 1.
     r, g, b, a = direct.pixel(0, 7)
