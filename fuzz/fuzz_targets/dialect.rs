@@ -21,7 +21,10 @@ fuzz_target!(init: isfkit_fuzz::catch_stack_overflows(), |data: &[u8]| {
         Some(Dialect::GlTransition),
     ];
     for from in forced {
-        let options = ConvertOptions { from, common: None };
+        let options = ConvertOptions {
+            from,
+            ..ConvertOptions::default()
+        };
         let Ok(all) = convert_all(&text, &options) else {
             continue;
         };

@@ -28,6 +28,11 @@ pub(crate) struct ConvertArgs {
     /// Shadertoy's Common code, for a bare `.glsl` with mainImage.
     #[arg(long)]
     common: Option<PathBuf>,
+    /// A folder holding Shadertoy's media files (textures found there by file name become
+    /// IMPORTED images); given again for more. The source's folder and its `media/` are
+    /// always looked in.
+    #[arg(long)]
+    media: Vec<PathBuf>,
 }
 
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
@@ -57,9 +62,30 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
     let shown = args.source.display().to_string();
     let source = read_text(&args.source)?;
     let common = args.common.as_deref().map(read_text).transpose()?;
+    let into_folder = args.output.as_deref().is_some_and(|o| {
+        o.is_dir()
+            || o.as_os_str()
+                .to_string_lossy()
+                .ends_with(std::path::MAIN_SEPARATOR)
+    });
+    // Where the ISF file will be: IMPORTED paths inside it are written relative to it.
+    let out_dir = match &args.output {
+        Some(o) if into_folder => Some(o.clone()),
+        Some(o) => Some(o.parent().unwrap_or(Path::new("")).to_owned()),
+        None => None,
+    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let mut media_dirs: Vec<PathBuf> = args.media.iter().map(|d| absolute(d)).collect();
+    if args.source != Path::new("-") {
+        let folder = absolute(args.source.parent().unwrap_or(Path::new("")));
+        media_dirs.push(folder.join("media"));
+        media_dirs.push(folder);
+    }
     let options = ConvertOptions {
         from: args.from,
         common,
+        media_dirs,
+        relative_to: out_dir.as_deref().map(absolute),
     };
     let converted = dialect::convert_all(&source, &options).map_err(|e| Failure {
         code: match e.kind {
@@ -73,12 +99,6 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
             eprintln!("{shown}: warning: {}: {w}", c.name);
         }
     }
-    let into_folder = args.output.as_deref().is_some_and(|o| {
-        o.is_dir()
-            || o.as_os_str()
-                .to_string_lossy()
-                .ends_with(std::path::MAIN_SEPARATOR)
-    });
     match (&args.output, converted.as_slice()) {
         (None, [one]) => {
             print!("{}", one.isf);

@@ -252,3 +252,63 @@ fn a_bare_shadertoy_files_channels_are_image_inputs() {
     let img = image::open(dir.join("out.png")).unwrap().to_rgba8();
     assert_eq!(img.get_pixel(4, 4).0, [0, 255, 0, 255]);
 }
+
+#[test]
+fn shadertoy_media_beside_the_file_are_imported_images() {
+    let dir = Dir::new("convert-media");
+    let code =
+        "void mainImage(out vec4 c, in vec2 f) { c = texture(iChannel0, f / iResolution.xy); }";
+    let json = serde_json::json!({"Shader": {"info": {"id": "media", "name": "media"}, "renderpass": [
+        {"type": "image", "name": "Image", "code": code, "outputs": [],
+         "inputs": [{"id": "1", "src": "/media/a/red.png", "ctype": "texture", "channel": 0}]}]}});
+    dir.write("shader.json", json.to_string());
+    // Not there: one warning names the input to set, and it is black.
+    let o = dir.output(&[
+        "render",
+        "shader.json",
+        "-o",
+        "none.png",
+        "--size",
+        "8x8",
+        "-q",
+    ]);
+    assert_success(&o);
+    assert!(stderr(&o).contains("iChannel0 (red.png)"), "{}", stderr(&o));
+    std::fs::create_dir_all(dir.join("media")).unwrap();
+    image::RgbaImage::from_pixel(2, 2, image::Rgba([255, 0, 0, 255]))
+        .save(dir.join("media/red.png"))
+        .unwrap();
+    // In media/ beside the file: found by its name.
+    let o = dir.output(&[
+        "render",
+        "shader.json",
+        "-o",
+        "red.png",
+        "--size",
+        "8x8",
+        "-q",
+    ]);
+    assert_success(&o);
+    let img = image::open(dir.join("red.png")).unwrap().to_rgba8();
+    assert_eq!(img.get_pixel(4, 4).0, [255, 0, 0, 255]);
+    // Converted next to it: the IMPORTED path is relative, and renders the same.
+    assert_success(&dir.output(&["convert", "shader.json", "-o", "shader.fs"]));
+    let isf = std::fs::read_to_string(dir.join("shader.fs")).unwrap();
+    assert!(
+        isf.contains(
+            "\"IMPORTED\": {\n        \"iChannel0\": {\"PATH\": \"media/red.png\"}\n    }"
+        ),
+        "{isf}"
+    );
+    assert_success(&dir.output(&[
+        "render",
+        "shader.fs",
+        "-o",
+        "again.png",
+        "--size",
+        "8x8",
+        "-q",
+    ]));
+    let again = image::open(dir.join("again.png")).unwrap().to_rgba8();
+    assert_eq!(again, img);
+}

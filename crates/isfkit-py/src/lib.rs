@@ -660,7 +660,16 @@ fn convert_dialect(
             ))
         })?),
     };
-    let converted = py.detach(|| convert_all(&source, &ConvertOptions { from, common }));
+    let converted = py.detach(|| {
+        convert_all(
+            &source,
+            &ConvertOptions {
+                from,
+                common,
+                ..ConvertOptions::default()
+            },
+        )
+    });
     match converted {
         Ok(all) => Ok(all
             .into_iter()

@@ -79,6 +79,12 @@ pub struct ConvertOptions {
     pub from: Option<Dialect>,
     /// Shadertoy's Common code, for a bare `.glsl` with `mainImage`.
     pub common: Option<String>,
+    /// Folders to find Shadertoy's media in, by file name (`tex00.jpg`): a texture channel
+    /// whose file is there becomes an IMPORTED image instead of an input to set.
+    pub media_dirs: Vec<std::path::PathBuf>,
+    /// The folder the ISF file will be in: IMPORTED paths inside it are written relative
+    /// to it (others as found).
+    pub relative_to: Option<std::path::PathBuf>,
 }
 
 /// One converted shader.
@@ -247,6 +253,8 @@ struct Header {
     categories: Vec<&'static str>,
     inputs: Vec<InputDecl>,
     passes: Vec<PassDecl>,
+    /// IMPORTED images: name and path.
+    imported: Vec<(String, String)>,
 }
 
 impl Header {
@@ -276,6 +284,17 @@ impl Header {
         if !self.passes.is_empty() {
             let passes = self.passes.iter().map(json).collect();
             out.push_str(&format!(",\n    \"PASSES\": {}", list(passes)));
+        }
+        if !self.imported.is_empty() {
+            let imported: Vec<String> = self
+                .imported
+                .iter()
+                .map(|(name, path)| format!("{}: {{\"PATH\": {}}}", json(name), json(path)))
+                .collect();
+            out.push_str(&format!(
+                ",\n    \"IMPORTED\": {{\n        {}\n    }}",
+                imported.join(",\n        ")
+            ));
         }
         out.push_str("\n}*/\n");
         out
@@ -514,8 +533,8 @@ mod tests {
     #[test]
     fn common_code_beside_a_bare_file_is_its_own_place() {
         let options = ConvertOptions {
-            from: None,
             common: Some("// Common\nfloat f() { return glow; }\n".to_owned()),
+            ..ConvertOptions::default()
         };
         let c = convert(
             "void mainImage(out vec4 o, in vec2 p) { o = vec4(f()); }\n",

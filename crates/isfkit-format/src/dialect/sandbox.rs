@@ -55,6 +55,7 @@ pub(super) fn convert(source: &str) -> Result<Converted, FormatError> {
         categories: vec!["Generator"],
         inputs,
         passes,
+        imported: Vec::new(),
     };
     let mut w = Writer::new(Dialect::GlslSandbox);
     w.glue(&header.render());

@@ -151,7 +151,7 @@ pub(super) fn convert_all(
             passes,
         };
         // A bare file's lines are its own: no pass name in its errors.
-        return convert_shader(&shader, false).map(|c| vec![c]);
+        return convert_shader(&shader, false, options).map(|c| vec![c]);
     }
     let value: Value = serde_json::from_str(source)
         .map_err(|e| error(format!("this Shadertoy JSON cannot be read: {e}")))?;
@@ -163,7 +163,7 @@ pub(super) fn convert_all(
     let mut out = Vec::new();
     for (i, s) in shaders.into_iter().enumerate() {
         let shader = read_shader(s, i)?;
-        out.push(convert_shader(&shader, true)?);
+        out.push(convert_shader(&shader, true, options)?);
     }
     Ok(out)
 }
@@ -298,8 +298,13 @@ enum Feed {
     Image(String),
 }
 
-fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatError> {
+fn convert_shader(
+    shader: &Shader,
+    placed: bool,
+    options: &super::ConvertOptions,
+) -> Result<Converted, FormatError> {
     let mut warnings = Vec::new();
+    let mut imported: Vec<(String, String)> = Vec::new();
     for p in &shader.passes {
         if p.kind == PassKind::Cubemap {
             return Err(error(format!(
@@ -417,6 +422,16 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
                         .file
                         .as_deref()
                         .map(|f| f.rsplit('/').next().unwrap_or(f).to_owned());
+                    // A texture whose file is in a media folder: an IMPORTED image.
+                    let found = file
+                        .as_deref()
+                        .filter(|_| what == "texture")
+                        .and_then(|f| media_path(options, f));
+                    if let Some(path) = found {
+                        imported.push((name.clone(), path));
+                        feeds.push((c.index, Feed::Image(name)));
+                        continue;
+                    }
                     if let (Some(f), false) = (&file, what == "sound") {
                         missing_media.push(format!("{name} ({f})"));
                     }
@@ -536,6 +551,7 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
             })
             .filter(|_| multi)
             .collect(),
+        imported,
     };
     let mut w = Writer::new(Dialect::Shadertoy);
     w.glue(&header.render());
@@ -583,6 +599,22 @@ fn convert_shader(shader: &Shader, placed: bool) -> Result<Converted, FormatErro
         origin,
         warnings,
     })
+}
+
+/// Where media file `file` (a Shadertoy path: its file name counts) is in a media folder:
+/// relative to `relative_to` when inside it, else as found.
+fn media_path(options: &super::ConvertOptions, file: &str) -> Option<String> {
+    let name = file.rsplit('/').next().filter(|n| !n.is_empty())?;
+    let found = options
+        .media_dirs
+        .iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())?;
+    let shown = match &options.relative_to {
+        Some(base) => found.strip_prefix(base).unwrap_or(&found).to_path_buf(),
+        None => found,
+    };
+    Some(shown.to_string_lossy().into_owned())
 }
 
 /// The letter of a buffer named by its file in the site's export (`/media/previz/buffer00.png`).

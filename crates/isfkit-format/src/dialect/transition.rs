@@ -134,6 +134,7 @@ fn convert_one(t: &Transition) -> Result<Converted, FormatError> {
         categories: vec!["Transition"],
         inputs,
         passes: Vec::new(),
+        imported: Vec::new(),
     };
     let mut w = Writer::new(Dialect::GlTransition);
     w.glue(&header.render());

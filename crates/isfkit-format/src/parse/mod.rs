@@ -101,7 +101,15 @@ impl IsfDocument {
         // Shadertoy, GLSL Sandbox and gl-transitions sources are read as the ISF they
         // convert to, their errors and warnings placed at the user's own lines.
         if crate::dialect::detect(source).is_some() || crate::dialect::is_json(source) {
-            let converted = crate::dialect::convert(source, &Default::default())?;
+            // Shadertoy's media, by file name: beside the file, or in `media/` there.
+            let options = crate::dialect::ConvertOptions {
+                media_dirs: base_dir
+                    .map(|d| vec![d.to_owned(), d.join("media")])
+                    .unwrap_or_default(),
+                relative_to: base_dir.map(Path::to_owned),
+                ..Default::default()
+            };
+            let converted = crate::dialect::convert(source, &options)?;
             let origin = converted.origin;
             let mut doc = Self::parse_isf(&converted.isf, base_dir).map_err(|mut e| {
                 origin.locate(&mut e.diagnostic);
