@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(p["shader_content"]["type"], "string");
         assert_eq!(
             p["shader_content"]["description"],
-            "The ISF shader's text (the .fs file: JSON header comment, then GLSL)."
+            "The shader's text: an ISF .fs file (JSON header comment, then GLSL), or Shadertoy code (mainImage, or its JSON), a GLSL Sandbox shader or a gl-transition, read as ISF."
         );
         assert_eq!(
             p["shader_path"]["description"],

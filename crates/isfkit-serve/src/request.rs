@@ -334,7 +334,7 @@ pub const DEFAULT_TIME_CODES: [f64; 1] = [0.0];
 #[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceArgs {
-    /// The ISF shader's text (the .fs file: JSON header comment, then GLSL).
+    /// The shader's text: an ISF .fs file (JSON header comment, then GLSL), or Shadertoy code (mainImage, or its JSON), a GLSL Sandbox shader or a gl-transition, read as ISF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub shader_content: Option<String>,
