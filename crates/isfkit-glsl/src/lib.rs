@@ -219,17 +219,10 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
                 )
             }),
         ];
-        // A name declared twice (when the rewriter found nothing more particular).
-        let twice = out
-            .errors
-            .is_empty()
-            .then(|| naga_errors::duplicate_global(user))
-            .flatten();
         for (off, message) in found
             .into_iter()
             .flatten()
             .chain(out.errors.iter().cloned())
-            .chain(twice)
         {
             errors.push(StageDiagnostic {
                 stage,

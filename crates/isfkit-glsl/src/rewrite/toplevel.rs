@@ -362,9 +362,67 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// The second file-scope declaration of a name, when one name is declared twice in the
+    /// same branch of the `#if`s (`TYPE NAME` followed by `;`, `=`, `[` or `,` outside braces
+    /// and parentheses): its offset and the message. GLSL refuses it, and the generated code
+    /// that reads one of the two would meet the other.
+    fn duplicate_global(&self) -> Option<(usize, String)> {
+        let text = |i: usize| self.toks.get(i).map_or("", |t| &self.src[t.start..t.end]);
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        let (mut depth, mut branch) = (0i32, 0usize);
+        for (i, t) in self.toks.iter().enumerate() {
+            if t.directive {
+                let conditional = matches!(
+                    text(i + 1),
+                    "if" | "ifdef" | "ifndef" | "else" | "elif" | "endif"
+                );
+                if text(i) == "#" && conditional {
+                    branch += 1;
+                }
+                continue;
+            }
+            match text(i) {
+                "{" | "(" => depth += 1,
+                "}" | ")" => depth -= 1,
+                _ => {}
+            }
+            let declares = depth == 0
+                && i > 0
+                && t.kind == Kind::Ident
+                && self.toks[i - 1].kind == Kind::Ident
+                && !self.toks[i - 1].directive
+                && !matches!(text(i - 1), "return" | "invariant" | "else" | "struct")
+                && matches!(text(i + 1), ";" | "=" | "[" | ",");
+            if !declares {
+                continue;
+            }
+            let name = text(i);
+            if !seen.contains(&(name, branch)) {
+                seen.push((name, branch));
+                continue;
+            }
+            let varying = (0..i)
+                .rev()
+                .map(text)
+                .take_while(|w| !matches!(*w, ";" | "}"))
+                .any(|w| matches!(w, "varying" | "in" | "out" | "attribute"));
+            let message = if varying {
+                format!("the varying \"{name}\" is declared more than once; GLSL allows one declaration of a name")
+            } else {
+                format!("\"{name}\" is declared more than once at file scope; GLSL allows one declaration of a name")
+            };
+            return Some((t.start, message));
+        }
+        None
+    }
+
     /// Ends the stage: the rest of the text, then `isf_init_user_globals()` with the
     /// initialisers moved out of global declarations.
     pub(super) fn finish(mut self, mut e: Emitter, has_main: bool) -> Output {
+        // A name declared twice (when nothing more particular was found).
+        if self.errors.is_empty() {
+            self.errors.extend(self.duplicate_global());
+        }
         self.gap(&mut e, self.src.len());
         let float_overloads = self.float_overloads_needed();
         let inits = std::mem::take(&mut self.inits);
