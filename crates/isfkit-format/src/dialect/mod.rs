@@ -309,6 +309,9 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 /// The dialect `source` is written in, or `None` for ISF (a file whose first `/* */` comment
 /// holds a JSON object) and for text that is none of them.
 pub fn detect(source: &str) -> Option<Dialect> {
+    if starts_as_isf(source) {
+        return None;
+    }
     if is_json(source) {
         return json_dialect(source);
     }
@@ -320,7 +323,9 @@ pub fn detect(source: &str) -> Option<Dialect> {
         return Some(Dialect::Shadertoy);
     }
     if names.contains("transition")
-        && (scan::uses(source, "getFromColor") || scan::uses(source, "getToColor"))
+        && scan::identifiers(source)
+            .iter()
+            .any(|w| matches!(*w, "getFromColor" | "getToColor"))
     {
         return Some(Dialect::GlTransition);
     }
@@ -339,6 +344,17 @@ pub fn detect(source: &str) -> Option<Dialect> {
         return Some(Dialect::GlslSandbox);
     }
     None
+}
+
+/// Whether `source` is read by converting it: one of the dialects, or JSON (which only a
+/// dialect can be; the conversion says what is wrong with it). ISF files answer at once.
+pub fn is_foreign(source: &str) -> bool {
+    !starts_as_isf(source) && (is_json(source) || detect(source).is_some())
+}
+
+/// An ISF file's usual start, told without reading the rest: `/*` then a JSON object.
+fn starts_as_isf(source: &str) -> bool {
+    source.trim_start().starts_with("/*") && is_isf(source)
 }
 
 /// Whether `source` is JSON (a Shadertoy export or gl-transitions' package, or neither) rather

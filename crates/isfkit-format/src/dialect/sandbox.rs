@@ -25,7 +25,8 @@ pub(super) fn convert(source: &str) -> Result<Converted, FormatError> {
         .map(|d| d.range.clone())
         .collect();
     let mut code = scan::comment_out(source, &ranges);
-    let uses = |name: &str| scan::uses(source, name);
+    let used = scan::identifiers(source);
+    let uses = |name: &str| used.contains(name);
     let backbuffer = uses("backbuffer");
     let mut inputs = Vec::new();
     if uses("mouse") {

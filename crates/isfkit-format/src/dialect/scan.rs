@@ -153,11 +153,13 @@ pub(crate) fn top_level_names(code: &str) -> BTreeSet<String> {
     names
 }
 
-/// Whether `code` uses the identifier `name` (outside comments).
-pub(crate) fn uses(code: &str, name: &str) -> bool {
+/// The identifiers `code` uses (outside comments).
+pub(crate) fn identifiers(code: &str) -> BTreeSet<&str> {
     tokens(code)
-        .iter()
-        .any(|t| t.ident && &code[t.range.clone()] == name)
+        .into_iter()
+        .filter(|t| t.ident)
+        .map(|t| &code[t.range])
+        .collect()
 }
 
 /// `code` with each identifier in `renames` replaced (not after a `.`, where it names a

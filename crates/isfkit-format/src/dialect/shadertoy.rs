@@ -8,7 +8,7 @@
 //! passes both define get the pass's suffix; each `iChannelN` becomes the name of what feeds
 //! it. The uniforms keep their Shadertoy types (see [`UNIFORMS`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -124,8 +124,9 @@ pub(super) fn convert_all(
             });
         }
         // The channels a bare file reads are image inputs (`--image iChannel0=FILE`).
+        let used = scan::identifiers(source);
         let channels = (0..4)
-            .filter(|n| scan::uses(source, &format!("iChannel{n}")))
+            .filter(|n| used.contains(format!("iChannel{n}").as_str()))
             .map(|index| Channel {
                 index,
                 kind: "texture".to_owned(),
@@ -336,8 +337,13 @@ fn convert_shader(
     if !passes.iter().any(|p| p.kind == PassKind::Image) {
         return Err(error(format!("{}: there is no Image pass", shader.name)));
     }
-    for p in &passes {
-        if !scan::top_level_names(&p.code).contains("mainImage") {
+    // Each pass's top-level names, read once.
+    let names: Vec<BTreeSet<String>> = passes
+        .iter()
+        .map(|p| scan::top_level_names(&p.code))
+        .collect();
+    for (p, names) in passes.iter().zip(&names) {
+        if !names.contains("mainImage") {
             return Err(error(format!(
                 "{}: pass \"{}\" defines no mainImage(out vec4 fragColor, in vec2 fragCoord)",
                 shader.name, p.name
@@ -359,11 +365,9 @@ fn convert_shader(
         })
         .collect();
     // Names two passes both define: each pass keeps its own.
-    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &passes {
-        for n in scan::top_level_names(&p.code) {
-            *defined.entry(n).or_default() += 1;
-        }
+    let mut defined: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in names.iter().flatten() {
+        *defined.entry(n).or_default() += 1;
     }
     let mut inputs: Vec<InputDecl> = Vec::new();
     let mut feeds_per_pass: Vec<Vec<(usize, Feed)>> = Vec::new();
@@ -506,7 +510,8 @@ fn convert_shader(
         .chain(passes.iter())
         .map(|p| p.code.as_str())
         .collect();
-    let uses = |name: &str| all_code.iter().any(|c| scan::uses(c, name));
+    let used: BTreeSet<&str> = all_code.iter().flat_map(|c| scan::identifiers(c)).collect();
+    let uses = |name: &str| used.contains(name);
     if uses("iMouse") {
         inputs.push(InputDecl {
             label: Some("iMouse.xy: the mouse position in pixels".to_owned()),
@@ -570,14 +575,13 @@ fn convert_shader(
         w.glue("// ---- Common ----");
         w.user(&c.code, &c.code, place(c).as_deref(), 1);
     }
-    for (p, feeds) in passes.iter().zip(&feeds_per_pass) {
+    for ((p, feeds), names) in passes.iter().zip(&feeds_per_pass).zip(&names) {
         let suffix = p.ident();
-        let mut renames: HashMap<String, String> = HashMap::new();
-        for (n, count) in &defined {
-            if *count > 1 && scan::top_level_names(&p.code).contains(n) {
-                renames.insert(n.clone(), format!("{n}_{suffix}"));
-            }
-        }
+        let mut renames: HashMap<String, String> = names
+            .iter()
+            .filter(|n| defined.get(n.as_str()).is_some_and(|c| *c > 1))
+            .map(|n| (n.clone(), format!("{n}_{suffix}")))
+            .collect();
         for (index, feed) in feeds {
             let to = match feed {
                 Feed::Target(t) | Feed::Image(t) => t.clone(),

@@ -100,7 +100,7 @@ impl IsfDocument {
     ) -> Result<IsfDocument, FormatError> {
         // Shadertoy, GLSL Sandbox and gl-transitions sources are read as the ISF they
         // convert to, their errors and warnings placed at the user's own lines.
-        if crate::dialect::detect(source).is_some() || crate::dialect::is_json(source) {
+        if crate::dialect::is_foreign(source) {
             // Shadertoy's media, by file name: beside the file, or in `media/` there.
             let options = crate::dialect::ConvertOptions {
                 media_dirs: base_dir
