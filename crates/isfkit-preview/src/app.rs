@@ -287,8 +287,10 @@ impl App<'_> {
         }
         let keyboard = isfkit_render::format::dialect::SHADERTOY_KEYBOARD;
         if scene.input(keyboard).is_ok() {
-            if let Err(e) = scene.set_image(keyboard, self.keyboard.image()) {
-                self.status = format!("keyboard: {e}");
+            if let Some(image) = self.keyboard.changed_image() {
+                if let Err(e) = scene.set_image(keyboard, image) {
+                    self.status = format!("keyboard: {e}");
+                }
             }
         }
         let opts = RenderOptions::new(w, h, self.clock.time);
@@ -340,6 +342,7 @@ impl App<'_> {
                 self.error = Some(engine_error_text(&self.args.shader, &e));
                 if let Some(old) = self.fallback.take() {
                     self.scene = Some(old);
+                    self.keyboard.touch();
                 }
             }
         }

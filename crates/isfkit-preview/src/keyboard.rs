@@ -10,6 +10,8 @@ pub struct Keyboard {
     held: [bool; 256],
     pressed: [bool; 256],
     toggled: [bool; 256],
+    /// The texture changed since [`Keyboard::changed_image`] last gave it.
+    changed: bool,
 }
 
 impl Default for Keyboard {
@@ -18,6 +20,7 @@ impl Default for Keyboard {
             held: [false; 256],
             pressed: [false; 256],
             toggled: [false; 256],
+            changed: true,
         }
     }
 }
@@ -34,6 +37,7 @@ impl Keyboard {
             return false;
         }
         self.held[k] = down;
+        self.changed = true;
         if down {
             self.pressed[k] = true;
             self.toggled[k] = !self.toggled[k];
@@ -45,7 +49,18 @@ impl Keyboard {
     pub fn end_frame(&mut self) -> bool {
         let any = self.pressed.iter().any(|p| *p);
         self.pressed = [false; 256];
+        self.changed |= any;
         any
+    }
+
+    /// A new scene needs the texture, changed or not.
+    pub fn touch(&mut self) {
+        self.changed = true;
+    }
+
+    /// The texture, when it changed since this last gave it (so a frame uploads it only then).
+    pub fn changed_image(&mut self) -> Option<ImageData> {
+        std::mem::take(&mut self.changed).then(|| self.image())
     }
 
     /// The texture (rows top to bottom as images are stored: toggles, presses, held).

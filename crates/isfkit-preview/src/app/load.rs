@@ -72,6 +72,7 @@ impl App<'_> {
         }
         self.pending_controls = Some(controls);
         self.scene = Some(scene);
+        self.keyboard.touch();
         self.program = Some(program);
         Ok(())
     }
@@ -166,6 +167,7 @@ impl App<'_> {
         self.carry_into(&scene);
         // The new scene has none of the footage's frames yet.
         self.moving.forget_shown();
+        self.keyboard.touch();
         self.fallback = self.scene.replace(scene);
         self.program = Some(program);
         self.error = None;
@@ -226,6 +228,7 @@ impl App<'_> {
                     ui.controls.apply_files(&scene);
                 }
                 self.scene = Some(scene);
+                self.keyboard.touch();
                 self.fallback = None;
                 self.clock.time = self.args.time;
                 self.need_render = true;
