@@ -1,7 +1,6 @@
 //! `isf convert`: Shadertoy, GLSL Sandbox and gl-transitions sources to ISF files. The
 //! conversion is `isfkit_format::dialect`'s; this writes the files.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -39,19 +38,14 @@ fn parse_dialect(s: &str) -> Result<Dialect, String> {
     Dialect::parse(s).ok_or_else(|| format!("unknown dialect '{s}': one of {}", Dialect::NAMES))
 }
 
-/// Reads a text file the way shaders are read (size-capped, UTF-8 outside comments).
+/// Reads a text file the way shaders are read (size-capped, UTF-8 outside comments); `-` is
+/// standard input.
 fn read_text(path: &Path) -> Result<String, Failure> {
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_SHADER_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::usage(format!("error: cannot read standard input: {e}")))?;
-        bytes
-    } else {
-        read_file_capped(path, MAX_SHADER_BYTES, "shader file")
-            .map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", path.display())))?
-    };
+    if path == Path::new("-") {
+        return crate::read_stdin_shader();
+    }
+    let bytes = read_file_capped(path, MAX_SHADER_BYTES, "shader file")
+        .map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", path.display())))?;
     decode_glsl(&bytes).map_err(|d| Failure {
         code: ErrorKind::InvalidShader.exit_code(),
         message: d.render(&path.display().to_string()),

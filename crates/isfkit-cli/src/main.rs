@@ -584,33 +584,37 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
         )));
     }
     if args.shader == Path::new("-") {
-        use isfkit_format::limits::MAX_SHADER_BYTES;
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_SHADER_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                Failure::usage(format!(
-                    "error: cannot read the shader from standard input: {e}"
-                ))
-            })?;
-        if bytes.len() as u64 > MAX_SHADER_BYTES {
-            return Err(Failure::usage(
-                "error: the shader on standard input is larger than the shader file limit of 1 MiB"
-                    .to_owned(),
-            ));
-        }
-        let text = isfkit_render::format::decode_glsl(&bytes).map_err(|d| {
-            Failure::usage(format!(
-                "error: the shader on standard input is not text: line {}, column {}: {}",
-                d.line, d.column, d.message
-            ))
-        })?;
-        args.stdin_source = Some(text);
+        args.stdin_source = Some(read_stdin_shader()?);
         args.shader = PathBuf::from("<stdin>");
     }
     Ok(())
+}
+
+/// The shader on standard input (`-`): at most the shader file limit, text.
+pub(crate) fn read_stdin_shader() -> Result<String, Failure> {
+    use isfkit_format::limits::MAX_SHADER_BYTES;
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_SHADER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Failure::usage(format!(
+                "error: cannot read the shader from standard input: {e}"
+            ))
+        })?;
+    if bytes.len() as u64 > MAX_SHADER_BYTES {
+        return Err(Failure::usage(
+            "error: the shader on standard input is larger than the shader file limit of 1 MiB"
+                .to_owned(),
+        ));
+    }
+    isfkit_render::format::decode_glsl(&bytes).map_err(|d| {
+        Failure::usage(format!(
+            "error: the shader on standard input is not text: line {}, column {}: {}",
+            d.line, d.column, d.message
+        ))
+    })
 }
 
 fn finding_json(f: &Finding) -> serde_json::Value {
