@@ -253,10 +253,25 @@ pub fn run_task(
     interrupted: &AtomicBool,
     on_frame: &mut dyn FnMut(),
 ) -> TaskResult {
+    run_prepared(engine, task, None, options, encoders, interrupted, on_frame)
+}
+
+/// [`run_task`] with the task's shader already loaded (and its pipelines built) into
+/// `prepared`, a fresh scene of `engine`; `None` loads it.
+pub(crate) fn run_prepared(
+    engine: &Engine,
+    task: &Task,
+    prepared: Option<Scene>,
+    options: &RunOptions,
+    encoders: &EncoderPool,
+    interrupted: &AtomicBool,
+    on_frame: &mut dyn FnMut(),
+) -> TaskResult {
     let started = std::time::Instant::now();
     let mut run = TaskRun {
         engine,
         task,
+        prepared,
         options,
         encoders,
         interrupted,
@@ -305,6 +320,8 @@ pub fn run_task(
 struct TaskRun<'a> {
     engine: &'a Engine,
     task: &'a Task,
+    /// The task's scene, loaded ahead (taken by the run).
+    prepared: Option<Scene>,
     options: &'a RunOptions,
     encoders: &'a EncoderPool,
     interrupted: &'a AtomicBool,
@@ -335,9 +352,10 @@ impl TaskRun<'_> {
     /// sound track.
     fn scene(&mut self) -> Result<(Scene, Moving, Option<Arc<Sound>>), TaskError> {
         let task = self.task;
-        let scene = match &task.source {
-            Some(text) => self.engine.load_source(text, None),
-            None => self.engine.load(&task.shader),
+        let scene = match (self.prepared.take(), &task.source) {
+            (Some(scene), _) => Ok(scene),
+            (None, Some(text)) => self.engine.load_source(text, None),
+            (None, None) => self.engine.load(&task.shader),
         }
         .map_err(|e| self.engine_error(&e))?;
         let name = task.shader.display().to_string();

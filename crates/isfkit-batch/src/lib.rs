@@ -16,6 +16,11 @@
 //! Progress display, Ctrl-C handling, spawning and killing worker processes and exit codes are
 //! the runner's business (the CLI's `batch` module).
 
+// Proving an engine handle `Send` for the preparing threads walks wgpu's and naga's types
+// deeper than the default limit.
+#![recursion_limit = "256"]
+
+mod ahead;
 pub mod executor;
 pub mod keys;
 pub mod lead_in;

@@ -3,12 +3,14 @@
 //! batch runner and the Ray actors all render through it.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use isfkit_output::{EncoderPool, OutputError};
 use isfkit_render::{Backend, CleanupReport, Engine, Error};
 
-use crate::executor::{run_task, RunOptions, TaskResult};
+use crate::ahead::Ahead;
+use crate::executor::{run_prepared, RunOptions, TaskResult};
 use crate::plan::Task;
 
 /// How to set a runner up.
@@ -37,7 +39,9 @@ impl Default for RunnerConfig {
 /// An engine with an encoder pool registered as a participant of its shutdown (the pool
 /// stops, writing what it holds, before the GPU objects are released).
 pub struct Runner {
-    engine: Engine,
+    /// Threads preparing the plan's next tasks (see [`Runner::prepare`]); stopped first.
+    ahead: Mutex<Option<Ahead>>,
+    engine: Arc<Engine>,
     encoders: EncoderPool,
 }
 
@@ -49,7 +53,24 @@ impl Runner {
         let engine = Engine::new(engine_config)?;
         let encoders = EncoderPool::new(config.threads, config.in_flight.max(2).saturating_mul(2));
         engine.register_participant(encoders.participant(Duration::from_secs(60)))?;
-        Ok(Runner { engine, encoders })
+        Ok(Runner {
+            ahead: Mutex::new(None),
+            engine: Arc::new(engine),
+            encoders,
+        })
+    }
+
+    /// Tells the runner the tasks it will be asked to run, in order: their shaders are loaded
+    /// and their pipelines built on threads of their own (one per core), a few tasks ahead of
+    /// the one running, so a plan of many shaders compiles them side by side. Each task still
+    /// runs (and fails) as it would alone; a task run out of order or not at all is passed
+    /// over. A later call replaces the plan.
+    pub fn prepare(&self, tasks: &[Task]) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut ahead = self.ahead.lock().unwrap_or_else(|p| p.into_inner());
+        // The old threads stop (and drop what they prepared) before new ones start.
+        drop(ahead.take());
+        *ahead = Some(Ahead::start(self.engine.clone(), tasks, threads));
     }
 
     /// Runs `task` (see [`run_task`]); `on_frame` is called once per frame handed over for
@@ -61,9 +82,16 @@ impl Runner {
         interrupted: &AtomicBool,
         on_frame: &mut dyn FnMut(),
     ) -> TaskResult {
-        run_task(
+        let prepared = self
+            .ahead
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .and_then(|a| a.take(task));
+        run_prepared(
             &self.engine,
             task,
+            prepared,
             options,
             &self.encoders,
             interrupted,
@@ -85,6 +113,7 @@ impl Runner {
     /// Writes every queued frame, then shuts the engine down: the frames the pool wrote (or
     /// its error) and the cleanup report.
     pub fn finish(self) -> (Result<u64, OutputError>, CleanupReport) {
+        drop(self.ahead.lock().unwrap_or_else(|p| p.into_inner()).take());
         let written = self.encoders.finish();
         (written, self.engine.shutdown())
     }

@@ -45,6 +45,12 @@ pub struct BatchArgs {
     /// Encoder threads (0 = one per core).
     #[arg(long, default_value_t = 0, value_parser = crate::limits::parse_threads)]
     threads: usize,
+    /// Engines rendering tasks side by side, each on a device of its own (0 = one per core
+    /// on a CPU renderer such as lavapipe, which compiles a shader at its first draw on the
+    /// device's one thread; 1 on a GPU, where one engine builds the next tasks' pipelines on
+    /// other threads).
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::parse_threads)]
+    lanes: usize,
     /// DATE of frame 0 for jobs whose entry (or `defaults`) sets no `date:`:
     /// YYYY-MM-DDTHH:MM:SS. Default: the wall clock as each frame renders.
     #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
@@ -348,79 +354,132 @@ pub fn run(args: BatchArgs) -> ExitCode {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     overall.set_prefix("all");
-    let runner = if args.isolate {
-        None
-    } else {
-        match Runner::new(RunnerConfig {
-            deadline: Duration::from_secs_f64(args.deadline),
-            threads: args.threads,
-            in_flight: args.in_flight,
-            ..Default::default()
-        }) {
-            Ok(r) => Some(r),
+    let config = RunnerConfig {
+        deadline: Duration::from_secs_f64(args.deadline),
+        threads: args.threads,
+        in_flight: args.in_flight,
+        ..Default::default()
+    };
+    let mut runners = Vec::new();
+    if !args.isolate {
+        match Runner::new(config) {
+            Ok(r) => runners.push(r),
             Err(e) => {
                 eprintln!("{}", e.render(&job));
                 return ExitCode::from(e.kind().exit_code());
             }
         }
-    };
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let lanes = match (args.lanes, runners.first()) {
+        (_, None) => 1,
+        (0, Some(r)) if r.engine().is_software() => cores,
+        (0, Some(_)) => 1,
+        (n, _) => n,
+    }
+    .min(tasks.len().max(1));
+    while !runners.is_empty() && runners.len() < lanes {
+        match Runner::new(config) {
+            Ok(r) => runners.push(r),
+            // Fewer lanes: the ones there are take the tasks.
+            Err(e) => {
+                tracing::warn!("a further engine could not start ({e}); {} lanes", runners.len());
+                break;
+            }
+        }
+    }
+    if let [runner] = runners.as_slice() {
+        // One engine: the next tasks' shaders compile on other threads while one renders.
+        runner.prepare(&tasks);
+    }
     let options = args.run_options();
     let started = Instant::now();
-    let mut results = Vec::new();
-    // Once a frame passed its deadline in this process, its work may still run on the GPU
-    // (lavapipe: on the rasterizer threads every device here shares) and later frames
-    // would not finish either: the remaining tasks run in worker processes.
-    let mut hung = false;
-    for task in &tasks {
-        if interrupted.load(Ordering::Relaxed) {
-            break;
-        }
-        let bar = bars.add(indicatif::ProgressBar::new(task.frames.len() as u64));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{prefix:>12} {bar:40} {pos}/{len}  {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_prefix(task.shader_name());
-        let mut tick = || {
-            bar.inc(1);
-            overall.inc(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (sender, received) = std::sync::mpsc::channel::<(usize, TaskResult)>();
+    // Each lane takes the next task of the plan until none is left; results come back here
+    // as they end and are put back in plan order for the summary.
+    let mut results: Vec<(usize, TaskResult)> = Vec::new();
+    std::thread::scope(|scope| {
+        let lane_runners: Vec<Option<&Runner>> = if runners.is_empty() {
+            vec![None]
+        } else {
+            runners.iter().map(Some).collect()
         };
-        let r = match &runner {
-            _ if task.broken.is_some() => TaskResult::failed(
-                task,
-                ErrorKind::InvalidShader,
-                task.broken.clone().unwrap_or_default(),
-                0.0,
-            ),
-            Some(runner) if !hung => {
-                let r = runner.run(task, &options, &interrupted, &mut tick);
-                if runner.has_hung_work() {
-                    hung = true;
-                    if !args.json {
-                        bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks run in worker processes"));
+        for runner in lane_runners {
+            let sender = sender.clone();
+            let (args, tasks, bars, overall, options, interrupted, next) =
+                (&args, &tasks, &bars, &overall, &options, &interrupted, &next);
+            scope.spawn(move || {
+                // Once a frame passed its deadline in this lane, its work may still run on
+                // the GPU (lavapipe: on the rasterizer threads every device here shares) and
+                // later frames would not finish either: its remaining tasks run in worker
+                // processes.
+                let mut hung = false;
+                loop {
+                    if interrupted.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(task) = tasks.get(i) else { break };
+                    let bar = bars.add(indicatif::ProgressBar::new(task.frames.len() as u64));
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{prefix:>12} {bar:40} {pos}/{len}  {msg}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    bar.set_prefix(task.shader_name());
+                    let mut tick = || {
+                        bar.inc(1);
+                        overall.inc(1);
+                    };
+                    let r = match runner {
+                        _ if task.broken.is_some() => TaskResult::failed(
+                            task,
+                            ErrorKind::InvalidShader,
+                            task.broken.clone().unwrap_or_default(),
+                            0.0,
+                        ),
+                        Some(runner) if !hung => {
+                            let r = runner.run(task, options, interrupted, &mut tick);
+                            if runner.has_hung_work() {
+                                hung = true;
+                                runner.prepare(&[]);
+                                if !args.json {
+                                    bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks of its lane run in worker processes"));
+                                }
+                            }
+                            r
+                        }
+                        _ => run_isolated(
+                            args,
+                            task,
+                            Duration::from_secs_f64(args.task_timeout),
+                            &mut tick,
+                        ),
+                    };
+                    overall.inc(r.frames_skipped);
+                    // Only the overall bar and the running tasks stay on screen.
+                    bar.finish_and_clear();
+                    if let Some(e) = &r.error {
+                        if !args.json {
+                            bars.suspend(|| eprintln!("error: {}: {}", task.origin, e));
+                        }
+                    }
+                    if sender.send((i, r)).is_err() {
+                        break;
                     }
                 }
-                r
-            }
-            _ => run_isolated(
-                &args,
-                task,
-                Duration::from_secs_f64(args.task_timeout),
-                &mut tick,
-            ),
-        };
-        overall.inc(r.frames_skipped);
-        // Only the overall bar and the running task stay on screen.
-        bar.finish_and_clear();
-        if let Some(e) = &r.error {
-            if !args.json {
-                bars.suspend(|| eprintln!("error: {}: {}", task.origin, e));
-            }
+            });
         }
-        results.push(r);
-    }
+        drop(sender);
+        results.extend(received.iter());
+    });
+    results.sort_by_key(|(i, _)| *i);
+    let mut results: Vec<TaskResult> = results.into_iter().map(|(_, r)| r).collect();
     // Every queued frame is written before the summary.
-    let cleanup = runner.map(|runner| {
+    let mut cleanup = Vec::new();
+    for runner in runners {
         let (written, report) = runner.finish();
         if let Err(e) = written {
             results.push(TaskResult {
@@ -430,15 +489,15 @@ pub fn run(args: BatchArgs) -> ExitCode {
                 ..Default::default()
             });
         }
-        report
-    });
+        cleanup.push(report);
+    }
     overall.finish_and_clear();
     let summary = Summary::new(
         tasks.len(),
         results,
         started.elapsed().as_secs_f64(),
         interrupted.load(Ordering::Relaxed),
-        cleanup.as_ref().is_none_or(|c| c.ok()),
+        cleanup.iter().all(|c| c.ok()),
     );
     if args.json {
         // Through a JSON value: its keys print sorted, as they always have.
@@ -469,7 +528,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
             eprintln!("  failed: {}", f.shader);
         }
     }
-    if let Some(c) = cleanup.filter(|c| !c.ok()) {
+    for c in cleanup.iter().filter(|c| !c.ok()) {
         eprintln!("{c}");
     }
     crate::exit_code(if summary.interrupted {

@@ -3,6 +3,10 @@
 //! Exit codes: 0 success; 1 the shader is invalid or the render failed; 2 usage or I/O
 //! error (bad arguments, missing files, bad input values); 3 the cleanup report found a leak.
 
+// Proving a runner `Sync` for the batch lanes walks wgpu's and naga's types deeper than the
+// default limit.
+#![recursion_limit = "256"]
+
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

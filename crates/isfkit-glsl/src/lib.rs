@@ -15,6 +15,7 @@ pub mod nesting;
 mod program;
 mod rename;
 mod rewrite;
+pub mod specialise;
 mod validation;
 pub mod words;
 
@@ -585,6 +586,7 @@ fn parse_stage(src: &mut StageSource, out: &mut Vec<StageDiagnostic>) -> Option<
         }
     };
     lower::lower(&mut module);
+    specialise::pass_index(&mut module);
     let mut validator = naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
         naga::valid::Capabilities::all(),
@@ -602,12 +604,25 @@ fn parse_stage(src: &mut StageSource, out: &mut Vec<StageDiagnostic>) -> Option<
         shader_stage: stage,
         entry_point: "main".into(),
     };
-    if let Err(e) = naga::back::spv::write_vec(
-        &module,
-        &info,
-        &naga::back::spv::Options::default(),
-        Some(&pipeline),
-    ) {
+    // With the pass index set, as the engine sets it for each pass's pipeline.
+    let mut constants = naga::back::PipelineConstants::default();
+    if specialise::reads_pass_index_constant(&module) {
+        constants.insert(specialise::PASS_INDEX_CONSTANT.into(), 0.0);
+    }
+    let specialised =
+        naga::back::pipeline_constants::process_overrides(&module, &info, None, &constants);
+    let written = specialised
+        .map_err(|e| e.to_string())
+        .and_then(|(m, i)| {
+            naga::back::spv::write_vec(
+                &m,
+                &i,
+                &naga::back::spv::Options::default(),
+                Some(&pipeline),
+            )
+            .map_err(|e| e.to_string())
+        });
+    if let Err(e) = written {
         out.push(naga_errors::map_diagnostic(
             src,
             None,

@@ -242,6 +242,16 @@ impl Engine {
         )
     }
 
+    /// Whether the engine's adapter renders on the CPU (lavapipe, llvmpipe, WARP,
+    /// SwiftShader). Such a driver compiles a shader at its first draw, on its one queue
+    /// thread, so shaders compile side by side only on devices (engines) of their own.
+    pub fn is_software(&self) -> bool {
+        let st = lock_state(&self.inner);
+        st.gpu
+            .as_ref()
+            .is_some_and(|g| crate::probe::is_software(&g.adapter_info))
+    }
+
     /// How long a render may wait for the GPU.
     pub fn deadline(&self) -> Duration {
         self.inner.deadline()
@@ -385,6 +395,23 @@ fn verify_freed(before: &ResourceSummary, after: &ResourceSummary, freed: Freed)
             "pool freed objects the registry still lists"
         );
     }
+}
+
+/// The render size must fit the device.
+fn check_size(gpu: &Gpu, opts: &RenderOptions) -> Result<()> {
+    let max = gpu.max_texture_size;
+    if opts.width == 0 || opts.height == 0 || opts.width > max || opts.height > max {
+        return Err(Error::Size {
+            width: opts.width,
+            height: opts.height,
+            reason: if opts.width == 0 || opts.height == 0 {
+                "width and height must be at least 1".into()
+            } else {
+                format!("the device allows at most {max}x{max}")
+            },
+        });
+    }
+    Ok(())
 }
 
 impl Drop for Engine {
@@ -577,6 +604,24 @@ impl EngineInner {
         self.finish_readback(scene, pending)
     }
 
+    /// See [`crate::Scene::prepare`]. The engine's lock is held until the scene's is taken
+    /// (the order every render takes them in), then let go: a re-initialisation or shutdown
+    /// meanwhile waits for the scene's lock, then drops what was built.
+    pub(crate) fn prepare(
+        &self,
+        scene: &Arc<Mutex<SceneState>>,
+        opts: &RenderOptions,
+    ) -> Result<()> {
+        let mut st = lock_state(self);
+        self.ensure_gpu(&mut st)?;
+        let gpu = st.gpu.clone().ok_or(Error::ShutDown)?;
+        check_size(&gpu, opts)?;
+        let mut s = lock_scene(scene);
+        drop(st);
+        passes::ensure_scene_gpu(&gpu, &mut s)?;
+        passes::ensure_pipelines(&gpu, &mut s, opts)
+    }
+
     /// Encodes and submits one frame of `scene`; with `readback`, also copies the output into
     /// a pooled buffer and asks for it to be mapped, without waiting. Per-frame state
     /// (FRAMEINDEX, TIMEDELTA, events) advances here.
@@ -590,18 +635,7 @@ impl EngineInner {
         self.ensure_gpu(&mut st)?;
         let st = &mut *st;
         let gpu = st.gpu.clone().ok_or(Error::ShutDown)?;
-        let max = gpu.max_texture_size;
-        if opts.width == 0 || opts.height == 0 || opts.width > max || opts.height > max {
-            return Err(Error::Size {
-                width: opts.width,
-                height: opts.height,
-                reason: if opts.width == 0 || opts.height == 0 {
-                    "width and height must be at least 1".into()
-                } else {
-                    format!("the device allows at most {max}x{max}")
-                },
-            });
-        }
+        check_size(&gpu, opts)?;
         let shared = st.shared.as_ref().ok_or(Error::ShutDown)?;
         let mut s = lock_scene(scene);
         let pool = &mut st.pool;

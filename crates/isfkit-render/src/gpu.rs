@@ -369,6 +369,7 @@ impl Gpu {
 
     /// A pipeline drawing the six-vertex quad of the generated vertex stages (no vertex
     /// buffers, no blending) into one colour target of `format`, registered under `label`.
+    /// `constants` are the values of each stage's overrides (vertex, fragment).
     #[track_caller]
     pub fn quad_pipeline(
         &self,
@@ -377,7 +378,9 @@ impl Gpu {
         vertex: &wgpu::ShaderModule,
         fragment: &wgpu::ShaderModule,
         format: wgpu::TextureFormat,
+        constants: [&[(&str, f64)]; 2],
     ) -> Tracked<wgpu::RenderPipeline> {
+        let [vertex_constants, fragment_constants] = constants;
         let p = self
             .device
             .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
@@ -386,7 +389,10 @@ impl Gpu {
                 vertex: wgpu::VertexState {
                     module: vertex,
                     entry_point: Some("main"),
-                    compilation_options: Default::default(),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: vertex_constants,
+                        ..Default::default()
+                    },
                     buffers: &[],
                 },
                 primitive: wgpu::PrimitiveState::default(),
@@ -395,7 +401,10 @@ impl Gpu {
                 fragment: Some(wgpu::FragmentState {
                     module: fragment,
                     entry_point: Some("main"),
-                    compilation_options: Default::default(),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: fragment_constants,
+                        ..Default::default()
+                    },
                     targets: &[Some(wgpu::ColorTargetState {
                         format,
                         blend: None,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::frame::Pixels;
 use crate::gpu::{Gpu, BYTE_FORMAT};
 use crate::pool::PooledTexture;
-use crate::registry::ResourceKind;
+use crate::registry::{ResourceKind, Tracked};
 use crate::scene_state::{RenderOptions, SceneGpu, SceneState};
 use crate::shared::Shared;
 use crate::value::Value;
@@ -106,6 +106,8 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
         inputs: HashMap::new(),
         uniforms,
         pipelines: HashMap::new(),
+        pass_constant: [&s.program.vertex_module, &s.program.fragment_module]
+            .map(isfkit_glsl::specialise::reads_pass_index_constant),
         pipeline_layout,
         bind_group_layout,
         fragment,
@@ -116,26 +118,143 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
     Ok(sg)
 }
 
-pub(crate) fn pipeline_for<'a>(
+/// The pipeline a pass draws with: per pass when a stage reads the pass index as a pipeline
+/// constant (see [`isfkit_glsl::specialise`]), else one per target format.
+pub(crate) type PipelineKey = (Option<usize>, wgpu::TextureFormat);
+
+/// The format pass `i` of `doc` draws into.
+fn pass_format(
     gpu: &Gpu,
-    sg: &'a mut SceneGpu,
-    label: &str,
-    format: wgpu::TextureFormat,
-) -> Result<&'a wgpu::RenderPipeline> {
-    if !sg.pipelines.contains_key(&format) {
-        // Its own error scope: a pipeline that failed is not cached.
-        let tracked = gpu.capture(|| {
-            Ok(gpu.quad_pipeline(
-                &format!("{label} pipeline {format:?}"),
-                &sg.pipeline_layout,
-                &sg.vertex,
-                &sg.fragment,
-                format,
-            ))
-        })?;
-        sg.pipelines.insert(format, tracked);
+    doc: &isfkit_format::IsfDocument,
+    i: usize,
+    opts: &RenderOptions,
+) -> wgpu::TextureFormat {
+    let last = i + 1 == doc.passes.len();
+    if last && opts.float_output || doc.passes[i].float {
+        gpu.float_format
+    } else {
+        BYTE_FORMAT
     }
-    Ok(&sg.pipelines[&format])
+}
+
+fn pipeline_key(sg: &SceneGpu, pass: usize, format: wgpu::TextureFormat) -> PipelineKey {
+    let per_pass = sg.pass_constant.iter().any(|&c| c);
+    (per_pass.then_some(pass), format)
+}
+
+/// Builds the scene's GPU objects for the current device if it has none (or those of an
+/// older device), in their own error scope: objects that failed to build are not kept. A
+/// panic inside wgpu or naga while it translates the modules to the backend's language is the
+/// shader's error, not the caller's crash.
+pub(crate) fn ensure_scene_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<()> {
+    if s.gpu
+        .as_ref()
+        .is_none_or(|g| g.generation != gpu.generation)
+    {
+        s.gpu = None;
+        let sg = gpu.capture(|| {
+            isfkit_glsl::catch_compiler_panic(|| build_gpu(gpu, s)).unwrap_or_else(|payload| {
+                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
+                    payload,
+                )))
+            })
+        })?;
+        s.gpu = Some(sg);
+    }
+    Ok(())
+}
+
+/// Builds the pipelines every pass of a frame drawn with `opts` needs that the scene does not
+/// have yet. Each is the driver's compile of the shader (most of a first frame), so they are
+/// built side by side, one thread per core. Each has its own error scope: a pipeline that
+/// failed is not kept, and the first failure (in pass order) is returned.
+pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptions) -> Result<()> {
+    let label = s.label.clone();
+    let sg = s.gpu.as_mut().expect("scene GPU state built first");
+    let mut wanted: Vec<PipelineKey> = Vec::new();
+    for i in 0..s.doc.passes.len() {
+        let key = pipeline_key(sg, i, pass_format(gpu, &s.doc, i, opts));
+        if !sg.pipelines.contains_key(&key) && !wanted.contains(&key) {
+            wanted.push(key);
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let sg_ref = &*sg;
+    let build = |key: PipelineKey| -> Result<Tracked<wgpu::RenderPipeline>> {
+        let (pass, format) = key;
+        let value = [(isfkit_glsl::specialise::PASS_INDEX_CONSTANT, pass.unwrap_or(0) as f64)];
+        let constants = sg_ref.pass_constant.map(|c| if c { &value[..] } else { &[][..] });
+        let name = match pass {
+            Some(i) => format!("{label} pipeline pass {i} {format:?}"),
+            None => format!("{label} pipeline {format:?}"),
+        };
+        gpu.capture(|| {
+            isfkit_glsl::catch_compiler_panic(|| {
+                Ok(gpu.quad_pipeline(
+                    &name,
+                    &sg_ref.pipeline_layout,
+                    &sg_ref.vertex,
+                    &sg_ref.fragment,
+                    format,
+                    constants,
+                ))
+            })
+            .unwrap_or_else(|payload| {
+                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
+                    payload,
+                )))
+            })
+        })
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(wanted.len());
+    let built: Vec<(PipelineKey, Result<Tracked<wgpu::RenderPipeline>>)> = if threads <= 1 {
+        wanted.iter().map(|&k| (k, build(k))).collect()
+    } else {
+        // Work is taken in pass order; each thread runs with the compiler's stack (the
+        // backend's translation recurses per level of nesting, as naga does).
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results = std::sync::Mutex::new(Vec::new());
+        let work = || loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&key) = wanted.get(i) else { break };
+            let r = build(key);
+            results
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((i, key, r));
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let spawned = std::thread::Builder::new()
+                    .name("isfkit-pipelines".into())
+                    .stack_size(isfkit_glsl::nesting::NAGA_STACK_BYTES)
+                    .spawn_scoped(scope, work);
+                if spawned.is_err() {
+                    // No thread to be had: this one takes the work that is left.
+                    work();
+                }
+            }
+        });
+        let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+        results.sort_by_key(|(i, _, _)| *i);
+        results.into_iter().map(|(_, k, r)| (k, r)).collect()
+    };
+    let mut first_error = None;
+    for (key, r) in built {
+        match r {
+            Ok(p) => {
+                sg.pipelines.insert(key, p);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// Uploads image inputs whose data changed (or all, after a new device), and the audio
@@ -391,23 +510,8 @@ pub(crate) fn encode_frame(
     opts: &RenderOptions,
     cache_bind_groups: bool,
 ) -> Result<(PooledTexture, wgpu::CommandBuffer)> {
-    if s.gpu
-        .as_ref()
-        .is_none_or(|g| g.generation != gpu.generation)
-    {
-        s.gpu = None;
-        // Its own error scope: objects that failed to build are not kept. A panic inside wgpu
-        // or naga while it translates the modules to the backend's language or creates the
-        // pipelines is the shader's error, not the caller's crash.
-        let sg = gpu.capture(|| {
-            isfkit_glsl::catch_compiler_panic(|| build_gpu(gpu, s)).unwrap_or_else(|payload| {
-                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
-                    payload,
-                )))
-            })
-        })?;
-        s.gpu = Some(sg);
-    }
+    ensure_scene_gpu(gpu, s)?;
+    ensure_pipelines(gpu, s, opts)?;
     let mut sg = s.gpu.take().expect("scene GPU state just built");
     if !cache_bind_groups {
         sg.bind_groups.clear();
@@ -465,11 +569,7 @@ fn encode_passes(
                     max,
                 )
             });
-        let format = if last && opts.float_output || pass.float {
-            gpu.float_format
-        } else {
-            BYTE_FORMAT
-        };
+        let format = pass_format(gpu, &s.doc, i, opts);
         let target = pool.texture(gpu, w, h, format);
         if let (true, Some(name)) = (pass.persistent, pass.target.as_ref()) {
             // A persistent target whose size changed keeps its content, scaled.
@@ -524,7 +624,7 @@ fn encode_passes(
                 ))
             })
             .collect::<Result<_>>()?;
-        let pipeline = pipeline_for(gpu, sg, &label, format)?.clone();
+        let pipeline = (*sg.pipelines[&pipeline_key(sg, i, format)]).clone();
         let key = (i, pooled_views.iter().map(|(_, v)| v.clone()).collect());
         let bind_group: wgpu::BindGroup = match sg.bind_groups.get(&key) {
             Some(bg) => (**bg).clone(),

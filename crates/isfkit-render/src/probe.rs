@@ -21,6 +21,15 @@ pub struct AdapterReport {
     pub float32_filterable: bool,
 }
 
+/// Whether the adapter renders on the CPU (lavapipe, llvmpipe, WARP, SwiftShader).
+pub(crate) fn is_software(info: &wgpu::AdapterInfo) -> bool {
+    let lower = info.name.to_ascii_lowercase();
+    info.device_type == wgpu::DeviceType::Cpu
+        || ["llvmpipe", "lavapipe", "swiftshader", "softpipe", "warp"]
+            .iter()
+            .any(|s| lower.contains(s))
+}
+
 /// Lists the adapters of each backend, each backend on an instance of its own (dropped
 /// before returning). `auto` picks the first native backend with an adapter (Vulkan, Metal,
 /// DX12), preferring high-performance adapters, and GL only when none has one.
@@ -44,11 +53,7 @@ pub fn probe_adapters() -> Vec<AdapterReport> {
                 wgpu::DeviceType::Cpu => "cpu",
                 wgpu::DeviceType::Other => "other",
             };
-            let lower = info.name.to_ascii_lowercase();
-            let software = info.device_type == wgpu::DeviceType::Cpu
-                || ["llvmpipe", "lavapipe", "swiftshader", "softpipe", "warp"]
-                    .iter()
-                    .any(|s| lower.contains(s));
+            let software = is_software(&info);
             out.push(AdapterReport {
                 backend: backend.name(),
                 name: info.name,

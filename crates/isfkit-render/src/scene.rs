@@ -127,6 +127,16 @@ impl Scene {
         self.engine.render(&self.state, opts)
     }
 
+    /// Builds what a first frame drawn with `opts` needs without drawing it: the scene's GPU
+    /// objects and every pass's pipeline (the driver's compile, most of a first frame). Meant
+    /// for a thread that prepares the next shaders while another renders: it holds the engine
+    /// only to take its device, so renders of other scenes go on meanwhile. Errors are the
+    /// ones the first render would give.
+    pub fn prepare(&self, opts: &RenderOptions) -> Result<()> {
+        check_options(opts)?;
+        self.engine.prepare(&self.state, opts)
+    }
+
     /// What the shader uses (persistent buffers, FRAMEINDEX, TIMEDELTA, DATE, audio and
     /// image inputs), read from its parsed code.
     pub fn facts(&self) -> isfkit_glsl::Facts {

@@ -65,7 +65,9 @@ pub(crate) struct SceneGpu {
     pub persistent: HashMap<String, PooledTexture>,
     pub inputs: HashMap<String, Tracked<TextureAndView>>,
     pub uniforms: Vec<Tracked<wgpu::Buffer>>,
-    pub pipelines: HashMap<wgpu::TextureFormat, Tracked<wgpu::RenderPipeline>>,
+    pub pipelines: HashMap<crate::passes::PipelineKey, Tracked<wgpu::RenderPipeline>>,
+    /// Whether the vertex and the fragment module read the pass index as a pipeline constant.
+    pub pass_constant: [bool; 2],
     pub pipeline_layout: Tracked<wgpu::PipelineLayout>,
     pub bind_group_layout: Tracked<wgpu::BindGroupLayout>,
     pub fragment: Tracked<wgpu::ShaderModule>,

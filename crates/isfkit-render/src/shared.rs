@@ -123,6 +123,7 @@ impl Shared {
                 &self.blit_vs,
                 &self.blit_fs,
                 format,
+                [&[], &[]],
             );
             pipes.push((format, p));
         }
