@@ -77,3 +77,55 @@ fn every_image_name_feeds_the_inputs_not_named() {
     written.unwrap();
     assert!(report.ok(), "{report}");
 }
+
+fn still(dir: &Path, shader: &str, name: &str) -> Task {
+    let output = Output::Stills {
+        template: dir.join(format!("{name}.png")).display().to_string(),
+        format: StillFormat::Png { bits: 8 },
+    };
+    Task::new(shaders().join(shader), (16, 8), 30.0, 1, output)
+}
+
+#[test]
+fn a_runner_told_its_plan_renders_each_task_as_it_would_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = vec![
+        still(dir.path(), "gradient.fs", "gradient"),
+        still(dir.path(), "no_such_shader.fs", "missing"),
+        still(dir.path(), "persistent.fs", "passed_over"),
+        still(dir.path(), "multipass_sizes.fs", "multipass"),
+    ];
+    let never = AtomicBool::new(false);
+    let run = |runner: &Runner, task: &Task| {
+        runner.run(task, &RunOptions::default(), &never, &mut || {})
+    };
+    let prepared = Runner::new(RunnerConfig::default()).unwrap();
+    prepared.prepare(&plan);
+    let ahead = [&plan[0], &plan[1], &plan[3]].map(|t| run(&prepared, t));
+    let ahead_pixels = ["gradient", "multipass"].map(|n| {
+        std::fs::read(dir.path().join(format!("{n}.png"))).unwrap()
+    });
+    let (written, report) = prepared.finish();
+    written.unwrap();
+    assert!(report.ok(), "{report}");
+    assert!(
+        !dir.path().join("passed_over.png").exists(),
+        "a task passed over is prepared, never run"
+    );
+
+    let alone = Runner::new(RunnerConfig::default()).unwrap();
+    let plain = [&plan[0], &plan[1], &plan[3]].map(|t| run(&alone, t));
+    for (a, p) in ahead.iter().zip(&plain) {
+        assert_eq!(a.error, p.error, "{}", a.shader);
+        assert_eq!(a.kind, p.kind, "{}", a.shader);
+        assert_eq!(a.frames_written, p.frames_written, "{}", a.shader);
+    }
+    assert!(ahead[1].error.as_deref().unwrap().contains("no_such_shader.fs"));
+    for (n, bytes) in ["gradient", "multipass"].iter().zip(&ahead_pixels) {
+        let again = std::fs::read(dir.path().join(format!("{n}.png"))).unwrap();
+        assert_eq!(&again, bytes, "{n}");
+    }
+    let (written, report) = alone.finish();
+    written.unwrap();
+    assert!(report.ok(), "{report}");
+}

@@ -583,3 +583,54 @@ fn ranges_match_a_full_run_and_bad_bits_are_reported() {
         .expect_code(2)
         .expect_stderr_contains("bits must be 8 or 16, not 12");
 }
+
+#[test]
+fn lanes_render_the_same_files_and_summary_as_one_engine() {
+    let d = Dir::new("lanes");
+    for s in [
+        "gradient.fs",
+        "bad/compile_error.fs",
+        "persistent.fs",
+        "multipass_sizes.fs",
+        "hash_noise.fs",
+    ] {
+        d.copy(s);
+    }
+    let job = |out: &str| {
+        format!("defaults:\n  size: 24x16\n  fps: 10\njobs:\n  - shader: gradient.fs\n    output: {out}/{{name}}_%02d.png\n    frames: 2\n  - shader: compile_error.fs\n    output: {out}/{{name}}.png\n  - shader: persistent.fs\n    output: {out}/{{name}}_%02d.png\n    frames: 4\n  - shader: multipass_sizes.fs\n    output: {out}/{{name}}.png\n  - shader: hash_noise.fs\n    output: {out}/{{name}}_%02d.png\n    frames: 3\n")
+    };
+    let mut summaries = Vec::new();
+    for lanes in ["1", "2", "3"] {
+        d.write(&format!("job{lanes}.yaml"), job(&format!("out{lanes}")));
+        let o = d.output(&[
+            "batch",
+            &format!("job{lanes}.yaml"),
+            "--lanes",
+            lanes,
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let mut s = json(&o);
+        for k in ["seconds", "fps"] {
+            s.as_object_mut().unwrap().remove(k);
+        }
+        for r in s["results"].as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("seconds");
+        }
+        summaries.push(s);
+    }
+    assert_eq!(summaries[0]["frames_written"], 2 + 4 + 1 + 3);
+    assert_eq!(summaries[0]["cleanup_ok"], true);
+    assert_eq!(summaries[0], summaries[1]);
+    assert_eq!(summaries[0], summaries[2]);
+    let files = d.files("out1");
+    assert_eq!(files.len(), 10);
+    for lanes in ["2", "3"] {
+        assert_eq!(d.files(&format!("out{lanes}")), files);
+        for f in &files {
+            let a = std::fs::read(d.path.join("out1").join(f)).unwrap();
+            let b = std::fs::read(d.path.join(format!("out{lanes}")).join(f)).unwrap();
+            assert!(a == b, "{f} differs with {lanes} lanes");
+        }
+    }
+}
