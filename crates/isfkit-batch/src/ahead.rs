@@ -123,7 +123,6 @@ impl Ahead {
             }
         }
     }
-
 }
 
 impl Drop for Ahead {

@@ -96,15 +96,13 @@ fn a_runner_told_its_plan_renders_each_task_as_it_would_alone() {
         still(dir.path(), "multipass_sizes.fs", "multipass"),
     ];
     let never = AtomicBool::new(false);
-    let run = |runner: &Runner, task: &Task| {
-        runner.run(task, &RunOptions::default(), &never, &mut || {})
-    };
+    let run =
+        |runner: &Runner, task: &Task| runner.run(task, &RunOptions::default(), &never, &mut || {});
     let prepared = Runner::new(RunnerConfig::default()).unwrap();
     prepared.prepare(&plan);
     let ahead = [&plan[0], &plan[1], &plan[3]].map(|t| run(&prepared, t));
-    let ahead_pixels = ["gradient", "multipass"].map(|n| {
-        std::fs::read(dir.path().join(format!("{n}.png"))).unwrap()
-    });
+    let ahead_pixels = ["gradient", "multipass"]
+        .map(|n| std::fs::read(dir.path().join(format!("{n}.png"))).unwrap());
     let (written, report) = prepared.finish();
     written.unwrap();
     assert!(report.ok(), "{report}");
@@ -120,7 +118,11 @@ fn a_runner_told_its_plan_renders_each_task_as_it_would_alone() {
         assert_eq!(a.kind, p.kind, "{}", a.shader);
         assert_eq!(a.frames_written, p.frames_written, "{}", a.shader);
     }
-    assert!(ahead[1].error.as_deref().unwrap().contains("no_such_shader.fs"));
+    assert!(ahead[1]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("no_such_shader.fs"));
     for (n, bytes) in ["gradient", "multipass"].iter().zip(&ahead_pixels) {
         let again = std::fs::read(dir.path().join(format!("{n}.png"))).unwrap();
         assert_eq!(&again, bytes, "{n}");

@@ -383,7 +383,10 @@ pub fn run(args: BatchArgs) -> ExitCode {
             Ok(r) => runners.push(r),
             // Fewer lanes: the ones there are take the tasks.
             Err(e) => {
-                tracing::warn!("a further engine could not start ({e}); {} lanes", runners.len());
+                tracing::warn!(
+                    "a further engine could not start ({e}); {} lanes",
+                    runners.len()
+                );
                 break;
             }
         }
@@ -407,8 +410,15 @@ pub fn run(args: BatchArgs) -> ExitCode {
         };
         for runner in lane_runners {
             let sender = sender.clone();
-            let (args, tasks, bars, overall, options, interrupted, next) =
-                (&args, &tasks, &bars, &overall, &options, &interrupted, &next);
+            let (args, tasks, bars, overall, options, interrupted, next) = (
+                &args,
+                &tasks,
+                &bars,
+                &overall,
+                &options,
+                &interrupted,
+                &next,
+            );
             scope.spawn(move || {
                 // Once a frame passed its deadline in this lane, its work may still run on
                 // the GPU (lavapipe: on the rasterizer threads every device here shares) and

@@ -611,17 +611,15 @@ fn parse_stage(src: &mut StageSource, out: &mut Vec<StageDiagnostic>) -> Option<
     }
     let specialised =
         naga::back::pipeline_constants::process_overrides(&module, &info, None, &constants);
-    let written = specialised
+    let written = specialised.map_err(|e| e.to_string()).and_then(|(m, i)| {
+        naga::back::spv::write_vec(
+            &m,
+            &i,
+            &naga::back::spv::Options::default(),
+            Some(&pipeline),
+        )
         .map_err(|e| e.to_string())
-        .and_then(|(m, i)| {
-            naga::back::spv::write_vec(
-                &m,
-                &i,
-                &naga::back::spv::Options::default(),
-                Some(&pipeline),
-            )
-            .map_err(|e| e.to_string())
-        });
+    });
     if let Err(e) = written {
         out.push(naga_errors::map_diagnostic(
             src,

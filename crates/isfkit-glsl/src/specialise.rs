@@ -112,10 +112,7 @@ fn without_emits_of(block: Block, expressions: &naga::Arena<Expression>) -> Bloc
                 for h in range {
                     if expressions[h].needs_pre_emit() {
                         if let Some((first, last)) = run.take() {
-                            out.push(
-                                Statement::Emit(Range::new_from_bounds(first, last)),
-                                span,
-                            );
+                            out.push(Statement::Emit(Range::new_from_bounds(first, last)), span);
                         }
                     } else {
                         run = Some(run.map_or((h, h), |(first, _)| (first, h)));

@@ -9,6 +9,9 @@
 //! shutdown, PNG writing) releases the GIL with `py.detach`, so other Python threads run while
 //! the GPU works.
 
+// Proving a batch runner `Sync` walks wgpu's and naga's types deeper than the default limit.
+#![recursion_limit = "256"]
+
 mod batch;
 mod convert;
 mod document;

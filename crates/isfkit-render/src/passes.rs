@@ -184,8 +184,13 @@ pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptio
     let sg_ref = &*sg;
     let build = |key: PipelineKey| -> Result<Tracked<wgpu::RenderPipeline>> {
         let (pass, format) = key;
-        let value = [(isfkit_glsl::specialise::PASS_INDEX_CONSTANT, pass.unwrap_or(0) as f64)];
-        let constants = sg_ref.pass_constant.map(|c| if c { &value[..] } else { &[][..] });
+        let value = [(
+            isfkit_glsl::specialise::PASS_INDEX_CONSTANT,
+            pass.unwrap_or(0) as f64,
+        )];
+        let constants = sg_ref
+            .pass_constant
+            .map(|c| if c { &value[..] } else { &[][..] });
         let name = match pass {
             Some(i) => format!("{label} pipeline pass {i} {format:?}"),
             None => format!("{label} pipeline {format:?}"),

@@ -112,7 +112,11 @@ fn prepare_builds_every_pipeline_of_the_first_frame_and_changes_no_pixel() {
     let engine = test_engine();
     let prepared = passes_scene(&engine);
     prepared.prepare(&small_opts(0.0)).unwrap();
-    assert_eq!(pipelines(&engine), 3, "every pass's pipeline, before any frame");
+    assert_eq!(
+        pipelines(&engine),
+        3,
+        "every pass's pipeline, before any frame"
+    );
     // Preparing again builds nothing more, and neither does the first frame.
     prepared.prepare(&small_opts(0.0)).unwrap();
     let a = prepared.render(&small_opts(0.5)).unwrap();
@@ -153,7 +157,10 @@ fn scenes_prepared_on_other_threads_while_one_renders_leak_nothing() {
     });
     let first = others[0].render(&small_opts(0.0)).unwrap();
     for scene in &others[1..] {
-        assert_eq!(scene.render(&small_opts(0.0)).unwrap().to_rgba8(), first.to_rgba8());
+        assert_eq!(
+            scene.render(&small_opts(0.0)).unwrap().to_rgba8(),
+            first.to_rgba8()
+        );
     }
     drop((rendering, others));
     shutdown_clean(&engine);
