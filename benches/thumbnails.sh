@@ -7,8 +7,8 @@
 #   bash benches/thumbnails.sh [ISF ...]     # default: target/debug/isf
 #
 # Several binaries (say, one built before a change and one after) run alternately, ROUNDS
-# times (default 2), so their ratios come from one run on one machine. Extra `isf batch`
-# options go in BATCH_ARGS (for example BATCH_ARGS="--lanes 1").
+# times (default 2), so their ratios come from one run on one machine. LANES=N passes
+# `--lanes N` to the binaries that have it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binaries=("$@")
@@ -30,8 +30,10 @@ for round in $(seq "$rounds"); do
     for run in cold warm; do
       rm -rf "$work/out"
       start=$(python3 -c 'import time; print(time.time())')
+      lanes=()
+      if [ -n "${LANES:-}" ] && "$bin" batch --help | grep -q -- --lanes; then lanes=(--lanes "$LANES"); fi
       (cd "$work" && MESA_SHADER_CACHE_DIR=$cache MESA_SHADER_CACHE_DISABLE=false \
-        "$bin" batch job.yaml --quiet ${BATCH_ARGS:-} >/dev/null)
+        "$bin" batch job.yaml --quiet "${lanes[@]}" >/dev/null)
       echo "round $round  $run  $(seconds "$start") s  $bin"
     done
     rm -rf "$cache"

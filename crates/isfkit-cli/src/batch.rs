@@ -45,11 +45,13 @@ pub struct BatchArgs {
     /// Encoder threads (0 = one per core).
     #[arg(long, default_value_t = 0, value_parser = crate::limits::parse_threads)]
     threads: usize,
-    /// Engines rendering tasks side by side, each on a device of its own (0 = one per core
-    /// on a CPU renderer such as lavapipe, which compiles a shader at its first draw on the
-    /// device's one thread; 1 on a GPU, where one engine builds the next tasks' pipelines on
-    /// other threads).
-    #[arg(long, default_value_t = 0, value_parser = crate::limits::parse_threads)]
+    /// Engines rendering tasks side by side, each on a device of its own: on a CPU renderer
+    /// such as lavapipe, which compiles a shader at its first draw on its device's one
+    /// thread, N lanes compile N shaders at once. With one lane (the default) the engine
+    /// builds the next tasks' pipelines on other threads instead. A task that hangs holds
+    /// lavapipe's rasterizer, which every device of a process shares, so the tasks running
+    /// in the other lanes then fail at their deadline too.
+    #[arg(long, default_value_t = 1, value_parser = crate::limits::parse_lanes)]
     lanes: usize,
     /// DATE of frame 0 for jobs whose entry (or `defaults`) sets no `date:`:
     /// YYYY-MM-DDTHH:MM:SS. Default: the wall clock as each frame renders.
@@ -370,14 +372,11 @@ pub fn run(args: BatchArgs) -> ExitCode {
             }
         }
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let lanes = match (args.lanes, runners.first()) {
-        (_, None) => 1,
-        (0, Some(r)) if r.engine().is_software() => cores,
-        (0, Some(_)) => 1,
-        (n, _) => n,
-    }
-    .min(tasks.len().max(1));
+    let lanes = if runners.is_empty() {
+        1
+    } else {
+        args.lanes.clamp(1, tasks.len().max(1))
+    };
     while !runners.is_empty() && runners.len() < lanes {
         match Runner::new(config) {
             Ok(r) => runners.push(r),
@@ -398,6 +397,10 @@ pub fn run(args: BatchArgs) -> ExitCode {
     let options = args.run_options();
     let started = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // Once a frame passed its deadline in this process, its work may still run on the GPU
+    // (lavapipe: on the rasterizer threads every device here shares) and later frames would
+    // not finish either: every lane's remaining tasks run in worker processes.
+    let hung = AtomicBool::new(false);
     let (sender, received) = std::sync::mpsc::channel::<(usize, TaskResult)>();
     // Each lane takes the next task of the plan until none is left; results come back here
     // as they end and are put back in plan order for the summary.
@@ -410,7 +413,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
         };
         for runner in lane_runners {
             let sender = sender.clone();
-            let (args, tasks, bars, overall, options, interrupted, next) = (
+            let (args, tasks, bars, overall, options, interrupted, next, hung) = (
                 &args,
                 &tasks,
                 &bars,
@@ -418,13 +421,9 @@ pub fn run(args: BatchArgs) -> ExitCode {
                 &options,
                 &interrupted,
                 &next,
+                &hung,
             );
             scope.spawn(move || {
-                // Once a frame passed its deadline in this lane, its work may still run on
-                // the GPU (lavapipe: on the rasterizer threads every device here shares) and
-                // later frames would not finish either: its remaining tasks run in worker
-                // processes.
-                let mut hung = false;
                 loop {
                     if interrupted.load(Ordering::Relaxed) {
                         break;
@@ -450,13 +449,12 @@ pub fn run(args: BatchArgs) -> ExitCode {
                             task.broken.clone().unwrap_or_default(),
                             0.0,
                         ),
-                        Some(runner) if !hung => {
+                        Some(runner) if !hung.load(Ordering::Relaxed) => {
                             let r = runner.run(task, options, interrupted, &mut tick);
                             if runner.has_hung_work() {
-                                hung = true;
                                 runner.prepare(&[]);
-                                if !args.json {
-                                    bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks of its lane run in worker processes"));
+                                if !hung.swap(true, Ordering::Relaxed) && !args.json {
+                                    bars.suspend(|| eprintln!("note: a frame passed its deadline and its work still runs on the GPU; the remaining tasks run in worker processes"));
                                 }
                             }
                             r

@@ -1,4 +1,4 @@
-//! Argument parsers for counts with a limit (`--in-flight`, `--threads`): a value past the
+//! Argument parsers for counts with a limit (`--in-flight`, `--threads`, `--lanes`): a value past the
 //! limit is a usage error naming it (exit 2), never an overflow or a panic spawning threads.
 
 use isfkit_batch::limits::{MAX_IN_FLIGHT, MAX_THREADS};
@@ -30,6 +30,16 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `--lanes N`: 1 to 64 (each lane is a device of its own).
+pub fn parse_lanes(s: &str) -> Result<usize, String> {
+    const MAX_LANES: usize = 64;
+    match count(s)? {
+        0 => Err("give at least 1 lane".into()),
+        n if n > MAX_LANES => Err(format!("{n} is over the limit of {MAX_LANES} lanes")),
+        n => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +52,12 @@ mod tests {
             "18446744073709551615 is over the limit of 16 frames in flight"
         );
         assert_eq!(parse_threads("0"), Ok(0));
+        assert_eq!(parse_lanes("2"), Ok(2));
+        assert_eq!(parse_lanes("0").unwrap_err(), "give at least 1 lane");
+        assert_eq!(
+            parse_lanes("65").unwrap_err(),
+            "65 is over the limit of 64 lanes"
+        );
         assert_eq!(
             parse_threads("100000").unwrap_err(),
             "100000 is over the limit of 256 encoder threads"

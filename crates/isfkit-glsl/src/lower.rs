@@ -76,35 +76,6 @@ fn spill_block(
     let mut out = Block::with_capacity(block.len());
     for (stmt, span) in block.span_into_iter() {
         let stmt = match stmt {
-            Statement::Block(b) => Statement::Block(spill_block(b, f, params, spilled)),
-            Statement::If {
-                condition,
-                accept,
-                reject,
-            } => Statement::If {
-                condition,
-                accept: spill_block(accept, f, params, spilled),
-                reject: spill_block(reject, f, params, spilled),
-            },
-            Statement::Switch { selector, cases } => Statement::Switch {
-                selector,
-                cases: cases
-                    .into_iter()
-                    .map(|mut c| {
-                        c.body = spill_block(std::mem::take(&mut c.body), f, params, spilled);
-                        c
-                    })
-                    .collect(),
-            },
-            Statement::Loop {
-                body,
-                continuing,
-                break_if,
-            } => Statement::Loop {
-                body: spill_block(body, f, params, spilled),
-                continuing: spill_block(continuing, f, params, spilled),
-                break_if,
-            },
             Statement::Call {
                 function,
                 mut arguments,
@@ -168,11 +139,51 @@ fn spill_block(
                 }
                 continue;
             }
-            other => other,
+            other => map_nested_blocks(other, |b| spill_block(b, f, params, spilled)),
         };
         out.push(stmt, span);
     }
     out
+}
+
+/// `statement` with each block it holds (a block's, an `if`'s two, a `switch`'s cases, a
+/// loop's body and continuing) replaced by `map` of it, in order.
+pub(crate) fn map_nested_blocks(
+    statement: Statement,
+    mut map: impl FnMut(Block) -> Block,
+) -> Statement {
+    match statement {
+        Statement::Block(b) => Statement::Block(map(b)),
+        Statement::If {
+            condition,
+            accept,
+            reject,
+        } => Statement::If {
+            condition,
+            accept: map(accept),
+            reject: map(reject),
+        },
+        Statement::Switch { selector, cases } => Statement::Switch {
+            selector,
+            cases: cases
+                .into_iter()
+                .map(|c| naga::SwitchCase {
+                    body: map(c.body),
+                    ..c
+                })
+                .collect(),
+        },
+        Statement::Loop {
+            body,
+            continuing,
+            break_if,
+        } => Statement::Loop {
+            body: map(body),
+            continuing: map(continuing),
+            break_if,
+        },
+        other => other,
+    }
 }
 
 /// Calls `visit` on the function of every `Call` statement in `block`, nested blocks

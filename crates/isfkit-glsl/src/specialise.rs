@@ -10,6 +10,7 @@
 use naga::{Block, Expression, Function, Handle, Module, Range, Scalar, Span, Statement, Type};
 
 use crate::layout::UNIFORM_BINDING;
+use crate::lower::map_nested_blocks;
 
 /// Name of the override holding the pass index (set for every pipeline of a module that has it).
 pub const PASS_INDEX_CONSTANT: &str = "isf_pass_index";
@@ -74,7 +75,7 @@ pub(crate) fn pass_index(module: &mut Module) {
         }
         // An override is in scope from the function's start: it leaves the `Emit` ranges.
         let body = std::mem::take(&mut f.body);
-        f.body = without_emits_of(body, &f.expressions);
+        f.body = split_emits(body, &f.expressions);
     };
     for (_, f) in module.functions.iter_mut() {
         replace(&mut module.types, &mut module.overrides, f);
@@ -103,7 +104,7 @@ fn pass_index_member(module: &Module) -> Option<(Handle<naga::GlobalVariable>, u
 
 /// `block` with every `Emit` range split around the expressions that are in scope from the
 /// start of the function (literals, constants, overrides, ...), at every depth.
-fn without_emits_of(block: Block, expressions: &naga::Arena<Expression>) -> Block {
+fn split_emits(block: Block, expressions: &naga::Arena<Expression>) -> Block {
     let mut out = Block::with_capacity(block.len());
     for (statement, span) in block.span_into_iter() {
         let statement = match statement {
@@ -123,36 +124,7 @@ fn without_emits_of(block: Block, expressions: &naga::Arena<Expression>) -> Bloc
                     None => continue,
                 }
             }
-            Statement::Block(b) => Statement::Block(without_emits_of(b, expressions)),
-            Statement::If {
-                condition,
-                accept,
-                reject,
-            } => Statement::If {
-                condition,
-                accept: without_emits_of(accept, expressions),
-                reject: without_emits_of(reject, expressions),
-            },
-            Statement::Switch { selector, cases } => Statement::Switch {
-                selector,
-                cases: cases
-                    .into_iter()
-                    .map(|c| naga::SwitchCase {
-                        body: without_emits_of(c.body, expressions),
-                        ..c
-                    })
-                    .collect(),
-            },
-            Statement::Loop {
-                body,
-                continuing,
-                break_if,
-            } => Statement::Loop {
-                body: without_emits_of(body, expressions),
-                continuing: without_emits_of(continuing, expressions),
-                break_if,
-            },
-            other => other,
+            other => map_nested_blocks(other, |b| split_emits(b, expressions)),
         };
         out.push(statement, span);
     }

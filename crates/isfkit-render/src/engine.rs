@@ -242,16 +242,6 @@ impl Engine {
         )
     }
 
-    /// Whether the engine's adapter renders on the CPU (lavapipe, llvmpipe, WARP,
-    /// SwiftShader). Such a driver compiles a shader at its first draw, on its one queue
-    /// thread, so shaders compile side by side only on devices (engines) of their own.
-    pub fn is_software(&self) -> bool {
-        let st = lock_state(&self.inner);
-        st.gpu
-            .as_ref()
-            .is_some_and(|g| crate::probe::is_software(&g.adapter_info))
-    }
-
     /// How long a render may wait for the GPU.
     pub fn deadline(&self) -> Duration {
         self.inner.deadline()
