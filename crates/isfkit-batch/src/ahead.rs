@@ -159,7 +159,10 @@ fn prepare_loop(inner: &Inner, engine: &Engine) {
                 q = inner.changed.wait(q).unwrap_or_else(|p| p.into_inner());
             }
         };
-        let scene = prepare(engine, &task);
+        // A panic while preparing must still end the slot, or its run would wait forever.
+        let scene =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(engine, &task)))
+                .unwrap_or(None);
         let mut q = inner.lock();
         if let Some(slot) = q.slots.iter_mut().find(|s| Arc::ptr_eq(&s.task, &task)) {
             slot.state = SlotState::Done(scene);
