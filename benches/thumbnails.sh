@@ -13,11 +13,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binaries=("$@")
 [ ${#binaries[@]} -gt 0 ] || binaries=("$root/target/debug/isf")
+for i in "${!binaries[@]}"; do binaries[$i]=$(realpath "${binaries[$i]}"); done
 rounds=${ROUNDS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/set"
-"${binaries[0]}" convert "$root/tests/dialects/gl-transitions/gl-transitions.json" -o "$work/set/" >/dev/null
+"${binaries[0]}" convert "$root/tests/dialects/gl-transitions/gl-transitions.json" -o "$work/set/" >/dev/null 2>&1
 cp "$root"/tests/realworld/shaders/*.fs "$root"/tests/shaders/*.fs "$root"/tests/shaders/*.vs \
    "$root"/tests/shaders/*.png "$root/benches/shaders/heavy_multipass.fs" "$work/set/"
 count=$(ls "$work"/set/*.fs | wc -l)

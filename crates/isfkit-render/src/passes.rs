@@ -142,23 +142,25 @@ fn pipeline_key(sg: &SceneGpu, pass: usize, format: wgpu::TextureFormat) -> Pipe
     (per_pass.then_some(pass), format)
 }
 
+/// Runs `f`, a step where wgpu or naga compile the shader: a panic there is the shader's
+/// compile error, not the caller's crash.
+fn compiling<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    isfkit_glsl::catch_compiler_panic(f).unwrap_or_else(|payload| {
+        Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
+            payload,
+        )))
+    })
+}
+
 /// Builds the scene's GPU objects for the current device if it has none (or those of an
-/// older device), in their own error scope: objects that failed to build are not kept. A
-/// panic inside wgpu or naga while it translates the modules to the backend's language is the
-/// shader's error, not the caller's crash.
+/// older device), in their own error scope: objects that failed to build are not kept.
 pub(crate) fn ensure_scene_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<()> {
     if s.gpu
         .as_ref()
         .is_none_or(|g| g.generation != gpu.generation)
     {
         s.gpu = None;
-        let sg = gpu.capture(|| {
-            isfkit_glsl::catch_compiler_panic(|| build_gpu(gpu, s)).unwrap_or_else(|payload| {
-                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
-                    payload,
-                )))
-            })
-        })?;
+        let sg = gpu.capture(|| compiling(|| build_gpu(gpu, s)))?;
         s.gpu = Some(sg);
     }
     Ok(())
@@ -196,7 +198,7 @@ pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptio
             None => format!("{label} pipeline {format:?}"),
         };
         gpu.capture(|| {
-            isfkit_glsl::catch_compiler_panic(|| {
+            compiling(|| {
                 Ok(gpu.quad_pipeline(
                     &name,
                     &sg_ref.pipeline_layout,
@@ -205,11 +207,6 @@ pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptio
                     format,
                     constants,
                 ))
-            })
-            .unwrap_or_else(|payload| {
-                Err(Error::Compile(isfkit_glsl::CompileError::from_panic(
-                    payload,
-                )))
             })
         })
     };
