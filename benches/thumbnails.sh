@@ -8,7 +8,7 @@
 #
 # Several binaries (say, one built before a change and one after) run alternately, ROUNDS
 # times (default 2), so their ratios come from one run on one machine. LANES=N passes
-# `--lanes N` to the binaries that have it.
+# `--lanes N`, QUICK=1 `--quick-compile`, to the binaries that have them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binaries=("$@")
@@ -33,6 +33,7 @@ for round in $(seq "$rounds"); do
       start=$(python3 -c 'import time; print(time.time())')
       lanes=()
       if [ -n "${LANES:-}" ] && "$bin" batch --help | grep -q -- --lanes; then lanes=(--lanes "$LANES"); fi
+      if [ -n "${QUICK:-}" ] && "$bin" batch --help | grep -q -- --quick-compile; then lanes+=(--quick-compile); fi
       (cd "$work" && MESA_SHADER_CACHE_DIR=$cache MESA_SHADER_CACHE_DISABLE=false \
         "$bin" batch job.yaml --quiet "${lanes[@]}" >/dev/null)
       echo "round $round  $run  $(seconds "$start") s  $bin"

@@ -53,6 +53,12 @@ pub struct BatchArgs {
     /// in the other lanes then fail at their deadline too.
     #[arg(long, default_value_t = 1, value_parser = crate::limits::parse_lanes)]
     lanes: usize,
+    /// Compile shaders for a first frame soon rather than for fast frames: a CPU renderer
+    /// (Mesa's lavapipe) skips LLVM's optimisation passes. For thumbnails and checks of many
+    /// shaders, a frame or two each; the pixels are the same, later frames slower. GPU
+    /// drivers ignore it.
+    #[arg(long)]
+    quick_compile: bool,
     /// DATE of frame 0 for jobs whose entry (or `defaults`) sets no `date:`:
     /// YYYY-MM-DDTHH:MM:SS. Default: the wall clock as each frame renders.
     #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
@@ -273,6 +279,11 @@ pub fn run(args: BatchArgs) -> ExitCode {
             tracing::warn!("Ctrl-C will stop the batch abruptly: {e}");
         }
     };
+    // Before any engine or probe: the driver reads it when it loads. Worker processes
+    // inherit it.
+    if args.quick_compile && !isfkit_render::quick_compiles() {
+        tracing::warn!("--quick-compile came after the GPU driver loaded; it has no effect");
+    }
     if args.worker {
         catch_ctrl_c();
         return run_worker(&interrupted);

@@ -28,6 +28,10 @@ pub enum Which {
     /// parse, isfkit's translation, naga, the first frame (pipelines built) and the next,
     /// with Mesa's shader cache empty (cold) and full (warm); at 256x144 by default.
     Compile,
+    /// The preview window's frame rate (--shader, default examples/plasma.fs, at --size,
+    /// default 640x360, in a --window of 1000x560) against the window's limit (bare clear and
+    /// present frames) and the headless render rate; needs a display (or Xvfb).
+    Window,
     /// Load test of `isf serve` on 127.0.0.1: validate at 32 clients, render at 256x144, a
     /// mixed run of 2,000 requests with 5% hanging and 5% broken shaders (--quick: seconds).
     Serve,
@@ -70,6 +74,12 @@ pub struct BenchArgs {
     /// `compile`: shaders to measure (files, or folders of .fs files); given again for more.
     #[arg(long)]
     shaders: Vec<std::path::PathBuf>,
+    /// `window`: the window's size (default 1000x560).
+    #[arg(long, value_parser = crate::parse_size)]
+    window: Option<(u32, u32)>,
+    /// `compile`: measure with quick compiles (as `isf batch --quick-compile`).
+    #[arg(long)]
+    quick_compile: bool,
 }
 
 /// A small two-pass shader with a persistent buffer: exercises targets, the pool and the
@@ -114,7 +124,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Which::Engines => engines(args),
         Which::Serve => serve(args),
         Which::Video => crate::bench_video::run(args.size, args.frames, args.json),
-        Which::Compile => crate::bench_compile::run(&args.shaders, args.size, args.json),
+        Which::Window => {
+            crate::bench_window::run(args.shader, args.size, args.window, args.frames, args.json)
+        }
+        Which::Compile => {
+            crate::bench_compile::run(&args.shaders, args.size, args.quick_compile, args.json)
+        }
     }
 }
 

@@ -198,11 +198,20 @@ fn sums(all: &[Stages]) -> serde_json::Value {
     })
 }
 
-/// `isf bench compile [--shaders PATH]... [--size WxH] [--json]`.
-pub fn run(shaders: &[PathBuf], size: Option<(u32, u32)>, as_json: bool) -> anyhow::Result<()> {
+/// `isf bench compile [--shaders PATH]... [--size WxH] [--quick-compile] [--json]`.
+pub fn run(
+    shaders: &[PathBuf],
+    size: Option<(u32, u32)>,
+    quick: bool,
+    as_json: bool,
+) -> anyhow::Result<()> {
     let size = size.unwrap_or((256, 144));
     if let Some(list) = std::env::var_os(CHILD) {
         return child(Path::new(&list), size);
+    }
+    // This process opens no adapter; the children that measure inherit the choice.
+    if quick && !isfkit_render::quick_compiles() {
+        anyhow::bail!("--quick-compile came after the GPU driver loaded");
     }
     let default = [PathBuf::from("tests/realworld/shaders")];
     let files = shader_files(if shaders.is_empty() {
@@ -224,16 +233,17 @@ pub fn run(shaders: &[PathBuf], size: Option<(u32, u32)>, as_json: bool) -> anyh
     if as_json {
         println!(
             "{}",
-            json!({ "size": [size.0, size.1], "cold": cold_sum, "warm": warm_sum,
+            json!({ "size": [size.0, size.1], "quick_compile": quick, "cold": cold_sum, "warm": warm_sum,
                     "shaders": cold.iter().zip(&warm).map(|(c, w)| json!({"cold": c, "warm": w})).collect::<Vec<_>>() })
         );
         return Ok(());
     }
     println!(
-        "isf bench compile: {} shaders at {}x{}, one process each run (Mesa's shader cache: empty, then full)",
+        "isf bench compile: {} shaders at {}x{}{}, one process each run (Mesa's shader cache: empty, then full)",
         files.len(),
         size.0,
-        size.1
+        size.1,
+        if quick { ", quick compiles" } else { "" }
     );
     println!(
         "{:<6} {:>9} {:>11} {:>9} {:>11} {:>13} {:>12} {:>11}",

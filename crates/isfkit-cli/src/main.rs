@@ -30,6 +30,7 @@ mod batch;
 mod bench;
 mod bench_compile;
 mod bench_video;
+mod bench_window;
 mod convert;
 mod doctor;
 mod limits;

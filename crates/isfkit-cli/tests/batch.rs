@@ -634,3 +634,38 @@ fn lanes_render_the_same_files_and_summary_as_one_engine() {
         }
     }
 }
+
+#[test]
+fn quick_compiles_render_the_same_files_in_process_and_in_workers() {
+    let d = Dir::new("quick_compile");
+    for s in ["gradient.fs", "persistent.fs", "multipass_sizes.fs"] {
+        d.copy(s);
+    }
+    d.write(
+        "job.yaml",
+        "defaults:\n  size: 24x16\n  fps: 10\njobs:\n  - shader: '*.fs'\n    output: out/{name}_%02d.png\n    frames: 3\n",
+    );
+    let mut outputs = Vec::new();
+    for (name, extra) in [
+        ("plain", &[][..]),
+        ("quick", &["--quick-compile"][..]),
+        ("quick_isolated", &["--quick-compile", "--isolate"][..]),
+    ] {
+        let mut args = vec!["batch", "job.yaml", "--quiet"];
+        args.extend_from_slice(extra);
+        let o = d.output(&args);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        std::fs::rename(d.path.join("out"), d.path.join(name)).unwrap();
+        outputs.push(name);
+    }
+    let files = d.files("plain");
+    assert_eq!(files.len(), 9);
+    for name in &outputs[1..] {
+        assert_eq!(d.files(name), files);
+        for f in &files {
+            let a = std::fs::read(d.path.join("plain").join(f)).unwrap();
+            let b = std::fs::read(d.path.join(name).join(f)).unwrap();
+            assert!(a == b, "{f} differs with {name}");
+        }
+    }
+}

@@ -978,3 +978,61 @@ fn preview_rejects_bad_arguments_before_opening_a_window() {
         "{err}"
     );
 }
+
+#[test]
+fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _one = serial();
+    let d = Dir::new("bench_window");
+    let shader = d.write("a.fs", gradient());
+    let x = Xvfb::start();
+    let out = x
+        .cmd(env!("CARGO_BIN_EXE_isf"))
+        .args(["bench", "window", "--shader"])
+        .arg(&shader)
+        .args([
+            "--size", "64x48", "--window", "400x300", "--frames", "5", "--json",
+        ])
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["frames"], 5);
+    assert_eq!(v["size"], serde_json::json!([64, 48]));
+    assert_eq!(v["window"], serde_json::json!([400, 300]));
+    for k in [
+        "present_limit_fps",
+        "window_fps",
+        "headless_fps",
+        "render_ms",
+    ] {
+        assert!(v[k].as_f64().unwrap() > 0.0, "{k}: {v}");
+    }
+    let ratio = v["window_fps"].as_f64().unwrap() / v["present_limit_fps"].as_f64().unwrap();
+    assert!((v["window_of_limit"].as_f64().unwrap() - ratio).abs() < 1e-9);
+
+    // Without a display: the preview's message, and no figures.
+    let out = isf_command()
+        .args(["bench", "window", "--shader"])
+        .arg(&shader)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no display: isf preview opens a window and DISPLAY is not set"),
+        "{err}"
+    );
+}

@@ -13,15 +13,16 @@
 //! participants in the engine's cleanup coordinator in `participants`.
 
 mod actions;
+mod bench;
 mod load;
 mod participants;
+mod render_thread;
 mod ui;
 mod window;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use egui::Color32;
 use isfkit_render::{
     CleanupReport, Engine, EngineConfig, ErrorKind, Frame, Program, RenderOptions, Scene,
 };
@@ -34,6 +35,8 @@ use crate::parts::Slot;
 use crate::record::Recorder;
 use crate::watch::{Changes, FileWatcher};
 use crate::{Failure, PreviewArgs};
+
+pub use bench::WindowBench;
 
 /// Wakes the event loop from the watcher's thread.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +102,8 @@ struct App<'a> {
     need_render: bool,
     /// A reload waiting for its first frame on screen: when the file was saved.
     reload_pending: Option<SystemTime>,
+    /// A reload whose first frame goes on screen in this window pass.
+    reload_on_screen: Option<SystemTime>,
     stats: Stats,
     status: String,
     snapshot_size: (u32, u32),
@@ -119,6 +124,10 @@ struct App<'a> {
     reload_compile_ms: f64,
     /// The window's keys, for a shader that reads Shadertoy's keyboard.
     keyboard: crate::keyboard::Keyboard,
+    /// Renders the next frame while the window presents the one before.
+    render_thread: render_thread::RenderThread,
+    /// `isf bench window`'s run, when this window is one.
+    bench: Option<bench::BenchRun>,
 }
 
 fn no_display(e: impl std::fmt::Display) -> Failure {
@@ -175,6 +184,15 @@ fn check_args(args: &PreviewArgs) -> Result<(), Failure> {
 }
 
 pub(crate) fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
+    run_measured(args, None).map(|(report, _)| report)
+}
+
+/// [`run`], with `isf bench window`'s run of `bench` frames a phase when given: the
+/// window's figures come back with the report (none when the window closed early).
+pub(crate) fn run_measured(
+    args: PreviewArgs,
+    bench: Option<u64>,
+) -> Result<(CleanupReport, Option<WindowBench>), Failure> {
     check_args(&args)?;
     let shader = &args.shader;
     // The display next: without one nothing else is worth starting.
@@ -186,11 +204,15 @@ pub(crate) fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
         ..Default::default()
     }))
     .map_err(|e| Failure::engine(&e, shader))?;
-    let result = run_with(&engine, args.clone(), event_loop);
+    let result = run_with(&engine, args.clone(), event_loop, bench);
     // The window closed (its handler ran the shutdown); run it here if it did not.
-    let (report, failure) = match result {
-        Ok((report, failure)) => (report.unwrap_or_else(|| engine.shutdown()), failure),
-        Err(f) => (engine.shutdown(), Some(f)),
+    let (report, failure, figures) = match result {
+        Ok((report, failure, figures)) => (
+            report.unwrap_or_else(|| engine.shutdown()),
+            failure,
+            figures,
+        ),
+        Err(f) => (engine.shutdown(), Some(f), None),
     };
     let wanted = args.cleanup_report || args.json_report;
     if wanted {
@@ -202,13 +224,18 @@ pub(crate) fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
     }
     match failure {
         Some(f) => Err(f),
-        None => Ok(report),
+        None => Ok((report, figures)),
     }
 }
 
-type RunResult = Result<(Option<CleanupReport>, Option<Failure>), Failure>;
+type RunResult = Result<(Option<CleanupReport>, Option<Failure>, Option<WindowBench>), Failure>;
 
-fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> RunResult {
+fn run_with(
+    engine: &Engine,
+    args: PreviewArgs,
+    event_loop: EventLoop<Wake>,
+    bench: Option<u64>,
+) -> RunResult {
     let mut app = App {
         snapshot_size: args.size.unwrap_or((1920, 1080)),
         clock: Clock {
@@ -234,6 +261,7 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
         last_frame: None,
         need_render: true,
         reload_pending: None,
+        reload_on_screen: None,
         stats: Stats::default(),
         status: String::new(),
         quit: false,
@@ -247,6 +275,13 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
         participants_registered: false,
         reload_compile_ms: 0.0,
         keyboard: Default::default(),
+        render_thread: render_thread::RenderThread::start().map_err(|e| {
+            Failure::new(
+                ErrorKind::Internal,
+                format!("error: cannot start the preview's render thread: {e}"),
+            )
+        })?,
+        bench: bench.map(bench::BenchRun::new),
     };
     app.first_load()?;
     app.register_participants()?;
@@ -265,7 +300,8 @@ fn run_with(engine: &Engine, args: PreviewArgs, event_loop: EventLoop<Wake>) -> 
             "playback"
         );
     }
-    Ok((app.report.take(), app.failure.take()))
+    let figures = app.bench.take().and_then(|b| b.result);
+    Ok((app.report.take(), app.failure.take(), figures))
 }
 
 impl App<'_> {
@@ -274,14 +310,12 @@ impl App<'_> {
         self.args.size.or(self.canvas_px)
     }
 
-    /// Renders a frame at the current time and hands it to the picture texture (and the
-    /// recorder). An error shows over the last good frame; a reloaded scene that fails
-    /// gives way to the one before it.
-    fn render_frame(&mut self, ui: &mut UiState) {
+    /// Starts rendering a frame at the current time on the render thread, with the inputs
+    /// that move with the clock (footage, keys) and the keyboard set first.
+    fn start_render(&mut self) {
         let (Some((w, h)), Some(scene)) = (self.render_size(), self.scene.clone()) else {
             return;
         };
-        let t0 = Instant::now();
         if let Err(e) = self.moving.apply(&scene, self.clock.time) {
             self.status = format!("footage or keys: {e}");
         }
@@ -294,12 +328,26 @@ impl App<'_> {
             }
         }
         let opts = RenderOptions::new(w, h, self.clock.time);
-        match scene.render(&opts) {
-            Ok(frame) => {
+        if !self.render_thread.start_frame(scene, opts) {
+            self.error = Some("error: the preview's render thread stopped; frames can no longer be drawn (see the log)".into());
+        }
+    }
+
+    /// Shows the frame the render thread finished: the picture texture and the recorder
+    /// get it. An error shows over the last good frame; a reloaded scene that fails gives
+    /// way to the one before it. A frame of a scene replaced meanwhile still shows (it was
+    /// current when it started); its error does not. `true` when a frame went on screen.
+    fn show_frame(&mut self, done: render_thread::Done, ui: &mut UiState) -> bool {
+        let current = self.scene.as_ref().is_some_and(|s| s.same_as(&done.scene));
+        match done.result {
+            Ok((frame, image)) => {
                 // A press shows in one frame: the next one shows it over.
                 self.need_render |= self.keyboard.end_frame();
-                self.fallback = None;
-                self.stats.frame_ms = t0.elapsed().as_secs_f64() * 1000.0;
+                if current {
+                    self.fallback = None;
+                    self.reload_on_screen = self.reload_pending.take();
+                }
+                self.stats.frame_ms = done.ms;
                 self.stats.frames += 1;
                 let now = Instant::now();
                 self.stats.recent.push_back(now);
@@ -311,12 +359,6 @@ impl App<'_> {
                 {
                     self.stats.recent.pop_front();
                 }
-                let pixels: Vec<Color32> = frame
-                    .rgba8()
-                    .chunks_exact(4)
-                    .map(|p| Color32::from_rgba_premultiplied(p[0], p[1], p[2], 255))
-                    .collect();
-                let image = egui::ColorImage::new([w as usize, h as usize], pixels);
                 match &mut ui.picture {
                     Some(t) => t.set(image, egui::TextureOptions::NEAREST),
                     None => {
@@ -337,21 +379,27 @@ impl App<'_> {
                     self.status = format!("recording stopped: {e}");
                 }
                 self.last_frame = Some(frame);
+                return true;
             }
-            Err(e) => {
+            Err(e) if current => {
                 self.error = Some(engine_error_text(&self.args.shader, &e));
+                self.reload_pending = None;
                 if let Some(old) = self.fallback.take() {
                     self.scene = Some(old);
                     self.keyboard.touch();
                 }
             }
+            Err(_) => {}
         }
+        false
     }
 
     /// Closes the window: runs the engine's cleanup coordinator once (the participants
     /// close the surface and the window) and leaves the event loop.
     fn close(&mut self, event_loop: &ActiveEventLoop) {
         if self.report.is_none() {
+            // No frame renders during the shutdown, and the render thread holds no scene.
+            self.render_thread.stop();
             // The recorder's participant finishes a recording; say where it went.
             if let Some(r) = self.recorder.lock().as_ref() {
                 eprintln!("finishing the recording {}", r.target.path().display());

@@ -25,6 +25,7 @@ use std::path::PathBuf;
 
 use isfkit_render::{Backend, CleanupReport, ErrorKind};
 
+pub use app::WindowBench;
 pub use diag::load_error_text;
 
 /// What `isf preview` was asked for.
@@ -88,4 +89,18 @@ impl Failure {
 /// the main thread.
 pub fn run(args: PreviewArgs) -> Result<CleanupReport, Failure> {
     app::run(args)
+}
+
+/// `isf bench window`: opens the preview window on `args` (playing, frames paced by
+/// `args.fps`), presents `frames` bare frames (a clear and a present: the window's limit),
+/// then shows `frames` frames of the shader, closes, and returns both rates. Must be called on
+/// the main thread, once per process (a process has one window event loop).
+pub fn bench_window(args: PreviewArgs, frames: u64) -> Result<WindowBench, Failure> {
+    match app::run_measured(args, Some(frames))? {
+        (_, Some(figures)) => Ok(figures),
+        (_, None) => Err(Failure::new(
+            ErrorKind::Internal,
+            "error: the window closed before the bench finished",
+        )),
+    }
 }

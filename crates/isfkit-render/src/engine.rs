@@ -19,7 +19,7 @@ use crate::scene_state::{lock_scene, RenderOptions, SceneState};
 use crate::shared::Shared;
 use crate::value::ImageFiles;
 
-pub(crate) use crate::instance::{ensure_runtime_dir, InstanceHandle};
+pub(crate) use crate::instance::{prepare_process_env, InstanceHandle};
 pub(crate) use crate::readback::PendingReadback;
 use crate::readback::{save_persistent, start_readback, take_mapped, wait_readback};
 

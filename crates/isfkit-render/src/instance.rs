@@ -1,7 +1,7 @@
 //! The wgpu instance engines run on: one shared per set of backends (or a private one), with
 //! a count of the engines using it and what its leak report already listed.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::lifecycle::{self, Leak};
@@ -18,7 +18,46 @@ pub(crate) struct InstanceHandle {
     reported: Arc<Mutex<Vec<(String, u64)>>>,
 }
 
-/// Gives the process an `XDG_RUNTIME_DIR` when it has none (a server, a container, CI).
+/// Set once the process's environment is ready for its first instance; after that, the
+/// driver has read what it reads at load time.
+static PROCESS_ENV: OnceLock<()> = OnceLock::new();
+/// Whether [`quick_compiles`] was chosen, and whether it was in time (before the first
+/// instance).
+static QUICK_COMPILES: AtomicBool = AtomicBool::new(false);
+static QUICK_APPLIED: AtomicBool = AtomicBool::new(false);
+
+/// Asks a CPU renderer (Mesa's lavapipe, whose shader compiler is LLVM) to compile every
+/// engine's shaders of this process without LLVM's optimisation passes: a shader's first
+/// frame comes sooner, and every frame after it renders slower. The trade suits work that
+/// renders one or a few frames of many shaders (thumbnails, a library's check); pixels are
+/// the same. GPU drivers ignore it.
+///
+/// The driver reads the choice once, when it loads, so it holds only when made before the
+/// first engine (or adapter probe) of the process. Returns whether quick compiles hold:
+/// `false`, changing nothing, when asked too late. Like the runtime directory, it is set in the environment (`GALLIVM_PERF=nopt`,
+/// added to what the variable already holds), so child processes started afterwards inherit
+/// it, and a program whose own threads call `getenv` meanwhile should set it itself.
+pub fn quick_compiles() -> bool {
+    QUICK_COMPILES.store(true, Ordering::SeqCst);
+    PROCESS_ENV.get_or_init(prepare_env);
+    QUICK_APPLIED.load(Ordering::SeqCst)
+}
+
+/// Adds `nopt` to `GALLIVM_PERF`, the flags Mesa's LLVM back end reads when it loads.
+fn set_quick_compiles() {
+    let flags = std::env::var("GALLIVM_PERF").unwrap_or_default();
+    if !flags.split([',', ' ']).any(|f| f == "nopt") {
+        let flags = if flags.is_empty() {
+            "nopt".to_string()
+        } else {
+            format!("{flags},nopt")
+        };
+        std::env::set_var("GALLIVM_PERF", flags);
+    }
+}
+
+/// Prepares the process's environment for its first instance, once: gives the process an
+/// `XDG_RUNTIME_DIR` when it has none (a server, a container, CI).
 ///
 /// Without it, libwayland-client, which the Vulkan loader's WSI loads while an instance is
 /// created, prints "error: XDG_RUNTIME_DIR is invalid or not set in the environment." on
@@ -28,43 +67,50 @@ pub(crate) struct InstanceHandle {
 /// before the first instance, so before any wgpu or Vulkan thread exists. Setting the
 /// environment races with other threads reading it at that moment; a program that starts
 /// engines while its own threads call `getenv` should set `XDG_RUNTIME_DIR` itself.
-pub(crate) fn ensure_runtime_dir() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|v| !v.is_empty()) {
-            return;
+pub(crate) fn prepare_process_env() {
+    PROCESS_ENV.get_or_init(prepare_env);
+}
+
+/// The environment the first instance needs: [`quick_compiles`] if chosen, and
+/// [`prepare_process_env`]'s runtime directory.
+fn prepare_env() {
+    if QUICK_COMPILES.load(Ordering::SeqCst) {
+        set_quick_compiles();
+        QUICK_APPLIED.store(true, Ordering::SeqCst);
+    }
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|v| !v.is_empty()) {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        let uid = std::fs::metadata("/proc/self").map_or(0, |m| m.uid());
+        let dir = std::env::temp_dir().join(format!("isfkit-runtime-{uid}"));
+        let made = std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&dir)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Ok(()),
+                _ => Err(e),
+            });
+        let private = std::fs::metadata(&dir)
+            .is_ok_and(|m| m.is_dir() && m.uid() == uid && m.permissions().mode() & 0o077 == 0);
+        match made {
+            Ok(()) if private => std::env::set_var("XDG_RUNTIME_DIR", &dir),
+            Ok(()) => tracing::debug!(
+                "{} is not a private directory of this user; XDG_RUNTIME_DIR left unset",
+                dir.display()
+            ),
+            Err(e) => tracing::debug!("cannot create {}: {e}", dir.display()),
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-            let uid = std::fs::metadata("/proc/self").map_or(0, |m| m.uid());
-            let dir = std::env::temp_dir().join(format!("isfkit-runtime-{uid}"));
-            let made = std::fs::DirBuilder::new()
-                .mode(0o700)
-                .create(&dir)
-                .or_else(|e| match e.kind() {
-                    std::io::ErrorKind::AlreadyExists => Ok(()),
-                    _ => Err(e),
-                });
-            let private = std::fs::metadata(&dir)
-                .is_ok_and(|m| m.is_dir() && m.uid() == uid && m.permissions().mode() & 0o077 == 0);
-            match made {
-                Ok(()) if private => std::env::set_var("XDG_RUNTIME_DIR", &dir),
-                Ok(()) => tracing::debug!(
-                    "{} is not a private directory of this user; XDG_RUNTIME_DIR left unset",
-                    dir.display()
-                ),
-                Err(e) => tracing::debug!("cannot create {}: {e}", dir.display()),
-            }
-        }
-    });
+    }
 }
 
 impl InstanceHandle {
     /// The process's shared instance for `backends` (created on first use), or a new
     /// private one.
     pub(crate) fn get(backends: wgpu::Backends, private: bool) -> InstanceHandle {
-        ensure_runtime_dir();
+        prepare_process_env();
         let make = || {
             let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
             desc.backends = backends;

@@ -33,6 +33,7 @@ pub use engine::{Engine, EngineConfig, ReinitReport};
 pub use error::{Error, ErrorKind, Result};
 pub use frame::{Frame, Pixels};
 pub use gpu::{abandoned_work_running, Backend};
+pub use instance::quick_compiles;
 pub use isfkit_audio::{AudioError, Sound};
 pub use isfkit_glsl::{vertex_shader_path, Facts, LoadError, Program};
 pub use lifecycle::{

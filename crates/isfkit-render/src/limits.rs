@@ -38,7 +38,7 @@ pub struct AdapterLimits {
 impl AdapterLimits {
     /// Opens the adapter (no device) and reads its limits.
     pub fn probe(backend: Backend) -> Result<AdapterLimits> {
-        crate::engine::ensure_runtime_dir();
+        crate::engine::prepare_process_env();
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         desc.backends = backend.backends();
         let instance = wgpu::Instance::new(desc);

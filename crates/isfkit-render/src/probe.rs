@@ -34,7 +34,7 @@ pub(crate) fn is_software(info: &wgpu::AdapterInfo) -> bool {
 /// before returning). `auto` picks the first native backend with an adapter (Vulkan, Metal,
 /// DX12), preferring high-performance adapters, and GL only when none has one.
 pub fn probe_adapters() -> Vec<AdapterReport> {
-    crate::engine::ensure_runtime_dir();
+    crate::engine::prepare_process_env();
     let mut out = Vec::new();
     for backend in [Backend::Vulkan, Backend::Metal, Backend::Dx12, Backend::Gl] {
         let backends = backend.backends();

@@ -25,6 +25,11 @@ pub struct Scene {
 }
 
 impl Scene {
+    /// Whether `other` is a clone of this scene (the same inputs and frame state).
+    pub fn same_as(&self, other: &Scene) -> bool {
+        Arc::ptr_eq(&self.state, &other.state)
+    }
+
     /// The declaration of input `name`; `Error::UnknownInput` (listing the inputs) if there
     /// is none.
     pub fn input(&self, name: &str) -> Result<isfkit_format::Input> {

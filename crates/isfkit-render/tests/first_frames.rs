@@ -165,3 +165,12 @@ fn scenes_prepared_on_other_threads_while_one_renders_leak_nothing() {
     drop((rendering, others));
     shutdown_clean(&engine);
 }
+
+#[test]
+fn quick_compiles_asked_for_after_the_driver_loaded_change_nothing() {
+    let engine = test_engine();
+    let before = std::env::var_os("GALLIVM_PERF");
+    assert!(!isfkit_render::quick_compiles());
+    assert_eq!(std::env::var_os("GALLIVM_PERF"), before);
+    shutdown_clean(&engine);
+}

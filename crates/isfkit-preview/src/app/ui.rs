@@ -107,7 +107,7 @@ pub(super) fn build_ui(
         .resizable(true)
         .show(root, |ui| inputs_panel(ui, v, controls, scene, changed));
     egui::CentralPanel::default()
-        .frame(egui::Frame::NONE.fill(Color32::BLACK))
+        .frame(egui::Frame::NONE)
         .show(root, |ui| {
             picture_panel(ui, v, picture, actions, canvas_out)
         });

@@ -40,12 +40,23 @@ impl App<'_> {
         let Some(mut ui) = self.ui.take() else {
             return;
         };
+        if self.bench.as_ref().is_some_and(|b| b.bare_phase()) {
+            self.bare_frame(&window);
+            self.ui.put(ui);
+            window.request_redraw();
+            return;
+        }
         let now = Instant::now();
         self.advance_clock(now);
-        let t_render = Instant::now();
+        // The frame started on the last pass, which rendered while that pass presented.
+        let t_wait = Instant::now();
+        let shown = self.render_thread.wait();
+        let wait_ms = t_wait.elapsed().as_secs_f64() * 1000.0;
+        let render_ms = shown.as_ref().map_or(0.0, |d| d.ms);
+        let on_screen = shown.is_some_and(|done| self.show_frame(done, &mut ui));
         if self.need_render && self.render_size().is_some() {
             self.need_render = false;
-            self.render_frame(&mut ui);
+            self.start_render();
         }
         let t_ui = Instant::now();
         ui.controls.keyed = self.moving.keys.iter().map(|(n, _)| n.clone()).collect();
@@ -60,13 +71,17 @@ impl App<'_> {
         let t_paint = Instant::now();
         let acquire_s = self.paint(&window, ppp, &prims, &mut out.textures_delta);
         tracing::debug!(
-            render_ms = (t_ui - t_render).as_secs_f64() * 1000.0,
+            render_ms,
+            wait_ms,
             ui_ms = (t_paint - t_ui).as_secs_f64() * 1000.0,
             paint_ms = t_paint.elapsed().as_secs_f64() * 1000.0,
             acquire_ms = acquire_s * 1000.0,
             "frame"
         );
         self.log_reload();
+        if on_screen && self.bench.as_mut().is_some_and(|b| b.shown(render_ms)) {
+            self.quit = true;
+        }
         self.egui_repaint_at = out
             .viewport_output
             .get(&egui::ViewportId::ROOT)
@@ -86,7 +101,11 @@ impl App<'_> {
         for a in pass.actions {
             self.act(a, event_loop, &pass.dropped_files);
         }
-        if self.need_render && !self.quit {
+        if self.quit && self.report.is_none() {
+            // The bench run is complete.
+            self.close(event_loop);
+        }
+        if (self.need_render || self.render_thread.busy()) && !self.quit {
             if let Some(w) = self.window.lock().as_ref() {
                 w.request_redraw();
             }
@@ -202,10 +221,20 @@ impl App<'_> {
         acquire_s
     }
 
+    /// A bench run's bare frame: the painter clears the surface and presents it, nothing
+    /// more.
+    fn bare_frame(&mut self, window: &Arc<Window>) {
+        let ppp = window.scale_factor() as f32;
+        self.paint(window, ppp, &[], &mut egui::TexturesDelta::default());
+        if let Some(b) = self.bench.as_mut() {
+            b.bare_presented();
+        }
+    }
+
     /// After a reload, once its first frame is on screen without an error: logs the time
     /// from the save to the new pixels.
     fn log_reload(&mut self) {
-        if let Some(saved) = self.reload_pending.take() {
+        if let Some(saved) = self.reload_on_screen.take() {
             if self.error.is_none() {
                 let ms = SystemTime::now()
                     .duration_since(saved)
@@ -379,7 +408,7 @@ impl ApplicationHandler<Wake> for App<'_> {
         }
         let window = self.window.lock().clone();
         if let Some(window) = window {
-            let mut redraw = self.need_render;
+            let mut redraw = self.need_render || self.render_thread.busy();
             if self.clock.playing && self.scene.is_some() {
                 let next = self.clock.last_tick + Duration::from_secs_f64(1.0 / self.args.fps);
                 if now >= next {
