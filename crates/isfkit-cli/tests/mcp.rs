@@ -166,6 +166,43 @@ fn mcp_over_stdio_speaks_the_protocol() {
     let img = decode_png(v["content"][1]["data"].as_str().unwrap());
     assert_eq!(img.get_pixel(0, 3).0, [16, 0, 0, 255]);
 
+    // A dialect named where the text does not say it: a GLSL Sandbox shader that declares
+    // none of its uniforms reads as neither ISF nor any dialect until it is named.
+    let sandbox =
+        "void main() {\n    gl_FragColor = vec4(gl_FragCoord.x / 8.0, 0.0, 0.0, 1.0);\n}\n";
+    let v = mcp.call("validate_shader", json!({ "shader_content": sandbox }));
+    assert_eq!(v["structuredContent"]["valid"], false, "{v}");
+    for dialect in ["glslsandbox", "GLSL-Sandbox"] {
+        let v = mcp.call(
+            "validate_shader",
+            json!({ "shader_content": sandbox, "dialect": dialect }),
+        );
+        assert_eq!(v["structuredContent"]["valid"], true, "{v}");
+    }
+    let v = mcp.call(
+        "render_shader",
+        json!({ "shader_content": sandbox, "dialect": "glslsandbox", "width": 8, "height": 4, "format": "png" }),
+    );
+    assert_eq!(v["isError"], false, "{v}");
+    let img = decode_png(v["content"][1]["data"].as_str().unwrap());
+    assert_eq!(img.get_pixel(0, 3).0[0], 16);
+    // auto detects, as leaving it out does.
+    let v = mcp.call(
+        "validate_shader",
+        json!({ "shader_content": shadertoy, "dialect": "auto" }),
+    );
+    assert_eq!(v["structuredContent"]["valid"], true, "{v}");
+    let v = mcp.call(
+        "validate_shader",
+        json!({ "shader_content": shadertoy, "dialect": "hlsl" }),
+    );
+    assert_eq!(v["isError"], true, "{v}");
+    assert_eq!(v["structuredContent"]["error"]["field"], "dialect");
+    assert_eq!(
+        v["structuredContent"]["errors"][0],
+        "unknown dialect \"hlsl\": give shadertoy, glslsandbox, gl-transition or auto (detect it; ISF is read as ISF)"
+    );
+
     // Two time codes: two images, decoded, of the size asked, and different.
     let v = mcp.call(
         "render_shader",

@@ -357,11 +357,19 @@ mod tests {
             p["deadline"]["description"],
             "Seconds the render may take (default 10, capped by the server)."
         );
+        assert_eq!(
+            p["dialect"]["description"],
+            "The shader's dialect: auto (default: detected from the text), shadertoy, glslsandbox or gl-transition."
+        );
         assert!(render.get("required").is_none(), "{render}");
         for t in &tools[1..] {
             let v = Value::Object(t.input_schema.as_ref().clone());
             let keys: Vec<&String> = v["properties"].as_object().unwrap().keys().collect();
-            assert_eq!(keys, ["shader_content", "shader_path", "vertex_content"]);
+            assert_eq!(
+                keys,
+                ["dialect", "shader_content", "shader_path", "vertex_content"]
+            );
+            assert_eq!(v["properties"]["dialect"], p["dialect"]);
             assert_eq!(v["properties"]["shader_content"], p["shader_content"]);
             assert!(v.get("required").is_none(), "{v}");
         }

@@ -17,6 +17,8 @@ pub struct Source {
     pub vertex: Option<String>,
     /// The checked file, under the allowed folder (`shader_path`).
     pub path: Option<PathBuf>,
+    /// The dialect the client named (`dialect`); `None`: detected from the text.
+    pub dialect: Option<isfkit_render::format::dialect::Dialect>,
 }
 
 impl Source {
@@ -271,6 +273,20 @@ pub fn source(args: &Map<String, Value>, config: &ServeConfig) -> Result<Source,
     if let Some(v) = vertex {
         check_length("vertex_content", v, limits)?;
     }
+    let dialect = string(args, "dialect")?
+        .filter(|d| !d.eq_ignore_ascii_case("auto"))
+        .map(|d| {
+            isfkit_render::format::dialect::Dialect::parse(d).ok_or_else(|| {
+                bad(
+                    "dialect",
+                    format!(
+                        "unknown dialect \"{d}\": give {} or auto (detect it; ISF is read as ISF)",
+                        isfkit_render::format::dialect::Dialect::NAMES
+                    ),
+                )
+            })
+        })
+        .transpose()?;
     match (content, path) {
         (Some(_), Some(_)) => Err(bad(
             "shader_path",
@@ -286,6 +302,7 @@ pub fn source(args: &Map<String, Value>, config: &ServeConfig) -> Result<Source,
                 text: text.to_owned(),
                 vertex: vertex.map(str::to_owned),
                 path: None,
+                dialect,
             })
         }
         (None, Some(p)) => {
@@ -304,6 +321,7 @@ pub fn source(args: &Map<String, Value>, config: &ServeConfig) -> Result<Source,
                 text,
                 vertex,
                 path: Some(real),
+                dialect,
             })
         }
     }
@@ -346,6 +364,10 @@ pub struct SourceArgs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String")]
     pub vertex_content: Option<String>,
+    /// The shader's dialect: auto (default: detected from the text), shadertoy, glslsandbox or gl-transition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub dialect: Option<String>,
 }
 
 /// What `render_shader` (`POST /render`) takes besides the shader.
@@ -708,7 +730,10 @@ mod tests {
             .map(String::as_str)
             .collect();
         source.sort_unstable();
-        assert_eq!(source, ["shader_content", "shader_path", "vertex_content"]);
+        assert_eq!(
+            source,
+            ["dialect", "shader_content", "shader_path", "vertex_content"]
+        );
         // Each field is read: a value of the wrong type is refused, naming the field.
         for field in render_fields() {
             let mut args = json!({ "shader_content": "x" });
@@ -773,7 +798,7 @@ mod tests {
         );
         assert_eq!(
             err(json!({"shader_content": "x", "widht": 10})),
-            "unknown field \"widht\" (fields: shader_content, shader_path, vertex_content, time_codes, width, height, quality, format, inputs, images, fps, deadline)"
+            "unknown field \"widht\" (fields: shader_content, shader_path, vertex_content, dialect, time_codes, width, height, quality, format, inputs, images, fps, deadline)"
         );
         assert_eq!(
             err(json!({"shader_content": "x", "time_codes": [0, "a"]})),

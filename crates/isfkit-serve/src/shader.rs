@@ -58,20 +58,21 @@ pub fn check(source: &Source, config: &ServeConfig) -> Result<Checked, ServiceEr
     let base = base_dir(source, config);
     // The document first: its IMPORTED files are checked against the allowed folder before
     // anything reads them.
-    let (report, info) = match IsfDocument::parse_with_base(&source.text, base.as_deref()) {
-        Err(e) => (Validation::of(Err(LoadError::Format(e))), Value::Null),
-        Ok(doc) => {
-            check_imported(&doc, source, config)?;
-            let loaded =
-                Program::compile(doc.clone(), source.vertex.clone(), None, None, name.clone());
-            let report = Validation::of(loaded);
-            let info = match &report.program {
-                Some(p) => info_json(&p.doc, Some(p.facts)),
-                None => info_json(&doc, None),
-            };
-            (report, info)
-        }
-    };
+    let (report, info) =
+        match IsfDocument::parse_dialect(&source.text, base.as_deref(), source.dialect) {
+            Err(e) => (Validation::of(Err(LoadError::Format(e))), Value::Null),
+            Ok(doc) => {
+                check_imported(&doc, source, config)?;
+                let loaded =
+                    Program::compile(doc.clone(), source.vertex.clone(), None, None, name.clone());
+                let report = Validation::of(loaded);
+                let info = match &report.program {
+                    Some(p) => info_json(&p.doc, Some(p.facts)),
+                    None => info_json(&doc, None),
+                };
+                (report, info)
+            }
+        };
     let line = |f: &Finding| {
         let (line, column, message, stage, _) = f.fields();
         if line > 0 {
@@ -99,8 +100,13 @@ pub fn check(source: &Source, config: &ServeConfig) -> Result<Checked, ServiceEr
     })
 }
 
-/// A source as a cache key: its text, vertex text and file.
-type SourceKey = (String, Option<String>, Option<PathBuf>);
+/// A source as a cache key: its text, vertex text, file and named dialect.
+type SourceKey = (
+    String,
+    Option<String>,
+    Option<PathBuf>,
+    Option<isfkit_render::format::dialect::Dialect>,
+);
 
 /// Checks of recent sources, so a client rendering the same shader again (an agent's
 /// iterations, a load test) does not compile it again. Bounded: emptied when full.
@@ -120,6 +126,7 @@ impl CheckCache {
             source.text.clone(),
             source.vertex.clone(),
             source.path.clone(),
+            source.dialect,
         );
         if let Some(c) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(c.clone());
@@ -260,6 +267,7 @@ pub fn render_job(
     Ok(WorkerJob {
         source: params.source.text.clone(),
         vertex: params.source.vertex.clone(),
+        dialect: params.source.dialect,
         base_dir: base_dir(&params.source, config),
         shader_field: source_field(&params.source).into(),
         width: params.width,
@@ -287,6 +295,7 @@ mod tests {
             text: t.into(),
             vertex: None,
             path: None,
+            dialect: None,
         };
         let broken = "/*{}*/\nvoid main() { gl_FragColor = vec4(nope); }\n";
         let first = cache.check(&src(broken), &config).unwrap().answer;

@@ -32,6 +32,9 @@ pub use isfkit_batch::lead_in::FramePlan;
 pub struct WorkerJob {
     pub source: String,
     pub vertex: Option<String>,
+    /// The dialect the client named; `None`: detected.
+    #[serde(default)]
+    pub dialect: Option<isfkit_render::format::dialect::Dialect>,
     /// Where IMPORTED paths resolve (checked to be under the allowed folder).
     pub base_dir: Option<PathBuf>,
     /// The request's field that holds the shader (`shader_content` or `shader_path`): what an
@@ -173,7 +176,12 @@ fn imported_error(e: Error, imported: &[ImportedImage], job: &WorkerJob) -> JobE
 }
 
 /// A request's shader: its text, vertex shader and base folder.
-type Key = (String, Option<String>, Option<PathBuf>);
+type Key = (
+    String,
+    Option<String>,
+    Option<PathBuf>,
+    Option<isfkit_render::format::dialect::Dialect>,
+);
 
 /// Compiled programs of recent requests, by source (a program is a value: each request gets a
 /// scene of its own, or a reused one with no state left, see [`Scenes`]).
@@ -188,7 +196,12 @@ type Programs = std::collections::HashMap<Key, Program>;
 struct Scenes(std::collections::HashMap<Key, (Scene, Vec<(String, Value)>)>);
 
 fn job_key(job: &WorkerJob) -> Key {
-    (job.source.clone(), job.vertex.clone(), job.base_dir.clone())
+    (
+        job.source.clone(),
+        job.vertex.clone(),
+        job.base_dir.clone(),
+        job.dialect,
+    )
 }
 
 /// The scene for `job`: a reused one with its inputs at their starting values, or a new one
@@ -238,7 +251,7 @@ fn program(job: &WorkerJob, programs: &mut Programs) -> Result<Program, JobError
     if let Some(p) = programs.get(&key) {
         return Ok(p.clone());
     }
-    let doc = IsfDocument::parse_with_base(&job.source, job.base_dir.as_deref())
+    let doc = IsfDocument::parse_dialect(&job.source, job.base_dir.as_deref(), job.dialect)
         .map_err(|e| engine_error(Error::Format(e)))?;
     let imports = !doc.imported.is_empty();
     let program = Program::compile(doc, job.vertex.clone(), None, None, "shader".into())

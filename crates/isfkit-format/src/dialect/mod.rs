@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::{Diagnostic, FormatError, Severity};
 
 /// A dialect isfkit converts to ISF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dialect {
     Shadertoy,

@@ -98,15 +98,27 @@ impl IsfDocument {
         source: &str,
         base_dir: Option<&Path>,
     ) -> Result<IsfDocument, FormatError> {
+        Self::parse_dialect(source, base_dir, None)
+    }
+
+    /// [`IsfDocument::parse_with_base`] of a source in `dialect` (Shadertoy, GLSL Sandbox,
+    /// gl-transition), converted without detecting it; `None` detects the dialect, or reads
+    /// ISF.
+    pub fn parse_dialect(
+        source: &str,
+        base_dir: Option<&Path>,
+        dialect: Option<crate::dialect::Dialect>,
+    ) -> Result<IsfDocument, FormatError> {
         // Shadertoy, GLSL Sandbox and gl-transitions sources are read as the ISF they
         // convert to, their errors and warnings placed at the user's own lines.
-        if crate::dialect::is_foreign(source) {
+        if dialect.is_some() || crate::dialect::is_foreign(source) {
             // Shadertoy's media, by file name: beside the file, or in `media/` there.
             let options = crate::dialect::ConvertOptions {
                 media_dirs: base_dir
                     .map(|d| vec![d.to_owned(), d.join("media")])
                     .unwrap_or_default(),
                 relative_to: base_dir.map(Path::to_owned),
+                from: dialect,
                 ..Default::default()
             };
             let converted = crate::dialect::convert(source, &options)?;
