@@ -686,6 +686,15 @@ fn convert_dialect(
     }
 }
 
+/// Asks a CPU renderer (Mesa's lavapipe) to compile every engine's shaders of this process
+/// without LLVM's optimisation passes: first frames sooner, later frames slower, the same
+/// pixels. Holds only when called before the process's first engine; returns whether it
+/// holds.
+#[pyfunction]
+fn quick_compiles() -> bool {
+    isfkit_render::quick_compiles()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
@@ -704,6 +713,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_document, m)?)?;
     m.add_function(wrap_pyfunction!(raw_header, m)?)?;
     m.add_function(wrap_pyfunction!(convert_dialect, m)?)?;
+    m.add_function(wrap_pyfunction!(quick_compiles, m)?)?;
     batch::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -2,6 +2,7 @@
 validation with the user's line numbers, and every exception type."""
 
 import math
+import os
 import subprocess
 import sys
 
@@ -463,3 +464,38 @@ def test_frames_are_pipelined_and_equal_one_by_one(engine, shaders):
     for i, (p, s) in enumerate(zip(piped, single)):
         assert np.array_equal(p, s), f"frame {i} differs"
     assert a.frame_index == 11
+
+
+_QUICK_CHILD = r"""
+import ctypes, sys, isfkit
+libc = ctypes.CDLL(None)
+libc.getenv.restype = ctypes.c_char_p
+first = sys.argv[1] == "quick-first"
+if first:
+    held = isfkit.quick_compiles()
+with isfkit.Engine() as engine:
+    if not first:
+        held = isfkit.quick_compiles()
+    shader = engine.load(sys.argv[2])
+    frame = shader.render(32, 24, time=0.5)
+    flags = libc.getenv(b"GALLIVM_PERF")
+    print(held, (flags or b"").decode(), frame.tobytes(rgba8=True).hex())
+"""
+
+
+def test_quick_compiles_hold_when_chosen_before_the_first_engine_and_change_no_pixel():
+    shader = str(REPO / "tests/shaders/persistent.fs")
+    env = {k: v for k, v in os.environ.items() if k != "GALLIVM_PERF"}
+    runs = {}
+    for order in ["quick-first", "engine-first"]:
+        out = subprocess.run(
+            [sys.executable, "-c", _QUICK_CHILD, order, shader],
+            capture_output=True, text=True, check=True, env=env,
+        )
+        runs[order] = out.stdout.split()
+    held, flags, pixels = runs["quick-first"]
+    assert (held, flags) == ("True", "nopt")
+    # Asked for after the driver loaded: not held, the environment unchanged.
+    assert runs["engine-first"][:1] == ["False"]
+    assert len(runs["engine-first"]) == 2, "GALLIVM_PERF stays unset"
+    assert runs["engine-first"][1] == pixels

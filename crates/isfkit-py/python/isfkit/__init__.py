@@ -45,7 +45,7 @@ from ._errors import (
     MissingFileError,
     TimeoutError,
 )
-from ._native import __version__
+from ._native import __version__, quick_compiles
 from ._process import live_resources
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "convert",
     "convert_all",
     "live_resources",
+    "quick_compiles",
     "ISFError",
     "ParseError",
     "CompileError",

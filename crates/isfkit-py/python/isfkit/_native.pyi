@@ -81,6 +81,7 @@ def convert(
     dialect: Optional[str] = None,
     common: Optional[str] = None,
 ) -> List[Tuple[str, str, List[str]]]: ...
+def quick_compiles() -> bool: ...
 def parse_document(
     source: Optional[str] = None,
     path: Optional[Union[str, PathLike[str]]] = None,
