@@ -930,18 +930,20 @@ fn preview_ctrl_q_closes_with_a_clean_report() {
     assert!(!err.contains("error:"), "{err}");
 }
 
+/// Runs `cmd` with no X or Wayland display in its environment.
+fn without_display(cmd: &mut Command) -> Output {
+    cmd.env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn preview_without_a_display_says_so_and_exits_2() {
     let d = Dir::new("nodisplay");
     let shader = d.write("a.fs", gradient());
-    let out = isf_command()
-        .arg("preview")
-        .arg(&shader)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("WAYLAND_SOCKET")
-        .output()
-        .unwrap();
+    let out = without_display(isf_command().arg("preview").arg(&shader));
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -1020,14 +1022,11 @@ fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
     assert!((v["window_of_limit"].as_f64().unwrap() - ratio).abs() < 1e-9);
 
     // Without a display: the preview's message, and no figures.
-    let out = isf_command()
-        .args(["bench", "window", "--shader"])
-        .arg(&shader)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("WAYLAND_SOCKET")
-        .output()
-        .unwrap();
+    let out = without_display(
+        isf_command()
+            .args(["bench", "window", "--shader"])
+            .arg(&shader),
+    );
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
