@@ -37,6 +37,10 @@ struct Stages {
     first_frame_ms: f64,
     /// The second frame: what drawing alone takes.
     next_frame_ms: f64,
+    /// The first frame of a second scene of the same shader, made while the first is alive
+    /// (it shares the first one's modules and pipelines).
+    #[serde(default)]
+    again_ms: f64,
     error: Option<String>,
 }
 
@@ -94,7 +98,7 @@ fn measure(engine: &Engine, path: &Path, size: (u32, u32)) -> Stages {
             return s;
         }
     };
-    let scene = match engine.create_scene(program) {
+    let scene = match engine.create_scene(program.clone()) {
         Ok(sc) => sc,
         Err(e) => {
             s.error = Some(e.to_string());
@@ -118,6 +122,14 @@ fn measure(engine: &Engine, path: &Path, size: (u32, u32)) -> Stages {
         *slot = ms(t);
     }
     [s.first_frame_ms, s.next_frame_ms] = times;
+    let t = Instant::now();
+    match engine
+        .create_scene(program)
+        .and_then(|again| again.render(&opts))
+    {
+        Ok(_) => s.again_ms = ms(t),
+        Err(e) => s.error = Some(e.to_string()),
+    }
     s
 }
 
@@ -194,6 +206,7 @@ fn sums(all: &[Stages]) -> serde_json::Value {
         "pipelines_ms": sum(|s| s.pipelines_ms),
         "first_frame_ms": sum(|s| s.first_frame_ms),
         "next_frame_ms": sum(|s| s.next_frame_ms),
+        "again_ms": sum(|s| s.again_ms),
         "total_ms": sum(Stages::total),
     })
 }
@@ -246,20 +259,29 @@ pub fn run(
         if quick { ", quick compiles" } else { "" }
     );
     println!(
-        "{:<6} {:>9} {:>11} {:>9} {:>11} {:>13} {:>12} {:>11}",
-        "run", "parse", "translate", "naga", "pipelines", "first frame", "next frame", "total"
+        "{:<6} {:>9} {:>11} {:>9} {:>11} {:>13} {:>12} {:>11} {:>17}",
+        "run",
+        "parse",
+        "translate",
+        "naga",
+        "pipelines",
+        "first frame",
+        "next frame",
+        "total",
+        "same shader again"
     );
     for (name, v) in [("cold", &cold_sum), ("warm", &warm_sum)] {
         let f = |k: &str| v[k].as_f64().unwrap_or(0.0);
         println!(
-            "{name:<6} {:>7.0}ms {:>9.0}ms {:>7.0}ms {:>9.0}ms {:>11.0}ms {:>10.0}ms {:>9.0}ms",
+            "{name:<6} {:>7.0}ms {:>9.0}ms {:>7.0}ms {:>9.0}ms {:>11.0}ms {:>10.0}ms {:>9.0}ms {:>15.0}ms",
             f("parse_ms"),
             f("translate_ms"),
             f("naga_ms"),
             f("pipelines_ms"),
             f("first_frame_ms"),
             f("next_frame_ms"),
-            f("total_ms")
+            f("total_ms"),
+            f("again_ms")
         );
     }
     let failed: Vec<&Stages> = cold.iter().filter(|s| s.error.is_some()).collect();

@@ -125,6 +125,8 @@ pub(crate) struct Gpu {
     pub float_format: wgpu::TextureFormat,
     pub max_texture_size: u32,
     pub adapter_info: wgpu::AdapterInfo,
+    /// The programs of this device that scenes hold.
+    pub programs: crate::program_gpu::ProgramCache,
     // Last: the adapter outlives the device it made.
     _adapter: wgpu::Adapter,
 }
@@ -207,6 +209,7 @@ impl Gpu {
             float_format,
             max_texture_size: limits.max_texture_dimension_2d,
             adapter_info,
+            programs: Default::default(),
             _adapter: adapter,
         })
     }

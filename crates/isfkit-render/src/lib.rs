@@ -20,6 +20,7 @@ mod limits;
 mod passes;
 pub mod pool;
 mod probe;
+mod program_gpu;
 mod readback;
 pub mod registry;
 mod scene;

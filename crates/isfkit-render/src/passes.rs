@@ -2,6 +2,7 @@
 //! inputs, writing the per-pass values, and drawing every pass into pooled targets.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use isfkit_format::InputType;
 use isfkit_glsl::{FieldRole, FieldType, TextureSource};
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::frame::Pixels;
 use crate::gpu::{Gpu, BYTE_FORMAT};
 use crate::pool::PooledTexture;
+use crate::program_gpu::{PipelineKey, ProgramGpu, ProgramKey};
 use crate::registry::{ResourceKind, Tracked};
 use crate::scene_state::{RenderOptions, SceneGpu, SceneState};
 use crate::shared::Shared;
@@ -20,6 +22,43 @@ use crate::value::Value;
 pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
     isfkit_glsl::forced_panic_for_tests("pipeline");
     let label = s.label.clone();
+    let layout = &s.program.translation.layout;
+    let key: ProgramKey = (
+        s.program.translation.fragment.glsl.clone(),
+        s.program.translation.vertex.glsl.clone(),
+    );
+    let program = match gpu.programs.get(&key) {
+        Some(p) => p,
+        None => {
+            let p = Arc::new(build_program(gpu, s, &label)?);
+            gpu.programs.insert(key, &p);
+            p
+        }
+    };
+    let uniforms = (0..s.doc.passes.len())
+        .map(|i| {
+            gpu.buffer(
+                &format!("{label} uniforms pass {i}"),
+                layout.block_size as u64,
+                wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            )
+        })
+        .collect();
+    let sg = SceneGpu {
+        generation: gpu.generation,
+        bind_groups: HashMap::new(),
+        persistent: HashMap::new(),
+        inputs: HashMap::new(),
+        uniforms,
+        program,
+    };
+    // Every image and imported texture is uploaded on a new device (audio every frame).
+    s.dirty_textures = s.images.keys().cloned().collect();
+    Ok(sg)
+}
+
+/// Builds a program's modules and layouts (its pipelines come as frames need them).
+fn build_program(gpu: &Gpu, s: &SceneState, label: &str) -> Result<ProgramGpu> {
     let layout = &s.program.translation.layout;
     let module = |m: &naga::Module, what: &str| {
         let sm = gpu
@@ -90,37 +129,16 @@ pub(crate) fn build_gpu(gpu: &Gpu, s: &mut SceneState) -> Result<SceneGpu> {
         ResourceKind::PipelineLayout,
         &format!("{label} pipeline layout"),
     );
-    let uniforms = (0..s.doc.passes.len())
-        .map(|i| {
-            gpu.buffer(
-                &format!("{label} uniforms pass {i}"),
-                layout.block_size as u64,
-                wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-            )
-        })
-        .collect();
-    let sg = SceneGpu {
-        generation: gpu.generation,
-        bind_groups: HashMap::new(),
-        persistent: HashMap::new(),
-        inputs: HashMap::new(),
-        uniforms,
-        pipelines: HashMap::new(),
+    Ok(ProgramGpu {
+        pipelines: Default::default(),
         pass_constant: [&s.program.vertex_module, &s.program.fragment_module]
             .map(isfkit_glsl::specialise::reads_pass_index_constant),
         pipeline_layout,
         bind_group_layout,
         fragment,
         vertex,
-    };
-    // Every image and imported texture is uploaded on a new device (audio every frame).
-    s.dirty_textures = s.images.keys().cloned().collect();
-    Ok(sg)
+    })
 }
-
-/// The pipeline a pass draws with: per pass when a stage reads the pass index as a pipeline
-/// constant (see [`isfkit_glsl::specialise`]), else one per target format.
-pub(crate) type PipelineKey = (Option<usize>, wgpu::TextureFormat);
 
 /// The format pass `i` of `doc` draws into.
 fn pass_format(
@@ -138,7 +156,7 @@ fn pass_format(
 }
 
 fn pipeline_key(sg: &SceneGpu, pass: usize, format: wgpu::TextureFormat) -> PipelineKey {
-    let per_pass = sg.pass_constant.iter().any(|&c| c);
+    let per_pass = sg.program.pass_constant.iter().any(|&c| c);
     (per_pass.then_some(pass), format)
 }
 
@@ -176,14 +194,14 @@ pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptio
     let mut wanted: Vec<PipelineKey> = Vec::new();
     for i in 0..s.doc.passes.len() {
         let key = pipeline_key(sg, i, pass_format(gpu, &s.doc, i, opts));
-        if !sg.pipelines.contains_key(&key) && !wanted.contains(&key) {
+        if !sg.program.has_pipeline(&key) && !wanted.contains(&key) {
             wanted.push(key);
         }
     }
     if wanted.is_empty() {
         return Ok(());
     }
-    let sg_ref = &*sg;
+    let sg_ref = &*sg.program;
     let build = |key: PipelineKey| -> Result<Tracked<wgpu::RenderPipeline>> {
         let (pass, format) = key;
         let value = [(
@@ -246,10 +264,16 @@ pub(crate) fn ensure_pipelines(gpu: &Gpu, s: &mut SceneState, opts: &RenderOptio
         results.into_iter().map(|(_, k, r)| (k, r)).collect()
     };
     let mut first_error = None;
+    let mut pipelines = sg
+        .program
+        .pipelines
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     for (key, r) in built {
         match r {
             Ok(p) => {
-                sg.pipelines.insert(key, p);
+                // Another scene of the program may have built it meanwhile: one is kept.
+                pipelines.entry(key).or_insert(p);
             }
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -626,7 +650,10 @@ fn encode_passes(
                 ))
             })
             .collect::<Result<_>>()?;
-        let pipeline = (*sg.pipelines[&pipeline_key(sg, i, format)]).clone();
+        let pipeline = sg
+            .program
+            .pipeline(&pipeline_key(sg, i, format))
+            .expect("pipelines built before the frame");
         let key = (i, pooled_views.iter().map(|(_, v)| v.clone()).collect());
         let bind_group: wgpu::BindGroup = match sg.bind_groups.get(&key) {
             Some(bg) => (**bg).clone(),
@@ -649,7 +676,7 @@ fn encode_passes(
                 }
                 let bg = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
                     label: Some(&format!("{label} pass {i}")),
-                    layout: &sg.bind_group_layout,
+                    layout: &sg.program.bind_group_layout,
                     entries: &entries,
                 });
                 let tracked = gpu.track(

@@ -54,7 +54,8 @@ pub(crate) struct SavedTexture {
 }
 
 /// The GPU objects of one scene for one device generation. Field order is drop order:
-/// textures and bind-group users first, pipelines, then layouts and modules.
+/// textures and bind-group users first, then the program's pipelines, layouts and modules
+/// (when no other scene of the program holds them).
 pub(crate) struct SceneGpu {
     pub generation: u64,
     /// Bind groups by pass and the texture views bound (in binding order): a frame that binds
@@ -65,13 +66,9 @@ pub(crate) struct SceneGpu {
     pub persistent: HashMap<String, PooledTexture>,
     pub inputs: HashMap<String, Tracked<TextureAndView>>,
     pub uniforms: Vec<Tracked<wgpu::Buffer>>,
-    pub pipelines: HashMap<crate::passes::PipelineKey, Tracked<wgpu::RenderPipeline>>,
-    /// Whether the vertex and the fragment module read the pass index as a pipeline constant.
-    pub pass_constant: [bool; 2],
-    pub pipeline_layout: Tracked<wgpu::PipelineLayout>,
-    pub bind_group_layout: Tracked<wgpu::BindGroupLayout>,
-    pub fragment: Tracked<wgpu::ShaderModule>,
-    pub vertex: Tracked<wgpu::ShaderModule>,
+    /// The modules, layouts and pipelines, shared with the other scenes of the same
+    /// program on this device.
+    pub program: std::sync::Arc<crate::program_gpu::ProgramGpu>,
 }
 
 pub(crate) struct SceneState {

@@ -174,3 +174,73 @@ fn quick_compiles_asked_for_after_the_driver_loaded_change_nothing() {
     assert_eq!(std::env::var_os("GALLIVM_PERF"), before);
     shutdown_clean(&engine);
 }
+
+fn count(engine: &isfkit_render::Engine, kind: ResourceKind) -> usize {
+    engine
+        .live_resources()
+        .iter()
+        .filter(|r| r.kind == kind)
+        .count()
+}
+
+#[test]
+fn a_scene_of_a_source_already_loaded_shares_its_modules_and_pipelines() {
+    let engine = test_engine();
+    let baseline = [
+        ResourceKind::ShaderModule,
+        ResourceKind::BindGroupLayout,
+        ResourceKind::PipelineLayout,
+        ResourceKind::RenderPipeline,
+    ]
+    .map(|k| count(&engine, k));
+    let now = |engine: &isfkit_render::Engine| {
+        [
+            ResourceKind::ShaderModule,
+            ResourceKind::BindGroupLayout,
+            ResourceKind::PipelineLayout,
+            ResourceKind::RenderPipeline,
+        ]
+        .map(|k| count(engine, k))
+    };
+    let first = passes_scene(&engine);
+    let a = first.render(&small_opts(0.5)).unwrap();
+    let one = now(&engine);
+    assert_eq!(
+        one.iter()
+            .zip(&baseline)
+            .map(|(n, b)| n - b)
+            .collect::<Vec<_>>(),
+        [2, 1, 1, 3],
+        "two modules, the layouts, a pipeline per pass"
+    );
+    // Loaded again: nothing compiled again, and its own frame state (frame 0 here).
+    let second = passes_scene(&engine);
+    second.prepare(&small_opts(0.0)).unwrap();
+    assert_eq!(now(&engine), one);
+    let b = second.render(&small_opts(0.5)).unwrap();
+    assert_eq!(a.to_rgba8(), b.to_rgba8());
+    assert_eq!(second.frame_index(), 1);
+    assert_eq!(first.frame_index(), 1);
+    // On a new device the two share again.
+    engine.reinitialize().unwrap();
+    first.render(&small_opts(0.5)).unwrap();
+    second.render(&small_opts(0.5)).unwrap();
+    assert_eq!(now(&engine), one);
+    // Another source has objects of its own.
+    let other = engine
+        .load_source(&PASSES_FS.replace("0.25", "0.75"), Some(PASSES_VS))
+        .unwrap();
+    other.render(&small_opts(0.5)).unwrap();
+    assert_eq!(now(&engine)[3], one[3] + 3);
+    drop(other);
+    // The objects live while a scene of the program does.
+    drop(first);
+    assert_eq!(now(&engine), one);
+    assert_eq!(
+        second.render(&small_opts(0.5)).unwrap().to_rgba8().len(),
+        a.to_rgba8().len()
+    );
+    drop(second);
+    assert_eq!(now(&engine), baseline);
+    shutdown_clean(&engine);
+}
