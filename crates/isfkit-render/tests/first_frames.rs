@@ -175,33 +175,23 @@ fn quick_compiles_asked_for_after_the_driver_loaded_change_nothing() {
     shutdown_clean(&engine);
 }
 
-fn count(engine: &isfkit_render::Engine, kind: ResourceKind) -> usize {
-    engine
-        .live_resources()
-        .iter()
-        .filter(|r| r.kind == kind)
-        .count()
-}
-
-#[test]
-fn a_scene_of_a_source_already_loaded_shares_its_modules_and_pipelines() {
-    let engine = test_engine();
-    let baseline = [
+/// Live shader modules, bind group layouts, pipeline layouts and render pipelines.
+fn program_objects(engine: &isfkit_render::Engine) -> [usize; 4] {
+    let live = engine.live_resources();
+    [
         ResourceKind::ShaderModule,
         ResourceKind::BindGroupLayout,
         ResourceKind::PipelineLayout,
         ResourceKind::RenderPipeline,
     ]
-    .map(|k| count(&engine, k));
-    let now = |engine: &isfkit_render::Engine| {
-        [
-            ResourceKind::ShaderModule,
-            ResourceKind::BindGroupLayout,
-            ResourceKind::PipelineLayout,
-            ResourceKind::RenderPipeline,
-        ]
-        .map(|k| count(engine, k))
-    };
+    .map(|k| live.iter().filter(|r| r.kind == k).count())
+}
+
+#[test]
+fn a_scene_of_a_source_already_loaded_shares_its_modules_and_pipelines() {
+    let engine = test_engine();
+    let now = program_objects;
+    let baseline = now(&engine);
     let first = passes_scene(&engine);
     let a = first.render(&small_opts(0.5)).unwrap();
     let one = now(&engine);
