@@ -22,7 +22,7 @@ pub(crate) struct ConvertArgs {
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// The dialect, when the content does not say (shadertoy, glslsandbox, gl-transition).
-    #[arg(long, value_parser = parse_dialect)]
+    #[arg(long, value_parser = Dialect::from_name)]
     from: Option<Dialect>,
     /// Shadertoy's Common code, for a bare `.glsl` with mainImage.
     #[arg(long)]
@@ -32,10 +32,6 @@ pub(crate) struct ConvertArgs {
     /// always looked in.
     #[arg(long)]
     media: Vec<PathBuf>,
-}
-
-fn parse_dialect(s: &str) -> Result<Dialect, String> {
-    Dialect::parse(s).ok_or_else(|| format!("unknown dialect '{s}': one of {}", Dialect::NAMES))
 }
 
 /// Reads a text file the way shaders are read (size-capped, UTF-8 outside comments); `-` is

@@ -656,12 +656,7 @@ fn convert_dialect(
     use isfkit_render::format::dialect::{convert_all, ConvertOptions, Dialect};
     let from = match dialect.as_deref() {
         None => None,
-        Some(d) => Some(Dialect::parse(d).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "unknown dialect '{d}': one of {}",
-                Dialect::NAMES
-            ))
-        })?),
+        Some(d) => Some(Dialect::from_name(d).map_err(pyo3::exceptions::PyValueError::new_err)?),
     };
     let converted = py.detach(|| {
         convert_all(

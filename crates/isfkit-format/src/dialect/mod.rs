@@ -31,6 +31,12 @@ impl Dialect {
     /// The names `--from` takes.
     pub const NAMES: &'static str = "shadertoy, glslsandbox, gl-transition";
 
+    /// [`Dialect::parse`], or the message every face gives for a name it does not know.
+    pub fn from_name(name: &str) -> Result<Dialect, String> {
+        Dialect::parse(name)
+            .ok_or_else(|| format!("unknown dialect '{name}': one of {}", Dialect::NAMES))
+    }
+
     pub fn parse(name: &str) -> Option<Dialect> {
         match name.to_ascii_lowercase().as_str() {
             "shadertoy" => Some(Dialect::Shadertoy),
