@@ -3,6 +3,7 @@
 //! Everything here is plain data: no GPU, no GLSL. Positions are 1-based line and column in
 //! the user's own file.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -150,6 +151,65 @@ pub struct ImportedImage {
     pub resolved_path: PathBuf,
 }
 
+/// How a texture is sampled: isfkit's extension keys `FILTER` and `WRAP` on an image, audio
+/// or audioFFT input, an `IMPORTED` image or a pass with a `TARGET`. Without them a texture is
+/// read as VVISF reads it, linearly and clamped to the edge; hosts that do not know the keys
+/// ignore them and sample that way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Sampling {
+    pub filter: Filter,
+    pub wrap: Wrap,
+}
+
+/// `FILTER`: how a read between texel centres is filtered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Filter {
+    #[default]
+    Linear,
+    Nearest,
+}
+
+/// `WRAP`: what a read outside 0..1 returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Wrap {
+    /// The edge texel (GL's CLAMP_TO_EDGE).
+    #[default]
+    Clamp,
+    /// The texture tiles (GL's REPEAT).
+    Repeat,
+    /// The texture tiles, every other copy mirrored (GL's MIRRORED_REPEAT).
+    Mirror,
+}
+
+impl Filter {
+    /// The values `FILTER` takes, as written in a file.
+    pub const NAMES: [&'static str; 2] = ["linear", "nearest"];
+
+    pub fn from_name(name: &str) -> Option<Filter> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "linear" => Some(Filter::Linear),
+            "nearest" => Some(Filter::Nearest),
+            _ => None,
+        }
+    }
+}
+
+impl Wrap {
+    /// The values `WRAP` takes, as written in a file.
+    pub const NAMES: [&'static str; 3] = ["clamp", "repeat", "mirror"];
+
+    pub fn from_name(name: &str) -> Option<Wrap> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "clamp" => Some(Wrap::Clamp),
+            "repeat" => Some(Wrap::Repeat),
+            "mirror" => Some(Wrap::Mirror),
+            _ => None,
+        }
+    }
+}
+
 /// A parsed ISF document.
 #[derive(Debug, Clone, Serialize)]
 pub struct IsfDocument {
@@ -163,6 +223,10 @@ pub struct IsfDocument {
     pub passes: Vec<Pass>,
     pub imported: Vec<ImportedImage>,
     pub kind: ShaderKind,
+    /// Textures (by ISF name) whose `FILTER`/`WRAP` differ from the default; every other
+    /// texture is sampled linearly, clamped.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sampling: BTreeMap<String, Sampling>,
     /// Non-fatal problems (tolerant JSON, skipped inputs, odd values), with positions.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -181,6 +245,11 @@ pub struct IsfDocument {
 }
 
 impl IsfDocument {
+    /// How the texture named `name` (input, imported image or pass target) is sampled.
+    pub fn sampling_of(&self, name: &str) -> Sampling {
+        self.sampling.get(name).copied().unwrap_or_default()
+    }
+
     /// The input named `name`, if declared.
     pub fn input(&self, name: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.name == name)

@@ -917,3 +917,44 @@ fn tolerant_json_accepts_unquoted_keys_and_bare_decimals_but_not_missing_commas(
         (2, 2),
     );
 }
+
+#[test]
+fn filter_and_wrap_name_how_a_texture_is_sampled() {
+    use isfkit_format::{Filter, Sampling, Wrap};
+    let doc = parse(
+        r#"{"ISFVSN": "2",
+            "INPUTS": [{"NAME": "noise", "TYPE": "image", "FILTER": "Nearest", "WRAP": "repeat"},
+                       {"NAME": "plain", "TYPE": "image"},
+                       {"NAME": "level", "TYPE": "float", "WRAP": "repeat"}],
+            "IMPORTED": {"tile": {"PATH": "tile.png", "WRAP": "mirror"}},
+            "PASSES": [{"TARGET": "cells", "FILTER": "nearest"}, {"FILTER": "nearest"}]}"#,
+    );
+    assert_eq!(
+        doc.sampling_of("noise"),
+        Sampling {
+            filter: Filter::Nearest,
+            wrap: Wrap::Repeat
+        }
+    );
+    assert_eq!(doc.sampling_of("plain"), Sampling::default());
+    assert_eq!(doc.sampling_of("tile").wrap, Wrap::Mirror);
+    assert_eq!(doc.sampling_of("cells").filter, Filter::Nearest);
+    assert_eq!(doc.sampling.len(), 3);
+    assert_eq!(
+        warnings(&doc),
+        vec![
+            "input \"level\": WRAP applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
+            "PASSES[1]: FILTER applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
+        ]
+    );
+    assert_error_at(
+        &isf(r#"{"INPUTS": [{"NAME": "a", "TYPE": "image", "WRAP": "tile"}]}"#),
+        r#"input "a": WRAP must be "clamp", "repeat", or "mirror", found string "tile""#,
+        (1, 54),
+    );
+    assert_error_at(
+        &isf(r#"{"PASSES": [{"TARGET": "b", "FILTER": 1}]}"#),
+        r#"PASSES[0]: FILTER must be "linear" or "nearest", found number 1"#,
+        (1, 41),
+    );
+}

@@ -1,5 +1,6 @@
 //! The resource interface of a translated shader: one block of ISF values (built-ins and
-//! inputs), one sampler and one texture per image-like name. The engine fills the block from
+//! inputs), one texture per image-like name, and the samplers they are read through (the
+//! default one, plus one per other `FILTER`/`WRAP` pair the file asks for). The engine fills the block from
 //! this description.
 //!
 //! The block is a read-only *storage* buffer, not a uniform buffer. Measured: Mesa's lavapipe
@@ -8,17 +9,22 @@
 //! by about 650 KB per frame (1.2 GB over 2,000 frames). With a storage buffer memory is flat.
 //! The block holds no arrays, so std430 lays it out exactly as std140 would.
 
-use isfkit_format::{InputType, IsfDocument};
+use isfkit_format::{Filter, InputType, IsfDocument, Sampling, Wrap};
 
 use crate::words::glsl_name;
 use serde::Serialize;
 
 /// Binding of the uniform block (set 0).
 pub const UNIFORM_BINDING: u32 = 0;
-/// Binding of the one sampler every texture is read through (LINEAR, CLAMP_TO_EDGE).
+/// Binding of the default sampler (LINEAR, CLAMP_TO_EDGE), [`DEFAULT_SAMPLER`]: textures
+/// without `FILTER`/`WRAP`, and textures the code reaches through a macro's parameter, are
+/// read through it.
 pub const SAMPLER_BINDING: u32 = 1;
 /// First texture binding; texture `i` of [`Layout::textures`] is at `FIRST_TEXTURE_BINDING + i`.
+/// The other samplers ([`Layout::samplers`]) follow the textures.
 pub const FIRST_TEXTURE_BINDING: u32 = 2;
+/// The GLSL name of the default sampler.
+pub const DEFAULT_SAMPLER: &str = "isf_sampler";
 
 /// Name of the uniform block member holding the built-in `PASSINDEX`, etc. are the GLSL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,6 +107,34 @@ pub struct TextureSlot {
     pub glsl_name: String,
     pub binding: u32,
     pub source: TextureSource,
+    /// The GLSL name of the sampler it is read through ([`DEFAULT_SAMPLER`] or one of
+    /// [`Layout::samplers`]).
+    pub sampler: String,
+}
+
+/// A sampler other than the default one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SamplerSlot {
+    pub glsl_name: String,
+    pub binding: u32,
+    pub sampling: Sampling,
+}
+
+/// The GLSL name of the sampler for `sampling`.
+fn sampler_name(sampling: Sampling) -> String {
+    if sampling == Sampling::default() {
+        return DEFAULT_SAMPLER.to_owned();
+    }
+    let filter = match sampling.filter {
+        Filter::Linear => "linear",
+        Filter::Nearest => "nearest",
+    };
+    let wrap = match sampling.wrap {
+        Wrap::Clamp => "clamp",
+        Wrap::Repeat => "repeat",
+        Wrap::Mirror => "mirror",
+    };
+    format!("{DEFAULT_SAMPLER}_{filter}_{wrap}")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,6 +143,8 @@ pub struct Layout {
     /// Size of the uniform block in bytes (a multiple of 16).
     pub block_size: usize,
     pub textures: Vec<TextureSlot>,
+    /// The samplers besides the default one, each used by at least one texture.
+    pub samplers: Vec<SamplerSlot>,
 }
 
 impl Layout {
@@ -194,20 +230,35 @@ impl Layout {
             })
             .collect();
         let block_size = offset.div_ceil(16).max(1) * 16;
+        let mut samplers: Vec<SamplerSlot> = Vec::new();
+        let after_textures = FIRST_TEXTURE_BINDING + textures.len() as u32;
         let textures = textures
             .into_iter()
             .enumerate()
-            .map(|(i, (name, source))| TextureSlot {
-                glsl_name: glsl_name(&name),
-                name,
-                binding: FIRST_TEXTURE_BINDING + i as u32,
-                source,
+            .map(|(i, (name, source))| {
+                let sampling = doc.sampling_of(&name);
+                let sampler = sampler_name(sampling);
+                if sampler != DEFAULT_SAMPLER && !samplers.iter().any(|s| s.glsl_name == sampler) {
+                    samplers.push(SamplerSlot {
+                        glsl_name: sampler.clone(),
+                        binding: after_textures + samplers.len() as u32,
+                        sampling,
+                    });
+                }
+                TextureSlot {
+                    glsl_name: glsl_name(&name),
+                    name,
+                    binding: FIRST_TEXTURE_BINDING + i as u32,
+                    source,
+                    sampler,
+                }
             })
             .collect();
         Layout {
             fields,
             block_size,
             textures,
+            samplers,
         }
     }
 
@@ -221,8 +272,14 @@ impl Layout {
         }
         s.push_str("};\n");
         s.push_str(&format!(
-            "layout(set = 0, binding = {SAMPLER_BINDING}) uniform sampler isf_sampler;\n"
+            "layout(set = 0, binding = {SAMPLER_BINDING}) uniform sampler {DEFAULT_SAMPLER};\n"
         ));
+        for sampler in &self.samplers {
+            s.push_str(&format!(
+                "layout(set = 0, binding = {}) uniform sampler {};\n",
+                sampler.binding, sampler.glsl_name
+            ));
+        }
         for t in &self.textures {
             s.push_str(&format!(
                 "layout(set = 0, binding = {}) uniform texture2D {};\n",

@@ -389,18 +389,71 @@ fn texture2d_calls_become_texture_with_split_samplers() {
     );
     assert_has(
         &g,
-        "vec4 fetch(texture2D img, vec2 uv) { return vec4(texture(sampler2D(img, isf_sampler), uv)); }",
+        "vec4 fetch(texture2D img, sampler isf_smp_img, vec2 uv) { return vec4(texture(sampler2D(img, isf_smp_img), uv)); }",
+    );
+    // A sampler2D parameter is a texture and its sampler; calls pass both.
+    assert_has(
+        &g,
+        "vec4(fetch(img, isf_smp_img, uv) + texture(sampler2D(img, isf_smp_img), ",
     );
     // Rectangle textures take pixel coordinates.
     assert_has(
         &g,
-        "texture(sampler2D(img, isf_sampler), ((uv * 4.0) / vec2(textureSize(sampler2D(img, isf_sampler), 0))))",
+        "texture(sampler2D(img, isf_smp_img), ((uv * 4.0) / vec2(textureSize(sampler2D(img, isf_sampler), 0))))",
     );
     assert_has(
         &g,
         "textureLod(sampler2D(inputImage, isf_sampler), vec2(0.5), 0.0)",
     );
-    assert_has(&g, "twice(inputImage, isf_FragNormCoord)");
+    assert_has(&g, "twice(inputImage, isf_sampler, isf_FragNormCoord)");
+}
+
+#[test]
+fn textures_read_through_the_sampler_their_filter_and_wrap_name() {
+    let g = frag(
+        r#"{"ISFVSN": "2",
+            "INPUTS": [{"NAME": "tiles", "TYPE": "image", "WRAP": "repeat"},
+                       {"NAME": "plain", "TYPE": "image"}],
+            "PASSES": [{"TARGET": "cells", "FILTER": "nearest", "WRAP": "repeat"},
+                       {"TARGET": "edge", "FILTER": "nearest"}, {}]}"#,
+        "vec4 look(sampler2D, vec2);\n\
+         vec4 look(sampler2D s, vec2 uv) { return texture(s, uv); }\n\
+         vec4 pass_on(sampler2D s) { return look(s, vec2(0.5)); }\n\
+         #define PICK(t, uv) texture2D(t, uv)\n\
+         void main() {\n  gl_FragColor = look(tiles, isf_FragNormCoord) + pass_on(cells)\n    \
+         + IMG_NORM_PIXEL(edge, vec2(2.0)) + texture2D(plain, vec2(0.5)) + PICK(cells, vec2(0.0));\n}\n",
+    );
+    // One sampler per filter-and-wrap pair in use, after the textures (bindings 2 to 5).
+    assert_has(
+        &g,
+        "layout(set = 0, binding = 6) uniform sampler isf_sampler_linear_repeat;",
+    );
+    assert_has(
+        &g,
+        "layout(set = 0, binding = 7) uniform sampler isf_sampler_nearest_repeat;",
+    );
+    assert_has(
+        &g,
+        "layout(set = 0, binding = 8) uniform sampler isf_sampler_nearest_clamp;",
+    );
+    assert_has(&g, "vec4 look(texture2D, sampler, vec2);");
+    assert_has(
+        &g,
+        "vec4 look(texture2D s, sampler isf_smp_s, vec2 uv) { return vec4(texture(sampler2D(s, isf_smp_s), uv)); }",
+    );
+    assert_has(&g, "return vec4(look(s, isf_smp_s, vec2(0.5)));");
+    assert_has(
+        &g,
+        "look(tiles, isf_sampler_linear_repeat, isf_FragNormCoord)",
+    );
+    assert_has(&g, "pass_on(cells, isf_sampler_nearest_repeat)");
+    assert_has(&g, "texture(sampler2D(edge, isf_sampler_nearest_clamp), ");
+    assert_has(&g, "texture(sampler2D(plain, isf_sampler), vec2(0.5))");
+    // What the code reaches through a macro's parameter reads through the default sampler.
+    assert_has(
+        &g,
+        "#define PICK(t, uv) texture(sampler2D(t, isf_sampler), uv)",
+    );
 }
 
 #[test]

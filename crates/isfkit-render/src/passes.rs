@@ -94,6 +94,14 @@ fn build_program(gpu: &Gpu, s: &SceneState, label: &str) -> Result<ProgramGpu> {
             count: None,
         },
     ];
+    for s in &layout.samplers {
+        entries.push(wgpu::BindGroupLayoutEntry {
+            binding: s.binding,
+            visibility: vis,
+            ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+            count: None,
+        });
+    }
     for t in &layout.textures {
         entries.push(wgpu::BindGroupLayoutEntry {
             binding: t.binding,
@@ -664,10 +672,18 @@ fn encode_passes(
                         resource: sg.uniforms[i].as_entire_binding(),
                     },
                     wgpu::BindGroupEntry {
-                        binding: 1,
-                        resource: wgpu::BindingResource::Sampler(&shared.sampler),
+                        binding: isfkit_glsl::layout::SAMPLER_BINDING,
+                        resource: wgpu::BindingResource::Sampler(
+                            shared.sampler(Default::default()),
+                        ),
                     },
                 ];
+                for s in &layout.samplers {
+                    entries.push(wgpu::BindGroupEntry {
+                        binding: s.binding,
+                        resource: wgpu::BindingResource::Sampler(shared.sampler(s.sampling)),
+                    });
+                }
                 for (b, v) in &pooled_views {
                     entries.push(wgpu::BindGroupEntry {
                         binding: *b,

@@ -1,8 +1,9 @@
-//! Objects every scene of a device generation shares: the sampler, the transparent
+//! Objects every scene of a device generation shares: the samplers, the transparent
 //! placeholder for unset images, and the blit pipeline that scales persistent buffers.
 
 use std::sync::Mutex;
 
+use isfkit_format::{Filter, Sampling, Wrap};
 use wgpu::naga;
 
 use crate::error::Result;
@@ -10,11 +11,12 @@ use crate::gpu::{Gpu, TextureAndView, BYTE_FORMAT};
 use crate::pool::PooledTexture;
 use crate::registry::{ResourceKind, Tracked};
 
-/// Objects every scene of a device generation shares: the sampler, the transparent
+/// Objects every scene of a device generation shares: the samplers, the transparent
 /// placeholder for unset images, and the blit pipeline that scales persistent buffers.
 pub(crate) struct Shared {
     pub placeholder: Tracked<TextureAndView>,
-    pub sampler: Tracked<wgpu::Sampler>,
+    /// The sampler of every `FILTER`/`WRAP` pair; the first is the default (linear, clamp).
+    samplers: Vec<(Sampling, Tracked<wgpu::Sampler>)>,
     blit_pipelines: Mutex<Vec<(wgpu::TextureFormat, Tracked<wgpu::RenderPipeline>)>>,
     blit_layout: Tracked<wgpu::BindGroupLayout>,
     blit_pipeline_layout: Tracked<wgpu::PipelineLayout>,
@@ -27,6 +29,15 @@ impl Shared {
         gpu.capture(|| Shared::create(gpu))
     }
 
+    /// The sampler that reads with `sampling`.
+    pub fn sampler(&self, sampling: Sampling) -> &wgpu::Sampler {
+        self.samplers
+            .iter()
+            .find(|(s, _)| *s == sampling)
+            .map(|(_, sampler)| &**sampler)
+            .expect("a sampler for every filter and wrap")
+    }
+
     fn create(gpu: &Gpu) -> Result<Shared> {
         let placeholder = gpu.texture(
             "placeholder (unset image)",
@@ -36,17 +47,34 @@ impl Shared {
             wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
         );
         gpu.write_texture(&placeholder, &[0, 0, 0, 0], 4);
-        let sampler = gpu.device.create_sampler(&wgpu::SamplerDescriptor {
-            label: Some("isf sampler (linear, clamp)"),
-            address_mode_u: wgpu::AddressMode::ClampToEdge,
-            address_mode_v: wgpu::AddressMode::ClampToEdge,
-            address_mode_w: wgpu::AddressMode::ClampToEdge,
-            mag_filter: wgpu::FilterMode::Linear,
-            min_filter: wgpu::FilterMode::Linear,
-            mipmap_filter: wgpu::MipmapFilterMode::Nearest,
-            ..Default::default()
-        });
-        let sampler = gpu.track(sampler, ResourceKind::Sampler, "isf sampler");
+        let mut samplers = Vec::new();
+        for filter in [Filter::Linear, Filter::Nearest] {
+            for wrap in [Wrap::Clamp, Wrap::Repeat, Wrap::Mirror] {
+                let sampling = Sampling { filter, wrap };
+                let label = format!("isf sampler ({filter:?}, {wrap:?})").to_lowercase();
+                let address = match wrap {
+                    Wrap::Clamp => wgpu::AddressMode::ClampToEdge,
+                    Wrap::Repeat => wgpu::AddressMode::Repeat,
+                    Wrap::Mirror => wgpu::AddressMode::MirrorRepeat,
+                };
+                let filter = match filter {
+                    Filter::Linear => wgpu::FilterMode::Linear,
+                    Filter::Nearest => wgpu::FilterMode::Nearest,
+                };
+                let sampler = gpu.device.create_sampler(&wgpu::SamplerDescriptor {
+                    label: Some(&label),
+                    address_mode_u: address,
+                    address_mode_v: address,
+                    address_mode_w: address,
+                    mag_filter: filter,
+                    min_filter: filter,
+                    mipmap_filter: wgpu::MipmapFilterMode::Nearest,
+                    ..Default::default()
+                });
+                samplers.push((sampling, gpu.track(sampler, ResourceKind::Sampler, &label)));
+            }
+        }
+        debug_assert!(samplers[0].0 == Sampling::default());
         let (vs, fs) = isfkit_glsl::blit_modules();
         let module = |m: naga::Module, what: &str| {
             let sm = gpu
@@ -94,7 +122,7 @@ impl Shared {
             gpu.track(pl, ResourceKind::PipelineLayout, "blit pipeline layout");
         Ok(Shared {
             placeholder,
-            sampler,
+            samplers,
             blit_pipelines: Mutex::new(Vec::new()),
             blit_layout,
             blit_pipeline_layout,
@@ -140,7 +168,7 @@ impl Shared {
             entries: &[
                 wgpu::BindGroupEntry {
                     binding: 0,
-                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                    resource: wgpu::BindingResource::Sampler(self.sampler(Sampling::default())),
                 },
                 wgpu::BindGroupEntry {
                     binding: 1,

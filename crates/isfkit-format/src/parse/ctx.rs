@@ -9,6 +9,8 @@ use crate::diag::{Diagnostic, Severity};
 pub(super) struct Ctx<'s> {
     pub(super) src: &'s str,
     pub(super) warnings: Vec<Diagnostic>,
+    /// `FILTER`/`WRAP` read so far, by texture name.
+    pub(super) sampling: std::collections::BTreeMap<String, crate::model::Sampling>,
 }
 
 impl Ctx<'_> {

@@ -108,6 +108,7 @@ pub(super) fn build_document(
         passes: passes.into_iter().map(RawPass::finish).collect(),
         imported: imported.into_iter().map(|(i, _)| i).collect(),
         kind,
+        sampling: Default::default(),
         warnings: Vec::new(),
         code: String::new(),
         source: String::new(),

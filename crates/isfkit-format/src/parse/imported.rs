@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::ctx::Ctx;
 use super::json::{get, J, JV};
+use super::sampling::parse_sampling;
 use super::FormatError;
 use crate::model::ImportedImage;
 
@@ -82,6 +83,9 @@ pub(super) fn parse_imported(
                 entry.off,
                 format!("duplicate imported image name \"{name}\""),
             ));
+        }
+        if let Some(attrs) = entry.as_obj() {
+            parse_sampling(ctx, &label, &name, attrs)?;
         }
         let resolved_path = match base_dir {
             Some(dir) => dir.join(&path),

@@ -2,6 +2,7 @@
 
 use super::ctx::{fmt_num, Ctx};
 use super::json::{get, Prop, J, JV};
+use super::sampling::{ignore_sampling, parse_sampling};
 use super::FormatError;
 use crate::model::{Input, InputType};
 
@@ -134,6 +135,11 @@ fn parse_input(
             return Ok(None);
         }
     };
+    if ty.is_texture() {
+        parse_sampling(ctx, &format!("input \"{name}\""), &name, obj)?;
+    } else {
+        ignore_sampling(ctx, &format!("input \"{name}\""), obj);
+    }
     Ok(Some((Input { name, label, ty }, name_off)))
 }
 

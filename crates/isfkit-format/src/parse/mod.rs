@@ -12,6 +12,7 @@ mod inputs;
 mod json;
 mod names;
 mod passes;
+mod sampling;
 
 use std::path::Path;
 
@@ -78,6 +79,7 @@ impl IsfDocument {
         let mut ctx = Ctx {
             src: source,
             warnings: Vec::new(),
+            sampling: Default::default(),
         };
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
@@ -147,12 +149,14 @@ impl IsfDocument {
         let mut ctx = Ctx {
             src: source,
             warnings: Vec::new(),
+            sampling: Default::default(),
         };
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
         let doc = build_document(&mut ctx, &root, base_dir)?;
         Ok(IsfDocument {
             warnings: ctx.warnings,
+            sampling: ctx.sampling,
             code: blank_header_lines(source, header.close),
             source: source.to_owned(),
             ..doc

@@ -3,6 +3,7 @@
 
 use super::ctx::Ctx;
 use super::json::{get, J, JV};
+use super::sampling::{ignore_sampling, parse_sampling};
 use super::FormatError;
 use crate::expr::SizeExpr;
 use crate::model::{ImportedImage, Input, InputType, Pass};
@@ -138,6 +139,10 @@ pub(super) fn parse_passes(ctx: &mut Ctx, j: Option<&J>) -> Result<Vec<RawPass>,
         let float = get(obj, "FLOAT")
             .map(|f| ctx.flag(&format!("PASSES[{index}].FLOAT"), f, true))
             .transpose()?;
+        match &target {
+            Some((name, _)) => parse_sampling(ctx, &format!("PASSES[{index}]"), name, obj)?,
+            None => ignore_sampling(ctx, &format!("PASSES[{index}]"), obj),
+        }
         let width = parse_size(ctx, format!("PASSES[{index}].WIDTH"), get(obj, "WIDTH"))?;
         let height = parse_size(ctx, format!("PASSES[{index}].HEIGHT"), get(obj, "HEIGHT"))?;
         passes.push(RawPass {

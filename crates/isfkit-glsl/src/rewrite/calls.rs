@@ -56,7 +56,8 @@ impl<'a> Rewriter<'a> {
                 } else {
                     ("texture", "")
                 };
-                let sampled = format!("{sample_fn}(sampler2D({image}, isf_sampler), ");
+                let sampler = self.sampler_for(&image);
+                let sampled = format!("{sample_fn}(sampler2D({image}, {sampler}), ");
                 match name {
                     "IMG_SIZE" => e.replaced(&size, start),
                     // As in VVISF: the coordinate isf_vertShaderInit() computed from the
@@ -129,7 +130,12 @@ impl<'a> Rewriter<'a> {
                     self.emit_range(e, a0, b0);
                 }
                 let tex = e.out[tex_from..].trim().to_owned();
-                e.replaced(", isf_sampler)", self.toks[b0.min(close)].start);
+                let sampler = if b0 == a0 + 1 {
+                    self.sampler_for(self.text(a0))
+                } else {
+                    DEFAULT_SAMPLER.to_owned()
+                };
+                e.replaced(&format!(", {sampler})"), self.toks[b0.min(close)].start);
                 for (k, &(a, b)) in args.iter().enumerate().skip(1) {
                     self.gap(e, self.toks[a - 1].start);
                     self.tok_verbatim(e, a - 1); // the comma
@@ -197,6 +203,34 @@ impl<'a> Rewriter<'a> {
                 self.cursor = self.toks[close].end;
                 Some(close + 1)
             }
+            _ if self.sampler_fns.contains_key(&(name, args.len()))
+                && !args.iter().any(|&(a, b)| {
+                    // A prototype's parameter list, not a call.
+                    (a..b).any(|k| matches!(self.text(k), "sampler2D" | "sampler2DRect"))
+                }) =>
+            {
+                // A user function with sampler parameters: after each texture it is
+                // passed, the sampler to read it through.
+                let positions = self.sampler_fns[&(name, args.len())].clone();
+                self.tok_verbatim(e, i);
+                self.tok_verbatim(e, open);
+                for (k, &(a, b)) in args.iter().enumerate() {
+                    if k > 0 {
+                        self.tok_verbatim(e, a - 1); // the comma
+                    }
+                    self.emit_range(e, a, b);
+                    if positions.contains(&k) {
+                        let sampler = if b == a + 1 {
+                            self.sampler_for(self.text(a))
+                        } else {
+                            DEFAULT_SAMPLER.to_owned()
+                        };
+                        e.generated(&format!(", {sampler}"));
+                    }
+                }
+                self.tok_verbatim(e, close);
+                Some(close + 1)
+            }
             _ => None,
         }
     }
@@ -260,5 +294,61 @@ impl<'a> Rewriter<'a> {
             return self.text(k + 1).parse().ok();
         }
         None
+    }
+}
+
+/// The prefix of the sampler parameter that goes with a `sampler2D` parameter.
+pub(super) const PARAM_SAMPLER_PREFIX: &str = "isf_smp_";
+
+impl<'a> Rewriter<'a> {
+    /// The sampler that reads the texture the code names `name`: a texture's own, a
+    /// `sampler2D` parameter's partner, else the default one.
+    pub(super) fn sampler_for(&self, name: &str) -> String {
+        if let Some(slot) = self.layout.texture_by_glsl(name) {
+            return slot.sampler.clone();
+        }
+        if self.sampler_params.contains(&name) {
+            return format!("{PARAM_SAMPLER_PREFIX}{name}");
+        }
+        DEFAULT_SAMPLER.to_owned()
+    }
+
+    /// The user functions (definitions and prototypes) with `sampler2D` parameters: by name
+    /// and number of parameters, the positions of those parameters.
+    pub(super) fn functions_taking_samplers(
+        &self,
+    ) -> std::collections::HashMap<(&'a str, usize), Vec<usize>> {
+        let mut found: std::collections::HashMap<(&'a str, usize), Vec<usize>> = Default::default();
+        for i in 0..self.toks.len() {
+            if self.toks[i].directive
+                || !matches!(self.text(i), "sampler2D" | "sampler2DRect")
+                || self.is(i + 1, "(")
+            {
+                continue;
+            }
+            // The parameter list it is in: the `(` before it, with no `;` or brace between.
+            let Some(open) = (0..i)
+                .rev()
+                .take_while(|&k| !matches!(self.text(k), ";" | "{" | "}"))
+                .find(|&k| self.text(k) == "(")
+            else {
+                continue;
+            };
+            let Some(close) = self.matching(open, self.toks.len()) else {
+                continue;
+            };
+            if open == 0 || close < i {
+                continue;
+            }
+            let commas =
+                |from: usize, to: usize| (from..to).filter(|&k| self.text(k) == ",").count();
+            let position = commas(open + 1, i);
+            let count = commas(open + 1, close) + 1;
+            let positions = found.entry((self.text(open - 1), count)).or_default();
+            if !positions.contains(&position) {
+                positions.push(position);
+            }
+        }
+        found
     }
 }

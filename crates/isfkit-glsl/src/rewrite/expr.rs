@@ -83,7 +83,24 @@ impl<'a> Rewriter<'a> {
                         ),
                     ));
                 }
-                self.tok_replace(e, i, "texture2D")
+                self.tok_replace(e, i, "texture2D");
+                // A parameter (`sampler2D s,` / `sampler2D s)`, or unnamed in a prototype)
+                // gets a sampler parameter beside it.
+                let named = i + 2 < to
+                    && self.toks[i + 1].kind == Kind::Ident
+                    && matches!(self.text(i + 2), "," | ")");
+                if named {
+                    let param = self.text(i + 1);
+                    self.tok_verbatim(e, i + 1);
+                    e.generated(&format!(", sampler {PARAM_SAMPLER_PREFIX}{param}"));
+                    if !self.sampler_params.contains(&param) {
+                        self.sampler_params.push(param);
+                    }
+                    return i + 2;
+                }
+                if i + 1 < to && matches!(self.text(i + 1), "," | ")") {
+                    e.generated(", sampler");
+                }
             }
             "gl_FragColor" if self.stage == Stage::Fragment => {
                 self.tok_replace(e, i, "isf_FragColor")

@@ -8,7 +8,8 @@
 //! final `return`, and renames the user's `main` so a generated `main` can run set-up code
 //! around it. The token level, used everywhere (including `#define` bodies), expands the
 //! `IMG_*` macros, splits combined samplers (`sampler2D` becomes `texture2D`, and every
-//! sampling call takes `sampler2D(tex, isf_sampler)`), and renames `gl_FragColor` and the
+//! sampling call takes `sampler2D(tex, SAMPLER)` with the texture's own sampler; a
+//! `sampler2D` parameter becomes a texture and a sampler parameter), and renames `gl_FragColor` and the
 //! v1 `vv_` names. A token after `.` is never rewritten (an input named `r` must not touch
 //! `.r` swizzles).
 //!
@@ -19,7 +20,7 @@
 //! recognises, and `helpers` the GLSL of the helper functions it calls.
 
 use crate::emit::Emitter;
-use crate::layout::Layout;
+use crate::layout::{Layout, DEFAULT_SAMPLER};
 use crate::lex::{self, Kind, Token};
 use crate::Stage;
 
@@ -33,6 +34,7 @@ mod stream;
 mod toplevel;
 mod varyings;
 
+use calls::PARAM_SAMPLER_PREFIX;
 pub use decls::{column_name, is_integer_type, located_decls};
 pub use helpers::{
     matrix_constructor_helpers, pow_helper, pow_helpers, FLOAT_OVERLOADS, POW_WRAPPER,
@@ -110,6 +112,13 @@ pub struct Rewriter<'a> {
     pairs: Vec<usize>,
     /// Per token: the end (exclusive) of the directive it belongs to, else `NONE`.
     directive_ends: Vec<usize>,
+    /// User functions with `sampler2D` parameters, by (name, number of parameters): the
+    /// positions of those parameters. Each such parameter becomes a texture and a sampler,
+    /// and each call passes the sampler of the texture it passes.
+    sampler_fns: std::collections::HashMap<(&'a str, usize), Vec<usize>>,
+    /// The `sampler2D` parameters of the function being written: each one's sampler is the
+    /// parameter `isf_smp_NAME`.
+    sampler_params: Vec<&'a str>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -138,6 +147,8 @@ impl<'a> Rewriter<'a> {
             matrices: Vec::new(),
             pairs: bracket_pairs(src, toks, renames),
             directive_ends: directive_ends(src, toks),
+            sampler_fns: Default::default(),
+            sampler_params: Vec::new(),
         }
     }
 
@@ -146,6 +157,7 @@ impl<'a> Rewriter<'a> {
         let mut e = Emitter::default();
         let mut has_main = false;
         self.check_stage_builtins();
+        self.sampler_fns = self.functions_taking_samplers();
         let mut i = 0;
         while i < self.toks.len() {
             i = self.file_scope_item(&mut e, i, varyings, &mut has_main);

@@ -204,6 +204,7 @@ impl<'a> Rewriter<'a> {
                 ));
             }
         }
+        self.sampler_params.clear();
         self.emit_range(e, i, name_idx);
         if is_main {
             self.tok_replace(e, name_idx, "isf_user_main");

@@ -1,0 +1,77 @@
+//! isfkit's sampling keys, `FILTER` and `WRAP`, on the entries that name a texture (image and
+//! audio inputs, `IMPORTED` images, pass targets).
+
+use super::ctx::Ctx;
+use super::json::{get, Prop, J};
+use super::FormatError;
+use crate::model::{Filter, Sampling, Wrap};
+
+/// Reads `FILTER` and `WRAP` from the entry `obj`, described as `what` in messages
+/// (`input "noise"`, `PASSES[1]`), and records them for texture `name` when either is given.
+pub(super) fn parse_sampling(
+    ctx: &mut Ctx,
+    what: &str,
+    name: &str,
+    obj: &[Prop],
+) -> Result<(), FormatError> {
+    let filter = get(obj, "FILTER");
+    let wrap = get(obj, "WRAP");
+    if filter.is_none() && wrap.is_none() {
+        return Ok(());
+    }
+    let sampling = Sampling {
+        filter: match filter {
+            Some(j) => one_of(ctx, what, "FILTER", j, &Filter::NAMES, Filter::from_name)?,
+            None => Filter::default(),
+        },
+        wrap: match wrap {
+            Some(j) => one_of(ctx, what, "WRAP", j, &Wrap::NAMES, Wrap::from_name)?,
+            None => Wrap::default(),
+        },
+    };
+    let at = filter.or(wrap).map_or(0, |j| j.off);
+    match ctx.sampling.get(name) {
+        Some(earlier) if *earlier != sampling => ctx.warn(
+            at,
+            format!("{what}: \"{name}\" already has its FILTER and WRAP from an earlier entry; these are ignored"),
+        ),
+        Some(_) => {}
+        None => {
+            ctx.sampling.insert(name.to_owned(), sampling);
+        }
+    }
+    Ok(())
+}
+
+/// Warns that `FILTER`/`WRAP` on `obj` do nothing there (an entry that names no texture).
+pub(super) fn ignore_sampling(ctx: &mut Ctx, what: &str, obj: &[Prop]) {
+    for key in ["FILTER", "WRAP"] {
+        if let Some(j) = get(obj, key) {
+            ctx.warn(
+                j.off,
+                format!("{what}: {key} applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored"),
+            );
+        }
+    }
+}
+
+fn one_of<T>(
+    ctx: &mut Ctx,
+    what: &str,
+    key: &str,
+    j: &J,
+    names: &[&str],
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, FormatError> {
+    let choices = match names {
+        [a, b] => format!("\"{a}\" or \"{b}\""),
+        _ => {
+            let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            let (last, rest) = quoted.split_last().expect("names are never empty");
+            format!("{}, or {last}", rest.join(", "))
+        }
+    };
+    j.as_str()
+        .and_then(parse)
+        .ok_or_else(|| ctx.wrong_type(&format!("{what}: {key}"), &choices, j))
+}
