@@ -165,6 +165,59 @@ fn a_shadertoy_shader_with_four_buffers_renders_directly_and_converted_alike() {
     shutdown_clean(&engine);
 }
 
+/// A Shadertoy JSON whose Image pass reads Buffer A (alternating columns) on iChannel0 with
+/// the given filter and wrap, half a frame to the right and a quarter texel off centre.
+fn sampled_buffer_json(filter: &str, wrap: &str) -> String {
+    let buffer =
+        "void mainImage(out vec4 c, in vec2 f) { c = vec4(mod(floor(f.x), 2.0), 0.0, 0.0, 1.0); }";
+    let image = "void mainImage(out vec4 c, in vec2 f) { c = texture(iChannel0, (f + vec2(24.25, 0.0)) / iResolution.xy); }";
+    format!(
+        r#"{{"Shader": {{"info": {{"id": "smp", "name": "sampling"}}, "renderpass": [
+            {{"type": "buffer", "name": "Buffer A", "code": "{buffer}", "inputs": [],
+              "outputs": [{{"id": "4dXGR8", "channel": 0}}]}},
+            {{"type": "image", "name": "Image", "code": "{image}", "outputs": [],
+              "inputs": [{{"id": "4dXGR8", "channel": 0, "type": "buffer",
+                          "sampler": {{"filter": "{filter}", "wrap": "{wrap}", "vflip": "true"}}}}]}}]}}}}"#
+    )
+}
+
+/// Each channel's filter and wrap: nearest reads one texel where linear blends two, repeat
+/// wraps to the left edge where clamp holds the right one; direct and converted alike.
+#[test]
+fn a_shadertoy_channel_is_read_with_its_filter_and_wrap() {
+    let engine = test_engine();
+    let row = |filter: &str, wrap: &str| -> Vec<u8> {
+        let source = sampled_buffer_json(filter, wrap);
+        let direct = frames(&engine.load_source(&source, None).unwrap(), 1, JANUARY);
+        let converted = dialect::convert(&source, &ConvertOptions::default()).unwrap();
+        let scene = engine.load_source(&converted.isf, None).unwrap();
+        assert_eq!(max_diff(&frames(&scene, 1, JANUARY), &direct), 0);
+        (0..48).map(|x| bytes(direct.pixel(x, 16))[0]).collect()
+    };
+    let alternating: Vec<u8> = (0..48).map(|x| if x % 2 == 1 { 255 } else { 0 }).collect();
+    assert_eq!(row("nearest", "repeat"), alternating);
+    let clamped = row("nearest", "clamp");
+    assert_eq!(clamped[..24], alternating[..24]);
+    assert!(clamped[24..].iter().all(|&r| r == 255), "{clamped:?}");
+    let linear = row("linear", "repeat");
+    assert!(linear.iter().all(|&r| r == 64 || r == 191), "{linear:?}");
+    // The converted file says it with isfkit's keys, on the pass that writes the buffer.
+    let converted = dialect::convert(
+        &sampled_buffer_json("nearest", "repeat"),
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(
+        converted.isf.contains(
+            r#"{"TARGET":"bufferA","PERSISTENT":true,"FLOAT":true,"FILTER":"nearest","WRAP":"repeat"}"#
+        ),
+        "{}",
+        converted.isf
+    );
+    assert_eq!(converted.warnings, Vec::<String>::new());
+    shutdown_clean(&engine);
+}
+
 /// Shadertoy's uniforms keep their types and conventions: `iResolution.z` is 1, `iMouse.zw`
 /// is negative while the button is up, `iDate`'s month counts from 0, `iFrame` is an int.
 #[test]

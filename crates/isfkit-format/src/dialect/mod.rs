@@ -261,6 +261,9 @@ struct Header {
     passes: Vec<PassDecl>,
     /// IMPORTED images: name and path.
     imported: Vec<(String, String)>,
+    /// `FILTER`/`WRAP` of the textures (inputs, pass targets, imported images) that are not
+    /// read linearly, clamped.
+    sampling: std::collections::BTreeMap<String, crate::model::Sampling>,
 }
 
 impl Header {
@@ -285,17 +288,28 @@ impl Header {
                 format!("[\n        {}\n    ]", items.join(",\n        "))
             }
         };
-        let inputs = self.inputs.iter().map(json).collect();
+        let inputs = self
+            .inputs
+            .iter()
+            .map(|i| self.with_sampling(i, Some(&i.name)))
+            .collect();
         out.push_str(&format!("    \"INPUTS\": {}", list(inputs)));
         if !self.passes.is_empty() {
-            let passes = self.passes.iter().map(json).collect();
+            let passes = self
+                .passes
+                .iter()
+                .map(|p| self.with_sampling(p, p.target.as_deref()))
+                .collect();
             out.push_str(&format!(",\n    \"PASSES\": {}", list(passes)));
         }
         if !self.imported.is_empty() {
             let imported: Vec<String> = self
                 .imported
                 .iter()
-                .map(|(name, path)| format!("{}: {{\"PATH\": {}}}", json(name), json(path)))
+                .map(|(name, path)| {
+                    let entry = serde_json::json!({ "PATH": path });
+                    format!("{}: {}", json(name), self.with_sampling(&entry, Some(name)))
+                })
                 .collect();
             out.push_str(&format!(
                 ",\n    \"IMPORTED\": {{\n        {}\n    }}",
@@ -303,6 +317,33 @@ impl Header {
             ));
         }
         out.push_str("\n}*/\n");
+        out
+    }
+}
+
+impl Header {
+    /// Compact JSON of the entry `piece` (an object), with `FILTER`/`WRAP` after its own keys
+    /// when texture `name` has them.
+    fn with_sampling<T: Serialize>(&self, piece: &T, name: Option<&str>) -> String {
+        let mut out = json(piece);
+        let Some(s) = name.and_then(|n| self.sampling.get(n)) else {
+            return out;
+        };
+        let mut keys = Vec::new();
+        if s.filter != crate::model::Filter::default() {
+            keys.push(format!("\"FILTER\":{}", json(&s.filter)));
+        }
+        if s.wrap != crate::model::Wrap::default() {
+            keys.push(format!("\"WRAP\":{}", json(&s.wrap)));
+        }
+        if out.ends_with('}') && !keys.is_empty() {
+            out.pop();
+            if !out.ends_with('{') {
+                out.push(',');
+            }
+            out.push_str(&keys.join(","));
+            out.push('}');
+        }
         out
     }
 }

@@ -57,6 +57,7 @@ pub(super) fn convert(source: &str) -> Result<Converted, FormatError> {
         inputs,
         passes,
         imported: Vec::new(),
+        sampling: Default::default(),
     };
     let mut w = Writer::new(Dialect::GlslSandbox);
     w.glue(&header.render());

@@ -16,6 +16,7 @@ use super::{
     error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, Writer,
     SHADERTOY_KEYBOARD, SHADERTOY_MOUSE,
 };
+use crate::model::{Filter, Sampling, Wrap};
 use crate::FormatError;
 
 /// Shadertoy's uniforms, each with its ISF form; only those the code reads are written.
@@ -372,6 +373,7 @@ fn convert_shader(
     let mut inputs: Vec<InputDecl> = Vec::new();
     let mut feeds_per_pass: Vec<Vec<(usize, Feed)>> = Vec::new();
     let mut missing_media = Vec::new();
+    let mut sampling: BTreeMap<String, Sampling> = BTreeMap::new();
     for p in &passes {
         let mut feeds = Vec::new();
         for c in &p.channels {
@@ -470,29 +472,25 @@ fn convert_shader(
                     )))
                 }
             };
-            let sampling: Vec<String> = [
-                c.filter
-                    .as_deref()
-                    .filter(|f| *f != "linear" && *f != "mipmap")
-                    .map(|f| format!("filter {f}")),
-                c.wrap
-                    .as_deref()
-                    .filter(|w| *w != "clamp")
-                    .map(|w| format!("wrap {w}")),
-                c.vflip
-                    .filter(|v| !v && c.kind == "texture")
-                    .map(|_| "vflip off".to_owned()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            if !sampling.is_empty() {
+            if c.vflip == Some(false) && c.kind == "texture" {
                 warnings.push(format!(
-                    "pass \"{}\" iChannel{} asks for {}: isfkit samples it linearly, clamped to the edge, upright",
-                    p.name,
-                    c.index,
-                    sampling.join(", ")
+                    "pass \"{}\" iChannel{} asks for vflip off: isfkit shows the image upright",
+                    p.name, c.index
                 ));
+            }
+            let (Feed::Target(texture) | Feed::Image(texture)) = &feed;
+            if texture != SHADERTOY_KEYBOARD {
+                let wanted = channel_sampling(c);
+                match sampling.get(texture) {
+                    Some(first) if *first != wanted => warnings.push(format!(
+                        "pass \"{}\" iChannel{} reads {texture} with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks",
+                        p.name, c.index
+                    )),
+                    Some(_) => {}
+                    None => {
+                        sampling.insert(texture.clone(), wanted);
+                    }
+                }
             }
             feeds.push((c.index, feed));
         }
@@ -557,6 +555,10 @@ fn convert_shader(
             .filter(|_| multi)
             .collect(),
         imported,
+        sampling: sampling
+            .into_iter()
+            .filter(|(_, s)| *s != Sampling::default())
+            .collect(),
     };
     let mut w = Writer::new(Dialect::Shadertoy);
     w.glue(&header.render());
@@ -679,4 +681,19 @@ fn main_function(
     }
     out.push('}');
     out
+}
+
+/// The sampling a channel asks for. Shadertoy's `mipmap` reads as `linear` (isfkit's textures
+/// have one level).
+fn channel_sampling(c: &Channel) -> Sampling {
+    Sampling {
+        filter: match c.filter.as_deref() {
+            Some("nearest") => Filter::Nearest,
+            _ => Filter::Linear,
+        },
+        wrap: match c.wrap.as_deref() {
+            Some("repeat") => Wrap::Repeat,
+            _ => Wrap::Clamp,
+        },
+    }
 }

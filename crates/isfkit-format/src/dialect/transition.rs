@@ -135,6 +135,7 @@ fn convert_one(t: &Transition) -> Result<Converted, FormatError> {
         inputs,
         passes: Vec::new(),
         imported: Vec::new(),
+        sampling: Default::default(),
     };
     let mut w = Writer::new(Dialect::GlTransition);
     w.glue(&header.render());
