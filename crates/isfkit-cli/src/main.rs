@@ -734,7 +734,45 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command {
+    quiet_when_stdout_closes();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli.command))) {
+        Ok(code) => code,
+        // The reader of standard output went away (`isf info x.fs | head -1`): stop as a
+        // Unix tool does, with the status of a process ended by SIGPIPE, after the unwinding
+        // has run every cleanup on the way.
+        Err(payload) if stdout_closed(payload.as_ref()) => exit_code(STDOUT_CLOSED),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// The exit status when standard output was closed under the command: 128 + SIGPIPE, what a
+/// shell reports for a tool the signal ended. isfkit does not die of the signal itself (Rust
+/// ignores it, so a closed ffmpeg pipe is an error to report, not a silent death).
+const STDOUT_CLOSED: u8 = 141;
+
+/// Whether a panic is `print!`'s on a closed standard output.
+fn stdout_closed(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
+}
+
+/// Keeps the panic report of a closed standard output off stderr (the reader left on
+/// purpose; there is nothing to report). Every other panic is reported as before.
+fn quiet_when_stdout_closes() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !stdout_closed(info.payload()) {
+            report(info);
+        }
+    }));
+}
+
+fn dispatch(command: Command) -> ExitCode {
+    let result = match command {
         Command::Batch(a) => return batch::run(a),
         Command::Preview(a) => return preview::run(a),
         Command::Render(a) => render(a),

@@ -965,3 +965,24 @@ fn library_log_lines_print_only_with_verbose() {
     verbose.expect_code(1);
     assert!(verbose.stderr().contains("naga::"), "{verbose:?}");
 }
+
+/// A reader that closes standard output early (`isf info x.fs | head -1`) ends the command
+/// quietly with SIGPIPE's status, not a panic report.
+#[test]
+fn a_closed_standard_output_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let dir = Dir::new("closed-stdout");
+    let fs = dir.copy("gradient.fs");
+    let mut child = isf_command()
+        .args(["info", &fs])
+        .current_dir(dir.join("."))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert_eq!(stderr, "");
+}
