@@ -103,6 +103,51 @@ impl Analyzer {
         texture(rows, width, given)
     }
 
+    /// Shadertoy's sound texture at `time`, 512x2 and mono: as the browser's Web Audio
+    /// analyser (fftSize 2,048) gives it to Shadertoy, from the 2,048 samples (channels
+    /// averaged) that end at `time`. Row 0: bins 0-511 (0 to a quarter of the sample rate) of
+    /// the Blackman-windowed spectrum, `|X[k]| / 2048` in decibels, -100 dB to -30 dB mapped
+    /// to 0..1. Row 1: the first 512 of those samples, `s / 2 + 0.5`. Both are whole bytes
+    /// over 255, as Shadertoy uploads them. The analyser's smoothing over time (0.8 of the
+    /// previous frame) is left out, so any frame renders alone, the same as in a sequence.
+    pub fn shadertoy_sound(&mut self, sound: &Sound, time: f64) -> AudioTexture {
+        const FFT_SIZE: usize = 2048;
+        const WIDTH: usize = 512;
+        let window = sound.window(time, FFT_SIZE);
+        let channels = window.len().max(1) as f32;
+        let mono: Vec<f32> = (0..FFT_SIZE)
+            .map(|i| window.iter().map(|ch| ch[i]).sum::<f32>() / channels)
+            .collect();
+        let byte = |v: f32| (v.clamp(0.0, 255.0)).floor() / 255.0;
+        let wave: Vec<f32> = mono[..WIDTH]
+            .iter()
+            .map(|s| byte(128.0 * (1.0 + s)))
+            .collect();
+        let n = FFT_SIZE as f32;
+        let mut windowed: Vec<f32> = mono
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let phase = std::f32::consts::TAU * i as f32 / n;
+                s * (0.42 - 0.5 * phase.cos() + 0.08 * (2.0 * phase).cos())
+            })
+            .collect();
+        let plan = self.plan(FFT_SIZE);
+        let mut out = plan.make_output_vec();
+        let spectrum: Vec<f32> = if plan.process(&mut windowed, &mut out).is_ok() {
+            out[..WIDTH]
+                .iter()
+                .map(|c| {
+                    let db = 20.0 * (c.norm() / n).log10();
+                    byte(255.0 / 70.0 * (db + 100.0))
+                })
+                .collect()
+        } else {
+            vec![0.0; WIDTH]
+        };
+        texture(vec![spectrum, wave], WIDTH, false)
+    }
+
     fn plan(&mut self, n: usize) -> Arc<dyn RealToComplex<f32>> {
         if let Some((_, p)) = self.plans.iter().find(|(len, _)| *len == n) {
             return p.clone();
@@ -270,5 +315,38 @@ mod tests {
         assert_eq!(reduce(&v, 3), vec![1.0, 4.0, 7.0]);
         assert_eq!(reduce(&v, 4), vec![1.0, 4.0, 7.0, 8.0]);
         assert_eq!(reduce(&v, 10), v);
+    }
+
+    #[test]
+    fn shadertoy_sound_is_512x2_spectrum_over_waveform() {
+        // 1,500 Hz at 48 kHz: 23.4 Hz per bin, so the peak is at bin 64. A 0.01 sine is
+        // about -53 dB there, inside the -100..-30 dB range (a loud one saturates at 1).
+        let quiet_sine: Vec<f32> = (0..48_000)
+            .map(|i| (i as f32 / 48_000.0 * 1500.0 * std::f32::consts::TAU).sin() * 0.01)
+            .collect();
+        let mut a = Analyzer::new();
+        let t = a.shadertoy_sound(&Sound::new(48_000, vec![quiet_sine]).unwrap(), 0.5);
+        assert_eq!((t.width, t.height), (512, 2));
+        let peak = (0..512)
+            .max_by(|&i, &j| t.value(i, 0).total_cmp(&t.value(j, 0)))
+            .unwrap();
+        assert_eq!(peak, 64);
+        assert!((0.6..0.75).contains(&t.value(64, 0)), "{}", t.value(64, 0));
+        // Far bins are at the bottom of the range.
+        assert_eq!(t.value(400, 0), 0.0);
+        let s = sine(48_000, 1500.0, 1.0);
+        let t = a.shadertoy_sound(&s, 0.5);
+        assert_eq!(t.value(64, 0), 1.0);
+        // Row 1 is the waveform: whole bytes over 255, s / 2 + 0.5, the oldest sample first.
+        let first = s.window(0.5, 2048)[0][0];
+        assert_eq!(t.value(0, 1), (128.0 * (1.0 + first)).floor() / 255.0);
+        let (lo, hi) = (0..512).fold((1.0f32, 0.0f32), |(lo, hi), x| {
+            (lo.min(t.value(x, 1)), hi.max(t.value(x, 1)))
+        });
+        assert!(lo < 0.11 && hi > 0.89, "{lo}..{hi}");
+        // Silence: 0 in every bin, 128/255 in the waveform.
+        let quiet = a.shadertoy_sound(&s, 10.0);
+        assert!((0..512).all(|x| quiet.value(x, 0) == 0.0));
+        assert!((0..512).all(|x| quiet.value(x, 1) == 128.0 / 255.0));
     }
 }

@@ -94,10 +94,15 @@ pub enum InputType {
     Audio {
         max: Option<u32>,
     },
-    /// `max`: number of FFT bins the shader asks for (`MAX`), if any.
+    /// `max`: number of FFT bins the shader asks for (`MAX`), if any. `shadertoy`: isfkit's
+    /// `"LAYOUT": "shadertoy"`, Shadertoy's 512x2 sound texture (row 0 the spectrum in Web
+    /// Audio's decibel scale, row 1 the waveform, mono) instead of the ISF Editor's spectrum
+    /// per channel; `MAX` does not apply to it.
     #[serde(rename = "audioFFT")]
     AudioFft {
         max: Option<u32>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        shadertoy: bool,
     },
 }
 

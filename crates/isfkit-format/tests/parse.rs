@@ -453,8 +453,12 @@ fn image_and_audio_inputs() {
     );
     assert_eq!(input_ty(&doc, "img"), InputType::Image);
     assert_eq!(input_ty(&doc, "wave"), InputType::Audio { max: Some(256) });
-    assert_eq!(input_ty(&doc, "fft"), InputType::AudioFft { max: None });
-    assert_eq!(input_ty(&doc, "fft2"), InputType::AudioFft { max: None });
+    let fft = InputType::AudioFft {
+        max: None,
+        shadertoy: false,
+    };
+    assert_eq!(input_ty(&doc, "fft"), fft);
+    assert_eq!(input_ty(&doc, "fft2"), fft);
     assert_eq!(
         warnings(&doc),
         vec!["input \"fft2\": MAX must be a positive integer, found 0; ignored"]

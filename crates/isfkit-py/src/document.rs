@@ -215,7 +215,7 @@ fn input_info(py: Python<'_>, input: &isfkit_render::format::Input) -> PyResult<
             identity,
         } => vector_fields(py, *default, *min, *max, *identity)?,
         InputType::Image => (none(), none(), none(), none(), empty(), empty()),
-        InputType::Audio { max } | InputType::AudioFft { max } => (
+        InputType::Audio { max } | InputType::AudioFft { max, .. } => (
             none(),
             none(),
             max.map_or_else(|| Ok(none()), |v| obj(py, v))?,

@@ -82,7 +82,7 @@ impl AdapterLimits {
         for input in &program.doc.inputs {
             let (m, fft, what) = match input.ty {
                 isfkit_format::InputType::Audio { max: m } => (m, false, "samples"),
-                isfkit_format::InputType::AudioFft { max: m } => (m, true, "bins"),
+                isfkit_format::InputType::AudioFft { max: m, .. } => (m, true, "bins"),
                 _ => continue,
             };
             let width = isfkit_audio::texture_width(m, fft);

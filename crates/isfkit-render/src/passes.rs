@@ -337,19 +337,23 @@ pub(crate) fn upload_textures(
 
 /// Audio follows time: each frame, every audio input gets the window of its sound that ends
 /// at `time` (audioFFT: its spectrum), one row per channel (row 0, the first channel, is at
-/// y = 0 in the shader). The texture is reused while its size stays the same.
+/// y = 0 in the shader); an audioFFT input in Shadertoy's layout gets its 512x2 texture. The texture is reused while its size stays the same.
 fn upload_audio(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu, time: f64) -> Result<()> {
     let mut names: Vec<String> = s.audio.keys().cloned().collect();
     names.sort();
     for name in names {
         let sound = s.audio[&name].clone();
-        let (max, fft) = match s.doc.input(&name).map(|i| &i.ty) {
-            Some(InputType::Audio { max }) => (*max, false),
-            Some(InputType::AudioFft { max }) => (*max, true),
+        let (max, fft, shadertoy) = match s.doc.input(&name).map(|i| &i.ty) {
+            Some(InputType::Audio { max }) => (*max, false, false),
+            Some(InputType::AudioFft { max, shadertoy }) => (*max, true, *shadertoy),
             _ => continue,
         };
         let width = isfkit_audio::texture_width(max, fft) as u64;
-        let height = sound.channel_count() as u64;
+        let height = if shadertoy {
+            2
+        } else {
+            sound.channel_count() as u64
+        };
         let limit = gpu.max_texture_size;
         if width > limit as u64 || height > limit as u64 {
             return Err(Error::AudioSize {
@@ -359,7 +363,9 @@ fn upload_audio(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu, time: f64) -> 
                 max: limit,
             });
         }
-        let tex = if fft {
+        let tex = if shadertoy {
+            s.analyzer.shadertoy_sound(&sound, time)
+        } else if fft {
             s.analyzer.spectrum(&sound, time, max)
         } else {
             s.analyzer.waveform(&sound, time, max)

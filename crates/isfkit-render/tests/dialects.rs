@@ -218,6 +218,56 @@ fn a_shadertoy_channel_is_read_with_its_filter_and_wrap() {
     shutdown_clean(&engine);
 }
 
+/// A sound channel is Shadertoy's 512x2 texture: the spectrum at y = 0.25, the waveform at
+/// y = 0.75 (here a 1,500 Hz tone: a peak at bin 64, and a wave that swings both ways).
+#[test]
+fn a_shadertoy_sound_channel_has_the_spectrum_over_the_waveform() {
+    let code = "void mainImage(out vec4 c, in vec2 f) {\n\
+        float x = (floor(f.x) + 0.5) / 512.0;\n\
+        c = vec4(texture(iChannel0, vec2(x, 0.25)).x, texture(iChannel0, vec2(x, 0.75)).x, 0.0, 1.0);\n\
+    }";
+    let json = format!(
+        r#"{{"Shader": {{"info": {{"id": "snd", "name": "sound"}}, "renderpass": [
+            {{"type": "image", "name": "Image", "code": {}, "outputs": [],
+              "inputs": [{{"id": "4sXGR8", "channel": 0, "type": "music", "filepath": "/media/a/song.mp3"}}]}}]}}}}"#,
+        serde_json::to_string(code).unwrap()
+    );
+    let converted = dialect::convert(&json, &ConvertOptions::default()).unwrap();
+    assert!(
+        converted.isf.contains(
+            r#""TYPE":"audioFFT","LABEL":"Image iChannel0: sound song.mp3","LAYOUT":"shadertoy"}"#
+        ),
+        "{}",
+        converted.isf
+    );
+    let tone: Vec<f32> = (0..48_000)
+        .map(|i| (i as f32 / 48_000.0 * 1500.0 * std::f32::consts::TAU).sin() * 0.01)
+        .collect();
+    let sound = isfkit_render::Sound::new(48_000, vec![tone]).unwrap();
+    let engine = test_engine();
+    let o = RenderOptions {
+        width: 512,
+        height: 4,
+        time: 0.5,
+        ..opts()
+    };
+    let mut rows = Vec::new();
+    for source in [json.as_str(), converted.isf.as_str()] {
+        let scene = engine.load_source(source, None).unwrap();
+        scene.set_sound("iChannel0", sound.clone()).unwrap();
+        let f = scene.render(&o).unwrap();
+        rows.push((0..512).map(|x| bytes(f.pixel(x, 2))).collect::<Vec<_>>());
+    }
+    assert_eq!(rows[0], rows[1]);
+    let spectrum: Vec<u8> = rows[0].iter().map(|p| p[0]).collect();
+    let peak = (0..512).max_by_key(|&x| spectrum[x]).unwrap();
+    assert_eq!(peak, 64, "{spectrum:?}");
+    let wave: Vec<u8> = rows[0].iter().map(|p| p[1]).collect();
+    let (lo, hi) = (wave.iter().min().unwrap(), wave.iter().max().unwrap());
+    assert!(*lo < 128 && *hi > 127, "{lo}..{hi}");
+    shutdown_clean(&engine);
+}
+
 /// Shadertoy's uniforms keep their types and conventions: `iResolution.z` is 1, `iMouse.zw`
 /// is negative while the button is up, `iDate`'s month counts from 0, `iFrame` is an int.
 #[test]

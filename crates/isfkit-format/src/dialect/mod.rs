@@ -225,6 +225,8 @@ struct InputDecl {
     min: Option<serde_json::Value>,
     #[serde(rename = "MAX", skip_serializing_if = "Option::is_none")]
     max: Option<serde_json::Value>,
+    #[serde(rename = "LAYOUT", skip_serializing_if = "Option::is_none")]
+    layout: Option<&'static str>,
 }
 
 impl InputDecl {
@@ -236,6 +238,7 @@ impl InputDecl {
             default: None,
             min: None,
             max: None,
+            layout: None,
         }
     }
 }

@@ -418,12 +418,6 @@ fn convert_shader(
                         "video" | "webcam" => "video",
                         _ => "sound",
                     };
-                    if what == "sound" {
-                        warnings.push(format!(
-                            "pass \"{}\" iChannel{} is a sound channel: it is the audioFFT input {name} (set it with --audio), whose one row is the spectrum; Shadertoy's second row, the waveform, reads the spectrum too",
-                            p.name, c.index
-                        ));
-                    }
                     let file = c
                         .file
                         .as_deref()
@@ -448,7 +442,7 @@ fn convert_shader(
                     inputs.push(if what == "sound" {
                         InputDecl {
                             label: Some(label),
-                            max: Some(serde_json::json!(512)),
+                            layout: Some("shadertoy"),
                             ..InputDecl::new(&name, "audioFFT")
                         }
                     } else {

@@ -124,9 +124,7 @@ fn parse_input(
         "audio" => InputType::Audio {
             max: parse_audio_max(ctx, &name, obj)?,
         },
-        "audiofft" => InputType::AudioFft {
-            max: parse_audio_max(ctx, &name, obj)?,
-        },
+        "audiofft" => parse_audio_fft(ctx, &name, obj)?,
         _ => {
             ctx.warn(
                 type_j.off,
@@ -334,6 +332,38 @@ fn parse_long(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, Form
         values: Vec::new(),
         labels: Vec::new(),
         identity,
+    })
+}
+
+/// An audioFFT input: its `MAX`, and isfkit's `LAYOUT` (`"isf"`, the default, or
+/// `"shadertoy"`).
+fn parse_audio_fft(ctx: &mut Ctx, name: &str, obj: &[Prop]) -> Result<InputType, FormatError> {
+    let max = parse_audio_max(ctx, name, obj)?;
+    let shadertoy = match get(obj, "LAYOUT") {
+        None => false,
+        Some(j) => match j.as_str().map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Some("isf") => false,
+            Some("shadertoy") => true,
+            _ => {
+                return Err(ctx.wrong_type(
+                    &format!("input \"{name}\": LAYOUT"),
+                    "\"isf\" or \"shadertoy\"",
+                    j,
+                ))
+            }
+        },
+    };
+    if let (true, Some(m), Some(j)) = (shadertoy, max, get(obj, "MAX")) {
+        if m != 512 {
+            ctx.warn(
+                j.off,
+                format!("input \"{name}\": MAX {m} does not apply to Shadertoy's sound texture (512 wide); ignored"),
+            );
+        }
+    }
+    Ok(InputType::AudioFft {
+        max: if shadertoy { None } else { max },
+        shadertoy,
     })
 }
 
