@@ -260,7 +260,8 @@ fn shadertoy_media_beside_the_file_are_imported_images() {
         "void mainImage(out vec4 c, in vec2 f) { c = texture(iChannel0, f / iResolution.xy); }";
     let json = serde_json::json!({"Shader": {"info": {"id": "media", "name": "media"}, "renderpass": [
         {"type": "image", "name": "Image", "code": code, "outputs": [],
-         "inputs": [{"id": "1", "src": "/media/a/red.png", "ctype": "texture", "channel": 0}]}]}});
+         "inputs": [{"id": "1", "src": "/media/a/red.png", "ctype": "texture", "channel": 0,
+                     "sampler": {"filter": "mipmap", "wrap": "repeat", "vflip": "true"}}]}]}});
     dir.write("shader.json", json.to_string());
     // Not there: one warning names the input to set, and it is black.
     let o = dir.output(&[
@@ -296,7 +297,7 @@ fn shadertoy_media_beside_the_file_are_imported_images() {
     let isf = std::fs::read_to_string(dir.join("shader.fs")).unwrap();
     assert!(
         isf.contains(
-            "\"IMPORTED\": {\n        \"iChannel0\": {\"PATH\": \"media/red.png\"}\n    }"
+            "\"IMPORTED\": {\n        \"iChannel0\": {\"PATH\": \"media/red.png\", \"WRAP\": \"repeat\"}\n    }"
         ),
         "{isf}"
     );

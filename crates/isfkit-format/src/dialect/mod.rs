@@ -294,14 +294,14 @@ impl Header {
         let inputs = self
             .inputs
             .iter()
-            .map(|i| self.with_sampling(i, Some(&i.name)))
+            .map(|i| self.with_sampling(json(i), Some(&i.name), ""))
             .collect();
         out.push_str(&format!("    \"INPUTS\": {}", list(inputs)));
         if !self.passes.is_empty() {
             let passes = self
                 .passes
                 .iter()
-                .map(|p| self.with_sampling(p, p.target.as_deref()))
+                .map(|p| self.with_sampling(json(p), p.target.as_deref(), ""))
                 .collect();
             out.push_str(&format!(",\n    \"PASSES\": {}", list(passes)));
         }
@@ -310,8 +310,12 @@ impl Header {
                 .imported
                 .iter()
                 .map(|(name, path)| {
-                    let entry = serde_json::json!({ "PATH": path });
-                    format!("{}: {}", json(name), self.with_sampling(&entry, Some(name)))
+                    let entry = format!("{{\"PATH\": {}}}", json(path));
+                    format!(
+                        "{}: {}",
+                        json(name),
+                        self.with_sampling(entry, Some(name), " ")
+                    )
                 })
                 .collect();
             out.push_str(&format!(
@@ -325,29 +329,29 @@ impl Header {
 }
 
 impl Header {
-    /// Compact JSON of the entry `piece` (an object), with `FILTER`/`WRAP` after its own keys
-    /// when texture `name` has them.
-    fn with_sampling<T: Serialize>(&self, piece: &T, name: Option<&str>) -> String {
-        let mut out = json(piece);
+    /// The JSON object `entry` with `FILTER`/`WRAP` after its own keys when texture `name` has
+    /// them, written as the entry is (`sep` between a key and its value, and after a comma).
+    fn with_sampling(&self, mut entry: String, name: Option<&str>, sep: &str) -> String {
         let Some(s) = name.and_then(|n| self.sampling.get(n)) else {
-            return out;
+            return entry;
         };
         let mut keys = Vec::new();
         if s.filter != crate::model::Filter::default() {
-            keys.push(format!("\"FILTER\":{}", json(&s.filter)));
+            keys.push(format!("\"FILTER\":{sep}{}", json(&s.filter)));
         }
         if s.wrap != crate::model::Wrap::default() {
-            keys.push(format!("\"WRAP\":{}", json(&s.wrap)));
+            keys.push(format!("\"WRAP\":{sep}{}", json(&s.wrap)));
         }
-        if out.ends_with('}') && !keys.is_empty() {
-            out.pop();
-            if !out.ends_with('{') {
-                out.push(',');
+        if entry.ends_with('}') && !keys.is_empty() {
+            entry.pop();
+            if !entry.ends_with('{') {
+                entry.push(',');
+                entry.push_str(sep);
             }
-            out.push_str(&keys.join(","));
-            out.push('}');
+            entry.push_str(&keys.join(&format!(",{sep}")));
+            entry.push('}');
         }
-        out
+        entry
     }
 }
 
@@ -552,6 +556,37 @@ mod tests {
     }
 
     const IMAGE: &str = r#"{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }", "inputs": [INPUTS], "outputs": []}"#;
+
+    #[test]
+    fn a_buffer_read_with_two_samplings_keeps_the_first() {
+        let read = |channel: u32, filter: &str| {
+            format!(
+                r#"{{"id": "a", "channel": {channel}, "type": "buffer", "sampler": {{"filter": "{filter}", "wrap": "clamp"}}}}"#
+            )
+        };
+        let buffer = r#"{"type": "buffer", "name": "Buffer A", "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }", "inputs": [], "outputs": [{"id": "a", "channel": 0}]}"#;
+        let image = format!(
+            r#"{{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) {{ c = texture(iChannel0, f) + texture(iChannel1, f); }}", "inputs": [{}, {}], "outputs": []}}"#,
+            read(0, "nearest"),
+            read(1, "linear")
+        );
+        let c = convert(
+            &shadertoy_json(&format!("{buffer}, {image}")),
+            &ConvertOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            c.isf.contains(
+                r#"{"TARGET":"bufferA","PERSISTENT":true,"FLOAT":true,"FILTER":"nearest"}"#
+            ),
+            "{}",
+            c.isf
+        );
+        assert_eq!(
+            c.warnings,
+            vec!["pass \"Image\" iChannel1 reads bufferA with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks"]
+        );
+    }
 
     #[test]
     fn bad_sources_get_a_clear_error() {

@@ -428,6 +428,7 @@ fn convert_shader(
                         .filter(|_| what == "texture")
                         .and_then(|f| media_path(options, f));
                     if let Some(path) = found {
+                        record_sampling(&mut sampling, &mut warnings, &name, p, c);
                         imported.push((name.clone(), path));
                         feeds.push((c.index, Feed::Image(name)));
                         continue;
@@ -474,17 +475,7 @@ fn convert_shader(
             }
             let (Feed::Target(texture) | Feed::Image(texture)) = &feed;
             if texture != SHADERTOY_KEYBOARD {
-                let wanted = channel_sampling(c);
-                match sampling.get(texture) {
-                    Some(first) if *first != wanted => warnings.push(format!(
-                        "pass \"{}\" iChannel{} reads {texture} with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks",
-                        p.name, c.index
-                    )),
-                    Some(_) => {}
-                    None => {
-                        sampling.insert(texture.clone(), wanted);
-                    }
-                }
+                record_sampling(&mut sampling, &mut warnings, texture, p, c);
             }
             feeds.push((c.index, feed));
         }
@@ -675,6 +666,28 @@ fn main_function(
     }
     out.push('}');
     out
+}
+
+/// Records the filter and wrap channel `c` of pass `p` asks for on `texture`; a texture that
+/// an earlier channel asked otherwise for keeps that, with a warning.
+fn record_sampling(
+    sampling: &mut BTreeMap<String, Sampling>,
+    warnings: &mut Vec<String>,
+    texture: &str,
+    p: &Pass,
+    c: &Channel,
+) {
+    let wanted = channel_sampling(c);
+    match sampling.get(texture) {
+        Some(first) if *first != wanted => warnings.push(format!(
+            "pass \"{}\" iChannel{} reads {texture} with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks",
+            p.name, c.index
+        )),
+        Some(_) => {}
+        None => {
+            sampling.insert(texture.to_owned(), wanted);
+        }
+    }
 }
 
 /// The sampling a channel asks for. Shadertoy's `mipmap` reads as `linear` (isfkit's textures
