@@ -247,6 +247,10 @@ pub struct IsfDocument {
     /// where the lines of `source` came from, to report errors at the user's own lines.
     #[serde(skip)]
     pub origin: crate::dialect::Origin,
+    /// A Shadertoy shader's Sound pass, as the ISF generator of its samples (see
+    /// [`crate::dialect::SoundProgram`]); `None` for every other file.
+    #[serde(skip)]
+    pub sound: Option<Box<IsfDocument>>,
 }
 
 impl IsfDocument {

@@ -449,7 +449,8 @@ fn e_decl_names(glsl: &str) -> Vec<&str> {
 }
 
 /// Translates, then parses and validates both stages with naga. (To load a file with its
-/// `.vs`, use [`Program::load`].)
+/// `.vs`, or to compile a Shadertoy shader's Sound pass with it, use [`Program::load`] or
+/// [`Program::compile`].)
 pub fn compile(doc: &IsfDocument, vertex: Option<&str>) -> Result<Program, CompileError> {
     let (translation, fragment_module, vertex_module) = compile_stages(doc, vertex)?;
     Ok(Program {
@@ -462,6 +463,7 @@ pub fn compile(doc: &IsfDocument, vertex: Option<&str>) -> Result<Program, Compi
         translation,
         fragment_module,
         vertex_module,
+        sound: None,
     })
 }
 

@@ -147,6 +147,8 @@ pub struct Program {
     pub translation: Translation,
     pub fragment_module: naga::Module,
     pub vertex_module: naga::Module,
+    /// A Shadertoy shader's Sound pass, compiled (see [`IsfDocument::sound`]).
+    pub sound: Option<Box<Program>>,
 }
 
 /// The vertex shader that goes with `fs`: `NAME.vs` or `NAME.vert` in the same folder.
@@ -208,8 +210,21 @@ impl Program {
         label: String,
     ) -> Result<Program, LoadError> {
         let facts = Facts::of(&doc, vertex_source.as_deref());
+        let mut doc = doc;
+        let sound = match doc.sound.take() {
+            Some(sound) => Some(Box::new(Program::compile(
+                *sound.clone(),
+                None,
+                fragment_path.clone(),
+                None,
+                format!("{label} (Sound)"),
+            )?)),
+            None => None,
+        };
+        doc.sound = sound.as_ref().map(|p| Box::new(p.doc.clone()));
         match compile_stages(&doc, vertex_source.as_deref()) {
             Ok((translation, fragment_module, vertex_module)) => Ok(Program {
+                sound,
                 doc,
                 vertex_source,
                 fragment_path,

@@ -27,6 +27,7 @@ mod scene;
 mod scene_state;
 mod shared;
 mod shutdown;
+mod sound_pass;
 mod value;
 
 pub use date::{date_uniform, parse_date, DATE_FORMAT_HINT};
@@ -47,6 +48,7 @@ pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};
 pub use scene::Scene;
 pub use scene_state::RenderOptions;
+pub use sound_pass::MAX_SOUND_SECONDS;
 pub use value::{finite_f32, ImageData, ImageFiles, Value};
 
 pub use isfkit_audio as audio;

@@ -170,18 +170,7 @@ impl Engine {
     /// Makes a scene of a compiled program (see [`Program::load`]). Takes no engine lock:
     /// GPU objects are built on the scene's first render.
     pub fn create_scene(&self, program: Program) -> Result<Scene> {
-        self.inner.check_alive()?;
-        let state = Arc::new(Mutex::new(SceneState::new(
-            program,
-            self.inner.config.image_files.as_deref(),
-        )?));
-        let mut scenes = self.inner.lock_scenes();
-        scenes.retain(|w| w.strong_count() > 0);
-        scenes.push(Arc::downgrade(&state));
-        Ok(Scene {
-            state,
-            engine: self.inner.clone(),
-        })
+        new_scene(&self.inner, program)
     }
 
     /// Renders `frames` in order with up to `in_flight` frames submitted at once: while the
@@ -279,4 +268,20 @@ fn check_options(opts: &RenderOptions) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A scene of `program` on the engine behind `inner` (see [`Engine::create_scene`]).
+pub(crate) fn new_scene(inner: &Arc<EngineInner>, program: Program) -> Result<Scene> {
+    inner.check_alive()?;
+    let state = Arc::new(Mutex::new(SceneState::new(
+        program,
+        inner.config.image_files.as_deref(),
+    )?));
+    let mut scenes = inner.lock_scenes();
+    scenes.retain(|w| w.strong_count() > 0);
+    scenes.push(Arc::downgrade(&state));
+    Ok(Scene {
+        state,
+        engine: inner.clone(),
+    })
 }

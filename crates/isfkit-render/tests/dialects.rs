@@ -268,6 +268,68 @@ fn a_shadertoy_sound_channel_has_the_spectrum_over_the_waveform() {
     shutdown_clean(&engine);
 }
 
+/// A Shadertoy JSON with an Image pass and a Sound pass whose `mainSound` is `sound`.
+fn with_sound_json(sound: &str) -> String {
+    let image = "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.5); }";
+    serde_json::json!({"Shader": {"info": {"id": "snd", "name": "song"}, "renderpass": [
+        {"type": "image", "name": "Image", "code": image, "inputs": [], "outputs": []},
+        {"type": "sound", "name": "Sound", "code": sound, "inputs": [], "outputs": []}]}})
+    .to_string()
+}
+
+/// The Sound pass renders on the GPU: sample n of the left channel is mainSound(n, n / 44100)'s
+/// x, of the right its y, clamped to -1..1; the older mainSound(float time) too.
+#[test]
+fn a_shadertoy_sound_pass_renders_its_samples() {
+    let engine = test_engine();
+    let scene = engine
+        .load_source(
+            &with_sound_json(
+                "const float TAU = 6.2831853;\n\
+                 vec2 mainSound(int samp, float time) {\n\
+                 \x20   return vec2(sin(TAU * 440.0 * time), float(samp % 4) - 1.5);\n}",
+            ),
+            None,
+        )
+        .unwrap();
+    let sound = scene.render_sound(7.0).unwrap().expect("a Sound pass");
+    assert_eq!(sound.sample_rate(), 44_100);
+    assert_eq!(sound.len(), 7 * 44_100);
+    let [left, right] = sound.channels() else {
+        panic!("stereo")
+    };
+    // Past the first block of 262,144 samples too.
+    for n in [0usize, 1, 100, 44_099, 262_143, 262_144, 300_000] {
+        let want = (std::f64::consts::TAU * 440.0 * n as f64 / 44_100.0).sin() as f32;
+        assert!(
+            (left[n] - want).abs() < 2e-3,
+            "sample {n}: {} vs {want}",
+            left[n]
+        );
+        let step = (n % 4) as f32 - 1.5;
+        assert_eq!(right[n], step.clamp(-1.0, 1.0), "sample {n}");
+    }
+    // No Sound pass: no sound.
+    let plain = engine
+        .load_source(
+            "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }",
+            None,
+        )
+        .unwrap();
+    assert!(plain.render_sound(1.0).unwrap().is_none());
+    let old = engine
+        .load_source(
+            &with_sound_json("vec2 mainSound(float time) { return vec2(time, -time); }"),
+            None,
+        )
+        .unwrap();
+    let sound = old.render_sound(0.5).unwrap().unwrap();
+    assert!((sound.channels()[0][22_049] - 22_049.0 / 44_100.0).abs() < 1e-6);
+    assert!((sound.channels()[1][441] + 0.01).abs() < 1e-6);
+    drop((scene, old, plain));
+    shutdown_clean(&engine);
+}
+
 /// Shadertoy's uniforms keep their types and conventions: `iResolution.z` is 1, `iMouse.zw`
 /// is negative while the button is up, `iDate`'s month counts from 0, `iFrame` is an int.
 #[test]

@@ -105,7 +105,27 @@ pub struct Converted {
     pub origin: Origin,
     /// What the conversion could not carry over exactly, one sentence each.
     pub warnings: Vec<String>,
+    /// A Shadertoy Sound pass (`mainSound`), as an ISF generator of its own (see
+    /// [`SoundProgram`]).
+    pub sound: Option<SoundProgram>,
 }
+
+/// A Shadertoy Sound pass as an ISF generator: Common and the pass's code, and a `main()`
+/// that makes each pixel one stereo sample (red left, green right, clamped to -1..1). The
+/// pixel in column x of row y, counted from the top of a frame W pixels wide, is sample
+/// `firstSample + y * W + x` at [`SOUND_SAMPLE_RATE`]: `mainSound(int samp, float time)` (or
+/// the older `mainSound(float time)`) is called with it and its time in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoundProgram {
+    pub isf: String,
+    /// Where its lines came from.
+    pub origin: Origin,
+}
+
+/// Samples a second of a Shadertoy Sound pass (Shadertoy's `iSampleRate`).
+pub const SOUND_SAMPLE_RATE: u32 = 44_100;
+/// The long input of a [`SoundProgram`] that says which sample the frame starts at.
+pub const SOUND_FIRST_SAMPLE: &str = "firstSample";
 
 /// Where the lines of a converted file came from: each run of the original's lines, with the
 /// pass it belongs to (`Buffer A`, `Common`) when the original held several.

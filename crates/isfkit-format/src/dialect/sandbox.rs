@@ -106,5 +106,6 @@ pub(super) fn convert(source: &str) -> Result<Converted, FormatError> {
         isf,
         origin,
         warnings: Vec::new(),
+        sound: None,
     })
 }

@@ -153,6 +153,41 @@ pub(crate) fn top_level_names(code: &str) -> BTreeSet<String> {
     names
 }
 
+/// How many parameters the first top-level definition or declaration of function `name` in
+/// `code` takes (`()` and `(void)` take none); `None` when `code` declares no such function.
+pub(crate) fn parameter_count(code: &str, name: &str) -> Option<usize> {
+    let toks = tokens(code);
+    let text = |i: usize| toks.get(i).map_or("", |t| &code[t.range.clone()]);
+    let at = (1..toks.len()).find(|&i| {
+        let t = &toks[i];
+        t.ident
+            && !t.directive
+            && t.braces == 0
+            && t.parens == 0
+            && text(i) == name
+            && text(i + 1) == "("
+            && toks[i - 1].ident
+            && text(i - 1) != "return"
+    })?;
+    let depth = toks[at + 1].parens;
+    let mut count = 0;
+    let mut any = false;
+    for k in at + 2..toks.len() {
+        let t = text(k);
+        if t == ")" && toks[k].parens <= depth + 1 {
+            break;
+        }
+        if toks[k].parens == depth + 1 {
+            if t == "," {
+                count += 1;
+            } else if t != "void" {
+                any = true;
+            }
+        }
+    }
+    Some(if any { count + 1 } else { 0 })
+}
+
 /// The identifiers `code` uses (outside comments).
 pub(crate) fn identifiers(code: &str) -> BTreeSet<&str> {
     tokens(code)
@@ -283,6 +318,21 @@ pub(crate) fn comment_out(code: &str, ranges: &[Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameter_count_reads_a_functions_signature() {
+        let code = "// vec2 mainSound(float t)\nfloat f(vec2 p, float s) { return 0.0; }\n\
+                    vec2 mainSound(in int samp, float time) { return vec2(f(vec2(0.0), 1.0)); }\n\
+                    void g(void) {}";
+        assert_eq!(parameter_count(code, "mainSound"), Some(2));
+        assert_eq!(parameter_count(code, "f"), Some(2));
+        assert_eq!(parameter_count(code, "g"), Some(0));
+        assert_eq!(parameter_count(code, "h"), None);
+        assert_eq!(
+            parameter_count("vec2 mainSound( float time ) {}", "mainSound"),
+            Some(1)
+        );
+    }
 
     #[test]
     fn top_level_names_are_functions_globals_structs_and_macros() {

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::{
-    error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, Writer,
-    SHADERTOY_KEYBOARD, SHADERTOY_MOUSE,
+    error, file_stem, scan, Converted, Dialect, Header, InputDecl, PassDecl, SoundProgram, Writer,
+    SHADERTOY_KEYBOARD, SHADERTOY_MOUSE, SOUND_FIRST_SAMPLE, SOUND_SAMPLE_RATE,
 };
 use crate::model::{Filter, Sampling, Wrap};
 use crate::FormatError;
@@ -315,11 +315,6 @@ fn convert_shader(
             )));
         }
     }
-    if shader.passes.iter().any(|p| p.kind == PassKind::Sound) {
-        warnings.push(
-            "the Sound pass (mainSound) is left out: isfkit renders the picture only".to_owned(),
-        );
-    }
     let common: Vec<&Pass> = shader
         .passes
         .iter()
@@ -583,13 +578,75 @@ fn convert_shader(
     }
     w.glue(&main_function(&passes, &feeds_per_pass, multi, &uses));
     let (isf, origin) = w.finish();
+    let sound = match shader.passes.iter().find(|p| p.kind == PassKind::Sound) {
+        Some(pass) => Some(sound_program(shader, &common, pass, placed)?),
+        None => None,
+    };
     Ok(Converted {
         name: file_stem(&shader.name),
         dialect: Dialect::Shadertoy,
         isf,
         origin,
         warnings,
+        sound,
     })
+}
+
+/// The Sound pass `pass` (with the Common code) as an ISF generator (see [`SoundProgram`]).
+fn sound_program(
+    shader: &Shader,
+    common: &[&Pass],
+    pass: &Pass,
+    placed: bool,
+) -> Result<SoundProgram, FormatError> {
+    let call = match scan::parameter_count(&pass.code, "mainSound") {
+        Some(2) => "mainSound(samp, float(samp) / 44100.0)",
+        Some(1) => "mainSound(float(samp) / 44100.0)",
+        _ => {
+            return Err(error(format!(
+                "{}: pass \"{}\" defines no vec2 mainSound(int samp, float time)",
+                shader.name, pass.name
+            )))
+        }
+    };
+    let first = SOUND_FIRST_SAMPLE;
+    let header = format!(
+        "/*{{\n    \"ISFVSN\": \"2\",\n    \"DESCRIPTION\": {},\n    \"CATEGORIES\": [\"Generator\"],\n    \"INPUTS\": [\n        {{\"NAME\":\"{first}\",\"TYPE\":\"long\",\"DEFAULT\":0,\"MIN\":0,\"MAX\":2147483647}}\n    ]\n}}*/\n",
+        serde_json::to_string(&format!(
+            "{}: the Sound pass, converted by isf convert. Each pixel is one stereo sample (red left, green right) at {SOUND_SAMPLE_RATE} a second, row by row from the top, starting at {first}",
+            shader.name
+        ))
+        .expect("a string serialises")
+    );
+    let all: Vec<&str> = common
+        .iter()
+        .map(|p| p.code.as_str())
+        .chain([pass.code.as_str()])
+        .collect();
+    let used: BTreeSet<&str> = all.iter().flat_map(|c| scan::identifiers(c)).collect();
+    let mut w = Writer::new(Dialect::Shadertoy);
+    w.glue(&header);
+    let glue: Vec<&str> = UNIFORMS
+        .iter()
+        .filter(|(name, _)| used.contains(name))
+        .map(|(_, line)| *line)
+        .collect();
+    w.glue("// Shadertoy glue (written by isf convert): its uniforms with their Shadertoy types.");
+    if !glue.is_empty() {
+        w.glue(&glue.join("\n"));
+    }
+    let place = |p: &Pass| (placed || p.kind == PassKind::Common).then(|| p.name.clone());
+    for c in common {
+        w.glue("// ---- Common ----");
+        w.user(&c.code, &c.code, place(c).as_deref(), 1);
+    }
+    w.glue(&format!("// ---- {} ----", pass.name));
+    w.user(&pass.code, &pass.code, place(pass).as_deref(), 1);
+    w.glue(&format!(
+        "void main() {{\n    // The sample of this pixel: rows from the top, {first} first.\n    int row = int(RENDERSIZE.y) - 1 - int(gl_FragCoord.y);\n    int samp = {first} + row * int(RENDERSIZE.x) + int(gl_FragCoord.x);\n    gl_FragColor = vec4(clamp({call}, -1.0, 1.0), 0.0, 1.0);\n}}"
+    ));
+    let (isf, origin) = w.finish();
+    Ok(SoundProgram { isf, origin })
 }
 
 /// Where media file `file` (a Shadertoy path: its file name counts) is in a media folder:

@@ -159,6 +159,7 @@ fn convert_one(t: &Transition) -> Result<Converted, FormatError> {
         isf,
         origin,
         warnings: Vec::new(),
+        sound: None,
     })
 }
 

@@ -113,6 +113,7 @@ pub(super) fn build_document(
         code: String::new(),
         source: String::new(),
         origin: Default::default(),
+        sound: None,
     })
 }
 

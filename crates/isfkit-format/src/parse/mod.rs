@@ -139,6 +139,14 @@ impl IsfDocument {
                     .map(|w| Diagnostic::bare(Severity::Warning, w)),
             );
             doc.origin = origin;
+            if let Some(sound) = converted.sound {
+                let mut program = Self::parse_isf(&sound.isf, base_dir).map_err(|mut e| {
+                    sound.origin.locate(&mut e.diagnostic);
+                    e
+                })?;
+                program.origin = sound.origin;
+                doc.sound = Some(Box::new(program));
+            }
             return Ok(doc);
         }
         Self::parse_isf(source, base_dir)
