@@ -401,7 +401,7 @@ impl TaskRun<'_> {
                         )),
                 })
                 .collect(),
-            Output::Video { path, .. } | Output::Gif { path } => {
+            Output::Video { path, .. } | Output::Gif { path } | Output::Wav { path } => {
                 let done = resume && path.is_file();
                 task.frames
                     .iter()
@@ -432,6 +432,25 @@ impl TaskRun<'_> {
             (_, sound, _) => sound,
         };
         let wanted = self.wanted();
+        // No other sound: a Shadertoy Sound pass is the video's, up to its last frame's end.
+        let sound = match (&task.output, sound) {
+            (Output::Video { .. }, None) if !task.mute => {
+                let end = wanted
+                    .iter()
+                    .filter(|w| w.write)
+                    .map(|w| w.time + 1.0 / task.fps)
+                    .fold(0.0, f64::max);
+                if end > 0.0 {
+                    scene
+                        .render_sound(end.min(isfkit_render::MAX_SOUND_SECONDS))
+                        .map_err(|e| self.engine_error(&e))?
+                        .map(Arc::new)
+                } else {
+                    None
+                }
+            }
+            (_, sound) => sound,
+        };
         if self.options.resume {
             // A killed run may have left temporary files; they are never complete frames.
             task.remove_temporaries();
@@ -446,6 +465,10 @@ impl TaskRun<'_> {
                 kind: ErrorKind::File,
                 message: format!("error: cannot create output folder {}: {e}", dir.display()),
             })?;
+        }
+        if let Output::Wav { path } = &task.output {
+            let written = self.write_sound(&scene, path, &wanted)?;
+            return Ok((written, skipped));
         }
         // A stateful shader also renders (without writing) every frame before the first
         // requested one, so a range or a resumed run gives the pixels of a full run.
@@ -558,6 +581,7 @@ impl TaskRun<'_> {
                             Output::Gif { .. } => {
                                 gif.as_mut().expect("gif writer").write(&frame)?
                             }
+                            Output::Wav { .. } => unreachable!("a WAV output renders no frame"),
                         }
                         written += 1;
                         on_frame();
@@ -597,6 +621,47 @@ impl TaskRun<'_> {
             });
         }
         Ok((written, skipped))
+    }
+}
+
+impl TaskRun<'_> {
+    /// A WAV output: the Sound pass's samples from the first frame to be written, as long as
+    /// the frames to be written last, into a file renamed into place when complete. Returns
+    /// the frames it stands for.
+    fn write_sound(
+        &self,
+        scene: &Scene,
+        path: &Path,
+        wanted: &[Planned],
+    ) -> Result<u64, TaskError> {
+        let task = self.task;
+        let times: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
+        let start = times.first().copied().unwrap_or(task.start);
+        let duration = times.len() as f64 / task.fps;
+        let sound = scene
+            .render_sound((start + duration).min(isfkit_render::MAX_SOUND_SECONDS))
+            .map_err(|e| self.engine_error(&e))?
+            .ok_or_else(|| TaskError {
+                kind: ErrorKind::Input,
+                message: format!(
+                    "error: {}: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none",
+                    task.shader.display()
+                ),
+            })?;
+        let file_error = |e: &dyn std::fmt::Display| TaskError {
+            kind: ErrorKind::File,
+            message: format!("error: cannot write {}: {e}", path.display()),
+        };
+        let partial = path.with_extension("wav.partial");
+        if let Err(e) = isfkit_output::write_wav_segment(&sound, &partial, start, duration) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(file_error(&e));
+        }
+        std::fs::rename(&partial, path).map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            file_error(&e)
+        })?;
+        Ok(times.len() as u64)
     }
 }
 

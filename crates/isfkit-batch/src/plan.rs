@@ -302,11 +302,14 @@ pub enum Output {
     Video { path: PathBuf, codec: VideoCodec },
     /// One animated GIF, written whole or not at all.
     Gif { path: PathBuf },
+    /// The sound of a Shadertoy shader's Sound pass for the frames' time span, as a 32-bit
+    /// float WAV file, written whole or not at all; no picture is rendered.
+    Wav { path: PathBuf },
 }
 
 impl Output {
     /// The output a file name asks for, by its extension: a video (`.mp4`, `.webm`, `.mkv`), a GIF,
-    /// or stills (`.png` with `bits` per channel, `.jpg` with `quality`, default 90, `.webp`,
+    /// a Sound pass's WAV (`.wav`), or stills (`.png` with `bits` per channel, `.jpg` with `quality`, default 90, `.webp`,
     /// `.exr`) whose name is the frame-number template. `None` for any other extension.
     pub fn for_path(path: &Path, quality: Option<u8>, bits: u8) -> Option<Output> {
         if let Some(v) = VideoFormat::from_path(path) {
@@ -326,6 +329,14 @@ impl Output {
             .is_some_and(|x| x.eq_ignore_ascii_case("gif"))
         {
             return Some(Output::Gif {
+                path: path.to_owned(),
+            });
+        }
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("wav"))
+        {
+            return Some(Output::Wav {
                 path: path.to_owned(),
             });
         }
@@ -559,7 +570,9 @@ impl Task {
                 .iter()
                 .map(|f| Task::frame_path(template, f.number))
                 .collect(),
-            Output::Video { path, .. } | Output::Gif { path } => vec![path.clone()],
+            Output::Video { path, .. } | Output::Gif { path } | Output::Wav { path } => {
+                vec![path.clone()]
+            }
         }
     }
 
@@ -931,7 +944,7 @@ fn task_output(
         Some(output) => output,
         None => {
             problems.push(format!(
-                "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv)",
+                "{origin}: output \"{}\" has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv, wav)",
                 out_path.display()
             ));
             Output::Gif { path: out_path }
@@ -1134,7 +1147,7 @@ fn folder_blocker(dir: &Path) -> Option<PathBuf> {
 pub(crate) fn output_folder(output: &Output) -> Option<PathBuf> {
     let dir = match output {
         Output::Stills { template, .. } => Path::new(template).parent(),
-        Output::Video { path, .. } | Output::Gif { path } => path.parent(),
+        Output::Video { path, .. } | Output::Gif { path } | Output::Wav { path } => path.parent(),
     };
     dir.filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_owned)

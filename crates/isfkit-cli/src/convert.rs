@@ -91,6 +91,9 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
     }
     match (&args.output, converted.as_slice()) {
         (None, [one]) => {
+            if one.sound.is_some() {
+                eprintln!("{shown}: warning: {}: the Sound pass (mainSound) is an ISF file of its own: convert with -o FILE.fs to get it as FILE.sound.fs, or render {shown} directly to hear it in a video or a .wav", one.name);
+            }
             print!("{}", one.isf);
             Ok(())
         }
@@ -98,7 +101,7 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
             "error: {shown} holds {} shaders: name a folder for them with -o DIR/",
             many.len()
         ))),
-        (Some(out), [one]) if !into_folder => write(out, &one.isf),
+        (Some(out), [one]) if !into_folder => write_with_sound(out, one),
         (Some(out), _) if !into_folder => Err(Failure::usage(format!(
             "error: {shown} holds {} shaders: -o must name a folder (end it with /)",
             converted.len()
@@ -108,7 +111,7 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
                 Failure::usage(format!("error: cannot create {}: {e}", dir.display()))
             })?;
             for (c, path) in all.iter().zip(file_names(dir, all)) {
-                write(&path, &c.isf)?;
+                write_with_sound(&path, c)?;
             }
             eprintln!(
                 "{shown}: wrote {} ISF files to {}",
@@ -135,6 +138,21 @@ fn file_names(dir: &Path, all: &[Converted]) -> Vec<PathBuf> {
             dir.join(format!("{stem}.fs"))
         })
         .collect()
+}
+
+/// Writes `c` to `path`, and its Sound pass, when it has one, beside it as `NAME.sound.fs`.
+fn write_with_sound(path: &Path, c: &Converted) -> Result<(), Failure> {
+    write(path, &c.isf)?;
+    if let Some(sound) = &c.sound {
+        let beside = path.with_extension("sound.fs");
+        write(&beside, &sound.isf)?;
+        eprintln!(
+            "{}: the Sound pass (mainSound) is in {}: each pixel one stereo sample at 44,100 a second",
+            path.display(),
+            beside.display()
+        );
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` whole or not at all.

@@ -269,3 +269,98 @@ fn batch_job_with_audio_muxes_into_the_video() {
     );
     assert!(e.contains("audio \"spectrum\": file"), "{e}");
 }
+
+/// A Shadertoy shader whose Sound pass plays 440 Hz: its video carries that sound, rendered
+/// on the GPU, from --time for the video's length; --no-audio drops it.
+#[test]
+fn a_shadertoy_sound_pass_is_the_videos_sound() {
+    if !ffmpeg_or_skip() {
+        return;
+    }
+    let d = Dir::new("sound-pass");
+    let json = serde_json::json!({"Shader": {"info": {"id": "snd", "name": "song"}, "renderpass": [
+        {"type": "image", "name": "Image", "inputs": [], "outputs": [],
+         "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.5); }"},
+        {"type": "sound", "name": "Sound", "inputs": [], "outputs": [],
+         "code": "vec2 mainSound(int samp, float time) { return vec2(0.5 * sin(6.2831853 * 440.0 * time)); }"}]}});
+    d.write("song.json", json.to_string());
+    let args = [
+        "render",
+        "song.json",
+        "--size",
+        "32x16",
+        "--fps",
+        "10",
+        "--frames",
+        "10",
+        "--time",
+        "1",
+    ];
+    let o = d
+        .cmd(&[&args[..], &["-o", "song.mp4"]].concat())
+        .output()
+        .unwrap();
+    assert_success(&o);
+    let streams = d.streams("song.mp4");
+    assert_eq!(streams.len(), 2, "{streams:?}");
+    assert_eq!(streams[1].0, "audio");
+    assert!((streams[1].1 - 1.0).abs() < 0.05, "{streams:?}");
+    d.ffmpeg(&["-i", "song.mp4", "-vn", "-ac", "1", "back.wav"]);
+    let back = isfkit_media::load_sound(&d.path.join("back.wav")).unwrap();
+    let tex = isfkit_render::audio::Analyzer::new().spectrum(&back, 0.5, None);
+    let peak = (0..512)
+        .max_by(|&a, &b| tex.value(a, 0).total_cmp(&tex.value(b, 0)))
+        .unwrap();
+    // 44.1 kHz over 512 bins of a 1,024-sample window: 43 Hz a bin, 440 Hz in bin 10.
+    assert_eq!(peak, 10);
+    let o = d
+        .cmd(&[&args[..], &["-o", "mute.mp4", "--no-audio"]].concat())
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert_eq!(d.streams("mute.mp4").len(), 1);
+    // A .wav output is the Sound pass alone: 32-bit float stereo from --time, as long as
+    // the frames.
+    assert_success(
+        &d.cmd(&[&args[..], &["-o", "song.wav"]].concat())
+            .output()
+            .unwrap(),
+    );
+    let wav = isfkit_media::load_sound(&d.path.join("song.wav")).unwrap();
+    assert_eq!(
+        (wav.sample_rate(), wav.channel_count(), wav.len()),
+        (44_100, 2, 44_100)
+    );
+    let want = |n: usize| 0.5 * (std::f64::consts::TAU * 440.0 * (1.0 + n as f64 / 44_100.0)).sin();
+    for n in [0, 1000, 44_099] {
+        assert!(
+            (wav.channels()[0][n] as f64 - want(n)).abs() < 2e-3,
+            "sample {n}"
+        );
+    }
+    // A shader without a Sound pass has no sound to write; no file is left.
+    d.copy("gradient.fs");
+    let o = d
+        .cmd(&["render", "gradient.fs", "-o", "none.wav"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("gradient.fs: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.path.join("none.wav").exists());
+    // isf convert writes the Sound pass beside the picture's file, as an ISF generator.
+    assert_success(
+        &d.cmd(&["convert", "song.json", "-o", "song.fs"])
+            .output()
+            .unwrap(),
+    );
+    let sound = std::fs::read_to_string(d.path.join("song.sound.fs")).unwrap();
+    assert!(
+        sound.contains("vec2 mainSound(int samp, float time)"),
+        "{sound}"
+    );
+    assert_success(&d.cmd(&["validate", "song.sound.fs"]).output().unwrap());
+}

@@ -135,6 +135,7 @@ fn redirected(task: &Task, dir: &Path) -> Task {
             codec: *codec,
         },
         Output::Gif { path } => Output::Gif { path: inside(path) },
+        Output::Wav { path } => Output::Wav { path: inside(path) },
     };
     t
 }
