@@ -112,7 +112,8 @@ struct RenderArgs {
     shader: PathBuf,
     /// Output PNG (or JPEG, WebP, EXR); with --frames, a pattern holding the frame number,
     /// e.g. out_%04d.png. Or a video (.mp4, .webm, .mkv: lossless) or GIF of all the frames; a video carries
-    /// the first --audio's sound (or the first video input's) from --time for its length.
+    /// the first --audio's sound (or the first video input's, or a Shadertoy Sound pass's) from
+    /// --time for its length. Or a .wav: a Shadertoy Sound pass's sound alone.
     #[arg(short, long)]
     output: PathBuf,
     /// Render size. Default: the first video or image-sequence input's size, else 640x360.
