@@ -232,6 +232,11 @@ pub struct IsfDocument {
     /// texture is sampled linearly, clamped.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sampling: BTreeMap<String, Sampling>,
+    /// Image inputs and imported images with isfkit's `"FLIPPED": true`: read upside down,
+    /// the image's top row at y = 0 (Shadertoy's `vflip` off), where every other image is
+    /// upright.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub flipped: std::collections::BTreeSet<String>,
     /// Non-fatal problems (tolerant JSON, skipped inputs, odd values), with positions.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,

@@ -923,15 +923,16 @@ fn tolerant_json_accepts_unquoted_keys_and_bare_decimals_but_not_missing_commas(
 }
 
 #[test]
-fn filter_and_wrap_name_how_a_texture_is_sampled() {
+fn filter_wrap_and_flipped_name_how_a_texture_is_read() {
     use isfkit_format::{Filter, Sampling, Wrap};
     let doc = parse(
         r#"{"ISFVSN": "2",
             "INPUTS": [{"NAME": "noise", "TYPE": "image", "FILTER": "Nearest", "WRAP": "repeat"},
                        {"NAME": "plain", "TYPE": "image"},
                        {"NAME": "level", "TYPE": "float", "WRAP": "repeat"}],
-            "IMPORTED": {"tile": {"PATH": "tile.png", "WRAP": "mirror"}},
-            "PASSES": [{"TARGET": "cells", "FILTER": "nearest"}, {"FILTER": "nearest"}]}"#,
+            "IMPORTED": {"tile": {"PATH": "tile.png", "WRAP": "mirror", "FLIPPED": true}},
+            "PASSES": [{"TARGET": "cells", "FILTER": "nearest", "FLIPPED": true},
+                       {"FILTER": "nearest"}]}"#,
     );
     assert_eq!(
         doc.sampling_of("noise"),
@@ -944,10 +945,12 @@ fn filter_and_wrap_name_how_a_texture_is_sampled() {
     assert_eq!(doc.sampling_of("tile").wrap, Wrap::Mirror);
     assert_eq!(doc.sampling_of("cells").filter, Filter::Nearest);
     assert_eq!(doc.sampling.len(), 3);
+    assert_eq!(doc.flipped, ["tile".to_owned()].into());
     assert_eq!(
         warnings(&doc),
         vec![
             "input \"level\": WRAP applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
+            "PASSES[0]: FLIPPED applies only to an image input or an imported image; ignored",
             "PASSES[1]: FILTER applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
         ]
     );

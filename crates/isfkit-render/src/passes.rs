@@ -303,12 +303,18 @@ pub(crate) fn upload_textures(
     for name in dirty {
         if let Some(img) = s.images.get(&name) {
             // Texture memory row 0 is the bottom of the image, as in GL: rows are copied
-            // bottom first.
+            // bottom first. An image the file marks FLIPPED keeps its stored order (its top
+            // row at y = 0).
             let row = img.width as usize * 4;
-            let mut flipped = Vec::with_capacity(img.rgba.len());
-            for r in img.rgba.chunks_exact(row).rev() {
-                flipped.extend_from_slice(r);
-            }
+            let flipped: std::borrow::Cow<[u8]> = if s.doc.flipped.contains(&name) {
+                std::borrow::Cow::Borrowed(&img.rgba)
+            } else {
+                let mut rows = Vec::with_capacity(img.rgba.len());
+                for r in img.rgba.chunks_exact(row).rev() {
+                    rows.extend_from_slice(r);
+                }
+                std::borrow::Cow::Owned(rows)
+            };
             // An image of the same size (a video's next frame) is written into the texture
             // it has: frames already submitted read it before the write, which the queue
             // orders after them, and the bind groups stay valid.

@@ -77,3 +77,42 @@ fn textures_are_sampled_with_their_own_filter_and_wrap() {
     drop(scene);
     shutdown_clean(&engine);
 }
+
+/// `"FLIPPED": true` reads an image upside down (its top row at y = 0, Shadertoy's vflip
+/// off), for an input and an imported image; every other image is upright.
+#[test]
+fn a_flipped_image_reads_upside_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("quads.png");
+    let q = quadrant_image();
+    image::RgbaImage::from_raw(q.width, q.height, q.rgba.clone())
+        .unwrap()
+        .save(&png)
+        .unwrap();
+    let source = r#"/*{
+  "ISFVSN": "2",
+  "INPUTS": [
+    {"NAME": "upright", "TYPE": "image"},
+    {"NAME": "flipped", "TYPE": "image", "FLIPPED": true}
+  ],
+  "IMPORTED": {"stored": {"PATH": "quads.png", "FLIPPED": true}}
+}*/
+void main() {
+  vec2 p = vec2(0.25);
+  gl_FragColor = isf_FragNormCoord.x < 0.33 ? IMG_NORM_PIXEL(upright, p)
+    : isf_FragNormCoord.x < 0.66 ? IMG_NORM_PIXEL(flipped, p) : IMG_NORM_PIXEL(stored, p);
+}
+"#;
+    std::fs::write(dir.path().join("flip.fs"), source).unwrap();
+    let engine = common::test_engine();
+    let scene = engine.load(&dir.path().join("flip.fs")).unwrap();
+    scene.set_image("upright", quadrant_image()).unwrap();
+    scene.set_image("flipped", quadrant_image()).unwrap();
+    let f = scene.render(&opts()).unwrap();
+    // (0.25, 0.25) is the bottom-left quadrant upright (blue), the top-left flipped (red).
+    assert_eq!(bytes(f.pixel(1, 6)), [0, 0, 255, 255]);
+    assert_eq!(bytes(f.pixel(6, 6)), [255, 0, 0, 255]);
+    assert_eq!(bytes(f.pixel(10, 6)), [255, 0, 0, 255]);
+    drop(scene);
+    shutdown_clean(&engine);
+}

@@ -12,6 +12,7 @@ mod scan;
 mod shadertoy;
 mod transition;
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -287,6 +288,8 @@ struct Header {
     /// `FILTER`/`WRAP` of the textures (inputs, pass targets, imported images) that are not
     /// read linearly, clamped.
     sampling: std::collections::BTreeMap<String, crate::model::Sampling>,
+    /// Images read upside down (`FLIPPED`).
+    flipped: BTreeSet<String>,
 }
 
 impl Header {
@@ -349,18 +352,24 @@ impl Header {
 }
 
 impl Header {
-    /// The JSON object `entry` with `FILTER`/`WRAP` after its own keys when texture `name` has
-    /// them, written as the entry is (`sep` between a key and its value, and after a comma).
+    /// The JSON object `entry` with `FILTER`/`WRAP`/`FLIPPED` after its own keys when texture
+    /// `name` has them, written as the entry is (`sep` between a key and its value, and after
+    /// a comma).
     fn with_sampling(&self, mut entry: String, name: Option<&str>, sep: &str) -> String {
-        let Some(s) = name.and_then(|n| self.sampling.get(n)) else {
+        let Some(name) = name else {
             return entry;
         };
         let mut keys = Vec::new();
-        if s.filter != crate::model::Filter::default() {
-            keys.push(format!("\"FILTER\":{sep}{}", json(&s.filter)));
+        if let Some(s) = self.sampling.get(name) {
+            if s.filter != crate::model::Filter::default() {
+                keys.push(format!("\"FILTER\":{sep}{}", json(&s.filter)));
+            }
+            if s.wrap != crate::model::Wrap::default() {
+                keys.push(format!("\"WRAP\":{sep}{}", json(&s.wrap)));
+            }
         }
-        if s.wrap != crate::model::Wrap::default() {
-            keys.push(format!("\"WRAP\":{sep}{}", json(&s.wrap)));
+        if self.flipped.contains(name) {
+            keys.push(format!("\"FLIPPED\":{sep}true"));
         }
         if entry.ends_with('}') && !keys.is_empty() {
             entry.pop();
@@ -606,6 +615,25 @@ mod tests {
             c.warnings,
             vec!["pass \"Image\" iChannel1 reads bufferA with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks"]
         );
+    }
+
+    #[test]
+    fn a_texture_with_vflip_off_is_flipped() {
+        let image = IMAGE.replace(
+            "INPUTS",
+            r#"{"id": "t", "channel": 0, "type": "texture", "filepath": "/media/a/rock.png",
+                "sampler": {"filter": "mipmap", "wrap": "repeat", "vflip": "false"}}"#,
+        );
+        let c = convert(&shadertoy_json(&image), &ConvertOptions::default()).unwrap();
+        assert!(
+            c.isf.contains(
+                r#"{"NAME":"iChannel0","TYPE":"image","LABEL":"Image iChannel0: texture rock.png","WRAP":"repeat","FLIPPED":true}"#
+            ),
+            "{}",
+            c.isf
+        );
+        let doc = crate::IsfDocument::parse(&c.isf).unwrap();
+        assert!(doc.flipped.contains("iChannel0"));
     }
 
     #[test]

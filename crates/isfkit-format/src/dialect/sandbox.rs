@@ -58,6 +58,7 @@ pub(super) fn convert(source: &str) -> Result<Converted, FormatError> {
         passes,
         imported: Vec::new(),
         sampling: Default::default(),
+        flipped: Default::default(),
     };
     let mut w = Writer::new(Dialect::GlslSandbox);
     w.glue(&header.render());

@@ -369,6 +369,7 @@ fn convert_shader(
     let mut feeds_per_pass: Vec<Vec<(usize, Feed)>> = Vec::new();
     let mut missing_media = Vec::new();
     let mut sampling: BTreeMap<String, Sampling> = BTreeMap::new();
+    let mut flipped: BTreeSet<String> = BTreeSet::new();
     for p in &passes {
         let mut feeds = Vec::new();
         for c in &p.channels {
@@ -424,6 +425,9 @@ fn convert_shader(
                         .and_then(|f| media_path(options, f));
                     if let Some(path) = found {
                         record_sampling(&mut sampling, &mut warnings, &name, p, c);
+                        if c.vflip == Some(false) {
+                            flipped.insert(name.clone());
+                        }
                         imported.push((name.clone(), path));
                         feeds.push((c.index, Feed::Image(name)));
                         continue;
@@ -462,13 +466,10 @@ fn convert_shader(
                     )))
                 }
             };
-            if c.vflip == Some(false) && c.kind == "texture" {
-                warnings.push(format!(
-                    "pass \"{}\" iChannel{} asks for vflip off: isfkit shows the image upright",
-                    p.name, c.index
-                ));
-            }
             let (Feed::Target(texture) | Feed::Image(texture)) = &feed;
+            if c.vflip == Some(false) && c.kind != "buffer" && texture != SHADERTOY_KEYBOARD {
+                flipped.insert(texture.clone());
+            }
             if texture != SHADERTOY_KEYBOARD {
                 record_sampling(&mut sampling, &mut warnings, texture, p, c);
             }
@@ -539,6 +540,7 @@ fn convert_shader(
             .into_iter()
             .filter(|(_, s)| *s != Sampling::default())
             .collect(),
+        flipped,
     };
     let mut w = Writer::new(Dialect::Shadertoy);
     w.glue(&header.render());

@@ -136,6 +136,7 @@ fn convert_one(t: &Transition) -> Result<Converted, FormatError> {
         passes: Vec::new(),
         imported: Vec::new(),
         sampling: Default::default(),
+        flipped: Default::default(),
     };
     let mut w = Writer::new(Dialect::GlTransition);
     w.glue(&header.render());

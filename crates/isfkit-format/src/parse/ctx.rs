@@ -11,6 +11,8 @@ pub(super) struct Ctx<'s> {
     pub(super) warnings: Vec<Diagnostic>,
     /// `FILTER`/`WRAP` read so far, by texture name.
     pub(super) sampling: std::collections::BTreeMap<String, crate::model::Sampling>,
+    /// Images with `"FLIPPED": true` so far.
+    pub(super) flipped: std::collections::BTreeSet<String>,
 }
 
 impl Ctx<'_> {

@@ -109,6 +109,7 @@ pub(super) fn build_document(
         imported: imported.into_iter().map(|(i, _)| i).collect(),
         kind,
         sampling: Default::default(),
+        flipped: Default::default(),
         warnings: Vec::new(),
         code: String::new(),
         source: String::new(),

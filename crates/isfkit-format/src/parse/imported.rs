@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::ctx::Ctx;
 use super::json::{get, J, JV};
-use super::sampling::parse_sampling;
+use super::sampling::{parse_flipped, parse_sampling};
 use super::FormatError;
 use crate::model::ImportedImage;
 
@@ -86,6 +86,7 @@ pub(super) fn parse_imported(
         }
         if let Some(attrs) = entry.as_obj() {
             parse_sampling(ctx, &label, &name, attrs)?;
+            parse_flipped(ctx, &label, &name, attrs)?;
         }
         let resolved_path = match base_dir {
             Some(dir) => dir.join(&path),

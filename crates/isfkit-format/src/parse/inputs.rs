@@ -2,7 +2,7 @@
 
 use super::ctx::{fmt_num, Ctx};
 use super::json::{get, Prop, J, JV};
-use super::sampling::{ignore_sampling, parse_sampling};
+use super::sampling::{ignore_flipped, ignore_sampling, parse_flipped, parse_sampling};
 use super::FormatError;
 use crate::model::{Input, InputType};
 
@@ -135,6 +135,11 @@ fn parse_input(
     };
     if ty.is_texture() {
         parse_sampling(ctx, &format!("input \"{name}\""), &name, obj)?;
+        if ty == InputType::Image {
+            parse_flipped(ctx, &format!("input \"{name}\""), &name, obj)?;
+        } else {
+            ignore_flipped(ctx, &format!("input \"{name}\""), obj);
+        }
     } else {
         ignore_sampling(ctx, &format!("input \"{name}\""), obj);
     }

@@ -80,6 +80,7 @@ impl IsfDocument {
             src: source,
             warnings: Vec::new(),
             sampling: Default::default(),
+            flipped: Default::default(),
         };
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
@@ -158,6 +159,7 @@ impl IsfDocument {
             src: source,
             warnings: Vec::new(),
             sampling: Default::default(),
+            flipped: Default::default(),
         };
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
@@ -165,6 +167,7 @@ impl IsfDocument {
         Ok(IsfDocument {
             warnings: ctx.warnings,
             sampling: ctx.sampling,
+            flipped: ctx.flipped,
             code: blank_header_lines(source, header.close),
             source: source.to_owned(),
             ..doc

@@ -3,7 +3,7 @@
 
 use super::ctx::Ctx;
 use super::json::{get, J, JV};
-use super::sampling::{ignore_sampling, parse_sampling};
+use super::sampling::{ignore_flipped, ignore_sampling, parse_sampling};
 use super::FormatError;
 use crate::expr::SizeExpr;
 use crate::model::{ImportedImage, Input, InputType, Pass};
@@ -140,7 +140,10 @@ pub(super) fn parse_passes(ctx: &mut Ctx, j: Option<&J>) -> Result<Vec<RawPass>,
             .map(|f| ctx.flag(&format!("PASSES[{index}].FLOAT"), f, true))
             .transpose()?;
         match &target {
-            Some((name, _)) => parse_sampling(ctx, &format!("PASSES[{index}]"), name, obj)?,
+            Some((name, _)) => {
+                parse_sampling(ctx, &format!("PASSES[{index}]"), name, obj)?;
+                ignore_flipped(ctx, &format!("PASSES[{index}]"), obj);
+            }
             None => ignore_sampling(ctx, &format!("PASSES[{index}]"), obj),
         }
         let width = parse_size(ctx, format!("PASSES[{index}].WIDTH"), get(obj, "WIDTH"))?;

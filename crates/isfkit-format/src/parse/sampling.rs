@@ -1,5 +1,5 @@
 //! isfkit's sampling keys, `FILTER` and `WRAP`, on the entries that name a texture (image and
-//! audio inputs, `IMPORTED` images, pass targets).
+//! audio inputs, `IMPORTED` images, pass targets), and `FLIPPED` on images.
 
 use super::ctx::Ctx;
 use super::json::{get, Prop, J};
@@ -43,6 +43,22 @@ pub(super) fn parse_sampling(
     Ok(())
 }
 
+/// Reads `FLIPPED` from the entry `obj` of image `name` (an image input or an imported
+/// image), described as `what` in messages.
+pub(super) fn parse_flipped(
+    ctx: &mut Ctx,
+    what: &str,
+    name: &str,
+    obj: &[Prop],
+) -> Result<(), FormatError> {
+    if let Some(j) = get(obj, "FLIPPED") {
+        if ctx.flag(&format!("{what}: FLIPPED"), j, false)? {
+            ctx.flipped.insert(name.to_owned());
+        }
+    }
+    Ok(())
+}
+
 /// Warns that `FILTER`/`WRAP` on `obj` do nothing there (an entry that names no texture).
 pub(super) fn ignore_sampling(ctx: &mut Ctx, what: &str, obj: &[Prop]) {
     for key in ["FILTER", "WRAP"] {
@@ -52,6 +68,17 @@ pub(super) fn ignore_sampling(ctx: &mut Ctx, what: &str, obj: &[Prop]) {
                 format!("{what}: {key} applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored"),
             );
         }
+    }
+    ignore_flipped(ctx, what, obj);
+}
+
+/// Warns that `FLIPPED` on `obj` does nothing there (an entry that names no image).
+pub(super) fn ignore_flipped(ctx: &mut Ctx, what: &str, obj: &[Prop]) {
+    if let Some(j) = get(obj, "FLIPPED") {
+        ctx.warn(
+            j.off,
+            format!("{what}: FLIPPED applies only to an image input or an imported image; ignored"),
+        );
     }
 }
 
