@@ -172,12 +172,12 @@ pub(crate) fn parameter_count(code: &str, name: &str) -> Option<usize> {
     let depth = toks[at + 1].parens;
     let mut count = 0;
     let mut any = false;
-    for k in at + 2..toks.len() {
+    for (k, tok) in toks.iter().enumerate().skip(at + 2) {
         let t = text(k);
-        if t == ")" && toks[k].parens <= depth + 1 {
+        if t == ")" && tok.parens <= depth + 1 {
             break;
         }
-        if toks[k].parens == depth + 1 {
+        if tok.parens == depth + 1 {
             if t == "," {
                 count += 1;
             } else if t != "void" {
