@@ -63,7 +63,7 @@ fn every_problem_is_listed_at_once() {
         "{problems:#?}"
     );
     assert!(
-        has("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv)"),
+        has("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv, wav)"),
         "{problems:#?}"
     );
     assert!(has("size 0x5 must be at least 1x1"), "{problems:#?}");

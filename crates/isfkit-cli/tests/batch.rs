@@ -104,7 +104,7 @@ fn every_job_file_problem_is_reported_before_anything_renders() {
         "{e}"
     );
     assert!(
-        e.contains("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv)"),
+        e.contains("has an unknown extension (png, jpg, webp, exr, gif, mp4, webm, mkv, wav)"),
         "{e}"
     );
     assert!(

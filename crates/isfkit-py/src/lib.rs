@@ -479,6 +479,27 @@ impl PyScene {
         let scene = &self.scene;
         py.detach(|| scene.frame_index())
     }
+
+    /// The first `seconds` of a Shadertoy shader's Sound pass: (the samples as 32-bit floats,
+    /// one channel after the other, the channel count, the sample rate); `None` without one.
+    fn render_sound<'py>(
+        &self,
+        py: Python<'py>,
+        seconds: f64,
+    ) -> PyResult<Option<(Bound<'py, PyBytes>, usize, u32)>> {
+        self.check_alive(py)?;
+        let scene = &self.scene;
+        let sound = self.map(py, py.detach(|| scene.render_sound(seconds)))?;
+        Ok(sound.map(|s| {
+            let bytes: Vec<u8> = s
+                .channels()
+                .iter()
+                .flatten()
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
+            (PyBytes::new(py, &bytes), s.channel_count(), s.sample_rate())
+        }))
+    }
 }
 
 /// A rendered frame in memory (rows top to bottom), RGBA8 or RGBA32F.

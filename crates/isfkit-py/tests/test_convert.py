@@ -53,3 +53,21 @@ def test_conversion_warnings_and_errors():
          "inputs": [{"id": "4dXGR8", "ctype": "buffer", "channel": 0}], "outputs": []}]}})
     with pytest.raises(isfkit.ParseError, match="no pass writes it"):
         isfkit.convert(bad)
+
+
+def test_a_shadertoy_sound_pass_renders_into_samples(engine):
+    import numpy as np
+
+    song = json.dumps({"Shader": {"info": {"id": "snd", "name": "song"}, "renderpass": [
+        {"type": "image", "name": "Image", "inputs": [], "outputs": [],
+         "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.5); }"},
+        {"type": "sound", "name": "Sound", "inputs": [], "outputs": [],
+         "code": "vec2 mainSound(int samp, float time) { return vec2(sin(6.2831853 * 440.0 * time), 0.25); }"},
+    ]}})
+    samples, rate = engine.load_source(song).sound(0.5)
+    assert rate == 44100
+    assert samples.shape == (2, 22050) and samples.dtype == np.float32
+    t = np.arange(22050) / 44100.0
+    assert np.abs(samples[0] - np.sin(2 * np.pi * 440.0 * t)).max() < 2e-3
+    assert np.all(samples[1] == 0.25)
+    assert engine.load_source(SHADERTOY).sound(1.0) is None
