@@ -40,9 +40,13 @@ def test_the_gl_transitions_package_converts_to_named_sources(tmp_path):
 
 def test_conversion_warnings_and_errors():
     path = REPO / "tests" / "dialects" / "shadertoy" / "four_buffers.json"
-    with pytest.warns(UserWarning, match="sound channel"):
-        isf = isfkit.convert(path)
+    isf = isfkit.convert(path)
     assert '"TARGET":"bufferD","PERSISTENT":true,"FLOAT":true' in isf
+    textured = json.dumps({"Shader": {"info": {"name": "t"}, "renderpass": [
+        {"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) { c = texture(iChannel0, f); }",
+         "inputs": [{"id": "1", "ctype": "texture", "channel": 0, "src": "/media/a/rock.png"}], "outputs": []}]}})
+    with pytest.warns(UserWarning, match=r"media files are not included; set these image inputs .*: iChannel0 \(rock.png\)"):
+        isfkit.convert(textured)
     with pytest.raises(isfkit.ParseError, match="cannot tell which dialect"):
         isfkit.convert("void main() { gl_FragColor = vec4(1.0); }\n")
     assert isfkit.convert("void main() { gl_FragColor = vec4(1.0); }\n", dialect="glslsandbox")
