@@ -41,6 +41,31 @@ fn a_shadertoy_json_file_reports_errors_at_the_pass_and_its_line() {
 }
 
 #[test]
+fn a_shadertoy_sound_pass_reports_errors_at_its_own_line() {
+    let sound = "vec2 mainSound(int samp, float time) {\\n  float x = undefinedThing * 2.0;\\n  return vec2(x);\\n}";
+    let image = "void mainImage(out vec4 o, in vec2 c) { o = vec4(1.0); }";
+    let json = |sound: &str| {
+        format!(
+            r#"{{"Shader": {{"info": {{"id": "x", "name": "t"}}, "renderpass": [
+            {{"type": "image", "name": "Image", "code": "{image}", "inputs": [], "outputs": []}},
+            {{"type": "sound", "name": "Sound", "code": "{sound}", "inputs": [], "outputs": []}}
+        ]}}}}"#
+        )
+    };
+    assert_eq!(
+        error_of(&json(sound)),
+        "<source>:Sound:2:13: error: Unknown variable: undefinedThing\n    2 |   float x = undefinedThing * 2.0;\n      |             ^"
+    );
+    let no_main = Program::from_source(&json("vec2 notSound(float t) { return vec2(t); }"), None)
+        .err()
+        .expect("no mainSound");
+    assert_eq!(
+        no_main.to_string(),
+        "t: pass \"Sound\" defines no vec2 mainSound(int samp, float time)"
+    );
+}
+
+#[test]
 fn a_gl_transition_reports_errors_at_its_own_line() {
     let text = error_of(
         "uniform float amount; // = 0.5\nvec4 transition(vec2 uv) {\n  return mix(getFromColor(uv), getToColor(uv), progress * amount * gain);\n}\n",
