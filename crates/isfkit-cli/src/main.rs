@@ -711,6 +711,8 @@ fn info(args: InfoArgs) -> Result<(), Failure> {
         obj.insert("warnings".into(), json!(warnings));
         // The dialect the file was converted from (null for ISF).
         obj.insert("dialect".into(), json!(doc.origin.dialect));
+        // A Shadertoy Sound pass: its sound goes into a video or a .wav.
+        obj.insert("soundPass".into(), json!(doc.sound.is_some()));
     }
     println!(
         "{}",

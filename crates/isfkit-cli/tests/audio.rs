@@ -301,6 +301,9 @@ fn a_shadertoy_sound_pass_is_the_videos_sound() {
         .output()
         .unwrap();
     assert_success(&o);
+    let info = d.cmd(&["info", "song.json"]).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("\"soundPass\": true"), "{info}");
     let streams = d.streams("song.mp4");
     assert_eq!(streams.len(), 2, "{streams:?}");
     assert_eq!(streams[1].0, "audio");

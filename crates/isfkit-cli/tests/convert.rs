@@ -187,6 +187,7 @@ fn a_transition_renders_directly_with_its_images() {
     let info = json(&dir.output(&["info", "wipe.glsl"]));
     assert_eq!(info["credit"], "test (license: MIT)");
     assert_eq!(info["dialect"], "gl-transition");
+    assert_eq!(info["soundPass"], false);
     assert_eq!(info["inputs"][3]["name"], "edge");
 }
 
