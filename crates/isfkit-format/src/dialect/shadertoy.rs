@@ -542,23 +542,8 @@ fn convert_shader(
             .collect(),
         flipped,
     };
-    let mut w = Writer::new(Dialect::Shadertoy);
-    w.glue(&header.render());
-    let glue: Vec<&str> = UNIFORMS
-        .iter()
-        .filter(|(name, _)| uses(name))
-        .map(|(_, line)| *line)
-        .collect();
-    w.glue("// Shadertoy glue (written by isf convert): its uniforms with their Shadertoy types.");
-    if !glue.is_empty() {
-        w.glue(&glue.join("\n"));
-    }
-    // A bare file's own lines need no pass name; Common code given beside it does.
-    let place = |p: &Pass| (placed || p.kind == PassKind::Common).then(|| p.name.clone());
-    for c in &common {
-        w.glue("// ---- Common ----");
-        w.user(&c.code, &c.code, place(c).as_deref(), 1);
-    }
+    let mut w = start_file(&header.render(), &uses, &common);
+    let place = |p: &Pass| placed.then(|| p.name.clone());
     for ((p, feeds), names) in passes.iter().zip(&feeds_per_pass).zip(&names) {
         let suffix = p.ident();
         let mut renames: HashMap<String, String> = names
@@ -594,6 +579,28 @@ fn convert_shader(
     })
 }
 
+/// A converted file's start: `header`, the glue of the Shadertoy uniforms the code `uses`,
+/// and the Common code (its lines named by its pass, even beside a bare file, whose own lines
+/// need no pass name).
+fn start_file(header: &str, uses: &dyn Fn(&str) -> bool, common: &[&Pass]) -> Writer {
+    let mut w = Writer::new(Dialect::Shadertoy);
+    w.glue(header);
+    let glue: Vec<&str> = UNIFORMS
+        .iter()
+        .filter(|(name, _)| uses(name))
+        .map(|(_, line)| *line)
+        .collect();
+    w.glue("// Shadertoy glue (written by isf convert): its uniforms with their Shadertoy types.");
+    if !glue.is_empty() {
+        w.glue(&glue.join("\n"));
+    }
+    for c in common {
+        w.glue("// ---- Common ----");
+        w.user(&c.code, &c.code, Some(&c.name), 1);
+    }
+    w
+}
+
 /// The Sound pass `pass` (with the Common code) as an ISF generator (see [`SoundProgram`]).
 fn sound_program(
     shader: &Shader,
@@ -626,24 +633,14 @@ fn sound_program(
         .chain([pass.code.as_str()])
         .collect();
     let used: BTreeSet<&str> = all.iter().flat_map(|c| scan::identifiers(c)).collect();
-    let mut w = Writer::new(Dialect::Shadertoy);
-    w.glue(&header);
-    let glue: Vec<&str> = UNIFORMS
-        .iter()
-        .filter(|(name, _)| used.contains(name))
-        .map(|(_, line)| *line)
-        .collect();
-    w.glue("// Shadertoy glue (written by isf convert): its uniforms with their Shadertoy types.");
-    if !glue.is_empty() {
-        w.glue(&glue.join("\n"));
-    }
-    let place = |p: &Pass| (placed || p.kind == PassKind::Common).then(|| p.name.clone());
-    for c in common {
-        w.glue("// ---- Common ----");
-        w.user(&c.code, &c.code, place(c).as_deref(), 1);
-    }
+    let mut w = start_file(&header, &|name| used.contains(name), common);
     w.glue(&format!("// ---- {} ----", pass.name));
-    w.user(&pass.code, &pass.code, place(pass).as_deref(), 1);
+    w.user(
+        &pass.code,
+        &pass.code,
+        placed.then_some(pass.name.as_str()),
+        1,
+    );
     w.glue(&format!(
         "void main() {{\n    // The sample of this pixel: rows from the top, {first} first.\n    int row = int(RENDERSIZE.y) - 1 - int(gl_FragCoord.y);\n    int samp = {first} + row * int(RENDERSIZE.x) + int(gl_FragCoord.x);\n    gl_FragColor = vec4(clamp({call}, -1.0, 1.0), 0.0, 1.0);\n}}"
     ));
