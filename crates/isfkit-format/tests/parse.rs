@@ -965,3 +965,34 @@ fn filter_wrap_and_flipped_name_how_a_texture_is_read() {
         (1, 41),
     );
 }
+
+#[test]
+fn an_audio_fft_input_can_take_shadertoys_layout() {
+    let doc = parse(
+        r#"{"INPUTS": [{"NAME": "snd", "TYPE": "audioFFT", "LAYOUT": "shadertoy", "MAX": 256},
+                       {"NAME": "fft", "TYPE": "audioFFT", "LAYOUT": "isf", "MAX": 64}]}"#,
+    );
+    assert_eq!(
+        input_ty(&doc, "snd"),
+        InputType::AudioFft {
+            max: None,
+            shadertoy: true
+        }
+    );
+    assert_eq!(
+        input_ty(&doc, "fft"),
+        InputType::AudioFft {
+            max: Some(64),
+            shadertoy: false
+        }
+    );
+    assert_eq!(
+        warnings(&doc),
+        vec!["input \"snd\": MAX 256 does not apply to Shadertoy's sound texture (512 wide); ignored"]
+    );
+    assert_error_at(
+        &isf(r#"{"INPUTS": [{"NAME": "s", "TYPE": "audioFFT", "LAYOUT": "webaudio"}]}"#),
+        r#"input "s": LAYOUT must be "isf" or "shadertoy", found string "webaudio""#,
+        (1, 59),
+    );
+}
