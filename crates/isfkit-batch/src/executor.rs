@@ -432,6 +432,14 @@ impl TaskRun<'_> {
             (_, sound, _) => sound,
         };
         let wanted = self.wanted();
+        if self.options.resume {
+            // A killed run may have left temporary files; they are never complete frames.
+            task.remove_temporaries();
+        }
+        let skipped = wanted.iter().filter(|w| !w.write).count() as u64;
+        if skipped as usize == wanted.len() {
+            return Ok((0, skipped));
+        }
         // No other sound: a Shadertoy Sound pass is the video's, up to its last frame's end.
         let sound = match (&task.output, sound) {
             (Output::Video { .. }, None) if !task.mute => {
@@ -451,14 +459,6 @@ impl TaskRun<'_> {
             }
             (_, sound) => sound,
         };
-        if self.options.resume {
-            // A killed run may have left temporary files; they are never complete frames.
-            task.remove_temporaries();
-        }
-        let skipped = wanted.iter().filter(|w| !w.write).count() as u64;
-        if skipped as usize == wanted.len() {
-            return Ok((0, skipped));
-        }
         // The plan may have been made on another machine: the folder may not exist here.
         if let Some(dir) = output_folder(&task.output) {
             std::fs::create_dir_all(&dir).map_err(|e| TaskError {
@@ -626,8 +626,8 @@ impl TaskRun<'_> {
 
 impl TaskRun<'_> {
     /// A WAV output: the Sound pass's samples from the first frame to be written, as long as
-    /// the frames to be written last, into a file renamed into place when complete. Returns
-    /// the frames it stands for.
+    /// the frames to be written last, written whole or not at all. Returns the frames it
+    /// stands for.
     fn write_sound(
         &self,
         scene: &Scene,
@@ -648,19 +648,8 @@ impl TaskRun<'_> {
                     task.shader.display()
                 ),
             })?;
-        let file_error = |e: &dyn std::fmt::Display| TaskError {
-            kind: ErrorKind::File,
-            message: format!("error: cannot write {}: {e}", path.display()),
-        };
-        let partial = path.with_extension("wav.partial");
-        if let Err(e) = isfkit_output::write_wav_segment(&sound, &partial, start, duration) {
-            let _ = std::fs::remove_file(&partial);
-            return Err(file_error(&e));
-        }
-        std::fs::rename(&partial, path).map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            file_error(&e)
-        })?;
+        isfkit_output::write_wav(&sound, path, start, duration)
+            .map_err(|e| TaskError::output(&e))?;
         Ok(times.len() as u64)
     }
 }

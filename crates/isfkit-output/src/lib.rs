@@ -21,5 +21,6 @@ pub use encoder_pool::{EncoderPool, MAX_ENCODER_QUEUE, MAX_ENCODER_THREADS};
 pub use error::{OutputError, PipelineError, Result};
 pub use frame_ext::FrameExt;
 pub use video::{
-    join_videos, write_wav_segment, AudioTrack, GifWriter, StderrTail, VideoFormat, VideoWriter,
+    join_videos, write_wav, write_wav_segment, AudioTrack, GifWriter, StderrTail, VideoFormat,
+    VideoWriter,
 };

@@ -513,6 +513,28 @@ impl Drop for GifWriter {
     }
 }
 
+/// Writes `duration` seconds of `sound` from `start` (silence outside the sound) to `path` as
+/// a 32-bit float WAV file, whole or not at all (a temporary file renamed into place).
+pub fn write_wav(
+    sound: &isfkit_render::Sound,
+    path: &Path,
+    start: f64,
+    duration: f64,
+) -> Result<()> {
+    crate::image::write_atomically(path, |tmp| {
+        write_wav_segment(sound, tmp, start, duration).map_err(|e| match e {
+            hound::Error::IoError(source) => OutputError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            other => OutputError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        })
+    })
+}
+
 /// Writes `duration` seconds of `sound` from `start` (silence outside the sound) as a 32-bit
 /// float WAV file: the sound track muxed into a video, exactly as long as the video.
 pub fn write_wav_segment(

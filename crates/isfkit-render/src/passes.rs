@@ -306,7 +306,7 @@ pub(crate) fn upload_textures(
             // bottom first. An image the file marks FLIPPED keeps its stored order (its top
             // row at y = 0).
             let row = img.width as usize * 4;
-            let flipped: std::borrow::Cow<[u8]> = if s.doc.flipped.contains(&name) {
+            let upright: std::borrow::Cow<[u8]> = if s.doc.flipped.contains(&name) {
                 std::borrow::Cow::Borrowed(&img.rgba)
             } else {
                 let mut rows = Vec::with_capacity(img.rgba.len());
@@ -323,7 +323,7 @@ pub(crate) fn upload_textures(
                 .get(&name)
                 .filter(|t| (t.width, t.height) == (img.width, img.height));
             match same {
-                Some(t) => gpu.write_texture(t, &flipped, row as u32),
+                Some(t) => gpu.write_texture(t, &upright, row as u32),
                 None => {
                     let t = gpu.texture(
                         &format!("{} image {name}", s.label),
@@ -332,7 +332,7 @@ pub(crate) fn upload_textures(
                         BYTE_FORMAT,
                         wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
                     );
-                    gpu.write_texture(&t, &flipped, row as u32);
+                    gpu.write_texture(&t, &upright, row as u32);
                     sg.inputs.insert(name, t);
                 }
             }
@@ -343,7 +343,8 @@ pub(crate) fn upload_textures(
 
 /// Audio follows time: each frame, every audio input gets the window of its sound that ends
 /// at `time` (audioFFT: its spectrum), one row per channel (row 0, the first channel, is at
-/// y = 0 in the shader); an audioFFT input in Shadertoy's layout gets its 512x2 texture. The texture is reused while its size stays the same.
+/// y = 0 in the shader); an audioFFT input in Shadertoy's layout gets its 512x2 texture. The
+/// texture is reused while its size stays the same.
 fn upload_audio(gpu: &Gpu, s: &mut SceneState, sg: &mut SceneGpu, time: f64) -> Result<()> {
     let mut names: Vec<String> = s.audio.keys().cloned().collect();
     names.sort();
