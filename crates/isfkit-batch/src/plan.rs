@@ -198,8 +198,8 @@ impl Plan {
     /// frames. A stateless task writing a video file is cut the same way into parts, each a
     /// video of its own without sound ([`Task::part_of`] names the file they make), joined
     /// in order by [`crate::join_parts`] once all are written. A GIF, a video on standard output
-    /// and a stateful video stay whole (one file, written whole or not at all). A
-    /// stateful task stays whole unless `split_stateful` is set: every chunk of it must render
+    /// and a stateful video (or one that carries a Sound pass) stay whole (one file, written
+    /// whole or not at all). A stateful task stays whole unless `split_stateful` is set: every chunk of it must render
     /// (unwritten) all frames before its first to look as in a full run (the executor does
     /// that lead-in), so the chunk holding the last frame renders the whole sequence anyway;
     /// splitting adds GPU work and never shortens the longest piece. With `split_stateful`,
@@ -215,7 +215,7 @@ impl Plan {
                 matches!(&task.output, Output::Video { codec, .. } if *codec != VideoCodec::Y4m);
             if cuttable && stills && (!task.stateful || split_stateful) {
                 pieces.extend(task.split(max_frames).into_iter().map(|t| (i, t)));
-            } else if cuttable && video && !task.stateful {
+            } else if cuttable && video && !task.stateful && !task.sound_pass {
                 pieces.extend(task.video_parts(max_frames).into_iter().map(|t| (i, t)));
             } else {
                 pieces.push((i, task.clone()));
@@ -406,6 +406,10 @@ pub struct Task {
     /// depends on the ones before, so a range or a resumed run must also render (unwritten)
     /// every frame before its first.
     pub stateful: bool,
+    /// The shader is a Shadertoy shader with a Sound pass: a video of it carries that sound,
+    /// so it is not cut across workers (each part would carry a piece of its own).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sound_pass: bool,
     /// Why the shader cannot render (its parse or compile error, compiler-style), found
     /// while planning. Running the task fails with this message without touching a GPU.
     pub broken: Option<String>,
@@ -552,6 +556,7 @@ impl Task {
             float: false,
             output,
             stateful: false,
+            sound_pass: false,
             broken: None,
             source: None,
         }
@@ -695,9 +700,11 @@ fn expand_task(
     // reports it as that task's failure and goes on with the others.
     let mut broken = None;
     let mut stateful = false;
+    let mut sound_pass = false;
     let doc = match Program::load(shader) {
         Ok(program) => {
             stateful = program.facts.stateful();
+            sound_pass = program.sound.is_some();
             Some(program.doc)
         }
         Err(err @ LoadError::ReadVertex { .. }) => {
@@ -766,6 +773,7 @@ fn expand_task(
             float,
             output,
             stateful,
+            sound_pass,
             broken,
             source: None,
         })

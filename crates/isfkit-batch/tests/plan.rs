@@ -325,6 +325,26 @@ fn chunks_cut_a_stateless_video_into_parts_of_its_file() {
     assert_eq!(pieces[3].1.part_of, None);
 }
 
+/// A Shadertoy shader with a Sound pass carries that sound in its video: the video stays
+/// whole (parts are muted and joined without it).
+#[test]
+fn a_video_with_a_sound_pass_stays_whole() {
+    let d = Dir::new("sound_pass", &[]);
+    let song = serde_json::json!({"Shader": {"info": {"id": "snd", "name": "song"}, "renderpass": [
+        {"type": "image", "name": "Image", "inputs": [], "outputs": [],
+         "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.5); }"},
+        {"type": "sound", "name": "Sound", "inputs": [], "outputs": [],
+         "code": "vec2 mainSound(int samp, float time) { return vec2(0.0); }"}]}});
+    std::fs::write(d.path().join("song.json"), song.to_string()).unwrap();
+    let plan =
+        Plan::load(&d.job("jobs:\n  - shader: song.json\n    frames: 5\n    output: out/s.mp4\n"))
+            .unwrap();
+    assert!(plan.tasks[0].sound_pass);
+    let pieces = plan.chunks(2, true);
+    assert_eq!(pieces.len(), 1);
+    assert_eq!(pieces[0].1.frames.len(), 5);
+}
+
 #[test]
 fn a_broken_shader_is_a_broken_task_not_a_job_problem() {
     let d = Dir::new("broken", &["bad/compile_error.fs"]);
