@@ -57,8 +57,7 @@ fn a_shadertoy_sound_pass_reports_errors_at_its_own_line() {
         "<source>:Sound:2:13: error: Unknown variable: undefinedThing\n    2 |   float x = undefinedThing * 2.0;\n      |             ^"
     );
     let no_main = Program::from_source(&json("vec2 notSound(float t) { return vec2(t); }"), None)
-        .err()
-        .expect("no mainSound");
+        .expect_err("no mainSound");
     assert_eq!(
         no_main.to_string(),
         "t: pass \"Sound\" defines no vec2 mainSound(int samp, float time)"
