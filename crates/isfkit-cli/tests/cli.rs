@@ -972,9 +972,17 @@ fn library_log_lines_print_only_with_verbose() {
 fn a_closed_standard_output_ends_the_command_quietly() {
     use std::process::Stdio;
     let dir = Dir::new("closed-stdout");
-    let fs = dir.copy("gradient.fs");
+    // More than a pipe holds (64 KiB), so the write meets the closed pipe whenever the other
+    // end's last holder closes it (a test thread's fork may hold it for a moment).
+    let long = "a shader ".repeat(30_000);
+    dir.write(
+        "long.fs",
+        format!(
+            "/*{{\"DESCRIPTION\": \"{long}\"}}*/\nvoid main() {{ gl_FragColor = vec4(1.0); }}\n"
+        ),
+    );
     let mut child = isf_command()
-        .args(["info", &fs])
+        .args(["info", "long.fs"])
         .current_dir(dir.join("."))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
