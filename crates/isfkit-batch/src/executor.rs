@@ -450,7 +450,7 @@ impl TaskRun<'_> {
                     .fold(0.0, f64::max);
                 if end > 0.0 {
                     scene
-                        .render_sound(end.min(isfkit_render::MAX_SOUND_SECONDS))
+                        .render_sound(end)
                         .map_err(|e| self.engine_error(&e))?
                         .map(Arc::new)
                 } else {
@@ -639,7 +639,7 @@ impl TaskRun<'_> {
         let start = times.first().copied().unwrap_or(task.start);
         let duration = times.len() as f64 / task.fps;
         let sound = scene
-            .render_sound((start + duration).min(isfkit_render::MAX_SOUND_SECONDS))
+            .render_sound(start + duration)
             .map_err(|e| self.engine_error(&e))?
             .ok_or_else(|| TaskError {
                 kind: ErrorKind::Input,

@@ -341,6 +341,29 @@ fn a_shadertoy_sound_pass_is_the_videos_sound() {
             "sample {n}"
         );
     }
+    // More than an hour of sound is refused before anything renders; no file is left.
+    let o = d
+        .cmd(&[
+            "render",
+            "song.json",
+            "--fps",
+            "1",
+            "--frames",
+            "3601",
+            "-o",
+            "long.wav",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(
+            "Sound pass: 3601 s of sound asked for; it renders more than 0 and at most 3600 s"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.path.join("long.wav").exists());
     // A shader without a Sound pass has no sound to write; no file is left.
     d.copy("gradient.fs");
     let o = d

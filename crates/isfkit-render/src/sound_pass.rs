@@ -30,8 +30,10 @@ impl Scene {
         };
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SOUND_SECONDS) {
             return Err(Error::Value {
-                what: "the Sound pass's length".to_owned(),
-                reason: format!("{seconds} s is not in 0..{MAX_SOUND_SECONDS} s"),
+                what: "Sound pass".to_owned(),
+                reason: format!(
+                    "{seconds} s of sound asked for; it renders more than 0 and at most {MAX_SOUND_SECONDS} s"
+                ),
             });
         }
         let scene = new_scene(&self.engine, program)?;
