@@ -457,6 +457,44 @@ fn textures_read_through_the_sampler_their_filter_and_wrap_name() {
 }
 
 #[test]
+fn sampler_parameters_keep_to_their_function() {
+    let g = frag(
+        r#"{"ISFVSN": "2",
+            "INPUTS": [{"NAME": "image", "TYPE": "image", "WRAP": "repeat"},
+                       {"NAME": "other", "TYPE": "image", "FILTER": "nearest"}]}"#,
+        "vec4 f(sampler2D s, vec2 uv) { return texture2D(s, uv); }\n\
+         vec4 f(vec4 c, vec2 uv) { return c * uv.x; }\n\
+         vec4 g(sampler2D ch, vec2 uv);\n\
+         #define T(ch, uv) texture2D(ch, uv)\n\
+         vec4 g(sampler2D image, vec2 uv) { return texture2D(image, uv); }\n\
+         #define PICK other\n\
+         void main() {\n  vec4 c = vec4(0.5);\n  gl_FragColor = f(c, vec2(0.5)) + f(image, vec2(0.5))\n    \
+         + g(other, vec2(0.0)) + f(PICK, vec2(1.0)) + T(image, vec2(0.0));\n}\n",
+    );
+    // The overload without a sampler is called as written; the other gets the texture's.
+    assert_has(
+        &g,
+        "f(c, vec2(0.5)) + f(image, isf_sampler_linear_repeat, vec2(0.5))",
+    );
+    // A parameter named like a texture reads through the parameter's sampler.
+    assert_has(
+        &g,
+        "vec4 g(texture2D image, sampler isf_smp_image, vec2 uv) { return vec4(texture(sampler2D(image, isf_smp_image), uv)); }",
+    );
+    // A prototype's parameter names do not leak into a macro after it.
+    assert_has(
+        &g,
+        "#define T(ch, uv) texture(sampler2D(ch, isf_sampler), uv)",
+    );
+    // A macro passed where a sampler2D is taken may be a texture: it gets the default
+    // sampler (its text is not resolved).
+    assert_has(
+        &g,
+        "g(other, isf_sampler_nearest_clamp, vec2(0.0)) + f(PICK, isf_sampler, vec2(1.0))",
+    );
+}
+
+#[test]
 fn img_macros_take_nested_parentheses_and_commas() {
     let g = frag(
         r#"{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}"#,

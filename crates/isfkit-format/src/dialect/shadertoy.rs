@@ -467,7 +467,7 @@ fn convert_shader(
                 }
             };
             let (Feed::Target(texture) | Feed::Image(texture)) = &feed;
-            if c.vflip == Some(false) && c.kind != "buffer" && texture != SHADERTOY_KEYBOARD {
+            if c.vflip == Some(false) && matches!(c.kind.as_str(), "texture" | "video" | "webcam") {
                 flipped.insert(texture.clone());
             }
             if texture != SHADERTOY_KEYBOARD {

@@ -36,6 +36,7 @@ pub(super) fn parse_sampling(
             format!("{what}: \"{name}\" already has its FILTER and WRAP from an earlier entry; these are ignored"),
         ),
         Some(_) => {}
+        None if sampling == Sampling::default() => {}
         None => {
             ctx.sampling.insert(name.to_owned(), sampling);
         }

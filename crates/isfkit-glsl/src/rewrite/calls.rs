@@ -219,12 +219,17 @@ impl<'a> Rewriter<'a> {
                         self.tok_verbatim(e, a - 1); // the comma
                     }
                     self.emit_range(e, a, b);
-                    if positions.contains(&k) {
-                        let sampler = if b == a + 1 {
-                            self.sampler_for(self.text(a))
-                        } else {
-                            DEFAULT_SAMPLER.to_owned()
-                        };
+                    // Only a texture (or a macro, which may name one) is passed where a
+                    // sampler2D is taken: an overload of the same arity that takes no
+                    // sampler there gets nothing added.
+                    let one = (b == a + 1).then(|| self.text(a));
+                    let texture = one.is_some_and(|n| {
+                        self.layout.texture_by_glsl(n).is_some()
+                            || self.sampler_params.contains(&n)
+                            || self.macros.contains(n)
+                    });
+                    if positions.contains(&k) && texture {
+                        let sampler = self.sampler_for(one.unwrap_or_default());
                         e.generated(&format!(", {sampler}"));
                     }
                 }
@@ -304,11 +309,12 @@ impl<'a> Rewriter<'a> {
     /// The sampler that reads the texture the code names `name`: a texture's own, a
     /// `sampler2D` parameter's partner, else the default one.
     pub(super) fn sampler_for(&self, name: &str) -> String {
-        if let Some(slot) = self.layout.texture_by_glsl(name) {
-            return slot.sampler.clone();
-        }
+        // A parameter first: it shadows a texture of the same name.
         if self.sampler_params.contains(&name) {
             return format!("{PARAM_SAMPLER_PREFIX}{name}");
+        }
+        if let Some(slot) = self.layout.texture_by_glsl(name) {
+            return slot.sampler.clone();
         }
         DEFAULT_SAMPLER.to_owned()
     }
@@ -320,9 +326,12 @@ impl<'a> Rewriter<'a> {
     ) -> std::collections::HashMap<(&'a str, usize), Vec<usize>> {
         let mut found: std::collections::HashMap<(&'a str, usize), Vec<usize>> = Default::default();
         for i in 0..self.toks.len() {
+            // A texture constructor `sampler2D(t, s)`, or an array parameter (which gets no
+            // sampler of its own), is not one.
             if self.toks[i].directive
                 || !matches!(self.text(i), "sampler2D" | "sampler2DRect")
                 || self.is(i + 1, "(")
+                || self.is(i + 2, "[")
             {
                 continue;
             }

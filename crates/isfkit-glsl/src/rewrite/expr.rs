@@ -93,7 +93,7 @@ impl<'a> Rewriter<'a> {
                     let param = self.text(i + 1);
                     self.tok_verbatim(e, i + 1);
                     e.generated(&format!(", sampler {PARAM_SAMPLER_PREFIX}{param}"));
-                    if !self.sampler_params.contains(&param) {
+                    if self.in_signature && !self.sampler_params.contains(&param) {
                         self.sampler_params.push(param);
                     }
                     return i + 2;

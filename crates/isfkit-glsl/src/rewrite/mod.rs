@@ -119,6 +119,11 @@ pub struct Rewriter<'a> {
     /// The `sampler2D` parameters of the function being written: each one's sampler is the
     /// parameter `isf_smp_NAME`.
     sampler_params: Vec<&'a str>,
+    /// Writing a function definition's parameter list.
+    in_signature: bool,
+    /// Names the file `#define`s: one passed where a function takes a `sampler2D` may stand
+    /// for a texture.
+    macros: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -149,6 +154,8 @@ impl<'a> Rewriter<'a> {
             directive_ends: directive_ends(src, toks),
             sampler_fns: Default::default(),
             sampler_params: Vec::new(),
+            in_signature: false,
+            macros: Default::default(),
         }
     }
 
@@ -158,6 +165,12 @@ impl<'a> Rewriter<'a> {
         let mut has_main = false;
         self.check_stage_builtins();
         self.sampler_fns = self.functions_taking_samplers();
+        self.macros = (2..self.toks.len())
+            .filter(|&i| {
+                self.toks[i].directive && self.text(i - 1) == "define" && self.text(i - 2) == "#"
+            })
+            .map(|i| self.text(i))
+            .collect();
         let mut i = 0;
         while i < self.toks.len() {
             i = self.file_scope_item(&mut e, i, varyings, &mut has_main);

@@ -211,8 +211,11 @@ impl<'a> Rewriter<'a> {
         } else {
             self.tok_verbatim(e, name_idx);
         }
+        self.in_signature = true;
         self.emit_range(e, name_idx + 1, end + 1);
+        self.in_signature = false;
         self.function_body(e, end + 1, close, ret);
+        self.sampler_params.clear();
         self.tok_verbatim(e, close);
         is_main
     }
