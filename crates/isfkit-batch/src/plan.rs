@@ -753,6 +753,11 @@ fn expand_task(
     );
     let (inputs, keys) = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
     let (images, audio, sound) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
+    if let (Output::Wav { .. }, Some(_), false) = (&output, &doc, sound_pass) {
+        problems.push(format!(
+            "{origin}: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none"
+        ));
+    }
     if problems.is_empty() {
         Ok(Task {
             origin,

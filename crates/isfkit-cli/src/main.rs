@@ -481,10 +481,16 @@ fn render_task(args: &RenderArgs) -> Result<Task, Failure> {
     };
     let output = Output::for_path(&args.output, args.quality, bits).ok_or_else(|| {
         Failure::usage(format!(
-            "error: output {} must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm or .mkv",
+            "error: output {} must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm, .mkv or .wav",
             args.output.display()
         ))
     })?;
+    if matches!(output, Output::Wav { .. }) && args.frames.is_none() && footage.is_none() {
+        return Err(Failure::usage(format!(
+            "error: a .wav output is as long as --frames at --fps: give --frames (for example --frames 300 --fps 30 for 10 s) to {}",
+            args.output.display()
+        )));
+    }
     let sequence = frame_count > 1;
     if sequence && matches!(output, Output::Stills { .. }) && !has_frame_number(&args.output) {
         return Err(Failure::usage(format!(
@@ -557,9 +563,13 @@ fn render_gaps(args: &mut RenderArgs) -> Result<(), Failure> {
                 "error: --time given several times renders one frame per time; it cannot be combined with --frames",
             ));
         }
-        if isfkit_output::VideoFormat::from_path(&args.output).is_some() {
+        let sound = args
+            .output
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("wav"));
+        if isfkit_output::VideoFormat::from_path(&args.output).is_some() || sound {
             return Err(Failure::usage(
-                "error: several --time values write numbered images, not a video",
+                "error: several --time values write numbered images, not a video or a sound",
             ));
         }
         args.frames = Some(args.times.len() as u64);

@@ -341,6 +341,16 @@ fn a_shadertoy_sound_pass_is_the_videos_sound() {
             "sample {n}"
         );
     }
+    // A .wav's length is --frames at --fps: without --frames it is a usage error.
+    let o = d
+        .cmd(&["render", "song.json", "-o", "short.wav"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: a .wav output is as long as --frames at --fps: give --frames (for example --frames 300 --fps 30 for 10 s) to short.wav"
+    );
     // More than an hour of sound is refused before anything renders; no file is left.
     let o = d
         .cmd(&[
@@ -367,7 +377,7 @@ fn a_shadertoy_sound_pass_is_the_videos_sound() {
     // A shader without a Sound pass has no sound to write; no file is left.
     d.copy("gradient.fs");
     let o = d
-        .cmd(&["render", "gradient.fs", "-o", "none.wav"])
+        .cmd(&["render", "gradient.fs", "--frames", "3", "-o", "none.wav"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

@@ -515,7 +515,7 @@ fn render_output_formats_patterns_and_bad_seconds() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(
-            "error: output x.bmp must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm or .mkv"
+            "error: output x.bmp must end in .png, .jpg, .webp, .exr, .gif, .mp4, .webm, .mkv or .wav"
         ),
         "{}",
         stderr(&o)

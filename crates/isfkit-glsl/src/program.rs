@@ -211,14 +211,32 @@ impl Program {
     ) -> Result<Program, LoadError> {
         let facts = Facts::of(&doc, vertex_source.as_deref());
         let mut doc = doc;
+        // A Sound pass that does not compile leaves the shader without sound, said in a
+        // warning at its line; the picture renders.
         let sound = match doc.sound.take() {
-            Some(sound) => Some(Box::new(Program::compile(
-                *sound.clone(),
+            Some(sound) => match Program::compile(
+                *sound,
                 None,
                 fragment_path.clone(),
                 None,
                 format!("{label} (Sound)"),
-            )?)),
+            ) {
+                Ok(program) => Some(Box::new(program)),
+                Err(LoadError::Compile { error, .. }) => {
+                    for d in error.diagnostics {
+                        doc.warnings.push(isfkit_format::Diagnostic {
+                            severity: isfkit_format::Severity::Warning,
+                            message: format!(
+                                "the Sound pass does not compile, so the shader has no sound: {}",
+                                d.diagnostic.message
+                            ),
+                            ..d.diagnostic
+                        });
+                    }
+                    None
+                }
+                Err(other) => return Err(other),
+            },
             None => None,
         };
         doc.sound = sound.as_ref().map(|p| Box::new(p.doc.clone()));

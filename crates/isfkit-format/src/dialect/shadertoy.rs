@@ -492,21 +492,7 @@ fn convert_shader(
     let used: BTreeSet<&str> = all_code.iter().flat_map(|c| scan::identifiers(c)).collect();
     let uses = |name: &str| used.contains(name);
     if uses("iMouse") {
-        inputs.push(InputDecl {
-            label: Some("iMouse.xy: the mouse position in pixels".to_owned()),
-            default: Some(serde_json::json!([0, 0])),
-            ..InputDecl::new(SHADERTOY_MOUSE.position, "point2D")
-        });
-        inputs.push(InputDecl {
-            label: Some("iMouse.zw: where the button went down, in pixels".to_owned()),
-            default: Some(serde_json::json!([0, 0])),
-            ..InputDecl::new(SHADERTOY_MOUSE.click, "point2D")
-        });
-        inputs.push(InputDecl {
-            label: Some("Mouse button down".to_owned()),
-            default: Some(Value::Bool(false)),
-            ..InputDecl::new(SHADERTOY_MOUSE.down, "bool")
-        });
+        inputs.extend(mouse_inputs());
     }
     let header = Header {
         description: match (&shader.id, &shader.description) {
@@ -566,7 +552,16 @@ fn convert_shader(
     w.glue(&main_function(&passes, &feeds_per_pass, multi, &uses));
     let (isf, origin) = w.finish();
     let sound = match shader.passes.iter().find(|p| p.kind == PassKind::Sound) {
-        Some(pass) => Some(sound_program(shader, &common, pass, placed)?),
+        Some(pass) => {
+            let program = sound_program(shader, &common, pass, placed);
+            if program.is_none() {
+                warnings.push(format!(
+                    "pass \"{}\" defines no vec2 mainSound(int samp, float time): the shader has no sound",
+                    pass.name
+                ));
+            }
+            program
+        }
         None => None,
     };
     Ok(Converted {
@@ -577,6 +572,27 @@ fn convert_shader(
         warnings,
         sound,
     })
+}
+
+/// The inputs `iMouse` is made of.
+fn mouse_inputs() -> [InputDecl; 3] {
+    [
+        InputDecl {
+            label: Some("iMouse.xy: the mouse position in pixels".to_owned()),
+            default: Some(serde_json::json!([0, 0])),
+            ..InputDecl::new(SHADERTOY_MOUSE.position, "point2D")
+        },
+        InputDecl {
+            label: Some("iMouse.zw: where the button went down, in pixels".to_owned()),
+            default: Some(serde_json::json!([0, 0])),
+            ..InputDecl::new(SHADERTOY_MOUSE.click, "point2D")
+        },
+        InputDecl {
+            label: Some("Mouse button down".to_owned()),
+            default: Some(Value::Bool(false)),
+            ..InputDecl::new(SHADERTOY_MOUSE.down, "bool")
+        },
+    ]
 }
 
 /// A converted file's start: `header`, the glue of the Shadertoy uniforms the code `uses`,
@@ -601,38 +617,48 @@ fn start_file(header: &str, uses: &dyn Fn(&str) -> bool, common: &[&Pass]) -> Wr
     w
 }
 
-/// The Sound pass `pass` (with the Common code) as an ISF generator (see [`SoundProgram`]).
+/// The Sound pass `pass` (with the Common code) as an ISF generator (see [`SoundProgram`]);
+/// `None` when it defines no `mainSound`.
 fn sound_program(
     shader: &Shader,
     common: &[&Pass],
     pass: &Pass,
     placed: bool,
-) -> Result<SoundProgram, FormatError> {
-    let call = match scan::parameter_count(&pass.code, "mainSound") {
-        Some(2) => "mainSound(samp, float(samp) / 44100.0)",
-        Some(1) => "mainSound(float(samp) / 44100.0)",
-        _ => {
-            return Err(error(format!(
-                "{}: pass \"{}\" defines no vec2 mainSound(int samp, float time)",
-                shader.name, pass.name
-            )))
-        }
+) -> Option<SoundProgram> {
+    // The time is a float, as on Shadertoy (exact to the sample for the first 380 s).
+    let call = match scan::parameter_count(&pass.code, "mainSound")? {
+        2 => "mainSound(samp, float(samp) / 44100.0)",
+        1 => "mainSound(float(samp) / 44100.0)",
+        _ => return None,
     };
     let first = SOUND_FIRST_SAMPLE;
-    let header = format!(
-        "/*{{\n    \"ISFVSN\": \"2\",\n    \"DESCRIPTION\": {},\n    \"CATEGORIES\": [\"Generator\"],\n    \"INPUTS\": [\n        {{\"NAME\":\"{first}\",\"TYPE\":\"long\",\"DEFAULT\":0,\"MIN\":0,\"MAX\":2147483647}}\n    ]\n}}*/\n",
-        serde_json::to_string(&format!(
-            "{}: the Sound pass, converted by isf convert. Each pixel is one stereo sample (red left, green right) at {SOUND_SAMPLE_RATE} a second, row by row from the top, starting at {first}",
-            shader.name
-        ))
-        .expect("a string serialises")
-    );
     let all: Vec<&str> = common
         .iter()
         .map(|p| p.code.as_str())
         .chain([pass.code.as_str()])
         .collect();
     let used: BTreeSet<&str> = all.iter().flat_map(|c| scan::identifiers(c)).collect();
+    let mut inputs = vec![InputDecl {
+        label: Some("The sample this frame starts at".to_owned()),
+        default: Some(serde_json::json!(0)),
+        min: Some(serde_json::json!(0)),
+        max: Some(serde_json::json!(i32::MAX)),
+        ..InputDecl::new(first, "long")
+    }];
+    if used.contains("iMouse") {
+        inputs.extend(mouse_inputs());
+    }
+    let header = Header {
+        description: format!(
+            "{}: the Sound pass, converted by isf convert. Each pixel is one stereo sample (red left, green right) at {SOUND_SAMPLE_RATE} a second, row by row from the top, starting at {first}",
+            shader.name
+        ),
+        credit: shader.author.clone(),
+        categories: vec!["Generator"],
+        inputs,
+        ..Header::default()
+    }
+    .render();
     let mut w = start_file(&header, &|name| used.contains(name), common);
     w.glue(&format!("// ---- {} ----", pass.name));
     w.user(
@@ -645,7 +671,7 @@ fn sound_program(
         "void main() {{\n    // The sample of this pixel: rows from the top, {first} first.\n    int row = int(RENDERSIZE.y) - 1 - int(gl_FragCoord.y);\n    int samp = {first} + row * int(RENDERSIZE.x) + int(gl_FragCoord.x);\n    gl_FragColor = vec4(clamp({call}, -1.0, 1.0), 0.0, 1.0);\n}}"
     ));
     let (isf, origin) = w.finish();
-    Ok(SoundProgram { isf, origin })
+    Some(SoundProgram { isf, origin })
 }
 
 /// Where media file `file` (a Shadertoy path: its file name counts) is in a media folder:
