@@ -440,24 +440,20 @@ impl TaskRun<'_> {
         if skipped as usize == wanted.len() {
             return Ok((0, skipped));
         }
-        // No other sound: a Shadertoy Sound pass is the video's, up to its last frame's end.
-        let sound = match (&task.output, sound) {
-            (Output::Video { .. }, None) if !task.mute => {
-                let end = wanted
-                    .iter()
-                    .filter(|w| w.write)
-                    .map(|w| w.time + 1.0 / task.fps)
-                    .fold(0.0, f64::max);
-                if end > 0.0 {
-                    scene
-                        .render_sound(end)
-                        .map_err(|e| self.engine_error(&e))?
-                        .map(Arc::new)
-                } else {
-                    None
-                }
+        // No other sound: a Shadertoy Sound pass is the video's, rendered for the frames
+        // written (its time 0 is the first one's; a sound file's is the file's start).
+        let written: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
+        let first_written = written.first().copied().unwrap_or(task.start);
+        let (sound, sound_start) = match (&task.output, sound) {
+            (Output::Video { codec, .. }, None)
+                if !task.mute && *codec != crate::VideoCodec::Y4m =>
+            {
+                let sound = scene
+                    .render_sound(first_written, written.len() as f64 / task.fps)
+                    .map_err(|e| self.engine_error(&e))?;
+                (sound.map(Arc::new), first_written)
             }
-            (_, sound) => sound,
+            (_, sound) => (sound, 0.0),
         };
         // The plan may have been made on another machine: the folder may not exist here.
         if let Some(dir) = output_folder(&task.output) {
@@ -492,10 +488,9 @@ impl TaskRun<'_> {
         let mut video = match &task.output {
             Output::Video { path, codec } => {
                 // The sound from the first written frame's time, as long as the video.
-                let written: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
                 let track = sound.map(|sound| isfkit_output::AudioTrack {
                     sound,
-                    start: written.first().copied().unwrap_or(task.start),
+                    start: first_written - sound_start,
                     duration: written.len() as f64 / task.fps,
                 });
                 Some(
@@ -639,7 +634,7 @@ impl TaskRun<'_> {
         let start = times.first().copied().unwrap_or(task.start);
         let duration = times.len() as f64 / task.fps;
         let sound = scene
-            .render_sound(start + duration)
+            .render_sound(start, duration)
             .map_err(|e| self.engine_error(&e))?
             .ok_or_else(|| TaskError {
                 kind: ErrorKind::Input,
@@ -648,8 +643,7 @@ impl TaskRun<'_> {
                     task.shader.display()
                 ),
             })?;
-        isfkit_output::write_wav(&sound, path, start, duration)
-            .map_err(|e| TaskError::output(&e))?;
+        isfkit_output::write_wav(&sound, path, 0.0, duration).map_err(|e| TaskError::output(&e))?;
         Ok(times.len() as u64)
     }
 }

@@ -480,16 +480,19 @@ impl PyScene {
         py.detach(|| scene.frame_index())
     }
 
-    /// The first `seconds` of a Shadertoy shader's Sound pass: (the samples as 32-bit floats,
-    /// one channel after the other, the channel count, the sample rate); `None` without one.
+    /// `seconds` of a Shadertoy shader's Sound pass from `start`: (the samples as 32-bit
+    /// floats, one channel after the other, the channel count, the sample rate); `None`
+    /// without one.
+    #[pyo3(signature = (seconds, start = 0.0))]
     fn render_sound<'py>(
         &self,
         py: Python<'py>,
         seconds: f64,
+        start: f64,
     ) -> PyResult<Option<(Bound<'py, PyBytes>, usize, u32)>> {
         self.check_alive(py)?;
         let scene = &self.scene;
-        let sound = self.map(py, py.detach(|| scene.render_sound(seconds)))?;
+        let sound = self.map(py, py.detach(|| scene.render_sound(start, seconds)))?;
         Ok(sound.map(|s| {
             let bytes: Vec<u8> = s
                 .channels()

@@ -19,11 +19,12 @@ const BLOCK_ROWS: u32 = 256;
 pub const MAX_SOUND_SECONDS: f64 = 3600.0;
 
 impl Scene {
-    /// The first `seconds` of this shader's Sound pass (a Shadertoy shader with `mainSound`),
-    /// stereo at 44,100 samples a second, rendered on the GPU; `None` for a shader without
-    /// one. More than [`MAX_SOUND_SECONDS`] (or a time that is not a positive number) is
-    /// an error.
-    pub fn render_sound(&self, seconds: f64) -> Result<Option<Sound>> {
+    /// `seconds` of this shader's Sound pass (a Shadertoy shader with `mainSound`) from
+    /// `start` seconds on, stereo at 44,100 samples a second, rendered on the GPU: sample 0
+    /// of the result is the one at `start`. `None` for a shader without a Sound pass. More
+    /// than [`MAX_SOUND_SECONDS`], a length that is not a positive number, or a start that
+    /// is negative or past the shader's 32-bit sample index (13.5 hours) is an error.
+    pub fn render_sound(&self, start: f64, seconds: f64) -> Result<Option<Sound>> {
         let program = match &lock_scene(&self.state).program.sound {
             Some(p) => (**p).clone(),
             None => return Ok(None),
@@ -36,6 +37,18 @@ impl Scene {
                 ),
             });
         }
+        let rate = SOUND_SAMPLE_RATE as f64;
+        let last_sample = (start + seconds) * rate;
+        if !(start.is_finite() && start >= 0.0 && last_sample < i32::MAX as f64) {
+            return Err(Error::Value {
+                what: "Sound pass".to_owned(),
+                reason: format!(
+                    "sound from {start} s asked for; it starts at 0 s or later and ends before {:.0} s",
+                    i32::MAX as f64 / rate
+                ),
+            });
+        }
+        let offset = (start * rate).round() as usize;
         let scene = new_scene(&self.engine, program)?;
         let total = (seconds * SOUND_SAMPLE_RATE as f64).ceil() as usize;
         let mut left = Vec::with_capacity(total);
@@ -43,11 +56,11 @@ impl Scene {
         while left.len() < total {
             let first = left.len();
             let rows = ((total - first).div_ceil(BLOCK_WIDTH as usize) as u32).min(BLOCK_ROWS);
-            scene.set(SOUND_FIRST_SAMPLE, Value::Long(first as i32))?;
+            scene.set(SOUND_FIRST_SAMPLE, Value::Long((offset + first) as i32))?;
             let frame = scene.render(&RenderOptions {
                 width: BLOCK_WIDTH,
                 height: rows,
-                time: first as f64 / SOUND_SAMPLE_RATE as f64,
+                time: (offset + first) as f64 / rate,
                 float_output: true,
                 date: None,
             })?;

@@ -292,7 +292,7 @@ fn a_shadertoy_sound_pass_renders_its_samples() {
             None,
         )
         .unwrap();
-    let sound = scene.render_sound(7.0).unwrap().expect("a Sound pass");
+    let sound = scene.render_sound(0.0, 7.0).unwrap().expect("a Sound pass");
     assert_eq!(sound.sample_rate(), 44_100);
     assert_eq!(sound.len(), 7 * 44_100);
     let [left, right] = sound.channels() else {
@@ -309,6 +309,11 @@ fn a_shadertoy_sound_pass_renders_its_samples() {
         let step = (n % 4) as f32 - 1.5;
         assert_eq!(right[n], step.clamp(-1.0, 1.0), "sample {n}");
     }
+    // From a start time: sample 0 is the one at that time.
+    let later = scene.render_sound(2.0, 0.25).unwrap().unwrap();
+    assert_eq!(later.len(), 11_025);
+    assert_eq!(later.channels()[0][0], left[88_200]);
+    assert_eq!(later.channels()[1][3], right[88_203]);
     // No Sound pass: no sound.
     let plain = engine
         .load_source(
@@ -316,14 +321,14 @@ fn a_shadertoy_sound_pass_renders_its_samples() {
             None,
         )
         .unwrap();
-    assert!(plain.render_sound(1.0).unwrap().is_none());
+    assert!(plain.render_sound(0.0, 1.0).unwrap().is_none());
     let old = engine
         .load_source(
             &with_sound_json("vec2 mainSound(float time) { return vec2(time, -time); }"),
             None,
         )
         .unwrap();
-    let sound = old.render_sound(0.5).unwrap().unwrap();
+    let sound = old.render_sound(0.0, 0.5).unwrap().unwrap();
     assert!((sound.channels()[0][22_049] - 22_049.0 / 44_100.0).abs() < 1e-6);
     assert!((sound.channels()[1][441] + 0.01).abs() < 1e-6);
     drop((scene, old, plain));

@@ -342,14 +342,14 @@ class Shader:
         """The current value of a non-image input (None for images and unknown names)."""
         return self._native.value(name)
 
-    def sound(self, seconds: float) -> Optional[Tuple["numpy.ndarray", int]]:
-        """The first ``seconds`` of a Shadertoy shader's Sound pass (``mainSound``), rendered
-        on the GPU: ``(samples, sample_rate)``, samples a float32 array of shape
+    def sound(self, seconds: float, start: float = 0.0) -> Optional[Tuple["numpy.ndarray", int]]:
+        """``seconds`` of a Shadertoy shader's Sound pass (``mainSound``) from ``start``,
+        rendered on the GPU: ``(samples, sample_rate)``, samples a float32 array of shape
         ``(2, n)`` (left, right) at 44,100 a second, the form an audio input takes. ``None``
         for a shader without a Sound pass."""
         import numpy as np
 
-        out = self._native.render_sound(float(seconds))
+        out = self._native.render_sound(float(seconds), float(start))
         if out is None:
             return None
         data, channels, rate = out
