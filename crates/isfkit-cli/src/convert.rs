@@ -140,12 +140,16 @@ fn file_names(dir: &Path, all: &[Converted]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Writes `c` to `path`, and its Sound pass, when it has one, beside it as `NAME.sound.fs`.
+/// Writes `c` to `path`, and its Sound pass, when it has one, beside it as `NAME.sound.fs`;
+/// both or neither.
 fn write_with_sound(path: &Path, c: &Converted) -> Result<(), Failure> {
     write(path, &c.isf)?;
     if let Some(sound) = &c.sound {
         let beside = path.with_extension("sound.fs");
-        write(&beside, &sound.isf)?;
+        if let Err(e) = write(&beside, &sound.isf) {
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
         eprintln!(
             "{}: the Sound pass (mainSound) is in {}: each pixel one stereo sample at 44,100 a second",
             path.display(),
