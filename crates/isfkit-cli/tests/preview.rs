@@ -65,10 +65,14 @@ impl Xvfb {
         let mut line = String::new();
         let read = std::io::BufRead::read_line(&mut std::io::BufReader::new(reader), &mut line);
         match (read, line.trim().parse::<u32>()) {
-            (Ok(_), Ok(n)) => Xvfb {
-                child,
-                display: format!(":{n}"),
-            },
+            (Ok(_), Ok(n)) => {
+                let x = Xvfb {
+                    child,
+                    display: format!(":{n}"),
+                };
+                x.wait_until_it_answers();
+                x
+            }
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -81,6 +85,26 @@ impl Xvfb {
         let mut c = Command::new(program);
         c.env("DISPLAY", &self.display);
         c
+    }
+
+    /// Waits (up to 10 s) until a client connects: once in a suite run, a window test's
+    /// preview found the display Xvfb had just reported refusing its connection.
+    fn wait_until_it_answers(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let answered = self
+                .cmd("xdotool")
+                .arg("getdisplaygeometry")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if answered {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("Xvfb on {} does not accept connections", self.display);
     }
 }
 
