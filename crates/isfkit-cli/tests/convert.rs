@@ -298,7 +298,7 @@ fn shadertoy_media_beside_the_file_are_imported_images() {
     let isf = std::fs::read_to_string(dir.join("shader.fs")).unwrap();
     assert!(
         isf.contains(
-            "\"IMPORTED\": {\n        \"iChannel0\": {\"PATH\": \"media/red.png\", \"WRAP\": \"repeat\"}\n    }"
+            "\"IMPORTED\": {\n        \"iChannel0\": {\"PATH\": \"media/red.png\", \"FILTER\": \"mipmap\", \"WRAP\": \"repeat\"}\n    }"
         ),
         "{isf}"
     );

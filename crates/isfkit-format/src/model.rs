@@ -173,6 +173,9 @@ pub enum Filter {
     #[default]
     Linear,
     Nearest,
+    /// Linear, from a chain of mip levels made when the image is uploaded (trilinear), for
+    /// an image input or an imported image; a pass target has one level and reads linearly.
+    Mipmap,
 }
 
 /// `WRAP`: what a read outside 0..1 returns.
@@ -190,12 +193,13 @@ pub enum Wrap {
 
 impl Filter {
     /// The values `FILTER` takes, as written in a file.
-    pub const NAMES: [&'static str; 2] = ["linear", "nearest"];
+    pub const NAMES: [&'static str; 3] = ["linear", "nearest", "mipmap"];
 
     pub fn from_name(name: &str) -> Option<Filter> {
         match name.trim().to_ascii_lowercase().as_str() {
             "linear" => Some(Filter::Linear),
             "nearest" => Some(Filter::Nearest),
+            "mipmap" => Some(Filter::Mipmap),
             _ => None,
         }
     }

@@ -932,7 +932,7 @@ fn filter_wrap_and_flipped_name_how_a_texture_is_read() {
                        {"NAME": "level", "TYPE": "float", "WRAP": "repeat"}],
             "IMPORTED": {"tile": {"PATH": "tile.png", "WRAP": "mirror", "FLIPPED": true}},
             "PASSES": [{"TARGET": "cells", "FILTER": "nearest", "FLIPPED": true},
-                       {"FILTER": "nearest"}]}"#,
+                       {"FILTER": "nearest"}, {"TARGET": "blurred", "FILTER": "mipmap"}]}"#,
     );
     assert_eq!(
         doc.sampling_of("noise"),
@@ -952,6 +952,7 @@ fn filter_wrap_and_flipped_name_how_a_texture_is_read() {
             "input \"level\": WRAP applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
             "PASSES[0]: FLIPPED applies only to an image input or an imported image; ignored",
             "PASSES[1]: FILTER applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored",
+            "PASSES[2]: FILTER \"mipmap\" applies to an image input or an imported image; this texture has one level and is read linearly",
         ]
     );
     assert_error_at(
@@ -961,7 +962,7 @@ fn filter_wrap_and_flipped_name_how_a_texture_is_read() {
     );
     assert_error_at(
         &isf(r#"{"PASSES": [{"TARGET": "b", "FILTER": 1}]}"#),
-        r#"PASSES[0]: FILTER must be "linear" or "nearest", found number 1"#,
+        r#"PASSES[0]: FILTER must be "linear", "nearest", or "mipmap", found number 1"#,
         (1, 41),
     );
 }

@@ -128,6 +128,7 @@ fn sampler_name(sampling: Sampling) -> String {
     let filter = match sampling.filter {
         Filter::Linear => "linear",
         Filter::Nearest => "nearest",
+        Filter::Mipmap => "mipmap",
     };
     let wrap = match sampling.wrap {
         Wrap::Clamp => "clamp",

@@ -284,10 +284,22 @@ impl Gpu {
 
     /// Uploads `data` (rows of `bytes_per_row` bytes) into the whole of texture `t`.
     pub fn write_texture(&self, t: &TextureAndView, data: &[u8], bytes_per_row: u32) {
+        self.write_texture_level(t, 0, (t.width, t.height), data, bytes_per_row);
+    }
+
+    /// Writes mip level `level` (`size` texels) of `t`.
+    pub fn write_texture_level(
+        &self,
+        t: &TextureAndView,
+        level: u32,
+        (width, height): (u32, u32),
+        data: &[u8],
+        bytes_per_row: u32,
+    ) {
         self.queue.write_texture(
             wgpu::TexelCopyTextureInfo {
                 texture: &t.texture,
-                mip_level: 0,
+                mip_level: level,
                 origin: wgpu::Origin3d::ZERO,
                 aspect: wgpu::TextureAspect::All,
             },
@@ -298,8 +310,8 @@ impl Gpu {
                 rows_per_image: None,
             },
             wgpu::Extent3d {
-                width: t.width,
-                height: t.height,
+                width,
+                height,
                 depth_or_array_layers: 1,
             },
         );
@@ -314,6 +326,20 @@ impl Gpu {
         format: wgpu::TextureFormat,
         usage: wgpu::TextureUsages,
     ) -> Tracked<TextureAndView> {
+        self.texture_with_levels(label, width, height, format, usage, 1)
+    }
+
+    /// A texture with `levels` mip levels (its view sees them all).
+    #[track_caller]
+    pub fn texture_with_levels(
+        &self,
+        label: &str,
+        width: u32,
+        height: u32,
+        format: wgpu::TextureFormat,
+        usage: wgpu::TextureUsages,
+        levels: u32,
+    ) -> Tracked<TextureAndView> {
         let texture = self.device.create_texture(&wgpu::TextureDescriptor {
             label: Some(label),
             size: wgpu::Extent3d {
@@ -321,7 +347,7 @@ impl Gpu {
                 height,
                 depth_or_array_layers: 1,
             },
-            mip_level_count: 1,
+            mip_level_count: levels,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
             format,
@@ -329,7 +355,10 @@ impl Gpu {
             view_formats: &[],
         });
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-        let bytes = width as u64 * height as u64 * format.block_copy_size(None).unwrap_or(4) as u64;
+        let level0 =
+            width as u64 * height as u64 * format.block_copy_size(None).unwrap_or(4) as u64;
+        // A full chain adds a third.
+        let bytes = if levels > 1 { level0 * 4 / 3 } else { level0 };
         self.registry.track(
             TextureAndView {
                 texture,

@@ -315,6 +315,12 @@ pub(crate) fn upload_textures(
                 }
                 std::borrow::Cow::Owned(rows)
             };
+            // FILTER mipmap: the chain of smaller levels, each a 2x2 average of the one above.
+            let levels = if s.doc.sampling_of(&name).filter == isfkit_format::Filter::Mipmap {
+                mip_chain(&upright, img.width, img.height)
+            } else {
+                Vec::new()
+            };
             // An image of the same size (a video's next frame) is written into the texture
             // it has: frames already submitted read it before the write, which the queue
             // orders after them, and the bind groups stay valid.
@@ -322,23 +328,62 @@ pub(crate) fn upload_textures(
                 .inputs
                 .get(&name)
                 .filter(|t| (t.width, t.height) == (img.width, img.height));
-            match same {
-                Some(t) => gpu.write_texture(t, &upright, row as u32),
+            let t = match same {
+                Some(t) => t,
                 None => {
-                    let t = gpu.texture(
+                    let t = gpu.texture_with_levels(
                         &format!("{} image {name}", s.label),
                         img.width,
                         img.height,
                         BYTE_FORMAT,
                         wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+                        1 + levels.len() as u32,
                     );
-                    gpu.write_texture(&t, &upright, row as u32);
-                    sg.inputs.insert(name, t);
+                    sg.inputs.insert(name.clone(), t);
+                    &sg.inputs[&name]
                 }
+            };
+            gpu.write_texture(t, &upright, row as u32);
+            for (k, (w, h, texels)) in levels.iter().enumerate() {
+                gpu.write_texture_level(t, k as u32 + 1, (*w, *h), texels, w * 4);
             }
         }
     }
     upload_audio(gpu, s, sg, time)
+}
+
+/// The mip levels below an RGBA8 image of `width` x `height` (level 0 not included), down to
+/// 1x1: each texel the rounded average of the 2x2 texels above it (the last row or column of
+/// an odd size repeated), as GL's generated mipmaps are made.
+fn mip_chain(rgba: &[u8], width: u32, height: u32) -> Vec<(u32, u32, Vec<u8>)> {
+    let mut levels: Vec<(u32, u32, Vec<u8>)> = Vec::new();
+    let (mut w, mut h) = (width, height);
+    while w > 1 || h > 1 {
+        let src: &[u8] = levels.last().map_or(rgba, |(_, _, t)| t);
+        let (nw, nh) = ((w / 2).max(1), (h / 2).max(1));
+        let mut out = Vec::with_capacity((nw * nh * 4) as usize);
+        for y in 0..nh {
+            for x in 0..nw {
+                let at = |sx: u32, sy: u32| {
+                    let (sx, sy) = (sx.min(w - 1), sy.min(h - 1));
+                    ((sy * w + sx) * 4) as usize
+                };
+                let corners = [
+                    at(2 * x, 2 * y),
+                    at(2 * x + 1, 2 * y),
+                    at(2 * x, 2 * y + 1),
+                    at(2 * x + 1, 2 * y + 1),
+                ];
+                for c in 0..4 {
+                    let sum: u32 = corners.iter().map(|&i| src[i + c] as u32).sum();
+                    out.push(((sum + 2) / 4) as u8);
+                }
+            }
+        }
+        levels.push((nw, nh, out));
+        (w, h) = (nw, nh);
+    }
+    levels
 }
 
 /// Audio follows time: each frame, every audio input gets the window of its sound that ends

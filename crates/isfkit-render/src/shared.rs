@@ -48,7 +48,7 @@ impl Shared {
         );
         gpu.write_texture(&placeholder, &[0, 0, 0, 0], 4);
         let mut samplers = Vec::new();
-        for filter in [Filter::Linear, Filter::Nearest] {
+        for filter in [Filter::Linear, Filter::Nearest, Filter::Mipmap] {
             for wrap in [Wrap::Clamp, Wrap::Repeat, Wrap::Mirror] {
                 let sampling = Sampling { filter, wrap };
                 let label = format!("isf sampler ({filter:?}, {wrap:?})").to_lowercase();
@@ -57,18 +57,19 @@ impl Shared {
                     Wrap::Repeat => wgpu::AddressMode::Repeat,
                     Wrap::Mirror => wgpu::AddressMode::MirrorRepeat,
                 };
-                let filter = match filter {
-                    Filter::Linear => wgpu::FilterMode::Linear,
-                    Filter::Nearest => wgpu::FilterMode::Nearest,
+                let (texels, levels) = match filter {
+                    Filter::Linear => (wgpu::FilterMode::Linear, wgpu::MipmapFilterMode::Nearest),
+                    Filter::Nearest => (wgpu::FilterMode::Nearest, wgpu::MipmapFilterMode::Nearest),
+                    Filter::Mipmap => (wgpu::FilterMode::Linear, wgpu::MipmapFilterMode::Linear),
                 };
                 let sampler = gpu.device.create_sampler(&wgpu::SamplerDescriptor {
                     label: Some(&label),
                     address_mode_u: address,
                     address_mode_v: address,
                     address_mode_w: address,
-                    mag_filter: filter,
-                    min_filter: filter,
-                    mipmap_filter: wgpu::MipmapFilterMode::Nearest,
+                    mag_filter: texels,
+                    min_filter: texels,
+                    mipmap_filter: levels,
                     ..Default::default()
                 });
                 samplers.push((sampling, gpu.track(sampler, ResourceKind::Sampler, &label)));

@@ -116,3 +116,39 @@ void main() {
     drop(scene);
     shutdown_clean(&engine);
 }
+
+/// `"FILTER": "mipmap"` gives an image its chain of mip levels: `textureLod` at level 2 of a
+/// 4x4 image (red left half, blue right) reads their average; without it, level 0.
+#[test]
+fn a_mipmapped_image_reads_its_smaller_levels() {
+    let source = r#"/*{
+  "ISFVSN": "2",
+  "INPUTS": [
+    {"NAME": "mipped", "TYPE": "image", "FILTER": "mipmap"},
+    {"NAME": "plain", "TYPE": "image"}
+  ]
+}*/
+void main() {
+  vec2 p = vec2(0.25, 0.5);
+  gl_FragColor = isf_FragNormCoord.x < 0.5 ? textureLod(mipped, p, 2.0) : textureLod(plain, p, 2.0);
+}
+"#;
+    let halves: Vec<u8> = (0..16)
+        .flat_map(|i| {
+            if i % 4 < 2 {
+                [255, 0, 0, 255]
+            } else {
+                [0, 0, 255, 255]
+            }
+        })
+        .collect();
+    let image = isfkit_render::ImageData::new(4, 4, halves).unwrap();
+    let (engine, scene) = test_scene(source);
+    scene.set_image("mipped", image.clone()).unwrap();
+    scene.set_image("plain", image).unwrap();
+    let f = scene.render(&opts()).unwrap();
+    assert_eq!(bytes(f.pixel(2, 6)), [128, 0, 128, 255]);
+    assert_eq!(bytes(f.pixel(9, 6)), [255, 0, 0, 255]);
+    drop(scene);
+    shutdown_clean(&engine);
+}

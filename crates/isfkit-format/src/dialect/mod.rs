@@ -627,7 +627,7 @@ mod tests {
         let c = convert(&shadertoy_json(&image), &ConvertOptions::default()).unwrap();
         assert!(
             c.isf.contains(
-                r#"{"NAME":"iChannel0","TYPE":"image","LABEL":"Image iChannel0: texture rock.png","WRAP":"repeat","FLIPPED":true}"#
+                r#"{"NAME":"iChannel0","TYPE":"image","LABEL":"Image iChannel0: texture rock.png","FILTER":"mipmap","WRAP":"repeat","FLIPPED":true}"#
             ),
             "{}",
             c.isf

@@ -772,12 +772,13 @@ fn record_sampling(
     }
 }
 
-/// The sampling a channel asks for. Shadertoy's `mipmap` reads as `linear` (isfkit's textures
-/// have one level).
+/// The sampling a channel asks for. `mipmap` on a buffer reads as `linear` (a pass target has
+/// one level in isfkit).
 fn channel_sampling(c: &Channel) -> Sampling {
     Sampling {
         filter: match c.filter.as_deref() {
             Some("nearest") => Filter::Nearest,
+            Some("mipmap") if c.kind != "buffer" => Filter::Mipmap,
             _ => Filter::Linear,
         },
         wrap: match c.wrap.as_deref() {

@@ -85,7 +85,7 @@ pub(super) fn parse_imported(
             ));
         }
         if let Some(attrs) = entry.as_obj() {
-            parse_sampling(ctx, &label, &name, attrs)?;
+            parse_sampling(ctx, &label, &name, attrs, true)?;
             parse_flipped(ctx, &label, &name, attrs)?;
         }
         let resolved_path = match base_dir {

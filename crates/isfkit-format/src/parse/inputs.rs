@@ -134,7 +134,8 @@ fn parse_input(
         }
     };
     if ty.is_texture() {
-        parse_sampling(ctx, &format!("input \"{name}\""), &name, obj)?;
+        let image = ty == InputType::Image;
+        parse_sampling(ctx, &format!("input \"{name}\""), &name, obj, image)?;
         if ty == InputType::Image {
             parse_flipped(ctx, &format!("input \"{name}\""), &name, obj)?;
         } else {

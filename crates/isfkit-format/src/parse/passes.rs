@@ -141,7 +141,7 @@ pub(super) fn parse_passes(ctx: &mut Ctx, j: Option<&J>) -> Result<Vec<RawPass>,
             .transpose()?;
         match &target {
             Some((name, _)) => {
-                parse_sampling(ctx, &format!("PASSES[{index}]"), name, obj)?;
+                parse_sampling(ctx, &format!("PASSES[{index}]"), name, obj, false)?;
                 ignore_flipped(ctx, &format!("PASSES[{index}]"), obj);
             }
             None => ignore_sampling(ctx, &format!("PASSES[{index}]"), obj),

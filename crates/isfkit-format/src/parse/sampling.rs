@@ -8,18 +8,21 @@ use crate::model::{Filter, Sampling, Wrap};
 
 /// Reads `FILTER` and `WRAP` from the entry `obj`, described as `what` in messages
 /// (`input "noise"`, `PASSES[1]`), and records them for texture `name` when either is given.
+/// `image`: the texture is an image (it can have mip levels); `mipmap` on another is read
+/// linearly, with a warning.
 pub(super) fn parse_sampling(
     ctx: &mut Ctx,
     what: &str,
     name: &str,
     obj: &[Prop],
+    image: bool,
 ) -> Result<(), FormatError> {
     let filter = get(obj, "FILTER");
     let wrap = get(obj, "WRAP");
     if filter.is_none() && wrap.is_none() {
         return Ok(());
     }
-    let sampling = Sampling {
+    let mut sampling = Sampling {
         filter: match filter {
             Some(j) => one_of(ctx, what, "FILTER", j, &Filter::NAMES, Filter::from_name)?,
             None => Filter::default(),
@@ -30,6 +33,13 @@ pub(super) fn parse_sampling(
         },
     };
     let at = filter.or(wrap).map_or(0, |j| j.off);
+    if sampling.filter == Filter::Mipmap && !image {
+        ctx.warn(
+            at,
+            format!("{what}: FILTER \"mipmap\" applies to an image input or an imported image; this texture has one level and is read linearly"),
+        );
+        sampling.filter = Filter::Linear;
+    }
     match ctx.sampling.get(name) {
         Some(earlier) if *earlier != sampling => ctx.warn(
             at,
