@@ -444,12 +444,13 @@ impl TaskRun<'_> {
         // written (its time 0 is the first one's; a sound file's is the file's start).
         let written: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
         let first_written = written.first().copied().unwrap_or(task.start);
+        let written_seconds = written.len() as f64 / task.fps;
         let (sound, sound_start) = match (&task.output, sound) {
             (Output::Video { codec, .. }, None)
                 if !task.mute && *codec != crate::VideoCodec::Y4m =>
             {
                 let sound = scene
-                    .render_sound(first_written, written.len() as f64 / task.fps)
+                    .render_sound(first_written, written_seconds)
                     .map_err(|e| self.engine_error(&e))?;
                 (sound.map(Arc::new), first_written)
             }
@@ -463,8 +464,8 @@ impl TaskRun<'_> {
             })?;
         }
         if let Output::Wav { path } = &task.output {
-            let written = self.write_sound(&scene, path, &wanted)?;
-            return Ok((written, skipped));
+            self.write_sound(&scene, path, first_written, written_seconds)?;
+            return Ok((written.len() as u64, skipped));
         }
         // A stateful shader also renders (without writing) every frame before the first
         // requested one, so a range or a resumed run gives the pixels of a full run.
@@ -620,31 +621,26 @@ impl TaskRun<'_> {
 }
 
 impl TaskRun<'_> {
-    /// A WAV output: the Sound pass's samples from the first frame to be written, as long as
-    /// the frames to be written last, written whole or not at all. Returns the frames it
-    /// stands for.
+    /// A WAV output: `duration` seconds of the Sound pass's samples from `start` (the frames
+    /// to be written), written whole or not at all.
     fn write_sound(
         &self,
         scene: &Scene,
         path: &Path,
-        wanted: &[Planned],
-    ) -> Result<u64, TaskError> {
-        let task = self.task;
-        let times: Vec<f64> = wanted.iter().filter(|w| w.write).map(|w| w.time).collect();
-        let start = times.first().copied().unwrap_or(task.start);
-        let duration = times.len() as f64 / task.fps;
+        start: f64,
+        duration: f64,
+    ) -> Result<(), TaskError> {
         let sound = scene
             .render_sound(start, duration)
             .map_err(|e| self.engine_error(&e))?
             .ok_or_else(|| TaskError {
                 kind: ErrorKind::Input,
                 message: format!(
-                    "error: {}: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none",
-                    task.shader.display()
+                    "error: {}",
+                    crate::plan::no_sound_pass(&self.task.shader.display().to_string())
                 ),
             })?;
-        isfkit_output::write_wav(&sound, path, 0.0, duration).map_err(|e| TaskError::output(&e))?;
-        Ok(times.len() as u64)
+        isfkit_output::write_wav(&sound, path, 0.0, duration).map_err(|e| TaskError::output(&e))
     }
 }
 

@@ -754,9 +754,7 @@ fn expand_task(
     let (inputs, keys) = task_inputs(&origin, e, own, doc.as_ref(), &mut problems);
     let (images, audio, sound) = task_files(&origin, e, own, doc.as_ref(), base, &mut problems);
     if let (Output::Wav { .. }, Some(_), false) = (&output, &doc, sound_pass) {
-        problems.push(format!(
-            "{origin}: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none"
-        ));
+        problems.push(no_sound_pass(&origin));
     }
     if problems.is_empty() {
         Ok(Task {
@@ -785,6 +783,11 @@ fn expand_task(
     } else {
         Err(problems)
     }
+}
+
+/// Why a `.wav` output of shader `what` (a file or a job entry) cannot be written.
+pub(crate) fn no_sound_pass(what: &str) -> String {
+    format!("{what}: a .wav output is the sound of a Shadertoy shader's Sound pass (mainSound), and this shader has none")
 }
 
 /// The entry's render size (640x360 when it gives none), checked.

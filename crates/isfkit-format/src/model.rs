@@ -192,29 +192,29 @@ pub enum Wrap {
 }
 
 impl Filter {
-    /// The values `FILTER` takes, as written in a file.
-    pub const NAMES: [&'static str; 3] = ["linear", "nearest", "mipmap"];
+    /// Every value, in the order messages list them.
+    pub const ALL: [Filter; 3] = [Filter::Linear, Filter::Nearest, Filter::Mipmap];
 
-    pub fn from_name(name: &str) -> Option<Filter> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "linear" => Some(Filter::Linear),
-            "nearest" => Some(Filter::Nearest),
-            "mipmap" => Some(Filter::Mipmap),
-            _ => None,
+    /// The value as written in a file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Filter::Linear => "linear",
+            Filter::Nearest => "nearest",
+            Filter::Mipmap => "mipmap",
         }
     }
 }
 
 impl Wrap {
-    /// The values `WRAP` takes, as written in a file.
-    pub const NAMES: [&'static str; 3] = ["clamp", "repeat", "mirror"];
+    /// Every value, in the order messages list them.
+    pub const ALL: [Wrap; 3] = [Wrap::Clamp, Wrap::Repeat, Wrap::Mirror];
 
-    pub fn from_name(name: &str) -> Option<Wrap> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "clamp" => Some(Wrap::Clamp),
-            "repeat" => Some(Wrap::Repeat),
-            "mirror" => Some(Wrap::Mirror),
-            _ => None,
+    /// The value as written in a file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Wrap::Clamp => "clamp",
+            Wrap::Repeat => "repeat",
+            Wrap::Mirror => "mirror",
         }
     }
 }

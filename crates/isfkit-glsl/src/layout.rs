@@ -9,7 +9,7 @@
 //! by about 650 KB per frame (1.2 GB over 2,000 frames). With a storage buffer memory is flat.
 //! The block holds no arrays, so std430 lays it out exactly as std140 would.
 
-use isfkit_format::{Filter, InputType, IsfDocument, Sampling, Wrap};
+use isfkit_format::{InputType, IsfDocument, Sampling};
 
 use crate::words::glsl_name;
 use serde::Serialize;
@@ -125,17 +125,11 @@ fn sampler_name(sampling: Sampling) -> String {
     if sampling == Sampling::default() {
         return DEFAULT_SAMPLER.to_owned();
     }
-    let filter = match sampling.filter {
-        Filter::Linear => "linear",
-        Filter::Nearest => "nearest",
-        Filter::Mipmap => "mipmap",
-    };
-    let wrap = match sampling.wrap {
-        Wrap::Clamp => "clamp",
-        Wrap::Repeat => "repeat",
-        Wrap::Mirror => "mirror",
-    };
-    format!("{DEFAULT_SAMPLER}_{filter}_{wrap}")
+    format!(
+        "{DEFAULT_SAMPLER}_{}_{}",
+        sampling.filter.name(),
+        sampling.wrap.name()
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -34,9 +34,10 @@ static QUICK_APPLIED: AtomicBool = AtomicBool::new(false);
 ///
 /// The driver reads the choice once, when it loads, so it holds only when made before the
 /// first engine (or adapter probe) of the process. Returns whether quick compiles hold:
-/// `false`, changing nothing, when asked too late. Like the runtime directory, it is set in the environment (`GALLIVM_PERF=nopt`,
-/// added to what the variable already holds), so child processes started afterwards inherit
-/// it, and a program whose own threads call `getenv` meanwhile should set it itself.
+/// `false`, changing nothing, when asked too late. Like the runtime directory, it is set in
+/// the environment (`GALLIVM_PERF=nopt`, added to what the variable already holds), so child
+/// processes started afterwards inherit it, and a program whose own threads call `getenv`
+/// meanwhile should set it itself.
 pub fn quick_compiles() -> bool {
     QUICK_COMPILES.store(true, Ordering::SeqCst);
     PROCESS_ENV.get_or_init(prepare_env);

@@ -48,10 +48,10 @@ impl Shared {
         );
         gpu.write_texture(&placeholder, &[0, 0, 0, 0], 4);
         let mut samplers = Vec::new();
-        for filter in [Filter::Linear, Filter::Nearest, Filter::Mipmap] {
-            for wrap in [Wrap::Clamp, Wrap::Repeat, Wrap::Mirror] {
+        for filter in Filter::ALL {
+            for wrap in Wrap::ALL {
                 let sampling = Sampling { filter, wrap };
-                let label = format!("isf sampler ({filter:?}, {wrap:?})").to_lowercase();
+                let label = format!("isf sampler ({}, {})", filter.name(), wrap.name());
                 let address = match wrap {
                     Wrap::Clamp => wgpu::AddressMode::ClampToEdge,
                     Wrap::Repeat => wgpu::AddressMode::Repeat,

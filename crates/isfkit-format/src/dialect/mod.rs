@@ -362,10 +362,10 @@ impl Header {
         let mut keys = Vec::new();
         if let Some(s) = self.sampling.get(name) {
             if s.filter != crate::model::Filter::default() {
-                keys.push(format!("\"FILTER\":{sep}{}", json(&s.filter)));
+                keys.push(format!("\"FILTER\":{sep}{}", json(s.filter.name())));
             }
             if s.wrap != crate::model::Wrap::default() {
-                keys.push(format!("\"WRAP\":{sep}{}", json(&s.wrap)));
+                keys.push(format!("\"WRAP\":{sep}{}", json(s.wrap.name())));
             }
         }
         if self.flipped.contains(name) {

@@ -24,11 +24,11 @@ pub(super) fn parse_sampling(
     }
     let mut sampling = Sampling {
         filter: match filter {
-            Some(j) => one_of(ctx, what, "FILTER", j, &Filter::NAMES, Filter::from_name)?,
+            Some(j) => one_of(ctx, what, "FILTER", j, &Filter::ALL, Filter::name)?,
             None => Filter::default(),
         },
         wrap: match wrap {
-            Some(j) => one_of(ctx, what, "WRAP", j, &Wrap::NAMES, Wrap::from_name)?,
+            Some(j) => one_of(ctx, what, "WRAP", j, &Wrap::ALL, Wrap::name)?,
             None => Wrap::default(),
         },
     };
@@ -93,23 +93,27 @@ pub(super) fn ignore_flipped(ctx: &mut Ctx, what: &str, obj: &[Prop]) {
     }
 }
 
-fn one_of<T>(
+/// The value of `j` among `values` (by their `name`, any case), or the error listing them.
+fn one_of<T: Copy>(
     ctx: &mut Ctx,
     what: &str,
     key: &str,
     j: &J,
-    names: &[&str],
-    parse: fn(&str) -> Option<T>,
+    values: &[T],
+    name: fn(T) -> &'static str,
 ) -> Result<T, FormatError> {
-    let choices = match names {
-        [a, b] => format!("\"{a}\" or \"{b}\""),
+    let quoted: Vec<String> = values.iter().map(|&v| format!("\"{}\"", name(v))).collect();
+    let choices = match quoted.as_slice() {
+        [a, b] => format!("{a} or {b}"),
         _ => {
-            let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            let (last, rest) = quoted.split_last().expect("names are never empty");
+            let (last, rest) = quoted.split_last().expect("values are never empty");
             format!("{}, or {last}", rest.join(", "))
         }
     };
-    j.as_str()
-        .and_then(parse)
+    let given = j.as_str().map(|s| s.trim().to_ascii_lowercase());
+    values
+        .iter()
+        .copied()
+        .find(|&v| given.as_deref() == Some(name(v)))
         .ok_or_else(|| ctx.wrong_type(&format!("{what}: {key}"), &choices, j))
 }
