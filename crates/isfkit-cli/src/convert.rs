@@ -61,13 +61,20 @@ pub(crate) fn run(args: ConvertArgs) -> Result<(), Failure> {
     // Where the ISF file will be: IMPORTED paths inside it are written relative to it.
     let out_dir = match &args.output {
         Some(o) if into_folder => Some(o.clone()),
-        Some(o) => Some(o.parent().unwrap_or(Path::new("")).to_owned()),
+        Some(o) => Some(
+            o.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_owned(),
+        ),
         None => None,
     };
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     let mut media_dirs: Vec<PathBuf> = args.media.iter().map(|d| absolute(d)).collect();
     if args.source != Path::new("-") {
-        let folder = absolute(args.source.parent().unwrap_or(Path::new("")));
+        // A bare file name's folder is the current one (`Path::parent` gives "").
+        let parent = args.source.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = absolute(parent.unwrap_or(Path::new(".")));
         media_dirs.push(folder.join("media"));
         media_dirs.push(folder);
     }

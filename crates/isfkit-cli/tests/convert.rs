@@ -313,4 +313,19 @@ fn shadertoy_media_beside_the_file_are_imported_images() {
     ]));
     let again = image::open(dir.join("again.png")).unwrap().to_rgba8();
     assert_eq!(again, img);
+    // Converted into another folder from a bare file name: the media is found beside the
+    // source (the current folder), and the path still reaches it from the ISF file.
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    assert_success(&dir.output(&["convert", "shader.json", "-o", "out/shader.fs"]));
+    assert_success(&dir.output(&[
+        "render",
+        "out/shader.fs",
+        "-o",
+        "out.png",
+        "--size",
+        "8x8",
+        "-q",
+    ]));
+    let out = image::open(dir.join("out.png")).unwrap().to_rgba8();
+    assert_eq!(out, img);
 }

@@ -587,34 +587,33 @@ mod tests {
     const IMAGE: &str = r#"{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }", "inputs": [INPUTS], "outputs": []}"#;
 
     #[test]
-    fn a_buffer_read_with_two_samplings_keeps_the_first() {
+    fn a_buffer_read_with_two_samplings_keeps_the_one_that_is_not_the_default() {
         let read = |channel: u32, filter: &str| {
             format!(
                 r#"{{"id": "a", "channel": {channel}, "type": "buffer", "sampler": {{"filter": "{filter}", "wrap": "clamp"}}}}"#
             )
         };
         let buffer = r#"{"type": "buffer", "name": "Buffer A", "code": "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }", "inputs": [], "outputs": [{"id": "a", "channel": 0}]}"#;
-        let image = format!(
-            r#"{{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) {{ c = texture(iChannel0, f) + texture(iChannel1, f); }}", "inputs": [{}, {}], "outputs": []}}"#,
-            read(0, "nearest"),
-            read(1, "linear")
-        );
-        let c = convert(
-            &shadertoy_json(&format!("{buffer}, {image}")),
-            &ConvertOptions::default(),
-        )
-        .unwrap();
-        assert!(
-            c.isf.contains(
-                r#"{"TARGET":"bufferA","PERSISTENT":true,"FLOAT":true,"FILTER":"nearest"}"#
-            ),
-            "{}",
-            c.isf
-        );
-        assert_eq!(
-            c.warnings,
-            vec!["pass \"Image\" iChannel1 reads bufferA with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks"]
-        );
+        let image = |first: &str, second: &str| {
+            format!(
+                r#"{{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 f) {{ c = texture(iChannel0, f) + texture(iChannel1, f); }}", "inputs": [{}, {}], "outputs": []}}"#,
+                read(0, first),
+                read(1, second)
+            )
+        };
+        let sampled =
+            "{\"TARGET\":\"bufferA\",\"PERSISTENT\":true,\"FLOAT\":true,\"FILTER\":\"nearest\"}";
+        let warning = "pass \"Image\" iChannel1 reads bufferA with another filter or wrap than another channel does; isfkit reads it one way: nearest, clamp";
+        // The channel that asks for something other than the default wins, first or not.
+        for (first, second) in [("nearest", "linear"), ("linear", "nearest")] {
+            let c = convert(
+                &shadertoy_json(&format!("{buffer}, {}", image(first, second))),
+                &ConvertOptions::default(),
+            )
+            .unwrap();
+            assert!(c.isf.contains(sampled), "{}", c.isf);
+            assert_eq!(c.warnings, vec![warning]);
+        }
     }
 
     #[test]

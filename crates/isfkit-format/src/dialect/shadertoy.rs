@@ -750,8 +750,10 @@ fn main_function(
     out
 }
 
-/// Records the filter and wrap channel `c` of pass `p` asks for on `texture`; a texture that
-/// an earlier channel asked otherwise for keeps that, with a warning.
+/// Records the filter and wrap channel `c` of pass `p` asks for on `texture`. isfkit reads a
+/// texture one way: when channels differ, one that asks for something other than the
+/// default (linear, clamp) wins over a default one (a buffer reading itself plainly while
+/// the Image pass reads it nearest, say), else the first; a warning says which.
 fn record_sampling(
     sampling: &mut BTreeMap<String, Sampling>,
     warnings: &mut Vec<String>,
@@ -760,11 +762,22 @@ fn record_sampling(
     c: &Channel,
 ) {
     let wanted = channel_sampling(c);
-    match sampling.get(texture) {
-        Some(first) if *first != wanted => warnings.push(format!(
-            "pass \"{}\" iChannel{} reads {texture} with another filter or wrap than an earlier channel does; isfkit reads it as the first one asks",
-            p.name, c.index
-        )),
+    match sampling.get(texture).copied() {
+        Some(earlier) if earlier != wanted => {
+            let kept = if earlier == Sampling::default() {
+                wanted
+            } else {
+                earlier
+            };
+            sampling.insert(texture.to_owned(), kept);
+            warnings.push(format!(
+                "pass \"{}\" iChannel{} reads {texture} with another filter or wrap than another channel does; isfkit reads it one way: {}, {}",
+                p.name,
+                c.index,
+                kept.filter.name(),
+                kept.wrap.name()
+            ));
+        }
         Some(_) => {}
         None => {
             sampling.insert(texture.to_owned(), wanted);
