@@ -1,11 +1,10 @@
-//! The preview: its state, its entry point, and the engine's frames as egui textures on the
-//! window's wgpu surface.
+//! The preview: its state, its entry point, and the engine's frames on the window's wgpu
+//! surface.
 //!
-//! Colours: the engine's frame (RGBA8, the bytes `isf render` writes) becomes an egui
-//! texture (`Rgba8Unorm`, no sRGB decoding), drawn at a whole-number scale with nearest
-//! sampling onto a non-sRGB surface (egui-wgpu picks `Bgra8Unorm`/`Rgba8Unorm`) with egui's
-//! dithering off: egui's shader then passes the bytes through, so a pixel on screen is the
-//! headless pixel. Alpha is not shown (the picture is opaque), as in a GL window.
+//! Colours: the engine's frame (RGBA8, the bytes `isf render` writes) is written into the
+//! picture's texture and drawn at a whole-number scale, texel for pixel, by the preview's own
+//! pipeline inside egui's render pass (`picture`): a pixel on screen is the headless pixel.
+//! Alpha is not shown (the picture is opaque), as in a GL window.
 //!
 //! This module holds the preview's state ([`App`]), its entry point and the frame render;
 //! the window and its event loop live in `window`, the egui panels in `ui`, what the
@@ -16,6 +15,7 @@ mod actions;
 mod bench;
 mod load;
 mod participants;
+mod picture;
 mod render_thread;
 mod ui;
 mod window;
@@ -46,7 +46,8 @@ struct Wake;
 struct UiState {
     ctx: egui::Context,
     input: egui_winit::State,
-    picture: Option<egui::TextureHandle>,
+    /// The size of the frame in the picture's texture, once one is there.
+    picture: Option<(u32, u32)>,
     controls: Controls,
 }
 
@@ -340,7 +341,7 @@ impl App<'_> {
     fn show_frame(&mut self, done: render_thread::Done, ui: &mut UiState) -> bool {
         let current = self.scene.as_ref().is_some_and(|s| s.same_as(&done.scene));
         match done.result {
-            Ok((frame, image)) => {
+            Ok(frame) => {
                 // A press shows in one frame: the next one shows it over.
                 self.need_render |= self.keyboard.end_frame();
                 if current {
@@ -359,15 +360,10 @@ impl App<'_> {
                 {
                     self.stats.recent.pop_front();
                 }
-                match &mut ui.picture {
-                    Some(t) => t.set(image, egui::TextureOptions::NEAREST),
-                    None => {
-                        ui.picture = Some(ui.ctx.load_texture(
-                            "picture",
-                            image,
-                            egui::TextureOptions::NEAREST,
-                        ))
-                    }
+                if let Some(rs) = self.painter.lock().as_ref().and_then(|p| p.render_state()) {
+                    let size = (frame.width, frame.height);
+                    picture::PictureGpu::upload(&rs, size, &frame.rgba8());
+                    ui.picture = Some(size);
                 }
                 let record_error = self
                     .recorder

@@ -1,4 +1,4 @@
-//! The preview's render thread: a frame renders (and becomes an egui image) there while the
+//! The preview's render thread: a frame renders (and is read back) there while the
 //! window's thread runs the UI and presents the frame before it, so the two overlap instead
 //! of following each other. One frame at a time is in flight; the window shows it on its
 //! next pass.
@@ -7,7 +7,6 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use egui::Color32;
 use isfkit_render::{Frame, RenderOptions, Scene};
 
 /// A frame to render.
@@ -19,8 +18,8 @@ struct Job {
 /// A rendered frame (or why not), with the scene that rendered it.
 pub(super) struct Done {
     pub scene: Scene,
-    pub result: isfkit_render::Result<(Frame, egui::ColorImage)>,
-    /// Render, read-back and conversion to the egui image, in ms.
+    pub result: isfkit_render::Result<Frame>,
+    /// Render and read-back, in ms.
     pub ms: f64,
 }
 
@@ -40,10 +39,7 @@ impl RenderThread {
             .spawn(move || {
                 for Job { scene, opts } in job_rx {
                     let t0 = Instant::now();
-                    let result = scene.render(&opts).map(|frame| {
-                        let image = picture(&frame);
-                        (frame, image)
-                    });
+                    let result = scene.render(&opts);
                     let ms = t0.elapsed().as_secs_f64() * 1000.0;
                     if done_tx.send(Done { scene, result, ms }).is_err() {
                         break;
@@ -99,14 +95,4 @@ impl Drop for RenderThread {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// The frame as egui's image: the bytes `isf render` writes, opaque.
-fn picture(frame: &Frame) -> egui::ColorImage {
-    let pixels: Vec<Color32> = frame
-        .rgba8()
-        .chunks_exact(4)
-        .map(|p| Color32::from_rgba_premultiplied(p[0], p[1], p[2], 255))
-        .collect();
-    egui::ColorImage::new([frame.width as usize, frame.height as usize], pixels)
 }

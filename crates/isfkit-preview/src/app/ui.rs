@@ -5,6 +5,7 @@
 use egui::{Color32, Key, Rect};
 use isfkit_render::Scene;
 
+use super::picture::DrawPicture;
 use crate::controls::Controls;
 
 /// What the UI asked for in a pass, done after it.
@@ -80,7 +81,7 @@ pub(super) fn build_ui(
     v: &View,
     controls: &mut Controls,
     scene: Option<&Scene>,
-    picture: Option<&egui::TextureHandle>,
+    picture: Option<(u32, u32)>,
     snapshot_size: &mut (u32, u32),
     actions: &mut Vec<Action>,
     canvas_out: &mut Option<Rect>,
@@ -100,9 +101,17 @@ pub(super) fn build_ui(
     if dropped > 0 {
         actions.push(Action::Dropped(dropped));
     }
-    egui::Panel::top("menu").show(root, |ui| menu_bar(ui, v, snapshot_size, actions));
-    egui::Panel::bottom("hud").show(root, |ui| hud(ui, v));
+    // The panels are not filled: the surface is cleared to their colour (see
+    // `panel_colour`), which costs nothing, where egui's fill shades every pixel.
+    let bare = egui::Frame::side_top_panel(&ctx.global_style()).fill(Color32::TRANSPARENT);
+    egui::Panel::top("menu")
+        .frame(bare)
+        .show(root, |ui| menu_bar(ui, v, snapshot_size, actions));
+    egui::Panel::bottom("hud")
+        .frame(bare)
+        .show(root, |ui| hud(ui, v));
     egui::Panel::left("inputs")
+        .frame(bare)
         .default_size(260.0)
         .resizable(true)
         .show(root, |ui| inputs_panel(ui, v, controls, scene, changed));
@@ -318,7 +327,7 @@ fn inputs_panel(
 fn picture_panel(
     ui: &mut egui::Ui,
     v: &View,
-    picture: Option<&egui::TextureHandle>,
+    picture: Option<(u32, u32)>,
     actions: &mut Vec<Action>,
     canvas_out: &mut Option<Rect>,
 ) {
@@ -326,16 +335,10 @@ fn picture_panel(
     *canvas_out = Some(canvas);
     let ppp = ui.ctx().pixels_per_point();
     let response = ui.allocate_rect(canvas, egui::Sense::click_and_drag());
-    if let (Some(tex), Some(size)) = (picture, v.size) {
-        let tsize = tex.size();
-        let shown = (tsize[0] as u32, tsize[1] as u32);
+    if let (Some(shown), Some(size)) = (picture, v.size) {
         let (rect, _) = picture_rect(canvas, shown, ppp);
-        ui.painter().image(
-            tex.id(),
-            rect,
-            Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-            Color32::WHITE,
-        );
+        ui.painter()
+            .add(egui_wgpu::Callback::new_paint_callback(rect, DrawPicture));
         if let Some(p) = response.interact_pointer_pos() {
             // ISF points are in pixels with the origin at the bottom left.
             let x = (p.x - rect.min.x) / rect.width() * size.0 as f32;
@@ -379,4 +382,15 @@ fn error_overlay(ui: &mut egui::Ui, canvas: Rect, e: &str) {
                 );
             });
     });
+}
+
+/// The colour the window's surface is cleared to: the panels' colour (they paint no fill of
+/// their own), as egui-wgpu's clear value for a surface of `format`.
+pub(super) fn panel_colour(ctx: &egui::Context, format: wgpu::TextureFormat) -> [f32; 4] {
+    let c = ctx.global_style().visuals.panel_fill;
+    if format.is_srgb() {
+        egui::Rgba::from(c).to_array()
+    } else {
+        c.to_normalized_gamma_f32()
+    }
 }

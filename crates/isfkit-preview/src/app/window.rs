@@ -12,7 +12,8 @@ use winit::event::WindowEvent;
 use winit::event_loop::{ActiveEventLoop, ControlFlow};
 use winit::window::{Window, WindowId};
 
-use super::ui::{build_ui, Action, View};
+use super::picture::PictureGpu;
+use super::ui::{build_ui, panel_colour, Action, View};
 use super::{no_display, App, UiState, Wake};
 use crate::watch::Changes;
 use crate::Failure;
@@ -20,6 +21,8 @@ use crate::Failure;
 /// Quiet time after the last file event before reloading: editors write a file in several
 /// steps, and a reload in between would show a half-written file's error.
 const SETTLE: Duration = Duration::from_millis(15);
+
+const BLACK: [f32; 4] = [0.0, 0.0, 0.0, 1.0];
 
 /// What a UI pass asked for, done after it.
 struct UiPass {
@@ -69,7 +72,9 @@ impl App<'_> {
         let ppp = out.pixels_per_point;
         let prims = ui.ctx.tessellate(std::mem::take(&mut out.shapes), ppp);
         let t_paint = Instant::now();
-        let acquire_s = self.paint(&window, ppp, &prims, &mut out.textures_delta);
+        let clear = self.painter.lock().as_ref().and_then(|p| p.render_state());
+        let clear = clear.map_or(BLACK, |rs| panel_colour(&ui.ctx, rs.target_format));
+        let acquire_s = self.paint(&window, ppp, clear, &prims, &mut out.textures_delta);
         tracing::debug!(
             render_ms,
             wait_ms,
@@ -180,7 +185,7 @@ impl App<'_> {
                 &view,
                 controls,
                 self.scene.as_ref(),
-                picture.as_ref(),
+                *picture,
                 &mut snapshot_size,
                 &mut actions,
                 &mut canvas,
@@ -197,12 +202,13 @@ impl App<'_> {
         (out, pass)
     }
 
-    /// Paints the UI's primitives on the window's surface; returns how long acquiring the
+    /// Paints the UI's primitives on the window's surface, cleared to `clear`; returns how long acquiring the
     /// surface's texture took, in seconds.
     fn paint(
         &self,
         window: &Arc<Window>,
         ppp: f32,
+        clear: [f32; 4],
         prims: &[egui::ClippedPrimitive],
         textures: &mut egui::TexturesDelta,
     ) -> f32 {
@@ -211,7 +217,7 @@ impl App<'_> {
             acquire_s = p.paint_and_update_textures(
                 egui::ViewportId::ROOT,
                 ppp,
-                [0.0, 0.0, 0.0, 1.0],
+                clear,
                 prims,
                 textures,
                 Vec::new(),
@@ -225,7 +231,7 @@ impl App<'_> {
     /// more.
     fn bare_frame(&mut self, window: &Arc<Window>) {
         let ppp = window.scale_factor() as f32;
-        self.paint(window, ppp, &[], &mut egui::TexturesDelta::default());
+        self.paint(window, ppp, BLACK, &[], &mut egui::TexturesDelta::default());
         if let Some(b) = self.bench.as_mut() {
             b.bare_presented();
         }
@@ -283,6 +289,7 @@ impl App<'_> {
                 )
             })?;
         if let Some(rs) = painter.render_state() {
+            PictureGpu::install(&rs);
             tracing::info!(
                 adapter = %rs.adapter.get_info().name,
                 format = ?rs.target_format,
