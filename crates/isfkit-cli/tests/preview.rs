@@ -691,6 +691,86 @@ fn preview_keys_snapshot_reinit_and_escape() {
 }
 
 #[test]
+fn preview_scales_a_picture_larger_than_its_area_down_on_the_panels_colour() {
+    // A 1280x720 frame in a 600x400 window: the picture area is far smaller, so the picture
+    // is shown whole, scaled down, upright, and around it the area shows the panels' colour.
+    let Some(WindowTest {
+        _serial,
+        _tmp,
+        preview,
+        x,
+        id,
+        dir,
+        reference,
+        ..
+    }) = WindowTest::start(
+        Dir::new("fit"),
+        "fit.fs",
+        "1.5",
+        "1280x720",
+        &[
+            "--paused", "--time", "1.5", "--size", "1280x720", "--window", "600x400",
+        ],
+    )
+    else {
+        return;
+    };
+    // The gradient's blue is fract(1.5 / 4) = 0.375 everywhere: 96 in every pixel of the
+    // picture, which no grey of the UI has with red and green apart from it.
+    let blue = reference.get_pixel(0, 0).0[2];
+    assert_eq!(blue, 96);
+    let shot = dir.join("capture-fit.png");
+    let t0 = Instant::now();
+    let (screen, (x0, y0, x1, y1)) = loop {
+        let screen = capture(&x, &id, &shot);
+        let mut bbox: Option<(u32, u32, u32, u32)> = None;
+        for (px, py, p) in screen.enumerate_pixels() {
+            let [r, g, b, _] = p.0;
+            if b.abs_diff(blue) <= 2 && (r.abs_diff(b) > 8 || g.abs_diff(b) > 8) {
+                bbox = Some(bbox.map_or((px, py, px, py), |(a, b, c, d)| {
+                    (a.min(px), b.min(py), c.max(px), d.max(py))
+                }));
+            }
+        }
+        if let Some(bb) = bbox.filter(|(a, b, c, d)| c - a > 100 && d - b > 50) {
+            break (screen, bb);
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the window never showed the picture; last capture: {}",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let (w, h) = (x1 - x0 + 1, y1 - y0 + 1);
+    assert!(
+        w < 600 && h < 400,
+        "the picture is {w}x{h}: not scaled down to fit"
+    );
+    // The frame's aspect is kept (within the pixel each edge is rounded to).
+    let aspect = w as f64 / h as f64;
+    assert!(
+        (aspect - 16.0 / 9.0).abs() < 0.03,
+        "aspect {aspect} ({w}x{h})"
+    );
+    // The picture is the headless frame at that size: the gradient changes by well under a
+    // level between neighbouring texels, so any nearest texel is within 2.
+    let scaled = image::imageops::resize(&reference, w, h, image::imageops::FilterType::Nearest);
+    let d = max_diff(&screen, &scaled, (x0, y0));
+    assert!(
+        d <= 3,
+        "the picture differs by up to {d}; capture: {}",
+        shot.display()
+    );
+    // Around the picture: the panels' colour, the same as the inputs panel's empty space.
+    let panel = screen.get_pixel(20, screen.height() - 60).0;
+    for at in [((x0 + x1) / 2, y0 - 3), ((x0 + x1) / 2, y1 + 3)] {
+        assert_eq!(screen.get_pixel(at.0, at.1).0, panel, "at {at:?}");
+    }
+    drop(preview);
+}
+
+#[test]
 fn preview_keyed_value_moves_a_control_takes_it_over_and_its_keys_button_gives_it_back() {
     // Keys that give the header's default at the start time, so the first picture is the
     // plain headless render; then level rises by 0.05 a frame at --fps 10.
