@@ -210,7 +210,7 @@ pub struct ClipInfo {
 /// must have no gap). `max_side` bounds width and height.
 pub fn probe_clip(spec: &ClipSpec, max_side: u32) -> Result<ClipInfo, ClipError> {
     let info = match &spec.source {
-        ClipSource::Video(path) => probe_video(path)?,
+        ClipSource::Video(path) => probe_video_once(path)?,
         ClipSource::Stdin => {
             let h = stdin_header()?;
             ClipInfo {
@@ -276,6 +276,45 @@ fn last_line(stderr: &[u8]) -> String {
         .to_owned()
 }
 
+/// Videos probed in this process, by path, with the length and modification time the file
+/// had: a render probes its footage for its defaults and again when it opens it, and each
+/// ffprobe costs about a tenth of a second. A file changed since is probed again.
+type ProbeKey = (PathBuf, u64, Option<std::time::SystemTime>);
+static PROBED: std::sync::Mutex<Vec<(ProbeKey, ClipInfo)>> = std::sync::Mutex::new(Vec::new());
+
+/// Probes kept at most (the oldest goes first).
+const PROBES_KEPT: usize = 16;
+
+/// [`probe_video`], once per file as it is now.
+fn probe_video_once(path: &Path) -> Result<ClipInfo, ClipError> {
+    let key = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| (path.to_path_buf(), m.len(), m.modified().ok()));
+    let Some(key) = key else {
+        return probe_video(path);
+    };
+    let probed = |list: &Vec<(ProbeKey, ClipInfo)>| {
+        list.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, info)| info.clone())
+    };
+    if let Some(info) = probed(&PROBED.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(info);
+    }
+    let info = probe_video(path)?;
+    let mut list = PROBED.lock().unwrap_or_else(|e| e.into_inner());
+    if probed(&list).is_none() {
+        if list.len() == PROBES_KEPT {
+            list.remove(0);
+        }
+        list.push((key, info.clone()));
+    }
+    Ok(info)
+}
+
+/// One ffprobe run: the streams (size, rate, turn, whether there is sound) and the
+/// presentation time of every packet of the first video stream.
 fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     let err = |message: String| ClipError {
         path: path.display().to_string(),
@@ -286,7 +325,7 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     }
     let out = Command::new("ffprobe")
         .args(["-v", "error", "-show_entries"])
-        .arg("stream=codec_type,width,height,avg_frame_rate,r_frame_rate:stream_side_data=rotation:stream_tags=rotate")
+        .arg("stream=index,codec_type,width,height,avg_frame_rate,r_frame_rate:stream_side_data=rotation:stream_tags=rotate:packet=stream_index,pts_time")
         .args(["-of", "json"])
         .arg(path)
         .stdin(Stdio::null())
@@ -329,7 +368,7 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
         (n > 0.0 && d > 0.0).then(|| n / d)
     };
     let fps = rate("avg_frame_rate").or_else(|| rate("r_frame_rate"));
-    let frame_times = frame_times(path)?;
+    let frame_times = frame_times(&v, &video["index"]);
     if frame_times.is_empty() {
         return Err(err("the video stream has no frames".into()));
     }
@@ -346,26 +385,17 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     })
 }
 
-/// The presentation time of every frame of the first video stream, from the first, in
-/// presentation order (packets come in decode order; a variable rate follows them).
-fn frame_times(path: &Path) -> Result<Vec<f64>, ClipError> {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
-        .arg("packet=pts_time")
-        .args(["-of", "csv=p=0"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| ffmpeg_missing("ffprobe", path, e))?;
-    if !out.status.success() {
-        return Err(ClipError {
-            path: path.display().to_string(),
-            message: last_line(&out.stderr),
-        });
-    }
-    let mut times: Vec<f64> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+/// The presentation time of every frame of the video stream numbered `stream` in ffprobe's
+/// answer `v`, from the first, in presentation order (packets come in decode order; a
+/// variable rate follows them).
+fn frame_times(v: &serde_json::Value, stream: &serde_json::Value) -> Vec<f64> {
+    let mut times: Vec<f64> = v["packets"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p["stream_index"] == *stream)
+        .filter_map(|p| p["pts_time"].as_str()?.parse().ok())
         .filter(|t: &f64| t.is_finite())
         .collect();
     times.sort_by(f64::total_cmp);
@@ -374,7 +404,7 @@ fn frame_times(path: &Path) -> Result<Vec<f64>, ClipError> {
             *t -= first;
         }
     }
-    Ok(times)
+    times
 }
 
 /// The files of an image sequence, by frame number, from the lowest; a gap is an error that
@@ -500,6 +530,12 @@ pub struct ClipReader {
     /// The frame shown last: its index in the clip and its pixels.
     current: Option<(u64, Arc<Image>)>,
     black: Option<Arc<Image>>,
+    /// Frames taken from the decoder, how long the render waited for the first (ffmpeg
+    /// starting) and for the others in all: the decoder runs ahead, so a render that waits
+    /// for later frames is faster than decoding.
+    decoded: u64,
+    first_wait: std::time::Duration,
+    waited: std::time::Duration,
 }
 
 enum Frames {
@@ -544,6 +580,9 @@ impl ClipReader {
             frames,
             current: None,
             black: None,
+            decoded: 0,
+            first_wait: std::time::Duration::ZERO,
+            waited: std::time::Duration::ZERO,
         })
     }
 
@@ -647,7 +686,14 @@ impl ClipReader {
             unreachable!("only videos decode")
         };
         loop {
-            let frame = match rx.recv() {
+            let asked = std::time::Instant::now();
+            let received = rx.recv();
+            if self.decoded == 0 {
+                self.first_wait = asked.elapsed();
+            } else {
+                self.waited += asked.elapsed();
+            }
+            let frame = match received {
                 Ok(Ok(f)) => f,
                 Ok(Err(message)) => {
                     return Err(ClipError {
@@ -669,6 +715,7 @@ impl ClipReader {
             };
             let i = *next;
             *next += 1;
+            self.decoded += 1;
             if i >= index {
                 return Ok(Some(Arc::new(frame)));
             }
@@ -678,6 +725,15 @@ impl ClipReader {
 
 impl Drop for ClipReader {
     fn drop(&mut self) {
+        if self.decoded > 0 {
+            tracing::debug!(
+                clip = %self.spec.name(),
+                frames = self.decoded,
+                first_ms = self.first_wait.as_secs_f64() * 1000.0,
+                then_ms = self.waited.as_secs_f64() * 1000.0,
+                "video decoder: frames taken; the render waited for the first, then for the rest"
+            );
+        }
         if let Frames::Video {
             child: Some(child), ..
         } = &mut self.frames
