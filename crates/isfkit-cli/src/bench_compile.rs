@@ -169,7 +169,8 @@ pub fn child(list: &Path, size: (u32, u32)) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the child with the Mesa shader cache in `cache`: every shader's stages.
+/// Runs the child with the Mesa shader cache and isfkit's pipeline cache in `cache` (the
+/// latter off when `ISFKIT_PIPELINE_CACHE=off` here): every shader's stages.
 fn run_child(list: &Path, cache: &Path, size: (u32, u32)) -> anyhow::Result<Vec<Stages>> {
     let out = Command::new(std::env::current_exe()?)
         .args([
@@ -182,6 +183,13 @@ fn run_child(list: &Path, cache: &Path, size: (u32, u32)) -> anyhow::Result<Vec<
         .env("MESA_SHADER_CACHE_DIR", cache)
         .env("MESA_SHADER_CACHE_DISABLE", "false")
         .env("MESA_DISK_CACHE_SINGLE_FILE", "0")
+        .env(
+            isfkit_render::PIPELINE_CACHE_ENV,
+            match isfkit_render::default_pipeline_cache_dir() {
+                Some(_) => cache.join("isfkit-pipelines"),
+                None => "off".into(),
+            },
+        )
         .output()?;
     anyhow::ensure!(
         out.status.success(),

@@ -746,6 +746,8 @@ fn main() -> ExitCode {
             }),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log read from a file or a pipe stays plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     quiet_when_stdout_closes();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli.command))) {

@@ -994,3 +994,52 @@ fn a_closed_standard_output_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(141), "{stderr}");
     assert_eq!(stderr, "");
 }
+
+// ---------------------------------------------------------------------------------------
+// the pipeline cache on disk
+
+#[test]
+fn the_pipeline_cache_lives_in_the_users_cache_folder_or_where_it_is_told_or_nowhere() {
+    let dir = Dir::new("pipeline-cache");
+    let fs = dir.copy("gradient.fs");
+    let run = |env: &[(&str, &str)]| {
+        let mut c = dir.cmd(&["render", &fs, "-o", "out.png"]);
+        c.env_remove("ISFKIT_PIPELINE_CACHE")
+            .env("XDG_CACHE_HOME", dir.path.join("xdg"));
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // By default: in $XDG_CACHE_HOME/isfkit/pipelines (where the adapter offers a cache).
+    run(&[]);
+    let files = dir.files("xdg/isfkit/pipelines");
+    if files.is_empty() {
+        eprintln!("skipping: this adapter offers no pipeline cache");
+        return;
+    }
+    assert_eq!(files.len(), 1, "{files:?}");
+    // Where ISFKIT_PIPELINE_CACHE says; nowhere when it says off.
+    run(&[("ISFKIT_PIPELINE_CACHE", "elsewhere")]);
+    assert_eq!(dir.files("elsewhere"), files);
+    std::fs::remove_dir_all(dir.path.join("xdg")).unwrap();
+    run(&[("ISFKIT_PIPELINE_CACHE", "off")]);
+    assert!(dir.files("xdg/isfkit/pipelines").is_empty());
+    // A damaged file: one plain warning line, the render goes on, a good file is written.
+    let path = dir.path.join("elsewhere").join(&files[0]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[12] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let err = run(&[("ISFKIT_PIPELINE_CACHE", "elsewhere")]);
+    let warning = format!(
+        "WARN isfkit_render::pipeline_cache: pipeline cache elsewhere/{}: the file is damaged (its checksum does not match); ignored (it is written again at exit)",
+        files[0]
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].ends_with(&warning), "{err}");
+    let err = run(&[("ISFKIT_PIPELINE_CACHE", "elsewhere")]);
+    assert_eq!(err, "", "the file was written good again");
+}

@@ -37,6 +37,9 @@ pub struct EngineConfig {
     /// Reads the image files a shader names itself (IMPORTED). The engine decodes no file:
     /// without a reader, a shader with IMPORTED images is an [`Error::Image`] at load.
     pub image_files: Option<Arc<dyn ImageFiles>>,
+    /// The folder of the pipeline cache on disk (see [`crate::PipelineCacheState`]); `None`
+    /// turns it off. Default: [`crate::default_pipeline_cache_dir`].
+    pub pipeline_cache: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for EngineConfig {
@@ -46,6 +49,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("deadline", &self.deadline)
             .field("private_instance", &self.private_instance)
             .field("image_files", &self.image_files.is_some())
+            .field("pipeline_cache", &self.pipeline_cache)
             .finish()
     }
 }
@@ -57,6 +61,7 @@ impl Default for EngineConfig {
             deadline: Duration::from_secs(10),
             private_instance: false,
             image_files: None,
+            pipeline_cache: crate::pipeline_cache::default_pipeline_cache_dir(),
         }
     }
 }
@@ -190,15 +195,14 @@ impl Engine {
         let backends = config.backend.backends();
         let private = config.private_instance;
         let mut instance = InstanceHandle::get(backends, private);
-        let gpu = match Gpu::new(&instance.instance, config.backend, 1, registry.clone()) {
+        let gpu = match Gpu::new(&instance.instance, &config, 1, registry.clone()) {
             // `auto` tries the native APIs first and GL only when none has an adapter, so a
             // machine with Vulkan never initialises (and logs about) EGL.
             Err(first)
                 if config.backend == Backend::Auto && !backends.contains(wgpu::Backends::GL) =>
             {
                 instance = InstanceHandle::get(wgpu::Backends::GL, private);
-                Gpu::new(&instance.instance, config.backend, 1, registry.clone())
-                    .map_err(|_| first)?
+                Gpu::new(&instance.instance, &config, 1, registry.clone()).map_err(|_| first)?
             }
             other => other?,
         };
@@ -231,6 +235,16 @@ impl Engine {
         let engine = Engine { inner };
         tracing::info!(adapter = %engine.adapter_name(), "engine ready");
         Ok(engine)
+    }
+
+    /// What became of the pipeline cache on disk when the current device was created.
+    pub fn pipeline_cache(&self) -> crate::PipelineCacheState {
+        let st = lock_state(&self.inner);
+        st.gpu
+            .as_ref()
+            .map_or_else(crate::PipelineCacheState::off, |g| {
+                g.pipeline_cache_state.clone()
+            })
     }
 
     /// Name and backend of the adapter in use.
@@ -475,6 +489,7 @@ impl EngineInner {
                 // Frames other threads submitted finish first; their read-back then fails
                 // with `Error::Released` (the pool is emptied below), never a GPU error.
                 gpu.wait(self.deadline())?;
+                gpu.save_pipeline_cache();
                 for s in self.live_scenes() {
                     let mut s = lock_scene(&s);
                     saved += save_persistent(&gpu, &mut st.pool, &mut s, self.deadline())?;
@@ -502,7 +517,7 @@ impl EngineInner {
         self.generation.store(st.generation, Ordering::SeqCst);
         let gpu = Gpu::new(
             &self.instance.instance,
-            self.config.backend,
+            &self.config,
             st.generation,
             self.registry.clone(),
         )?;

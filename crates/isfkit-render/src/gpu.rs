@@ -125,6 +125,9 @@ pub(crate) struct Gpu {
     pub float_format: wgpu::TextureFormat,
     pub max_texture_size: u32,
     pub adapter_info: wgpu::AdapterInfo,
+    /// The pipeline cache on disk, where it is on and the adapter offers one.
+    pipeline_cache: Option<crate::pipeline_cache::DiskCache>,
+    pub pipeline_cache_state: crate::PipelineCacheState,
     /// The programs of this device that scenes hold.
     pub programs: crate::program_gpu::ProgramCache,
     // Last: the adapter outlives the device it made.
@@ -134,19 +137,22 @@ pub(crate) struct Gpu {
 impl Gpu {
     pub fn new(
         instance: &wgpu::Instance,
-        backend: Backend,
+        config: &crate::EngineConfig,
         generation: u64,
         registry: Registry,
     ) -> Result<Gpu> {
-        let adapter = request_adapter(instance, backend)?;
+        let adapter = request_adapter(instance, config.backend)?;
         let float_filterable = adapter
             .features()
             .contains(wgpu::Features::FLOAT32_FILTERABLE);
-        let required_features = if float_filterable {
+        let mut required_features = if float_filterable {
             wgpu::Features::FLOAT32_FILTERABLE
         } else {
             wgpu::Features::empty()
         };
+        if config.pipeline_cache.is_some() {
+            required_features |= adapter.features() & wgpu::Features::PIPELINE_CACHE;
+        }
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("isfkit device"),
@@ -176,6 +182,10 @@ impl Gpu {
             FLOAT_FALLBACK_FORMAT
         };
         let adapter_info = adapter.get_info();
+        let (pipeline_cache, pipeline_cache_state) = match &config.pipeline_cache {
+            Some(dir) => crate::pipeline_cache::open(dir, &adapter, &device),
+            None => (None, crate::PipelineCacheState::off()),
+        };
         tracing::debug!(generation, adapter = %adapter_info.name, backend = ?adapter_info.backend, "device created");
         let alive = Arc::new(());
         let (submit_tx, submit_rx) = mpsc::channel::<SubmitJob>();
@@ -209,9 +219,18 @@ impl Gpu {
             float_format,
             max_texture_size: limits.max_texture_dimension_2d,
             adapter_info,
+            pipeline_cache,
+            pipeline_cache_state,
             programs: Default::default(),
             _adapter: adapter,
         })
+    }
+
+    /// Writes the pipeline cache to its file, if there is one and the driver's data changed.
+    pub fn save_pipeline_cache(&self) {
+        if let Some(c) = &self.pipeline_cache {
+            c.save();
+        }
     }
 
     /// Runs `f` inside error scopes of this thread and returns the GPU errors its wgpu calls
@@ -444,7 +463,7 @@ impl Gpu {
                     })],
                 }),
                 multiview_mask: None,
-                cache: None,
+                cache: self.pipeline_cache.as_ref().map(|c| &c.cache),
             });
         self.registry.track(
             p,

@@ -18,6 +18,7 @@ mod instance;
 pub mod lifecycle;
 mod limits;
 mod passes;
+mod pipeline_cache;
 pub mod pool;
 mod probe;
 mod program_gpu;
@@ -43,6 +44,7 @@ pub use lifecycle::{
     ReleaseError, Released,
 };
 pub use limits::{AdapterLimits, MAX_IMAGE_SIDE, MAX_IN_FLIGHT};
+pub use pipeline_cache::{default_pipeline_cache_dir, PipelineCacheState, PIPELINE_CACHE_ENV};
 pub use pool::{Freed, PoolStats, PooledTexture};
 pub use probe::{probe_adapters, AdapterReport};
 pub use registry::{LiveResource, ResourceKind, ResourceSummary};

@@ -131,6 +131,7 @@ impl Shutdown<'_> {
                     .errors
                     .push(format!("waiting for the queue after release: {e}"));
             }
+            gpu.save_pipeline_cache();
         }
         if let Some(gpu) = st.gpu.take() {
             report.errors.extend(
