@@ -724,7 +724,8 @@ fn preview_scales_a_picture_larger_than_its_area_down_on_the_panels_colour() {
     let (screen, (x0, y0, x1, y1)) = loop {
         let screen = capture(&x, &id, &shot);
         let mut bbox: Option<(u32, u32, u32, u32)> = None;
-        for (px, py, p) in screen.enumerate_pixels() {
+        // The picture area: right of the inputs panel (260 points wide at this scale).
+        for (px, py, p) in screen.enumerate_pixels().filter(|(x, _, _)| *x > 262) {
             let [r, g, b, _] = p.0;
             if b.abs_diff(blue) <= 2 && (r.abs_diff(b) > 8 || g.abs_diff(b) > 8) {
                 bbox = Some(bbox.map_or((px, py, px, py), |(a, b, c, d)| {
@@ -1168,4 +1169,45 @@ fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
         err.contains("no display: isf preview opens a window and DISPLAY is not set"),
         "{err}"
     );
+}
+
+#[test]
+fn a_picture_wider_than_the_windows_gpu_takes_is_not_shown_and_nothing_fails() {
+    if let Err(why) = window_tools() {
+        eprintln!("{why}");
+        return;
+    }
+    let _one = serial();
+    let d = Dir::new("too_wide");
+    let shader = d.write("a.fs", gradient());
+    let x = Xvfb::start();
+    // 9,000 pixels wide: more than egui-wgpu's device takes on lavapipe (8,192 a side). The
+    // window once panicked in egui here; now the frame renders and the status says why it
+    // is not shown.
+    let bench = || {
+        x.cmd(env!("CARGO_BIN_EXE_isf"))
+            .args(["bench", "window", "--shader"])
+            .arg(&shader)
+            .args(["--size", "9000x64", "--window", "400x300", "--frames", "3"])
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("RUST_LOG")
+            .env("ISFKIT_PIPELINE_CACHE", "off")
+            .output()
+            .unwrap()
+    };
+    let mut out = bench();
+    if String::from_utf8_lossy(&out.stderr).contains("cannot open the X display") {
+        x.wait_until_it_answers();
+        out = bench();
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    if let Some(line) = err.lines().find(|l| l.contains("the picture is 9000x64")) {
+        assert!(
+            line.ends_with(
+                "WARN isfkit_preview::app: the picture is 9000x64, more than the window's GPU shows (8192 per side): it renders (snapshots and recordings have it) but is not shown"
+            ),
+            "{err}"
+        );
+    }
 }

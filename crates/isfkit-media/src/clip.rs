@@ -276,10 +276,11 @@ fn last_line(stderr: &[u8]) -> String {
         .to_owned()
 }
 
-/// Videos probed in this process, by path, with the length and modification time the file
-/// had: a render probes its footage for its defaults and again when it opens it, and each
-/// ffprobe costs about a tenth of a second. A file changed since is probed again.
-type ProbeKey = (PathBuf, u64, Option<std::time::SystemTime>);
+/// Videos probed in this process, by path, with the file's length, modification and change
+/// times and inode: a render probes its footage for its defaults and again when it opens
+/// it, and ffprobe costs about a tenth of a second. A file changed or replaced since (even
+/// by a copy that keeps its length and modification time) is probed again.
+type ProbeKey = (PathBuf, u64, std::time::SystemTime, i64, i64, u64);
 static PROBED: std::sync::Mutex<Vec<(ProbeKey, ClipInfo)>> = std::sync::Mutex::new(Vec::new());
 
 /// Probes kept at most (the oldest goes first).
@@ -287,10 +288,21 @@ const PROBES_KEPT: usize = 16;
 
 /// [`probe_video`], once per file as it is now.
 fn probe_video_once(path: &Path) -> Result<ClipInfo, ClipError> {
+    use std::os::unix::fs::MetadataExt;
     let key = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file)
-        .map(|m| (path.to_path_buf(), m.len(), m.modified().ok()));
+        .and_then(|m| {
+            let modified = m.modified().ok()?;
+            Some((
+                path.to_path_buf(),
+                m.len(),
+                modified,
+                m.ctime(),
+                m.ctime_nsec(),
+                m.ino(),
+            ))
+        });
     let Some(key) = key else {
         return probe_video(path);
     };
@@ -313,8 +325,9 @@ fn probe_video_once(path: &Path) -> Result<ClipInfo, ClipError> {
     Ok(info)
 }
 
-/// One ffprobe run: the streams (size, rate, turn, whether there is sound) and the
-/// presentation time of every packet of the first video stream.
+/// Two ffprobe runs at once: the streams (size, rate, turn, whether there is sound), and the
+/// presentation time of every packet of the first video stream (as compact text: a film's
+/// packets are hundreds of thousands).
 fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     let err = |message: String| ClipError {
         path: path.display().to_string(),
@@ -323,18 +336,48 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     if !path.is_file() {
         return Err(err("no such file".into()));
     }
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-show_entries"])
-        .arg("stream=index,codec_type,width,height,avg_frame_rate,r_frame_rate:stream_side_data=rotation:stream_tags=rotate:packet=stream_index,pts_time")
-        .args(["-of", "json"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| ffmpeg_missing("ffprobe", path, e))?;
-    if !out.status.success() {
-        return Err(err(last_line(&out.stderr)));
-    }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+    let ffprobe = |args: &[&str]| {
+        Command::new("ffprobe")
+            .args(args)
+            .arg(path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ffmpeg_missing("ffprobe", path, e))
+    };
+    let streams = ffprobe(&[
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=codec_type,width,height,avg_frame_rate,r_frame_rate:stream_side_data=rotation:stream_tags=rotate",
+        "-of",
+        "json",
+    ])?;
+    let packets = ffprobe(&[
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "packet=pts_time",
+        "-of",
+        "csv=p=0",
+    ]);
+    let finish = |child: std::process::Child| -> Result<Vec<u8>, ClipError> {
+        let out = child
+            .wait_with_output()
+            .map_err(|e| err(format!("cannot read ffprobe's answer: {e}")))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(err(last_line(&out.stderr)))
+        }
+    };
+    let streams = finish(streams);
+    let packets = packets.and_then(finish);
+    let out = streams?;
+    let v: serde_json::Value = serde_json::from_slice(&out)
         .map_err(|e| err(format!("ffprobe's answer is not JSON: {e}")))?;
     let streams = v["streams"].as_array().cloned().unwrap_or_default();
     let video = streams
@@ -368,7 +411,7 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
         (n > 0.0 && d > 0.0).then(|| n / d)
     };
     let fps = rate("avg_frame_rate").or_else(|| rate("r_frame_rate"));
-    let frame_times = frame_times(&v, &video["index"]);
+    let frame_times = frame_times(&packets?);
     if frame_times.is_empty() {
         return Err(err("the video stream has no frames".into()));
     }
@@ -385,17 +428,13 @@ fn probe_video(path: &Path) -> Result<ClipInfo, ClipError> {
     })
 }
 
-/// The presentation time of every frame of the video stream numbered `stream` in ffprobe's
-/// answer `v`, from the first, in presentation order (packets come in decode order; a
-/// variable rate follows them).
-fn frame_times(v: &serde_json::Value, stream: &serde_json::Value) -> Vec<f64> {
-    let mut times: Vec<f64> = v["packets"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter(|p| p["stream_index"] == *stream)
-        .filter_map(|p| p["pts_time"].as_str()?.parse().ok())
+/// The presentation time of every frame in ffprobe's list of packet times (one a line), from
+/// the first, in presentation order (packets come in decode order; a variable rate follows
+/// them).
+fn frame_times(csv: &[u8]) -> Vec<f64> {
+    let mut times: Vec<f64> = String::from_utf8_lossy(csv)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
         .filter(|t: &f64| t.is_finite())
         .collect();
     times.sort_by(f64::total_cmp);
@@ -530,10 +569,12 @@ pub struct ClipReader {
     /// The frame shown last: its index in the clip and its pixels.
     current: Option<(u64, Arc<Image>)>,
     black: Option<Arc<Image>>,
-    /// Frames taken from the decoder, how long the render waited for the first (ffmpeg
-    /// starting) and for the others in all: the decoder runs ahead, so a render that waits
-    /// for later frames is faster than decoding.
+    /// Frames taken from the decoder, how long the render waited for the first of each
+    /// decoder (ffmpeg starting; again after a loop or a step back) and for the others in
+    /// all: the decoder runs ahead, so a render that waits for later frames is faster than
+    /// decoding.
     decoded: u64,
+    fresh_decoder: bool,
     first_wait: std::time::Duration,
     waited: std::time::Duration,
 }
@@ -581,6 +622,7 @@ impl ClipReader {
             current: None,
             black: None,
             decoded: 0,
+            fresh_decoder: true,
             first_wait: std::time::Duration::ZERO,
             waited: std::time::Duration::ZERO,
         })
@@ -666,6 +708,7 @@ impl ClipReader {
                         return Ok(self.current.as_ref().map(|(_, img)| img.clone()));
                     };
                     self.frames = start_decoder(Input::File(path), &self.info)?;
+                    self.fresh_decoder = true;
                 }
                 match self.decode_until(index)? {
                     Some(image) => image,
@@ -688,8 +731,8 @@ impl ClipReader {
         loop {
             let asked = std::time::Instant::now();
             let received = rx.recv();
-            if self.decoded == 0 {
-                self.first_wait = asked.elapsed();
+            if std::mem::take(&mut self.fresh_decoder) {
+                self.first_wait += asked.elapsed();
             } else {
                 self.waited += asked.elapsed();
             }
@@ -731,7 +774,7 @@ impl Drop for ClipReader {
                 frames = self.decoded,
                 first_ms = self.first_wait.as_secs_f64() * 1000.0,
                 then_ms = self.waited.as_secs_f64() * 1000.0,
-                "video decoder: frames taken; the render waited for the first, then for the rest"
+                "video decoder: frames taken; the render waited for the first (of each start), then for the rest"
             );
         }
         if let Frames::Video {

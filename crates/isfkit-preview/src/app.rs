@@ -2,8 +2,9 @@
 //! surface.
 //!
 //! Colours: the engine's frame (RGBA8, the bytes `isf render` writes) is written into the
-//! picture's texture and drawn at a whole-number scale, texel for pixel, by the preview's own
-//! pipeline inside egui's render pass (`picture`): a pixel on screen is the headless pixel.
+//! picture's texture and drawn at a whole-number scale, texel for pixel (or scaled down to
+//! fit, nearest texel), by the preview's own pipeline inside egui's render pass (`picture`):
+//! a pixel on screen is the headless pixel.
 //! Alpha is not shown (the picture is opaque), as in a GL window.
 //!
 //! This module holds the preview's state ([`App`]), its entry point and the frame render;
@@ -362,8 +363,16 @@ impl App<'_> {
                 }
                 if let Some(rs) = self.painter.lock().as_ref().and_then(|p| p.render_state()) {
                     let size = (frame.width, frame.height);
-                    picture::PictureGpu::upload(&rs, size, &frame.rgba8());
-                    ui.picture = Some(size);
+                    match picture::PictureGpu::upload(&rs, size, &frame.rgba8()) {
+                        Ok(()) => ui.picture = Some(size),
+                        Err(why) => {
+                            ui.picture = None;
+                            if self.status != why {
+                                tracing::warn!("{why}");
+                                self.status = why;
+                            }
+                        }
+                    }
                 }
                 let record_error = self
                     .recorder

@@ -3,8 +3,8 @@
 //! Every frame comes from the engine and scene code `isf render` uses (`Scene::render`, read
 //! back as RGBA8) and is drawn on the window's own wgpu device and surface (egui-wgpu 0.37,
 //! built on the workspace's wgpu 30) by the preview's own pipeline inside egui's render
-//! pass, texel for pixel, so a pixel on screen is the headless pixel: no gamma conversion on
-//! the way (see [`app`]).
+//! pass, texel for pixel at a whole-number scale (the nearest texel when scaled down to fit),
+//! so a pixel on screen is the headless pixel: no gamma conversion on the way (see [`app`]).
 //!
 //! The window, its surface, the file watcher, the recorder and egui's state are participants
 //! of the engine's cleanup coordinator: phase 1 stops the watcher and the recorder, phase 2

@@ -533,7 +533,7 @@ impl Drop for Gpu {
 
 /// Runs `f` inside error scopes of this thread on `device` and returns the GPU errors its
 /// wgpu calls caused (see [`Gpu::capture`]).
-fn capture_on<T>(device: &wgpu::Device, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn capture_on<T>(device: &wgpu::Device, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let memory = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
     let internal = device.push_error_scope(wgpu::ErrorFilter::Internal);

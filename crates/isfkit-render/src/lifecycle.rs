@@ -288,6 +288,7 @@ pub fn wgpu_leaks(instance: &wgpu::Instance) -> Vec<Leak> {
         ("pipeline layout", &hub.pipeline_layouts),
         ("render pipeline", &hub.render_pipelines),
         ("shader module", &hub.shader_modules),
+        ("pipeline cache", &hub.pipeline_caches),
     ];
     kinds
         .into_iter()

@@ -11,7 +11,11 @@
 //! The file frames wgpu's data with the adapter and driver it was made on and a CRC-32 of
 //! both: a file that is damaged, cut short or made by another adapter or driver is ignored
 //! with a warning (the device starts with an empty cache and writes a good file at the
-//! end), so no byte of it reaches the driver. wgpu checks its own header again.
+//! end), so no byte of it reaches the driver. wgpu checks its own header again; a cache it
+//! refuses all the same is replaced by an empty one, with a warning. The CRC finds
+//! accidents, not intent: the folder is trusted as the user's own, as any cache folder is
+//! (point `ISFKIT_PIPELINE_CACHE` at no folder others can write). A relative folder is
+//! taken from the working directory when the engine starts.
 //!
 //! What it gives depends on the driver: lavapipe offers the cache but keeps nothing in it
 //! (its data is wgpu's and Vulkan's headers, 96 bytes) because it compiles at the first draw;
@@ -22,6 +26,9 @@ use std::path::{Path, PathBuf};
 
 /// Marks the file as isfkit's frame around a wgpu pipeline cache, version 1.
 const MAGIC: &[u8; 8] = b"ISFKPLC1";
+
+/// The most driver data the file keeps: a larger cache is not written (with a warning).
+const MAX_BYTES: usize = 256 << 20;
 
 /// The environment variable that names the cache's folder, or turns the cache off (`off`).
 pub const PIPELINE_CACHE_ENV: &str = "ISFKIT_PIPELINE_CACHE";
@@ -75,8 +82,9 @@ pub(crate) struct DiskCache {
     pub cache: wgpu::PipelineCache,
     path: PathBuf,
     identity: String,
-    /// The driver data as loaded: an unchanged cache is not written again.
-    loaded: Vec<u8>,
+    /// The length and CRC-32 of the driver data as loaded: an unchanged cache is not written
+    /// again.
+    loaded: (usize, u32),
 }
 
 /// The adapter and driver a cache belongs to, as written in its file.
@@ -149,7 +157,7 @@ pub(crate) fn open(
     let path = dir.join(format!("{key}.bin"));
     let identity = identity(&info);
     let mut ignored = None;
-    let loaded = match std::fs::read(&path) {
+    let mut loaded = match std::fs::read(&path) {
         Ok(bytes) => match unframe(&bytes, &identity) {
             Ok(data) => data.to_vec(),
             Err(why) => {
@@ -173,7 +181,19 @@ pub(crate) fn open(
             Vec::new()
         }
     };
-    let cache = create(device, &loaded);
+    let cache = match crate::gpu::capture_on(device, || Ok(create(device, &loaded))) {
+        Ok(cache) => cache,
+        Err(e) => {
+            let warning = format!(
+                "pipeline cache {}: the driver refused it ({e}); ignored (it is written again at exit)",
+                path.display()
+            );
+            tracing::warn!("{warning}");
+            ignored = Some(warning);
+            loaded.clear();
+            create(device, &[])
+        }
+    };
     tracing::debug!(path = %path.display(), bytes = loaded.len(), "pipeline cache loaded");
     let state = PipelineCacheState {
         path: Some(path.clone()),
@@ -184,7 +204,7 @@ pub(crate) fn open(
         cache,
         path,
         identity,
-        loaded,
+        loaded: (loaded.len(), crc32fast::hash(&loaded)),
     };
     (Some(disk), state)
 }
@@ -192,9 +212,11 @@ pub(crate) fn open(
 #[allow(unsafe_code)]
 fn create(device: &wgpu::Device, data: &[u8]) -> wgpu::PipelineCache {
     // SAFETY: `data` is empty, or what `PipelineCache::get_data` gave on a device of this
-    // same adapter and driver: `unframe` checked the file's CRC-32 and the identity it was
-    // written with. wgpu checks its own header (adapter, driver, size) again, and with
-    // `fallback` an invalid header gives an empty cache.
+    // same adapter and driver, as far as a file in the user's own cache folder can say:
+    // `unframe` checked its CRC-32 and the identity it was written with. wgpu checks its
+    // own header (backend, adapter, driver, size) again: an outdated or cut header gives an
+    // empty cache (`fallback`), a foreign one an error, which the caller turns into an
+    // empty cache.
     unsafe {
         device.create_pipeline_cache(&wgpu::PipelineCacheDescriptor {
             label: Some("isfkit pipeline cache"),
@@ -212,7 +234,16 @@ impl DiskCache {
         let Some(data) = self.cache.get_data() else {
             return;
         };
-        if data == self.loaded {
+        if (data.len(), crc32fast::hash(&data)) == self.loaded {
+            return;
+        }
+        if data.len() > MAX_BYTES {
+            tracing::warn!(
+                "pipeline cache {}: not written: {} MiB is more than the {} MiB it keeps",
+                self.path.display(),
+                data.len() >> 20,
+                MAX_BYTES >> 20
+            );
             return;
         }
         if let Err(e) = self.write(&data) {
@@ -228,7 +259,15 @@ impl DiskCache {
     fn write(&self, data: &[u8]) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.{}.", std::process::id()))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         std::io::Write::write_all(&mut tmp, &frame(&self.identity, data))?;
         tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())

@@ -1,7 +1,7 @@
 //! The pipeline cache on disk: written at shutdown where the adapter offers a cache, loaded
 //! by the next engine, a damaged or foreign file ignored with a warning and written good
-//! again, and nothing on disk when it is off. (lavapipe offers the cache; its data is small,
-//! but the file's life is the same on every driver.)
+//! again. lavapipe offers the cache; its data is small, but the file's life is the same on
+//! every driver. (Turning it off is the CLI's test: `crates/isfkit-cli/tests/cli.rs`.)
 
 mod common;
 
@@ -14,12 +14,12 @@ use common::{shutdown_clean, small_opts};
 const SHADER: &str =
     "/*{ \"INPUTS\": [] }*/\nvoid main() { gl_FragColor = vec4(isf_FragNormCoord, 0.5, 1.0); }\n";
 
-/// An engine with its pipeline cache in `dir` (or off), one frame rendered, shut down; what
+/// An engine with its pipeline cache in `dir`, one frame rendered, shut down; what
 /// the cache was when the device was created.
-fn run(dir: Option<&Path>) -> PipelineCacheState {
+fn run(dir: &Path) -> PipelineCacheState {
     let engine = Engine::new(EngineConfig {
         private_instance: true,
-        pipeline_cache: dir.map(Path::to_path_buf),
+        pipeline_cache: Some(dir.to_path_buf()),
         ..EngineConfig::default()
     })
     .unwrap();
@@ -42,7 +42,7 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
 fn the_pipeline_cache_is_written_loaded_and_a_bad_file_is_ignored_and_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("pipelines");
-    let first = run(Some(&dir));
+    let first = run(&dir);
     let Some(path) = first.path.clone() else {
         eprintln!("skipping: this adapter offers no pipeline cache");
         return;
@@ -58,7 +58,7 @@ fn the_pipeline_cache_is_written_loaded_and_a_bad_file_is_ignored_and_replaced()
     assert_eq!(&written[..8], b"ISFKPLC1");
 
     // The next engine loads what the first one wrote.
-    let second = run(Some(&dir));
+    let second = run(&dir);
     assert!(second.loaded_bytes > 0, "{second:?}");
     assert_eq!(second.ignored, None);
 
@@ -66,7 +66,7 @@ fn the_pipeline_cache_is_written_loaded_and_a_bad_file_is_ignored_and_replaced()
     let mut damaged = written.clone();
     damaged[20] ^= 0x40;
     std::fs::write(&path, &damaged).unwrap();
-    let third = run(Some(&dir));
+    let third = run(&dir);
     assert_eq!(third.loaded_bytes, 0);
     assert_eq!(
         third.ignored.as_deref(),
@@ -78,15 +78,11 @@ fn the_pipeline_cache_is_written_loaded_and_a_bad_file_is_ignored_and_replaced()
             .as_str()
         )
     );
-    assert_eq!(
-        run(Some(&dir)).ignored,
-        None,
-        "the damaged file was replaced"
-    );
+    assert_eq!(run(&dir).ignored, None, "the damaged file was replaced");
 
     // A file that is not isfkit's (wgpu's own data, say) is never handed to the driver.
     std::fs::write(&path, b"WGPUPLCH\x01\x00\x00\x00 and some more bytes").unwrap();
-    let foreign = run(Some(&dir));
+    let foreign = run(&dir);
     assert_eq!(
         foreign.ignored.as_deref(),
         Some(
@@ -98,15 +94,6 @@ fn the_pipeline_cache_is_written_loaded_and_a_bad_file_is_ignored_and_replaced()
         )
     );
     assert_eq!(std::fs::read(&path).unwrap()[..8], *b"ISFKPLC1");
-}
-
-#[test]
-fn no_pipeline_cache_is_kept_when_it_is_off() {
-    let state = run(None);
-    assert_eq!(
-        (state.path, state.loaded_bytes, state.ignored),
-        (None, 0, None)
-    );
 }
 
 #[test]

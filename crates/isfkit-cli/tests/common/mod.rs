@@ -17,10 +17,14 @@ pub fn shaders_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/shaders")
 }
 
-/// `isf` without `RUST_LOG` and `XDG_RUNTIME_DIR`, not started yet.
+/// `isf` without `RUST_LOG` and `XDG_RUNTIME_DIR`, and with its pipeline cache off (the
+/// user's cache folder is neither read nor written by the tests; the pipeline cache's own
+/// test turns it on), not started yet.
 pub fn isf_command() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_isf"));
-    c.env_remove("RUST_LOG").env_remove("XDG_RUNTIME_DIR");
+    c.env_remove("RUST_LOG")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env("ISFKIT_PIPELINE_CACHE", "off");
     c
 }
 

@@ -17,8 +17,8 @@ pub struct WindowBench {
     pub present_fps: f64,
     /// Frames of the shader shown a second while playing.
     pub window_fps: f64,
-    /// The mean time of a frame's render, read-back and conversion on the render thread, in
-    /// ms, over the measured frames.
+    /// The mean time of a frame's render and read-back on the render thread, in ms, over
+    /// the measured frames.
     pub render_ms: f64,
 }
 

@@ -6,7 +6,8 @@
 //!
 //! Colours: the texture is `Rgba8Unorm`, read as stored; on a non-sRGB surface (egui-wgpu
 //! picks one where it can) the bytes reach the screen unchanged. On an sRGB surface the
-//! texture is read through an sRGB view, so the surface's encoding gives the bytes back.
+//! texture is `Rgba8UnormSrgb`, decoded as it is read, so the surface's encoding gives the
+//! bytes back.
 //! Alpha is not shown (the picture is opaque), as in a GL window.
 
 use egui_wgpu::{CallbackResources, CallbackTrait, RenderState};
@@ -50,8 +51,8 @@ struct Target {
 pub(super) struct PictureGpu {
     pipeline: wgpu::RenderPipeline,
     layout: wgpu::BindGroupLayout,
-    /// The view format the shader reads through: sRGB when the surface is.
-    view_format: wgpu::TextureFormat,
+    /// The picture texture's format: sRGB when the surface is.
+    format: wgpu::TextureFormat,
     target: Option<Target>,
 }
 
@@ -106,7 +107,7 @@ impl PictureGpu {
             multiview_mask: None,
             cache: None,
         });
-        let view_format = if rs.target_format.is_srgb() {
+        let format = if rs.target_format.is_srgb() {
             wgpu::TextureFormat::Rgba8UnormSrgb
         } else {
             wgpu::TextureFormat::Rgba8Unorm
@@ -114,22 +115,30 @@ impl PictureGpu {
         rs.renderer.write().callback_resources.insert(PictureGpu {
             pipeline,
             layout,
-            view_format,
+            format,
             target: None,
         });
     }
 
     /// Writes a frame (`rgba`, rows top first) into the picture's texture, made again only
-    /// when the size changes.
-    pub(super) fn upload(rs: &RenderState, size: (u32, u32), rgba: &[u8]) {
+    /// when the size changes. A frame larger than the window's device takes is not shown:
+    /// the message says so.
+    pub(super) fn upload(rs: &RenderState, size: (u32, u32), rgba: &[u8]) -> Result<(), String> {
+        let max = rs.device.limits().max_texture_dimension_2d;
+        if size.0 > max || size.1 > max {
+            return Err(format!(
+                "the picture is {}x{}, more than the window's GPU shows ({max} per side): it renders (snapshots and recordings have it) but is not shown",
+                size.0, size.1
+            ));
+        }
         let mut renderer = rs.renderer.write();
         let Some(p) = renderer.callback_resources.get_mut::<PictureGpu>() else {
-            return;
+            return Ok(());
         };
         if p.target.as_ref().is_none_or(|t| t.size != size) {
             p.target = Some(p.new_target(&rs.device, size));
         }
-        let Some(t) = &p.target else { return };
+        let Some(t) = &p.target else { return Ok(()) };
         rs.queue.write_texture(
             t.texture.as_image_copy(),
             rgba,
@@ -144,6 +153,7 @@ impl PictureGpu {
                 depth_or_array_layers: 1,
             },
         );
+        Ok(())
     }
 
     fn new_target(&self, device: &wgpu::Device, size: (u32, u32)) -> Target {
@@ -157,14 +167,11 @@ impl PictureGpu {
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
-            format: wgpu::TextureFormat::Rgba8Unorm,
+            format: self.format,
             usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-            view_formats: &[self.view_format],
+            view_formats: &[],
         });
-        let view = texture.create_view(&wgpu::TextureViewDescriptor {
-            format: Some(self.view_format),
-            ..Default::default()
-        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("preview picture"),
             layout: &self.layout,
