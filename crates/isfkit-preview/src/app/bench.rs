@@ -8,6 +8,10 @@ use std::time::Instant;
 /// Frames of each phase left out of its figure (the swapchain and the first pipelines).
 const WARM_UP: u64 = 3;
 
+/// The least time the bare phase is measured over: its frames take a few milliseconds, and
+/// a fraction of a second of them swings with whatever else the machine does.
+const BARE_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What `isf bench window` measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WindowBench {
@@ -54,13 +58,16 @@ impl BenchRun {
         self.present_fps.is_none()
     }
 
-    /// Counts a bare frame just presented.
+    /// Counts a bare frame just presented; the phase ends after the asked number of frames
+    /// and at least [`BARE_AT_LEAST`].
     pub(super) fn bare_presented(&mut self) {
         self.bare_painted += 1;
         if self.bare_painted == WARM_UP {
             self.bare_started = Some(Instant::now());
-        } else if self.bare_painted == WARM_UP + self.frames {
-            self.present_fps = self.bare_started.map(|t| rate(self.frames, t));
+        } else if self.bare_painted >= WARM_UP + self.frames {
+            if let Some(t) = self.bare_started.filter(|t| t.elapsed() >= BARE_AT_LEAST) {
+                self.present_fps = Some(rate(self.bare_painted - WARM_UP, t));
+            }
         }
     }
 
