@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine lacks to build, test and run isfkit:
-# Mesa's lavapipe (Vulkan on the CPU) when no Vulkan driver is present, ffmpeg (video
-# output), and the Python tools (maturin, pytest). Safe to run again: it only installs
-# what is missing.
+# Installs what a fresh Debian machine lacks to run isfkit, or to test it:
+#
+#   bash scripts/install-deps.sh          # rendering: Mesa's lavapipe (Vulkan on the CPU)
+#                                         # when no Vulkan driver is present, the Vulkan
+#                                         # loader, ffmpeg (video in and out)
+#   bash scripts/install-deps.sh --tests  # the same, and what only the tests use: Xvfb,
+#                                         # xdotool, ImageMagick, Mesa's GL, g++ and
+#                                         # cargo-fuzz, the Python tools (maturin, pytest,
+#                                         # numpy, pillow, ray)
+#
+# Safe to run again: it only installs what is missing.
 set -euo pipefail
+
+tests=false
+case "${1:-}" in
+    "") ;;
+    --tests) tests=true ;;
+    *) echo "install-deps: unknown argument $1 (none, or --tests)" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -18,22 +32,28 @@ if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && ! ls /etc/vulkan/icd.d
 fi
 dpkg -s libvulkan1 >/dev/null 2>&1 || apt_packages+=(libvulkan1)
 command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
-# libFuzzer (cargo-fuzz's fuzz smoke run in scripts/test.sh) is C++.
-command -v c++ >/dev/null 2>&1 || apt_packages+=(g++)
-# The preview window's tests (isf preview): an X server, window control and capture.
-command -v Xvfb >/dev/null 2>&1 || apt_packages+=(xvfb)
-command -v xdotool >/dev/null 2>&1 || apt_packages+=(xdotool)
-command -v import >/dev/null 2>&1 || apt_packages+=(imagemagick)
-# The differential test against desktop OpenGL (scripts/test-differential.sh): Mesa's GL
-# (llvmpipe) through GLX, and xvfb-run's xauth.
-for p in libgl1-mesa-dri libglx-mesa0 libgl1 xauth; do
-    dpkg -s "$p" >/dev/null 2>&1 || apt_packages+=("$p")
-done
+if $tests; then
+    # libFuzzer (cargo-fuzz's fuzz smoke run in scripts/test.sh) is C++.
+    command -v c++ >/dev/null 2>&1 || apt_packages+=(g++)
+    # The preview window's tests (isf preview): an X server, window control and capture.
+    command -v Xvfb >/dev/null 2>&1 || apt_packages+=(xvfb)
+    command -v xdotool >/dev/null 2>&1 || apt_packages+=(xdotool)
+    command -v import >/dev/null 2>&1 || apt_packages+=(imagemagick)
+    # The differential test against desktop OpenGL (scripts/test-differential.sh): Mesa's GL
+    # (llvmpipe) through GLX, and xvfb-run's xauth.
+    for p in libgl1-mesa-dri libglx-mesa0 libgl1 xauth; do
+        dpkg -s "$p" >/dev/null 2>&1 || apt_packages+=("$p")
+    done
+fi
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
     echo "install-deps: installing ${apt_packages[*]}"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+if ! $tests; then
+    exit 0
 fi
 
 if command -v python3 >/dev/null 2>&1; then

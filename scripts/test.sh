@@ -3,6 +3,8 @@
 # the machine has no GPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# What only the tests use (and what rendering needs), where it is missing.
+bash scripts/install-deps.sh --tests
 # Builds are quiet (-q): cargo's "Compiling thiserror ..." lines would put the word "error"
 # in a log that must hold none but the tests' own. Warnings and errors still print.
 cargo fmt --all -- --check

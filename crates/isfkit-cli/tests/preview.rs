@@ -3,7 +3,7 @@
 //! (WM_DELETE_WINDOW, what a window manager's close button sends) or with keys.
 //!
 //! Skipped, with the reason printed, when Xvfb, xdotool, import or python3 is missing
-//! (scripts/install-deps.sh installs them). The no-display test always runs.
+//! (scripts/install-deps.sh --tests installs them). The no-display test always runs.
 
 mod common;
 
@@ -31,7 +31,7 @@ fn window_tools() -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "skipping: {} not found (scripts/install-deps.sh installs them)",
+            "skipping: {} not found (scripts/install-deps.sh --tests installs them)",
             missing.join(", ")
         ))
     }

@@ -1,7 +1,7 @@
 //! A video is probed once per file as it stands (two ffprobe runs at once: the streams, and
 //! the packets' times): a render probes its footage for its defaults and again when it opens
-//! it. Counted through an `ffprobe` on PATH that notes each run and hands over to the real one (this file holds one test, so no other
-//! test sees the changed PATH).
+//! it. Counted through an `ffprobe` on PATH that notes each run and hands over to the real
+//! one (this file holds one test, so no other test sees the changed PATH).
 
 use std::path::Path;
 use std::process::Command;

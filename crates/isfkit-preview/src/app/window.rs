@@ -202,8 +202,8 @@ impl App<'_> {
         (out, pass)
     }
 
-    /// Paints the UI's primitives on the window's surface, cleared to `clear`; returns how long acquiring the
-    /// surface's texture took, in seconds.
+    /// Paints the UI's primitives on the window's surface, cleared to `clear`; returns how
+    /// long acquiring the surface's texture took, in seconds.
     fn paint(
         &self,
         window: &Arc<Window>,
