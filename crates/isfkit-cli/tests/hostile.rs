@@ -143,6 +143,38 @@ fn a_macro_bomb_is_an_error_at_its_use() {
 }
 
 #[test]
+fn ten_thousand_errors_on_one_long_line_are_a_hundred_short_ones() {
+    // A fuzzer's find: a 1 MB vertex shader on one line, the same mistake 10,000 times.
+    // Each error once quoted the whole line and scanned the file for it: 24 GB and a kill.
+    let d = Dir::new("many-errors");
+    let one = "(v(IMG_THIS_NORM_PIXEL(buf)).x)&";
+    let code = format!(
+        "#define S float({}0)\nvoid main() {{}}\n",
+        one.repeat(10_000)
+    );
+    d.write("long.vs", &code);
+    let fs = "/*{\"PASSES\": [{\"TARGET\": \"buf\"}, {}]}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n";
+    d.write("long.fs", fs);
+    let run = d.isf(&["validate", "long.fs"]);
+    run.expect_code(1);
+    let err = run.stderr();
+    assert!(err.len() < 100_000, "{} bytes of errors", err.len());
+    let first_col = "#define S float((v(".len() + 1;
+    run.expect_stderr_line(&format!(
+        "long.vs:1:{first_col}: error: IMG_THIS_NORM_PIXEL belongs to the fragment shader (a vertex has no pixel of its own); use IMG_NORM_PIXEL(buf, isf_FragNormCoord)"
+    ));
+    run.expect_stderr_line(
+        "long.vs: error: 9900 more errors are not shown (the vertex shader's first 100 are)",
+    );
+    // The quoted line is a window around the column, cut with `…`.
+    let quoted = err.lines().find(|l| l.starts_with("    1 | ")).unwrap();
+    assert!(
+        quoted.chars().count() < 200 && quoted.ends_with('…'),
+        "{quoted}"
+    );
+}
+
+#[test]
 fn one_deep_shader_does_not_abort_an_isolated_batch() {
     let d = Dir::new("glsl-batch");
     d.write("ifs.fs", deep_ifs());

@@ -4,6 +4,15 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// The most diagnostics of one kind a file reports (a stage's errors, a header's warnings);
+/// one more line says how many were left out. A file of one long line can hold tens of
+/// thousands of the same mistake.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// The most characters of the user's line a diagnostic quotes: a longer line is cut to a
+/// window around the column, marked with `…` where it was cut.
+pub const MAX_QUOTED: usize = 160;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -23,9 +32,14 @@ pub struct Diagnostic {
     /// Shadertoy JSON file's `Buffer A`); lines count from the file's start otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
-    /// The text of the line the diagnostic points at, without its newline.
+    /// The text of the line the diagnostic points at, without its newline: all of it, or a
+    /// window of [`MAX_QUOTED`] characters around the column (see
+    /// [`Diagnostic::set_source_line`]).
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The column of the line `source_line` starts at: 1, unless the line was cut.
+    #[serde(skip)]
+    pub source_from: u32,
 }
 
 impl Diagnostic {
@@ -37,19 +51,42 @@ impl Diagnostic {
         column: u32,
         message: impl Into<String>,
     ) -> Self {
-        let source_line = if line > 0 {
-            source.lines().nth(line as usize - 1).map(str::to_owned)
-        } else {
-            None
-        };
-        Diagnostic {
+        let mut d = Diagnostic {
             severity,
             line,
             column,
             message: message.into(),
             place: None,
-            source_line,
+            source_line: None,
+            source_from: 1,
+        };
+        if line > 0 {
+            if let Some(text) = source.lines().nth(line as usize - 1) {
+                d.set_source_line(text);
+            }
         }
+        d
+    }
+
+    /// Quotes `text` as the diagnostic's line: whole when it is at most [`MAX_QUOTED`]
+    /// characters, else the window of that many around the column, with `…` after it when
+    /// the line goes on (and [`Diagnostic::source_from`] saying where it starts).
+    pub fn set_source_line(&mut self, text: &str) {
+        if text.len() <= MAX_QUOTED {
+            self.source_line = Some(text.to_owned());
+            self.source_from = 1;
+            return;
+        }
+        let from = (self.column as usize).saturating_sub(MAX_QUOTED / 2).max(1);
+        let mut chars = text.chars().skip(from - 1);
+        let window: String = chars.by_ref().take(MAX_QUOTED).collect();
+        let cut_after = chars.next().is_some();
+        self.source_from = from as u32;
+        self.source_line = Some(if cut_after {
+            format!("{window}…")
+        } else {
+            window
+        });
     }
 
     /// A diagnostic at byte `offset` of `source`.
@@ -72,6 +109,7 @@ impl Diagnostic {
             message: message.into(),
             place: None,
             source_line: None,
+            source_from: 1,
         }
     }
 
@@ -100,17 +138,26 @@ impl Diagnostic {
             format!("{path}: {sev}: {}", self.message)
         };
         if let Some(text) = &self.source_line {
+            // A line cut before the window starts with `…` (one character, under which the
+            // caret's prefix puts a space).
+            let cut_before = self.source_from > 1;
             let gutter = format!("{:>5} | ", self.line);
             out.push('\n');
             out.push_str(&gutter);
+            if cut_before {
+                out.push('…');
+            }
             out.push_str(text);
             out.push('\n');
             out.push_str(&" ".repeat(gutter.len() - 2));
             out.push_str("| ");
+            if cut_before {
+                out.push(' ');
+            }
             // Keep tabs so the caret lines up under tab-indented code.
             let prefix: String = text
                 .chars()
-                .take(self.column.saturating_sub(1) as usize)
+                .take(self.column.saturating_sub(self.source_from) as usize)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             out.push_str(&prefix);
@@ -148,4 +195,43 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_quoted_as_a_window_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let d = Diagnostic::at(Severity::Error, &line, 1, 1001, "here");
+        assert_eq!(d.source_from, 921);
+        let quoted = d.source_line.as_deref().unwrap();
+        assert_eq!(
+            quoted.chars().count(),
+            MAX_QUOTED + 1,
+            "the window and its …"
+        );
+        assert!(quoted.ends_with('…'));
+        let shown = d.render("f.fs");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[0], "f.fs:1:1001: error: here");
+        assert_eq!(
+            lines[1],
+            format!("    1 | …{}X{}…", "a".repeat(80), "b".repeat(79))
+        );
+        // The caret is under the X: the `…` and 80 characters before it.
+        let caret = lines[2].find('^').unwrap();
+        assert_eq!(caret, lines[1].find('X').unwrap() - '…'.len_utf8() + 1);
+        // Near the start the line is cut only after the window.
+        let d = Diagnostic::at(Severity::Error, &line, 1, 3, "start");
+        assert_eq!(d.source_from, 1);
+        assert_eq!(d.render("f.fs").lines().nth(2), Some("      |   ^"));
+        // A short line is quoted whole.
+        let d = Diagnostic::at(Severity::Error, "short", 1, 2, "x");
+        assert_eq!(
+            (d.source_line.as_deref(), d.source_from),
+            (Some("short"), 1)
+        );
+    }
 }

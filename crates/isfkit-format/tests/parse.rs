@@ -997,3 +997,22 @@ fn an_audio_fft_input_can_take_shadertoys_layout() {
         (1, 59),
     );
 }
+
+#[test]
+fn a_header_reports_its_first_hundred_warnings_and_counts_the_rest() {
+    let inputs: Vec<String> = (0..130)
+        .map(|i| format!(r#"{{"NAME": "a{i}", "TYPE": "float", "FILTER": "nearest"}}"#))
+        .collect();
+    let doc = parse(&format!(r#"{{"INPUTS": [{}]}}"#, inputs.join(", ")));
+    let w = warnings(&doc);
+    assert_eq!(w.len(), 101);
+    assert_eq!(
+        w[99],
+        r#"input "a99": FILTER applies only to a texture (an image or audio input, an imported image, a pass with a TARGET); ignored"#
+    );
+    assert_eq!(
+        w[100],
+        "30 more warnings are not shown (the header's first 100 are)"
+    );
+    assert_eq!(doc.warnings[100].line, 0, "the count has no position");
+}

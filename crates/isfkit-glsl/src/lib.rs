@@ -21,6 +21,7 @@ pub mod words;
 
 use std::fmt;
 
+use isfkit_format::diag::MAX_DIAGNOSTICS;
 use isfkit_format::{Diagnostic, IsfDocument, Severity};
 use serde::Serialize;
 
@@ -220,14 +221,27 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
                 )
             }),
         ];
-        for (off, message) in found
+        let all: Vec<(usize, String)> = found
             .into_iter()
             .flatten()
             .chain(out.errors.iter().cloned())
-        {
+            .collect();
+        for (off, message) in all.iter().take(MAX_DIAGNOSTICS) {
             errors.push(StageDiagnostic {
                 stage,
-                diagnostic: Diagnostic::at_offset(Severity::Error, user, off, message),
+                diagnostic: Diagnostic::at_offset(Severity::Error, user, *off, message.clone()),
+            });
+        }
+        if all.len() > MAX_DIAGNOSTICS {
+            errors.push(StageDiagnostic {
+                stage,
+                diagnostic: Diagnostic::bare(
+                    Severity::Error,
+                    format!(
+                        "{} more errors are not shown (the {stage} shader's first {MAX_DIAGNOSTICS} are)",
+                        all.len() - MAX_DIAGNOSTICS
+                    ),
+                ),
             });
         }
     }

@@ -562,3 +562,26 @@ fn a_file_ending_in_a_declared_gl_name() {
     let text = error_of("/*{}*/\nvoid main() {\n\tgl_FragColor = vec4(1.0);\n}\nfloat gl_x");
     assert!(!text.contains("please report"), "{text}");
 }
+
+/// A stage reports its first hundred errors and counts the rest; each quotes a window of its
+/// line, not the whole line (a fuzzed 1 MB one-line vertex shader with 10,000 of the same
+/// mistake took 24 GB).
+#[test]
+fn a_stage_reports_its_first_hundred_errors_and_counts_the_rest() {
+    let fs = "/*{\"PASSES\": [{\"TARGET\": \"buf\"}, {}]}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n";
+    let vs = format!(
+        "#define S float({}0)\nvoid main() {{}}\n",
+        "(v(IMG_THIS_NORM_PIXEL(buf)).x)&".repeat(150)
+    );
+    let doc = isfkit_format::IsfDocument::parse(fs).unwrap();
+    let err = isfkit_glsl::translate(&doc, Some(&vs)).unwrap_err();
+    let d = &err.diagnostics;
+    assert_eq!(d.len(), 101);
+    assert!(d[..100]
+        .iter()
+        .all(|d| d.diagnostic.source_line.as_ref().unwrap().chars().count() <= 161));
+    assert_eq!(
+        d[100].diagnostic.message,
+        "50 more errors are not shown (the vertex shader's first 100 are)"
+    );
+}

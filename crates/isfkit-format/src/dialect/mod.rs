@@ -167,7 +167,7 @@ impl Origin {
                 diagnostic.line = s.source_first + k;
                 diagnostic.place.clone_from(&s.place);
                 if let Some(text) = s.lines.get(k as usize) {
-                    diagnostic.source_line = Some(text.clone());
+                    diagnostic.set_source_line(text);
                 }
             }
             None => {

@@ -4,25 +4,57 @@
 
 use super::json::{J, JV};
 use super::FormatError;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity, MAX_DIAGNOSTICS};
 
 pub(super) struct Ctx<'s> {
     pub(super) src: &'s str,
-    pub(super) warnings: Vec<Diagnostic>,
+    /// The first [`MAX_DIAGNOSTICS`] warnings; `left_out` counts the others.
+    warnings: Vec<Diagnostic>,
+    left_out: usize,
     /// `FILTER`/`WRAP` read so far, by texture name.
     pub(super) sampling: std::collections::BTreeMap<String, crate::model::Sampling>,
     /// Images with `"FLIPPED": true` so far.
     pub(super) flipped: std::collections::BTreeSet<String>,
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
+    pub(super) fn new(src: &'s str) -> Ctx<'s> {
+        Ctx {
+            src,
+            warnings: Vec::new(),
+            left_out: 0,
+            sampling: Default::default(),
+            flipped: Default::default(),
+        }
+    }
+
     pub(super) fn warn(&mut self, off: usize, message: impl Into<String>) {
+        if self.warnings.len() == MAX_DIAGNOSTICS {
+            self.left_out += 1;
+            return;
+        }
         self.warnings.push(Diagnostic::at_offset(
             Severity::Warning,
             self.src,
             off,
             message,
         ));
+    }
+
+    /// The warnings, and one more that says how many were left out, if any were.
+    pub(super) fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut w = std::mem::take(&mut self.warnings);
+        if self.left_out > 0 {
+            w.push(Diagnostic::bare(
+                Severity::Warning,
+                format!(
+                    "{} more warnings are not shown (the header's first {MAX_DIAGNOSTICS} are)",
+                    self.left_out
+                ),
+            ));
+            self.left_out = 0;
+        }
+        w
     }
 
     pub(super) fn error(&self, off: usize, message: impl Into<String>) -> FormatError {

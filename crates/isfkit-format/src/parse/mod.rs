@@ -76,12 +76,7 @@ impl IsfDocument {
         if header_comment(source).is_none() {
             return Ok(None);
         }
-        let mut ctx = Ctx {
-            src: source,
-            warnings: Vec::new(),
-            sampling: Default::default(),
-            flipped: Default::default(),
-        };
+        let mut ctx = Ctx::new(source);
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
         Ok(Some(RawHeader {
@@ -155,17 +150,12 @@ impl IsfDocument {
 
     /// Parses ISF text (no dialect conversion).
     fn parse_isf(source: &str, base_dir: Option<&Path>) -> Result<IsfDocument, FormatError> {
-        let mut ctx = Ctx {
-            src: source,
-            warnings: Vec::new(),
-            sampling: Default::default(),
-            flipped: Default::default(),
-        };
+        let mut ctx = Ctx::new(source);
         let header = extract_header(source)?;
         let root = parse_json(&mut ctx, &header)?;
         let doc = build_document(&mut ctx, &root, base_dir)?;
         Ok(IsfDocument {
-            warnings: ctx.warnings,
+            warnings: ctx.take_warnings(),
             sampling: ctx.sampling,
             flipped: ctx.flipped,
             code: blank_header_lines(source, header.close),
