@@ -1109,6 +1109,27 @@ fn preview_rejects_bad_arguments_before_opening_a_window() {
     );
 }
 
+/// `isf bench window --shader SHADER ARGS` on `x`, to the end. As in [`find_window`], a
+/// display refused once is tried again once it answers.
+fn bench_window(x: &Xvfb, shader: &Path, args: &[&str]) -> Output {
+    let bench = || {
+        isf_command()
+            .args(["bench", "window", "--shader"])
+            .arg(shader)
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap()
+    };
+    let out = bench();
+    if String::from_utf8_lossy(&out.stderr).contains("cannot open the X display") {
+        x.wait_until_it_answers();
+        return bench();
+    }
+    out
+}
+
 #[test]
 fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
     if let Err(why) = window_tools() {
@@ -1119,23 +1140,13 @@ fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
     let d = Dir::new("bench_window");
     let shader = d.write("a.fs", gradient());
     let x = Xvfb::start();
-    let bench = || {
-        x.cmd(env!("CARGO_BIN_EXE_isf"))
-            .args(["bench", "window", "--shader"])
-            .arg(&shader)
-            .args([
-                "--size", "64x48", "--window", "400x300", "--frames", "5", "--json",
-            ])
-            .env_remove("WAYLAND_DISPLAY")
-            .output()
-            .unwrap()
-    };
-    let mut out = bench();
-    // As in find_window: a display refused once is tried again once it answers.
-    if String::from_utf8_lossy(&out.stderr).contains("cannot open the X display") {
-        x.wait_until_it_answers();
-        out = bench();
-    }
+    let out = bench_window(
+        &x,
+        &shader,
+        &[
+            "--size", "64x48", "--window", "400x300", "--frames", "5", "--json",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -1184,22 +1195,11 @@ fn a_picture_wider_than_the_windows_gpu_takes_is_not_shown_and_nothing_fails() {
     // 9,000 pixels wide: more than egui-wgpu's device takes on lavapipe (8,192 a side). The
     // window once panicked in egui here; now the frame renders and the status says why it
     // is not shown.
-    let bench = || {
-        x.cmd(env!("CARGO_BIN_EXE_isf"))
-            .args(["bench", "window", "--shader"])
-            .arg(&shader)
-            .args(["--size", "9000x64", "--window", "400x300", "--frames", "3"])
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("RUST_LOG")
-            .env("ISFKIT_PIPELINE_CACHE", "off")
-            .output()
-            .unwrap()
-    };
-    let mut out = bench();
-    if String::from_utf8_lossy(&out.stderr).contains("cannot open the X display") {
-        x.wait_until_it_answers();
-        out = bench();
-    }
+    let out = bench_window(
+        &x,
+        &shader,
+        &["--size", "9000x64", "--window", "400x300", "--frames", "3"],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     if let Some(line) = err.lines().find(|l| l.contains("the picture is 9000x64")) {

@@ -157,40 +157,27 @@ pub(crate) fn open(
     let path = dir.join(format!("{key}.bin"));
     let identity = identity(&info);
     let mut ignored = None;
+    // The file is not used: the warning is logged and kept in the state.
+    let mut ignore = |why: String| {
+        let warning = format!("pipeline cache {}: {why}", path.display());
+        tracing::warn!("{warning}");
+        ignored = Some(warning);
+        Vec::new()
+    };
     let mut loaded = match std::fs::read(&path) {
         Ok(bytes) => match unframe(&bytes, &identity) {
             Ok(data) => data.to_vec(),
-            Err(why) => {
-                let warning = format!(
-                    "pipeline cache {}: {why}; ignored (it is written again at exit)",
-                    path.display()
-                );
-                tracing::warn!("{warning}");
-                ignored = Some(warning);
-                Vec::new()
-            }
+            Err(why) => ignore(format!("{why}; ignored (it is written again at exit)")),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            let warning = format!(
-                "pipeline cache {}: cannot read it: {e}; ignored",
-                path.display()
-            );
-            tracing::warn!("{warning}");
-            ignored = Some(warning);
-            Vec::new()
-        }
+        Err(e) => ignore(format!("cannot read it: {e}; ignored")),
     };
     let cache = match crate::gpu::capture_on(device, || Ok(create(device, &loaded))) {
         Ok(cache) => cache,
         Err(e) => {
-            let warning = format!(
-                "pipeline cache {}: the driver refused it ({e}); ignored (it is written again at exit)",
-                path.display()
-            );
-            tracing::warn!("{warning}");
-            ignored = Some(warning);
-            loaded.clear();
+            loaded = ignore(format!(
+                "the driver refused it ({e}); ignored (it is written again at exit)"
+            ));
             create(device, &[])
         }
     };
