@@ -387,6 +387,14 @@ pub(crate) fn map_diagnostic(
              every #if, #ifdef and #ifndef has its #endif"
                 .to_owned(),
         ),
+        // The user's text ends inside a block (its last `}` missing): the code isfkit adds
+        // after it lands inside that block, where naga trips over it.
+        None if unclosed_brace(&src.user_source).is_some() => Diagnostic::at_offset(
+            Severity::Error,
+            &src.user_source,
+            unclosed_brace(&src.user_source).unwrap_or_default(),
+            "this `{` is never closed: the file ends first (a `}` is missing)",
+        ),
         _ => {
             let gen_line = offset
                 .map(|o| isfkit_format::line_col(&src.glsl, o).0)
@@ -403,4 +411,20 @@ pub(crate) fn map_diagnostic(
         stage: src.stage,
         diagnostic,
     }
+}
+
+/// The last `{` of `user` (comments and preprocessor lines left out) that no `}` closes.
+fn unclosed_brace(user: &str) -> Option<usize> {
+    let code = lex::strip_comments(user);
+    let mut open = Vec::new();
+    for t in lex::tokenize(&code).iter().filter(|t| !t.directive) {
+        match &code[t.start..t.end] {
+            "{" => open.push(t.start),
+            "}" => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }

@@ -585,3 +585,29 @@ fn a_stage_reports_its_first_hundred_errors_and_counts_the_rest() {
         "50 more errors are not shown (the vertex shader's first 100 are)"
     );
 }
+
+/// A file that ends inside a block (its last `}` missing) is the user's error at the `{`
+/// left open, not "Expected Semicolon, found LeftBrace (in code isfkit generated ...; please
+/// report this)": the code isfkit adds after the user's landed inside the block. Found by
+/// fuzzing a vertex shader cut at the 1 MiB limit.
+#[test]
+fn a_block_the_file_never_closes_is_an_error_at_its_brace() {
+    let text = assert_first_line(
+        "/*{}*/\nvoid main() {\n\tif (true) {\n\t\tgl_FragColor = vec4(1.0);\n\t}\n",
+        "<source>:2:13: error: this `{` is never closed: the file ends first (a `}` is missing)",
+    );
+    assert!(!text.contains("please report"), "{text}");
+    // The vertex shader too; a brace in a comment or a directive is not counted.
+    let vs = "#define OPEN {\n// }\nvoid main() {\n\tisf_vertShaderInit();\n";
+    match Program::from_source(
+        "/*{}*/\nvoid main() { gl_FragColor = vec4(1.0); }\n",
+        Some(vs),
+    ) {
+        Err(e @ LoadError::Compile { .. }) => assert_eq!(
+            e.render().lines().next().unwrap(),
+            "<vertex>:3:13: error: this `{` is never closed: the file ends first (a `}` is missing)"
+        ),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("compiled"),
+    }
+}
