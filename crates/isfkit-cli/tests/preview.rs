@@ -1130,16 +1130,24 @@ fn bench_window(x: &Xvfb, shader: &Path, args: &[&str]) -> Output {
     out
 }
 
-#[test]
-fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
+/// A `bench window` test under way: the window tests' turn, the gradient shader saved in a
+/// folder `name`, and an Xvfb. `None`, with the reason printed, when a window tool is missing.
+fn bench_fixture(name: &str) -> Option<(std::sync::MutexGuard<'static, ()>, Dir, PathBuf, Xvfb)> {
     if let Err(why) = window_tools() {
         eprintln!("{why}");
-        return;
+        return None;
     }
-    let _one = serial();
-    let d = Dir::new("bench_window");
+    let one = serial();
+    let d = Dir::new(name);
     let shader = d.write("a.fs", gradient());
-    let x = Xvfb::start();
+    Some((one, d, shader, Xvfb::start()))
+}
+
+#[test]
+fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
+    let Some((_one, _d, shader, x)) = bench_fixture("bench_window") else {
+        return;
+    };
     let out = bench_window(
         &x,
         &shader,
@@ -1184,14 +1192,9 @@ fn bench_window_reports_the_present_limit_the_window_and_the_headless_rate() {
 
 #[test]
 fn a_picture_wider_than_the_windows_gpu_takes_is_not_shown_and_nothing_fails() {
-    if let Err(why) = window_tools() {
-        eprintln!("{why}");
+    let Some((_one, _d, shader, x)) = bench_fixture("too_wide") else {
         return;
-    }
-    let _one = serial();
-    let d = Dir::new("too_wide");
-    let shader = d.write("a.fs", gradient());
-    let x = Xvfb::start();
+    };
     // 9,000 pixels wide: more than egui-wgpu's device takes on lavapipe (8,192 a side). The
     // window once panicked in egui here; now the frame renders and the status says why it
     // is not shown.

@@ -100,6 +100,19 @@ impl Diagnostic {
         Self::at(severity, source, line, column, message)
     }
 
+    /// The line after the first [`MAX_DIAGNOSTICS`]: `N more errors are not shown (WHOSE first
+    /// 100 are)` (`warnings` for warnings); `whose` names the file part, `the header's`.
+    pub fn left_out(severity: Severity, n: usize, whose: &str) -> Self {
+        let what = match severity {
+            Severity::Error => "errors",
+            Severity::Warning => "warnings",
+        };
+        Self::bare(
+            severity,
+            format!("{n} more {what} are not shown ({whose} first {MAX_DIAGNOSTICS} are)"),
+        )
+    }
+
     /// A diagnostic with no position.
     pub fn bare(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {

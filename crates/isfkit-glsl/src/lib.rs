@@ -235,12 +235,10 @@ pub fn translate(doc: &IsfDocument, vertex: Option<&str>) -> Result<Translation,
         if all.len() > MAX_DIAGNOSTICS {
             errors.push(StageDiagnostic {
                 stage,
-                diagnostic: Diagnostic::bare(
+                diagnostic: Diagnostic::left_out(
                     Severity::Error,
-                    format!(
-                        "{} more errors are not shown (the {stage} shader's first {MAX_DIAGNOSTICS} are)",
-                        all.len() - MAX_DIAGNOSTICS
-                    ),
+                    all.len() - MAX_DIAGNOSTICS,
+                    &format!("the {stage} shader's"),
                 ),
             });
         }

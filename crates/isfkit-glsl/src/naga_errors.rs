@@ -389,10 +389,10 @@ pub(crate) fn map_diagnostic(
         ),
         // The user's text ends inside a block (its last `}` missing): the code isfkit adds
         // after it lands inside that block, where naga trips over it.
-        None if unclosed_brace(&src.user_source).is_some() => Diagnostic::at_offset(
+        None if let Some(open) = unclosed_brace(&src.user_source) => Diagnostic::at_offset(
             Severity::Error,
             &src.user_source,
-            unclosed_brace(&src.user_source).unwrap_or_default(),
+            open,
             "this `{` is never closed: the file ends first (a `}` is missing)",
         ),
         _ => {

@@ -3,21 +3,14 @@
 //! a lossless codec), at the times the rule says (the last frame at or before the time), past
 //! the end as asked, upright when the file says it is turned, and every bad input named.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::ffmpeg;
 use isfkit_media::{probe_clip, ClipReader, ClipSpec, Image};
 
 const MAX_SIDE: u32 = 16384;
-
-fn ffmpeg(args: &[&str]) {
-    let o = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y"])
-        .args(args)
-        .output()
-        .expect("ffmpeg runs (the tests need it: apt-get install ffmpeg)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
 
 /// One second of `testsrc2` at 10 fps, `w`x`h`: as a lossless video (FFV1 in Matroska) and
 /// as the PNG sequence `f_%03d.png` numbered from 1.

@@ -3,28 +3,18 @@
 //! it. Counted through an `ffprobe` on PATH that notes each run and hands over to the real
 //! one (this file holds one test, so no other test sees the changed PATH).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::ffmpeg;
 use isfkit_media::{probe_clip, ClipSpec};
 
 fn clip(path: &Path, size: &str) {
-    let o = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!("testsrc2=size={size}:rate=10:duration=0.5"))
-        .args(["-c:v", "ffv1"])
-        .arg(path)
-        .output()
-        .expect("ffmpeg runs (the tests need it: apt-get install ffmpeg)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let src = format!("testsrc2=size={size}:rate=10:duration=0.5");
+    let out = path.to_str().unwrap();
+    ffmpeg(&["-f", "lavfi", "-i", &src, "-c:v", "ffv1", out]);
 }
 
 #[test]

@@ -2,9 +2,12 @@
 //! running ffmpeg, and the messages for what cannot be read. The ffmpeg half is skipped
 //! only when ISFKIT_SKIP_FFMPEG_TESTS=1 (a missing ffmpeg fails it otherwise).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::ffmpeg;
 use isfkit_audio::{Analyzer, AudioError, Sound};
 use isfkit_media::load_sound;
 
@@ -89,13 +92,7 @@ fn mp3_and_flac_through_ffmpeg() {
     write_tones(&wav);
     for ext in ["mp3", "flac"] {
         let out = d.join(format!("tones.{ext}"));
-        let st = Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
-            .arg(&wav)
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(st.success(), "ffmpeg could not make {ext}");
+        ffmpeg(&["-i", wav.to_str().unwrap(), out.to_str().unwrap()]);
         let s = load_sound(&out).unwrap();
         assert_eq!((s.sample_rate(), s.channel_count()), (44100, 2), "{ext}");
         if ext == "flac" {
@@ -145,21 +142,15 @@ fn what_cannot_be_read_is_named() {
         }
         // A file with no audio stream (a PNG image ffmpeg reads as video).
         let png = d.join("image.png");
-        let st = Command::new("ffmpeg")
-            .args([
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-            ])
-            .args(["color=c=red:s=8x8", "-frames:v", "1"])
-            .arg(&png)
-            .status()
-            .unwrap();
-        assert!(st.success());
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=8x8",
+            "-frames:v",
+            "1",
+            png.to_str().unwrap(),
+        ]);
         let e = load_sound(&png).unwrap_err().to_string();
         assert!(
             e.starts_with(&format!(

@@ -49,6 +49,8 @@ struct UiState {
     input: egui_winit::State,
     /// The size of the frame in the picture's texture, once one is there.
     picture: Option<(u32, u32)>,
+    /// The surface's format (the clear colour's encoding follows it).
+    surface_format: Option<wgpu::TextureFormat>,
     controls: Controls,
 }
 

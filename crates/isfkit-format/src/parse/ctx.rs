@@ -45,12 +45,10 @@ impl<'s> Ctx<'s> {
     pub(super) fn take_warnings(&mut self) -> Vec<Diagnostic> {
         let mut w = std::mem::take(&mut self.warnings);
         if self.left_out > 0 {
-            w.push(Diagnostic::bare(
+            w.push(Diagnostic::left_out(
                 Severity::Warning,
-                format!(
-                    "{} more warnings are not shown (the header's first {MAX_DIAGNOSTICS} are)",
-                    self.left_out
-                ),
+                self.left_out,
+                "the header's",
             ));
             self.left_out = 0;
         }

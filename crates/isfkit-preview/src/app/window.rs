@@ -72,8 +72,9 @@ impl App<'_> {
         let ppp = out.pixels_per_point;
         let prims = ui.ctx.tessellate(std::mem::take(&mut out.shapes), ppp);
         let t_paint = Instant::now();
-        let clear = self.painter.lock().as_ref().and_then(|p| p.render_state());
-        let clear = clear.map_or(BLACK, |rs| panel_colour(&ui.ctx, rs.target_format));
+        let clear = ui
+            .surface_format
+            .map_or(BLACK, |f| panel_colour(&ui.ctx, f));
         let acquire_s = self.paint(&window, ppp, clear, &prims, &mut out.textures_delta);
         tracing::debug!(
             render_ms,
@@ -288,6 +289,7 @@ impl App<'_> {
                     format!("error: cannot draw in the window: {e}"),
                 )
             })?;
+        let surface_format = painter.render_state().map(|rs| rs.target_format);
         if let Some(rs) = painter.render_state() {
             PictureGpu::install(&rs);
             tracing::info!(
@@ -308,6 +310,7 @@ impl App<'_> {
             ctx,
             input,
             picture: None,
+            surface_format,
             controls: self.pending_controls.take().unwrap_or_default(),
         });
         self.painter.put(painter);
